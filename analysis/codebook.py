@@ -1,0 +1,234 @@
+"""The codebook: frames and their indicators, loaded strictly from YAML.
+
+Every problem names the file, the line and the key, with a fix.  Misspelled
+keys get a "did you mean".  See docs/codebook.md for the format.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .corpus import LANGUAGES
+from .errors import Problems
+from .patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
+from .yamlio import check_keys, line_of, load_yaml
+
+CODEBOOK = "codebook.yaml"
+TOP_KEYS = ("version", "sets", "frames")
+FRAME_KEYS = ("id", "label_en", "label_ar", "definition", "indicators", "exclude", "color")
+INDICATOR_KEYS = ("term", "regex", "near", "within", "label", "note", "not")
+KINDS = ("term", "regex", "near")
+DEFAULT_WITHIN = 5
+
+
+@dataclass
+class Indicator:
+    frame: str
+    language: str
+    pattern: Pattern
+    label: str
+    line: int | None
+    excludes: list[Pattern] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Frame:
+    id: str
+    label_en: str
+    label_ar: str
+    definition: str
+    indicators: dict[str, list[Indicator]]
+    excludes: dict[str, list[Pattern]]
+    line: int | None = None
+
+
+@dataclass
+class Codebook:
+    path: Path
+    sha256: str
+    frames: list[Frame]
+    sets: dict[str, dict[str, AnyOf]]
+
+    @property
+    def frame_ids(self) -> list[str]:
+        return [f.id for f in self.frames]
+
+    def frame(self, frame_id: str) -> Frame:
+        return next(f for f in self.frames if f.id == frame_id)
+
+    def labels(self) -> dict[str, str]:
+        return {f.id: f.label_en for f in self.frames}
+
+    def table(self) -> pd.DataFrame:
+        """One row per indicator, for the appendix and for analysts."""
+        rows = [{"frame": f.id, "label": f.label_en, "language": lang, "indicator": i.label,
+                 "pattern": i.pattern.canonical, "line": i.line}
+                for f in self.frames for lang, inds in f.indicators.items() for i in inds]
+        return pd.DataFrame(rows)
+
+
+def _str_items(node) -> list:
+    return list(node) if isinstance(node, list) else [node]
+
+
+class _Parser:
+    def __init__(self, path: Path, problems: Problems):
+        self.path, self.problems = path, problems
+        self.sets: dict[str, dict[str, AnyOf]] = {}
+
+    def error(self, node, what, fix, key=None):
+        self.problems.add(self.path, line_of(node, key), what, fix)
+
+    def pattern(self, node, lang: str, where: str) -> Pattern | None:
+        """A string is a term; a mapping is term/regex/near."""
+        try:
+            if isinstance(node, str):
+                p = Term(node, self.sets.get(lang, {}))
+            elif isinstance(node, list):
+                items = [self.pattern(n, lang, where) for n in node]
+                if any(i is None for i in items):
+                    return None
+                p = AnyOf(items)
+            elif isinstance(node, dict):
+                return self.compound(node, lang, where)
+            else:
+                self.error(node, f"{where}: expected text, a list or a mapping, got {node!r}",
+                           "write the indicator as plain text, or as 'term:', 'regex:' or 'near:'")
+                return None
+        except PatternError as e:
+            self.error(node, f"{where}: {e}", "fix the pattern (see docs/codebook.md)")
+            return None
+        if matches_everything(p):
+            self.error(node, f"{where}: pattern '{p.canonical}' matches every sentence",
+                       "make the pattern more specific")
+            return None
+        return p
+
+    def compound(self, node: dict, lang: str, where: str) -> Pattern | None:
+        if not check_keys(node, INDICATOR_KEYS, (), self.path, self.problems, where):
+            return None
+        kinds = [k for k in KINDS if k in node]
+        if len(kinds) != 1:
+            self.error(node, f"{where}: give exactly one of {', '.join(KINDS)} (found {', '.join(kinds) or 'none'})",
+                       "split it into separate indicators")
+            return None
+        kind = kinds[0]
+        value = node[kind]
+        try:
+            if kind == "term":
+                return self.pattern(str(value), lang, where) if isinstance(value, str) else self.pattern(value, lang, where)
+            if kind == "regex":
+                p = Regex(str(value))
+                if matches_everything(p):
+                    self.error(node, f"{where}: regex '{value}' matches every sentence (or the empty string)",
+                               "anchor it to specific words", key="regex")
+                    return None
+                return p
+            parts = _str_items(value)
+            if len(parts) != 2:
+                self.error(node, f"{where}: 'near' needs exactly two items, got {len(parts)}",
+                           "write near: [A, B] with 'within: N' words", key="near")
+                return None
+            a, b = (self.pattern(x, lang, where) for x in parts)
+            within = node.get("within", DEFAULT_WITHIN)
+            if not isinstance(within, int) or within < 1:
+                self.error(node, f"{where}: 'within' must be a positive whole number of words, got {within!r}",
+                           "e.g. within: 5", key="within")
+                return None
+            return Near(a, b, within) if a and b else None
+        except PatternError as e:
+            self.error(node, f"{where}: {e}", "fix the pattern (see docs/codebook.md)", key=kind)
+            return None
+
+    def load_sets(self, node) -> None:
+        if node is None:
+            return
+        if not isinstance(node, dict):
+            self.error(node, "'sets' must be a mapping of name → {ar: [...], en: [...]}", "see docs/codebook.md")
+            return
+        for name, langs in node.items():
+            if not isinstance(langs, dict):
+                self.error(node, f"set '{name}' must map languages to lists", "e.g. us: {ar: [أمريكا], en: [America]}", key=name)
+                continue
+            for lang, items in langs.items():
+                if lang not in LANGUAGES:
+                    self.error(langs, f"set '{name}': unknown language '{lang}'", f"use one of {', '.join(LANGUAGES)}", key=lang)
+                    continue
+                pats = [self.pattern(i, lang, f"set '{name}'") for i in _str_items(items)]
+                self.sets.setdefault(lang, {})[name] = AnyOf([p for p in pats if p], name=name)
+
+    def frames(self, node) -> list[Frame]:
+        if not isinstance(node, list):
+            self.error(node, "'frames' must be a list", "start each frame with '- id: ...'")
+            return []
+        frames, seen = [], {}
+        for fnode in node:
+            if not isinstance(fnode, dict):
+                self.error(fnode, "each frame must be a mapping", "start the frame with '- id: ...'")
+                continue
+            check_keys(fnode, FRAME_KEYS, ("id", "label_en", "indicators"), self.path, self.problems, "frame")
+            fid = str(fnode.get("id", ""))
+            if fid in seen:
+                self.error(fnode, f"duplicate frame id '{fid}' (first on line {seen[fid]})", "give each frame its own id", key="id")
+                continue
+            if not fid.isidentifier() or fid != fid.lower():
+                self.error(fnode, f"frame id '{fid}' must be short English snake_case", "e.g. rocket_attacks", key="id")
+                continue
+            seen[fid] = line_of(fnode, "id")
+            inds = self.indicators(fid, fnode.get("indicators"), "indicators")
+            excl = self.indicators(fid, fnode.get("exclude"), "exclude")
+            if not any(inds.values()) and "indicators" in fnode:
+                self.error(fnode, f"frame '{fid}' has no usable indicators", "add at least one indicator", key="indicators")
+            frames.append(Frame(fid, str(fnode.get("label_en", fid)), str(fnode.get("label_ar", "")),
+                                str(fnode.get("definition", "")).strip(), inds,
+                                {lang: [i.pattern for i in v] for lang, v in excl.items()}, line_of(fnode)))
+        return frames
+
+    def indicators(self, fid: str, node, key: str) -> dict[str, list[Indicator]]:
+        out: dict[str, list[Indicator]] = {}
+        if node is None:
+            return out
+        if not isinstance(node, dict):
+            self.error(node, f"frame '{fid}': '{key}' must map languages (ar, en) to lists", f"write {key}:\\n  ar: [...]\\n  en: [...]")
+            return out
+        for lang, items in node.items():
+            if lang not in LANGUAGES:
+                self.error(node, f"frame '{fid}': unknown language '{lang}' under {key}", f"use one of {', '.join(LANGUAGES)}", key=lang)
+                continue
+            if not items:
+                self.error(node, f"frame '{fid}': empty {key} list for '{lang}'", "add patterns or remove the key", key=lang)
+                continue
+            for item in _str_items(items):
+                where = f"frame '{fid}' {key}.{lang}"
+                p = self.pattern(item, lang, where)
+                if p is None:
+                    continue
+                excl = []
+                if isinstance(item, dict) and item.get("not") is not None:
+                    excl = [x for x in (self.pattern(n, lang, where + " not") for n in _str_items(item["not"])) if x]
+                label = str(item.get("label")) if isinstance(item, dict) and item.get("label") else p.canonical
+                out.setdefault(lang, []).append(Indicator(fid, lang, p, label, line_of(item), excl,
+                                                          str(item.get("note", "")) if isinstance(item, dict) else ""))
+        return out
+
+
+def load_codebook(path: Path | str, problems: Problems | None = None) -> Codebook:
+    path = Path(path)
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    doc = load_yaml(path)
+    parser = _Parser(path, problems)
+    frames: list[Frame] = []
+    if not isinstance(doc, dict):
+        problems.add(path, 1, "the codebook must be a mapping with 'frames:'", "see docs/codebook.md")
+    else:
+        check_keys(doc, TOP_KEYS, ("frames",), path, problems, "codebook")
+        parser.load_sets(doc.get("sets"))
+        frames = parser.frames(doc.get("frames", []))
+    if own:
+        problems.raise_if_any()
+    return Codebook(path, hashlib.sha256(path.read_bytes()).hexdigest(), frames, parser.sets)

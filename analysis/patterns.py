@@ -1,0 +1,261 @@
+"""The pattern language of the codebook, kwic and the actors gazetteer.
+
+Patterns run on *normalized* text (see normalize.py).  Four kinds:
+
+- ``Term``   a word or phrase in plain spelling.  Arabic words tolerate clitics:
+             proclitics و ف ب ك ل لل ال on the first word, an optional ال on later
+             words, enclitics ه ها هم هما هن ك كم كما كن نا ي ني on the last word
+             (a final ة, normalized to ه, becomes ت before an enclitic: قاعدتها).
+             ``*`` inside a word means "any further letters" (glob).
+             ``<name>`` stands for any entry of the named set.
+             Latin words are case-insensitive unless written in capitals (US, UN).
+- ``Regex``  an escape hatch, compiled with RE2 (linear time, no catastrophic
+             backtracking).  ``\\w``/``\\W`` are rewritten to cover Arabic letters.
+- ``Near``   A within N words of B, in either order, in the same sentence.
+- ``AnyOf``  any of several patterns (what a set reference expands to).
+
+Each pattern has a compact canonical text form (``canonical``) that tests compare.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+from .normalize import normalize
+
+PROCLITICS = r"(?:[وف]?(?:[بك]?ال|لل|[بكل])?)"
+ENCLITICS = ("هما", "هم", "هن", "ها", "ه", "كما", "كم", "كن", "ك", "نا", "ني", "ي")
+ENCLITIC = "(?:" + "|".join(ENCLITICS) + ")"
+DEFINITE = "ال"
+WORD_GAP = r"[\s«»\"'()\-–—]+"
+ARABIC = regex.compile(r"\p{Arabic}")
+WORD = regex.compile(r"\w+")
+# Sentences with nothing in common with any frame: a pattern matching all of
+# them would match every sentence.
+NEUTRAL_PROBES = ("كان الطقس معتدلا في المدينة صباح اليوم", "The weather was mild this morning", "x")
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled; the codebook loader adds file and line."""
+
+
+@dataclass
+class MatchText:
+    """A normalized sentence and where its words start, for proximity."""
+
+    norm: str
+
+    @cached_property
+    def word_starts(self) -> list[int]:
+        return [m.start() for m in WORD.finditer(self.norm)]
+
+    def word_index(self, pos: int) -> int:
+        return max(bisect.bisect_right(self.word_starts, pos) - 1, 0)
+
+
+class Pattern:
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        raise NotImplementedError
+
+    @property
+    def canonical(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.canonical
+
+
+def _is_arabic(word: str) -> bool:
+    return bool(ARABIC.search(word))
+
+
+def _glob(word: str) -> str:
+    return r"\w*".join(regex.escape(part) for part in word.split("*"))
+
+
+def _arabic_word(word: str, first: bool, last: bool) -> str:
+    if word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
+        word = word[2:]
+    prefix = PROCLITICS if first else f"(?:{DEFINITE})?"
+    if word.endswith("*"):
+        return prefix + _glob(word)
+    if last and word.endswith("ه") and len(word) > 2:
+        return prefix + _glob(word[:-1]) + f"(?:ه|ت{ENCLITIC})"
+    return prefix + _glob(word) + (f"{ENCLITIC}?" if last else "")
+
+
+def _latin_word(word: str, last: bool) -> str:
+    core = _glob(word)
+    if not (word.isupper() and len(word) > 1):
+        core = f"(?i:{core})"
+    return core + ("(?:'s)?" if last and not word.endswith("*") else "")
+
+
+@dataclass
+class Term(Pattern):
+    text: str
+    sets: dict[str, "AnyOf"] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        words = normalize(self.text).split()
+        if not words or all(set(w) <= {"*"} for w in words):
+            raise PatternError(f"empty term '{self.text}'")
+        self.words = words
+        self._rx = regex.compile(r"(?<!\w)" + self.fragment(True, True) + r"(?!\w)")
+
+    def fragment(self, first: bool, last: bool) -> str:
+        parts = []
+        n = len(self.words)
+        for i, w in enumerate(self.words):
+            is_first, is_last = first and i == 0, last and i == n - 1
+            if w.startswith("<") and w.endswith(">"):
+                ref = self.sets.get(w[1:-1])
+                if ref is None:
+                    raise PatternError(f"unknown set {w}")
+                parts.append(ref.fragment(is_first, is_last))
+            elif _is_arabic(w):
+                parts.append(_arabic_word(w, is_first, is_last))
+            else:
+                parts.append(_latin_word(w, is_last))
+        return WORD_GAP.join(parts)
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        return [m.span() for m in self._rx.finditer(text.norm)]
+
+    @property
+    def canonical(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class AnyOf(Pattern):
+    items: list[Pattern]
+    name: str = ""
+
+    def fragment(self, first: bool, last: bool) -> str:
+        frags = []
+        for p in self.items:
+            if not isinstance(p, (Term, AnyOf)):
+                raise PatternError(f"set <{self.name}> can only hold plain terms inside a phrase")
+            frags.append(p.fragment(first, last))
+        return "(?:" + "|".join(frags) + ")"
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        spans = sorted({s for p in self.items for s in p.find(text)})
+        return _drop_nested(spans)
+
+    @property
+    def canonical(self) -> str:
+        return f"<{self.name}>" if self.name else "(" + " | ".join(p.canonical for p in self.items) + ")"
+
+
+def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and s[0] < out[-1][1]:
+            continue
+        out.append(s)
+    return out
+
+
+@contextmanager
+def _quiet_stderr():
+    """RE2 logs parse errors straight to fd 2; we report them ourselves."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    saved = os.dup(fd)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+UNICODE_CLASSES = {r"\w": r"[\p{L}\p{N}_]", r"\W": r"[^\p{L}\p{N}_]"}
+
+
+def _rewrite_classes(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        two = pattern[i:i + 2]
+        if two in UNICODE_CLASSES:
+            out.append(UNICODE_CLASSES[two])
+            i += 2
+        elif pattern[i] == "\\":
+            out.append(two)
+            i += 2
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+@dataclass
+class Regex(Pattern):
+    pattern: str
+
+    def __post_init__(self):
+        import re2
+        if not self.pattern.strip():
+            raise PatternError("empty regex")
+        if r"\b" in self.pattern:
+            raise PatternError(r"\b only knows ASCII letters in RE2; write a plain term (which has word boundaries) or use (?:^|\W)")
+        source = _rewrite_classes(normalize(self.pattern))
+        try:
+            with _quiet_stderr():
+                self._rx = re2.compile(source)
+        except Exception as e:  # re2 raises its own error class
+            msg = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
+            raise PatternError(f"invalid regex: {msg}") from None
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        return [m.span() for m in self._rx.finditer(text.norm) if m.end() > m.start()]
+
+    def search(self, text: str) -> bool:
+        return self._rx.search(text) is not None
+
+    def matches_empty(self) -> bool:
+        return self._rx.search("") is not None
+
+    @property
+    def canonical(self) -> str:
+        return f"re/{self.pattern}/"
+
+
+@dataclass
+class Near(Pattern):
+    a: Pattern
+    b: Pattern
+    within: int
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        hits_b = self.b.find(text)
+        out = []
+        for sa in self.a.find(text):
+            ia = text.word_index(sa[0])
+            close = [sb for sb in hits_b if sb != sa and abs(text.word_index(sb[0]) - ia) <= self.within]
+            if close:
+                sb = min(close, key=lambda sb: abs(text.word_index(sb[0]) - ia))
+                out.append((min(sa[0], sb[0]), max(sa[1], sb[1])))
+        return _drop_nested(out)
+
+    @property
+    def canonical(self) -> str:
+        return f"NEAR/{self.within}({self.a.canonical}, {self.b.canonical})"
+
+
+def matches_everything(p: Pattern) -> bool:
+    if isinstance(p, Regex) and p.matches_empty():
+        return True
+    return all(p.find(MatchText(normalize(s))) for s in NEUTRAL_PROBES)

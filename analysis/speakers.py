@@ -1,0 +1,220 @@
+"""Who speaks: the actors gazetteer, quotation spans and speech attribution.
+
+Attribution is read from the sentence, in this order (first that applies):
+1. a source phrase: بحسب / وفقا لـ / نقلا عن / according to + actor;
+2. a statement owner: تصريح(ات) لـ + actor ("a statement by Kadhimi");
+3. a reporting verb followed by its subject (Arabic verb–subject order):
+   قال / أكد / أشار / أعلن / نفى / أوضح … + actor;
+4. an actor followed by a reporting verb (subject–verb order, English "X said");
+5. a reporting verb with no subject of its own, or an anaphor (المصدر, الأخير):
+   the last speaker named earlier in the same article.
+Sentences with none of these are in the outlet's own voice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .corpus import LANGUAGES
+from .errors import Problems
+from .patterns import AnyOf, MatchText, PatternError, Term
+from .yamlio import check_keys, line_of, load_yaml
+
+ACTORS = "actors.yaml"
+ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")
+KINDS = ("named", "office", "anonymous", "media")
+OUTLET = "outlet"
+OUTLET_SIDE = "Outlet's own voice"
+
+# Grammar tables (normalized spellings; Terms add clitics).
+SOURCE_PHRASES = {
+    "ar": ["بحسب", "حسب", "وفقا ل", "وفق ما", "وفقا لما", "نقلا عن", "طبقا ل"],
+    "en": ["according to", "quoting", "cited by"],
+}
+STATEMENT_OWNER = regex.compile(r"(?:تصريح\w*|حديث\w*|بيان\w*)\s+$")
+REPORTING_VERBS = {
+    "ar": ["قال", "يقول", "تقول", "قالت", "اكد", "يؤكد", "اكدت", "تؤكد", "اشار", "يشير", "اشارت", "اعلن",
+           "يعلن", "اعلنت", "نفي", "نفت", "ينفي", "اوضح", "يوضح", "اوضحت", "اضاف", "يضيف", "اضافت", "ذكر",
+           "يذكر", "ذكرت", "كشف", "يكشف", "كشفت", "لفت", "لفتت", "شدد", "يشدد", "اعتبر", "يعتبر", "يري",
+           "صرح", "يصرح", "افاد", "افادت", "نقل", "نقلت", "ابلغ", "تحدث", "عبر عن", "طالب", "حذر", "توعد",
+           "تعهد", "اكتفي بقول"],
+    "en": ["said", "says", "told", "stated", "added", "noted", "denied", "announced", "confirmed", "warned",
+           "claimed", "insisted", "reported", "quoted"],
+}
+# Participles share the subject of the main verb: "قال X …، مشيرا إلى أن …".
+PARTICIPLES = {"ar": ["مؤكدا", "مشيرا", "مضيفا", "موضحا", "مشددا", "قائلا", "معتبرا", "لافتا", "محذرا"],
+               "en": ["saying", "adding", "noting", "insisting", "warning"]}
+ANAPHORA = {"ar": ["المصدر", "المصادر", "الاخير", "القيادي", "المصدر المطلع"], "en": ["the source", "the official"]}
+VERB_SUBJECT_WINDOW = 6   # words between a reporting verb and its subject
+SUBJECT_VERB_WINDOW = 3   # words between a subject and its verb
+SOURCE_WINDOW = 4         # words between بحسب and the source
+QUOTE_MIN_WORDS = 4       # «…» around a name or a short phrase is emphasis, not a quotation
+PATRONYMIC = regex.compile(r"(?<!\w)(?:بن|ابن|bin|ibn)(?!\w)")  # «سلمان بن عبد العزيز» is a name
+CLAUSE_GAP = regex.compile(r"[،,;؛.]")
+QUOTES = regex.compile(r"«[^«»\n]+»|“[^“”\n]+”|\"[^\"\n]+\"")
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name_en: str
+    role: str
+    kind: str
+    side: str
+    patterns: dict[str, AnyOf] = field(repr=False, compare=False)
+
+
+OUTLET_ACTOR = Actor(OUTLET, "the outlet itself", "", OUTLET, OUTLET_SIDE, {})
+
+
+def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
+    path = data_dir / ACTORS
+    doc = load_yaml(path)
+    actors: dict[str, Actor] = {}
+    if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
+        problems.add(path, line_of(doc) or 1, "expected a top-level 'actors:' list", "see the comments at the top of the shipped file")
+        return actors
+    for node in doc["actors"]:
+        if not isinstance(node, dict) or not check_keys(node, ACTOR_KEYS, ("id", "name_en", "kind", "patterns"), path, problems, "actor"):
+            continue
+        aid = str(node["id"])
+        if aid in actors or aid == OUTLET:
+            problems.add(path, line_of(node, "id"), f"duplicate or reserved actor id '{aid}'", "give each actor its own id")
+            continue
+        if node["kind"] not in KINDS:
+            problems.add(path, line_of(node, "kind"), f"actor '{aid}': kind '{node['kind']}' is not one of {', '.join(KINDS)}",
+                         f"set kind to one of {', '.join(KINDS)}")
+            continue
+        pats: dict[str, AnyOf] = {}
+        for lang, items in (node["patterns"] or {}).items():
+            if lang not in LANGUAGES:
+                problems.add(path, line_of(node["patterns"], lang), f"actor '{aid}': unknown language '{lang}'", "use ar or en")
+                continue
+            terms = []
+            for item in items or []:
+                try:
+                    terms.append(Term(str(item)))
+                except PatternError as e:
+                    problems.add(path, line_of(item) or line_of(node), f"actor '{aid}': {e}", "write the name in plain spelling")
+            pats[lang] = AnyOf(terms, name=aid)
+        actors[aid] = Actor(aid, str(node["name_en"]), str(node.get("role", "")), str(node["kind"]),
+                            str(node.get("side", "")), pats)
+    return actors
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int  # normalized offsets within the sentence
+    end: int
+    actor: Actor
+
+
+def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> list[ActorMention]:
+    """Actor mentions, longest first where they overlap (an adviser to the PM is not the PM)."""
+    found = [ActorMention(s, e, a) for a in actors.values() if language in a.patterns
+             for s, e in a.patterns[language].find(text)]
+    found.sort(key=lambda m: (-(m.end - m.start), m.start))
+    kept: list[ActorMention] = []
+    for m in found:
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+_CUE_CACHE: dict[tuple[str, str], AnyOf] = {}
+
+
+def cue(kind: str, language: str) -> AnyOf:
+    key = (kind, language)
+    if key not in _CUE_CACHE:
+        table = {"source": SOURCE_PHRASES, "verb": REPORTING_VERBS, "anaphor": ANAPHORA,
+                 "participle": PARTICIPLES}[kind]
+        _CUE_CACHE[key] = AnyOf([Term(t) for t in table[language]], name=kind)
+    return _CUE_CACHE[key]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    actor: Actor
+    how: str  # source phrase, statement owner, verb-subject, subject-verb, carried over, own voice
+    at: int = 0  # normalized position of the cue in the sentence
+
+
+OWN_VOICE = Attribution(OUTLET_ACTOR, "own voice")
+
+
+def attributions(text: MatchText, actors: dict[str, Actor], language: str,
+                 previous: Actor | None) -> list[Attribution]:
+    """Every attribution cue in the sentence with the speaker it introduces, in text order."""
+    mentions = find_actors(text, actors, language)
+    found: list[Attribution] = []
+
+    def words_between(a: int, b: int) -> int:
+        return text.word_index(b) - text.word_index(a)
+
+    for s, e in cue("source", language).find(text):
+        after = [m for m in mentions if m.start >= e and words_between(e, m.start) <= SOURCE_WINDOW]
+        if after:
+            found.append(Attribution(after[0].actor, "source phrase", s))
+    for m in mentions:
+        if STATEMENT_OWNER.search(text.norm[:m.start].removesuffix("ل")):
+            found.append(Attribution(m.actor, "statement owner", m.start))
+    verbs = cue("verb", language).find(text)
+    for s, e in verbs:
+        if any(a.at <= s < a.at + 1 for a in found):
+            continue
+        after = [m for m in mentions if m.start >= e and words_between(e, m.start) <= VERB_SUBJECT_WINDOW]
+        before = [m for m in mentions if m.end <= s and words_between(m.end, s) <= SUBJECT_VERB_WINDOW
+                  and not CLAUSE_GAP.search(text.norm, m.end, s)]
+        earlier = [a for a in found if a.at < s]
+        if after and not any(e < v[0] < after[0].start for v in verbs):
+            found.append(Attribution(after[0].actor, "verb-subject", s))
+        elif before:
+            found.append(Attribution(before[-1].actor, "subject-verb", before[-1].start))
+        elif earlier:  # a verb with no subject of its own continues the sentence's speaker
+            found.append(Attribution(max(earlier, key=lambda a: a.at).actor, "same subject", s))
+        elif previous is not None:
+            found.append(Attribution(previous, "carried over", s))
+    for s, _ in cue("participle", language).find(text):
+        earlier = [a for a in found if a.at < s]
+        speaker = max(earlier, key=lambda a: a.at).actor if earlier else previous
+        if speaker is not None:
+            found.append(Attribution(speaker, "same subject", s))
+    if not found and previous is not None:
+        found += [Attribution(previous, "carried over", s) for s, _ in cue("anaphor", language).find(text)][:1]
+    return sorted(found, key=lambda a: a.at)
+
+
+def speaker_at(found: list[Attribution], pos: int | None = None) -> Attribution:
+    """The attribution governing position ``pos``: the nearest cue before it, else the first after.
+
+    With no position, the sentence's first attribution.
+    """
+    if not found:
+        return OWN_VOICE
+    if pos is None:
+        return found[0]
+    before = [a for a in found if a.at <= pos]
+    return before[-1] if before else found[0]
+
+
+@dataclass(frozen=True)
+class Quotation:
+    article_id: str
+    sentence_id: str
+    start: int  # original offsets, quote marks included
+    end: int
+    speaker: str
+
+
+def find_quotations(sentence: str, sentence_start: int) -> list[tuple[int, int]]:
+    """Original-offset spans of direct quotations of at least QUOTE_MIN_WORDS words."""
+    spans = []
+    for m in QUOTES.finditer(sentence):
+        words = m.group()[1:-1].split()
+        if len(words) < QUOTE_MIN_WORDS or (len(words) <= 5 and PATRONYMIC.search(m.group())):
+            continue
+        spans.append((sentence_start + m.start(), sentence_start + m.end()))
+    return spans

@@ -1,0 +1,70 @@
+"""Add who-says-what to the mentions: speaker, attribution, quotation, stance.
+
+This is the wiring step; the rules live in speakers.py and stance.py.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .coding import Segment
+from .corpus import Corpus
+from .patterns import MatchText
+from .speakers import OUTLET, Actor, Attribution, attributions, find_quotations, speaker_at
+from .stance import stance_of
+
+QUOTATION_COLUMNS = ["article_id", "outlet", "sentence_id", "start", "end", "speaker", "quote", "frames"]
+
+
+def attribute_segments(corpus: Corpus, segments: list[Segment],
+                       actors: dict[str, Actor]) -> dict[str, list[Attribution]]:
+    """Attribution cues of every sentence, carrying the last speaker forward within an article."""
+    out: dict[str, list[Attribution]] = {}
+    previous: Actor | None = None
+    current = None
+    for seg in segments:
+        if seg.article_id != current:
+            current, previous = seg.article_id, None
+        lang = corpus.article(seg.article_id).language
+        found = attributions(MatchText(seg.norm), actors, lang, previous)
+        out[seg.sentence_id] = found
+        if found:
+            previous = found[-1].actor
+    return out
+
+
+def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
+               actors: dict[str, Actor]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions with speaker and stance columns, and the quotations table."""
+    found = attribute_segments(corpus, segments, actors)
+    by_id = {s.sentence_id: s for s in segments}
+    quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
+    rows = []
+    for m in mentions.itertuples(index=False):
+        seg = by_id[m.sentence_id]
+        norm_start = _norm_pos(seg, m.start)
+        att = speaker_at(found[m.sentence_id], norm_start)
+        in_quote = any(qs <= m.start and m.end <= qe for qs, qe in quotes[m.sentence_id])
+        stance = stance_of(MatchText(seg.norm), norm_start, m.language, att.actor.id != OUTLET, in_quote)
+        rows.append({"speaker": att.actor.id, "speaker_name": att.actor.name_en, "speaker_kind": att.actor.kind,
+                     "speaker_side": att.actor.side, "attribution": att.how, "in_quote": in_quote, "stance": stance})
+    voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, index=mentions.index[:len(rows)]).reset_index(drop=True)], axis=1)
+    qrows = []
+    for seg in segments:
+        art = corpus.article(seg.article_id)
+        for qs, qe in quotes[seg.sentence_id]:
+            inside = voiced[(voiced.sentence_id == seg.sentence_id) & (voiced.start >= qs) & (voiced.end <= qe)]
+            qrows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": seg.sentence_id,
+                          "start": qs, "end": qe, "speaker": speaker_at(found[seg.sentence_id], _norm_pos(seg, qs)).actor.id,
+                          "quote": art.text[qs:qe], "frames": ";".join(sorted(set(inside.frame)))})
+    return voiced, pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
+
+
+def _norm_pos(seg: Segment, original: int) -> int:
+    return next((i for i, o in enumerate(seg.index) if o >= original), len(seg.norm))
+
+
+def sentence_stances(voiced: pd.DataFrame) -> pd.DataFrame:
+    """One row per (sentence, frame): the stance and speaker of its first mention."""
+    first = voiced.sort_values(["sentence_id", "frame", "start"], kind="stable").drop_duplicates(["sentence_id", "frame"])
+    return first[["article_id", "outlet", "sentence_id", "frame", "stance", "speaker", "speaker_name",
+                  "speaker_kind", "sentence_start", "sentence_end", "sentence"]].reset_index(drop=True)
