@@ -29,7 +29,8 @@ import regex
 
 from .normalize import normalize
 
-PROCLITICS = r"(?:[وف]?(?:[بك]?ال|لل|[بكل])?)"
+PROCLITICS = r"(?P<pro>[وف]?(?:[بك]?ال|لل|[بكل])?)"
+PREPOSITIONS = frozenset("بكل")
 ENCLITICS = ("هما", "هم", "هن", "ها", "ه", "كما", "كم", "كن", "ك", "نا", "ني", "ي")
 ENCLITIC = "(?:" + "|".join(ENCLITICS) + ")"
 DEFINITE = "ال"
@@ -128,6 +129,15 @@ class Term(Pattern):
     def find(self, text: MatchText) -> list[tuple[int, int]]:
         return [m.span() for m in self._rx.finditer(text.norm)]
 
+    def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+        """Matches whose first word carries a preposition (للكاظمي, بالكاظمي): never a subject."""
+        out = []
+        for m in self._rx.finditer(text.norm):
+            pro = m.groupdict().get("pro") or ""
+            if PREPOSITIONS & set(pro.removesuffix("ال")):
+                out.append(m.span())
+        return out
+
     @property
     def canonical(self) -> str:
         return " ".join(self.words)
@@ -143,8 +153,11 @@ class AnyOf(Pattern):
         for p in self.items:
             if not isinstance(p, (Term, AnyOf)):
                 raise PatternError(f"set <{self.name}> can only hold plain terms inside a phrase")
-            frags.append(p.fragment(first, last))
+            frags.append(p.fragment(first, last).replace("(?P<pro>", "(?:"))
         return "(?:" + "|".join(frags) + ")"
+
+    def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+        return [s for p in self.items if isinstance(p, (Term, AnyOf)) for s in p.find_governed(text)]
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
         spans = sorted({s for p in self.items for s in p.find(text)})

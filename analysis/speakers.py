@@ -52,6 +52,8 @@ SUBJECT_VERB_WINDOW = 3   # words between a subject and its verb
 SOURCE_WINDOW = 4         # words between بحسب and the source
 QUOTE_MIN_WORDS = 4       # «…» around a name or a short phrase is emphasis, not a quotation
 PATRONYMIC = regex.compile(r"(?<!\w)(?:بن|ابن|bin|ibn)(?!\w)")  # «سلمان بن عبد العزيز» is a name
+# Where the reported words begin: a colon, or the complementizer إن/أن (normalized ان).
+CONTENT_START = regex.compile(r":|(?<!\w)[بل]?ان(?!\w)|(?i:(?<!\w)that(?!\w))")
 CLAUSE_GAP = regex.compile(r"[،,;؛.]")
 QUOTES = regex.compile(r"«[^«»\n]+»|“[^“”\n]+”|\"[^\"\n]+\"")
 
@@ -109,12 +111,16 @@ class ActorMention:
     start: int  # normalized offsets within the sentence
     end: int
     actor: Actor
+    governed: bool = False  # behind a preposition (للكاظمي): an object, never the speaker
 
 
 def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> list[ActorMention]:
     """Actor mentions, longest first where they overlap (an adviser to the PM is not the PM)."""
-    found = [ActorMention(s, e, a) for a in actors.values() if language in a.patterns
-             for s, e in a.patterns[language].find(text)]
+    found = []
+    for a in actors.values():
+        if language in a.patterns:
+            governed = set(a.patterns[language].find_governed(text))
+            found += [ActorMention(s, e, a, (s, e) in governed) for s, e in a.patterns[language].find(text)]
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[ActorMention] = []
     for m in found:
@@ -162,10 +168,19 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
         if STATEMENT_OWNER.search(text.norm[:m.start].removesuffix("ل")):
             found.append(Attribution(m.actor, "statement owner", m.start))
     verbs = cue("verb", language).find(text)
+    anaphors = cue("anaphor", language).find(text)
+    quote_starts = [q for q, _ in find_quotations(text.norm, 0)] + [m.start() for m in CONTENT_START.finditer(text.norm)]
     for s, e in verbs:
         if any(a.at <= s < a.at + 1 for a in found):
             continue
-        after = [m for m in mentions if m.start >= e and words_between(e, m.start) <= VERB_SUBJECT_WINDOW]
+        if any(a_s >= e and words_between(e, a_s) <= 1 and not any(m.start == a_s for m in mentions)
+               for a_s, _ in anaphors):
+            if previous is not None:
+                found.append(Attribution(previous, "carried over", s))
+            continue
+        limit = next((q for q in quote_starts if q >= e), len(text.norm))
+        after = [m for m in mentions if e <= m.start < limit and not m.governed
+                 and words_between(e, m.start) <= VERB_SUBJECT_WINDOW]
         before = [m for m in mentions if m.end <= s and words_between(m.end, s) <= SUBJECT_VERB_WINDOW
                   and not CLAUSE_GAP.search(text.norm, m.end, s)]
         earlier = [a for a in found if a.at < s]
