@@ -121,7 +121,11 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 
 
 def original_span(index: list[int], start: int, end: int) -> tuple[int, int]:
-    """Original (start, end) behind normalized [start, end)."""
+    """Original (start, end) behind normalized [start, end).
+
+    The end runs up to the next kept character, so marks dropped by
+    normalization (a final shadda, tatweel) stay inside the quoted span.
+    """
     if end <= start:
         return index[start], index[start]
-    return index[start], index[end - 1] + 1
+    return index[start], index[end]

@@ -5,15 +5,17 @@ stop at any step in a notebook and look.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
-from . import clean, coding, voices
+from . import clean, coding, extract, voices
+from .cache import ArticleCache, file_hash, source_hash
 from .codebook import CODEBOOK, Codebook, load_codebook
 from .corpus import Corpus, load_corpus
-from .errors import Problems
+from .errors import InputError, Problems
 from .speakers import Actor, load_actors
 
 
@@ -25,34 +27,66 @@ class Analysis:
     removed: pd.DataFrame
     mentions: pd.DataFrame      # one row per match, with speaker and stance
     quotations: pd.DataFrame
-    actors: dict[str, Actor] = field(default_factory=dict)
+    actors: dict[str, Actor]
+    stances: pd.DataFrame       # one row per (sentence, frame): the counting unit, with stance and speaker
+    speakers: pd.DataFrame      # one row per sentence: who speaks
+    timelines: pd.DataFrame
+    attacks: pd.DataFrame
+    sourcing: pd.DataFrame
 
     def segments_frame(self) -> pd.DataFrame:
         return coding.segments_frame(self.segments)
 
 
 def load_inputs(data_dir: Path | str, problems: Problems | None = None):
-    """Corpus, boilerplate rules and codebook, validated together."""
+    """Corpus, boilerplate rules, codebook, actors and cue lists, validated together.
+
+    With a collector, every file is checked even when an earlier one failed.
+    """
     data_dir = Path(data_dir)
     own = problems is None
     problems = problems if problems is not None else Problems()
-    corpus = load_corpus(data_dir, problems)
-    rules = clean.load_rules(data_dir, problems)
-    codebook = load_codebook(data_dir / CODEBOOK, problems)
-    actors = load_actors(data_dir, problems)
+
+    def guarded(load, *args):
+        try:
+            return load(*args)
+        except InputError as e:  # e.g. a YAML syntax error: report it, check the other files
+            problems.items += e.problems
+            return None
+
+    corpus = guarded(load_corpus, data_dir, problems)
+    rules = guarded(clean.load_rules, data_dir, problems)
+    codebook = guarded(load_codebook, data_dir / CODEBOOK, problems)
+    actors = guarded(load_actors, data_dir, problems)
+    cues = guarded(extract.load_cues, data_dir, problems)
     if own:
         problems.raise_if_any()
-    return corpus, rules, codebook, actors
+    return corpus, rules, codebook, actors, cues
 
 
-def analyse(data_dir: Path | str = "data") -> Analysis:
-    corpus, rules, codebook, actors = load_inputs(data_dir)
+def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None) -> Analysis:
+    data_dir = Path(data_dir)
+    corpus, rules, codebook, actors, cues = load_inputs(data_dir)
+    cache = ArticleCache(cache_dir, source_hash(), file_hash(data_dir / clean.BOILERPLATE), codebook.sha256)
     segments, removed, rows = [], [], []
-    for article in corpus.articles:
-        segs, rem = coding.segment_article(article, rules)
-        segments += segs
-        removed += rem
-        rows += coding.code_article(article, segs, codebook)
+    for article in tqdm(corpus.articles, desc="coding", unit="article", disable=not progress, leave=False):
+        key = cache.key(article.id, article.file, article.language, article.outlet.name_en, article.sha256)
+        coded = cache.get(key)
+        if coded is None:
+            segs, rem = coding.segment_article(article, rules)
+            coded = (segs, rem, coding.code_article(article, segs, codebook))
+            cache.put(key, coded)
+        segments += coded[0]
+        removed += coded[1]
+        rows += coded[2]
     articles = {a.id: a for a in corpus.articles}
+    removed_df = clean.removed_frame(removed, articles)
     mentions, quotations = voices.add_voices(corpus, segments, coding.mentions_frame(rows), actors)
-    return Analysis(corpus, codebook, segments, clean.removed_frame(removed, articles), mentions, quotations, actors)
+    stances = voices.sentence_stances(mentions)
+    speakers = voices.sentence_speakers(corpus, segments, actors)
+    return Analysis(
+        corpus, codebook, segments, removed_df, mentions, quotations, actors, stances, speakers,
+        timelines=extract.timeline_claims(corpus, segments, stances),
+        attacks=extract.attack_mentions(corpus, segments, stances, cues),
+        sourcing=extract.sourcing_profile(corpus, segments, speakers, removed_df, cues),
+    )

@@ -52,3 +52,26 @@ def frame_totals(table: pd.DataFrame) -> pd.DataFrame:
         sentences=("sentences", "sum"), articles=("articles", "sum"),
         outlets=("sentences", lambda s: int((s > 0).sum())))
     return g.reset_index().sort_values(["sentences", "frame"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def export_tables(analysis) -> dict[str, pd.DataFrame]:
+    """Everything `code` writes under _output/tables/, by file stem."""
+    segs = analysis.segments_frame()
+    long = outlet_frame_table(analysis.corpus, analysis.codebook, segs, analysis.mentions)
+    return {
+        "mentions": analysis.mentions,
+        "frame_sentences": analysis.stances.drop(columns=["sentence"]),
+        "outlet_frame": long,
+        "outlet_frame_sentences": wide(long, "sentences").reset_index(),
+        "outlet_frame_articles": wide(long, "articles").reset_index(),
+        "outlet_frame_share": wide(long, "share").reset_index(),
+        "outlet_frame_per_1000_words": wide(long, "per_1000_words").reset_index(),
+        "segments": segs,
+        "removed": analysis.removed,
+        "quotations": analysis.quotations,
+        "speakers": analysis.speakers,
+        "timelines": analysis.timelines,
+        "attacks": analysis.attacks,
+        "sourcing": analysis.sourcing,
+        "articles": analysis.corpus.frame(),
+    }

@@ -59,6 +59,18 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     return voiced, pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
 
 
+def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor]) -> pd.DataFrame:
+    """Every sentence with its first speaker (the outlet where nobody else speaks)."""
+    found = attribute_segments(corpus, segments, actors)
+    rows = []
+    for seg in segments:
+        att = speaker_at(found[seg.sentence_id])
+        rows.append({"article_id": seg.article_id, "sentence_id": seg.sentence_id, "speaker": att.actor.id,
+                     "speaker_kind": att.actor.kind, "attribution": att.how,
+                     "speakers": ";".join(dict.fromkeys(a.actor.id for a in found[seg.sentence_id]))})
+    return pd.DataFrame(rows)
+
+
 def _norm_pos(seg: Segment, original: int) -> int:
     return next((i for i, o in enumerate(seg.index) if o >= original), len(seg.norm))
 

@@ -1,0 +1,52 @@
+"""Per-article cache of the coding step, keyed by the content hash of its inputs.
+
+A key covers the article's text and metadata, the rule files that shape coding
+(boilerplate, codebook) and the package's own source, so editing one article
+recodes that article only and editing the codebook recodes everything.
+"""
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+from .output import write_bytes
+
+PACKAGE = Path(__file__).parent
+
+
+def source_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted(PACKAGE.glob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
+
+
+class ArticleCache:
+    def __init__(self, directory: Path | None, *salts: str):
+        self.dir = directory
+        self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
+        self.hits = self.misses = 0
+
+    def key(self, *parts: str) -> str:
+        return hashlib.sha256("|".join((self.salt, *parts)).encode()).hexdigest()
+
+    def get(self, key: str):
+        if self.dir is None:
+            return None
+        path = self.dir / f"{key}.pickle"
+        try:
+            value = pickle.loads(path.read_bytes())
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, key: str, value) -> None:
+        if self.dir is not None:
+            write_bytes(self.dir / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

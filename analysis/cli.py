@@ -1,0 +1,190 @@
+"""Command line: python -m analysis <command> [--data DIR] ...
+
+The library raises InputError; this is the one place that turns it into an
+"ERROR file:line: what / fix:" message and a non-zero exit, with no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import InputError
+
+EXIT_INPUT = 2
+
+
+class Reporter:
+    """Progress and stage timings on stderr; --quiet keeps only errors and the summary."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+        self.stages: list[tuple[str, float]] = []
+        self.warnings: list[str] = []
+
+    def log(self, msg: str) -> None:
+        if not self.quiet:
+            print(msg, file=sys.stderr)
+
+    def stage(self, name: str):
+        reporter = self
+
+        class _Stage:
+            def __enter__(self):
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc):
+                dt = time.perf_counter() - self.t
+                reporter.stages.append((name, dt))
+                reporter.log(f"  {name}: {dt:.2f}s")
+
+        return _Stage()
+
+    def summary(self, outputs: list[Path]) -> None:
+        total = time.perf_counter() - self.t0
+        for p in outputs:
+            print(f"wrote {p}")
+        for w in self.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(f"done in {total:.1f}s" + (f", {len(self.warnings)} warning(s)" if self.warnings else ""), file=sys.stderr)
+
+
+def _analyse(args, rep: Reporter):
+    from .pipeline import analyse
+    with rep.stage("analysis"):
+        return analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache")
+
+
+def cmd_validate(args, rep: Reporter) -> int:
+    from .errors import Problems
+    from .validate import validate_all
+    problems = Problems()
+    validate_all(args.data, problems)
+    for p in problems.items:
+        print(p, file=sys.stderr)
+    n = len(problems.errors)
+    print(f"{args.data}: {'OK' if n == 0 else f'{n} problem(s)'}" + (f", {len(problems.items) - n} note(s)" if len(problems.items) > n else ""))
+    return 0 if n == 0 else EXIT_INPUT
+
+
+def cmd_code(args, rep: Reporter) -> int:
+    from .output import write_tables
+    from .tables import export_tables, wide
+    a = _analyse(args, rep)
+    with rep.stage("tables"):
+        tables = export_tables(a)
+        paths = write_tables(args.out, tables)
+    table = wide(tables["outlet_frame"], "sentences")
+    print("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
+    print(table.to_string())
+    rep.summary(paths)
+    return 0
+
+
+def cmd_kwic(args, rep: Reporter) -> int:
+    from .kwic import kwic
+    a = _analyse(args, rep)
+    hits = kwic(a, args.pattern, regex=args.regex, width=args.width)
+    for h in hits.itertuples(index=False):
+        print(f"{h.outlet} {h.date} {h.sentence_id} [{h.start}:{h.end}]\n    …{h.left}【{h.match}】{h.right}…")
+    print(f"{len(hits)} hit(s) in {hits.sentence_id.nunique() if len(hits) else 0} sentence(s)")
+    return 0
+
+
+def cmd_explain(args, rep: Reporter) -> int:
+    from .explain import explain
+    a = _analyse(args, rep)
+    print(explain(a, sentence_id=args.sentence, text=args.text, language=args.language, show_all=args.all))
+    return 0
+
+
+def cmd_add(args, rep: Reporter) -> int:
+    from .add import add_article
+    paths = add_article(args)
+    rep.summary(paths)
+    return 0
+
+
+def cmd_evaluate(args, rep: Reporter) -> int:
+    from .evaluate import evaluate, GOLD
+    from .output import write_tables
+    a = _analyse(args, rep)
+    gold = args.gold or args.data / GOLD
+    with rep.stage("evaluation"):
+        ev = evaluate(a, gold)
+    print(ev.summary_text())
+    rep.summary(write_tables(args.out, ev.tables()))
+    return 0
+
+
+def cmd_render(args, rep: Reporter) -> int:
+    from .render import render_report
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    outputs = render_report(Path(args.qmd), args.out, formats, data=args.data, quiet=args.quiet,
+                            log=rep.log, force_builtin=args.builtin)
+    rep.summary(list(outputs.values()))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=Path("data"), help="corpus folder laid out like data/ (default: data)")
+    common.add_argument("--out", type=Path, default=Path("_output"), help="output folder (default: _output)")
+    common.add_argument("--quiet", "-q", action="store_true", help="no progress output (for CI)")
+    p = argparse.ArgumentParser(prog="python -m analysis", description="Media-framing briefing: validate, code, search, explain, evaluate and render.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("validate", parents=[common], help="check every input file; exit 0 means clean")
+    s.set_defaults(func=cmd_validate)
+    s = sub.add_parser("code", parents=[common], help="code the corpus; write mentions and outlet × frame tables")
+    s.set_defaults(func=cmd_code)
+    s = sub.add_parser("kwic", parents=[common], help="keyword in context, with the codebook's normalization and clitic rules")
+    s.add_argument("pattern", help="a term or phrase as in the codebook (globs *, sets <name>), or a regex with --regex")
+    s.add_argument("--regex", action="store_true", help="treat PATTERN as an RE2 regex on normalized text")
+    s.add_argument("--width", type=int, default=50, help="characters of context on each side")
+    s.set_defaults(func=cmd_kwic)
+    s = sub.add_parser("explain", parents=[common], help="why a sentence was (not) coded: normalized form, indicators, stance, speaker")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("sentence", nargs="?", help="sentence id, e.g. 002:s031")
+    g.add_argument("--text", help="a raw sentence instead of a sentence id")
+    s.add_argument("--language", default="ar", choices=["ar", "en"], help="language of --text")
+    s.add_argument("--all", action="store_true", help="list every indicator, not only those that fired")
+    s.set_defaults(func=cmd_explain)
+    s = sub.add_parser("add", parents=[common], help="add an article (.txt or saved .html) to the corpus")
+    s.add_argument("file", type=Path, help="article as plain text or a saved HTML page")
+    s.add_argument("--id", help="article id (default: derived from the file name)")
+    s.add_argument("--outlet", required=True, help="outlet id from outlets.csv (or a new id with --outlet-en etc.)")
+    s.add_argument("--outlet-en", help="English name, to create a new outlet")
+    s.add_argument("--outlet-ar", help="Arabic name, to create a new outlet")
+    s.add_argument("--country", help="country, to create a new outlet")
+    s.add_argument("--date", default="", help="publication date YYYY-MM-DD")
+    s.add_argument("--date-basis", default=None, choices=["stated", "inferred", "unknown"])
+    s.add_argument("--url", default="")
+    s.add_argument("--title", default="")
+    s.add_argument("--language", required=True, choices=["ar", "en"])
+    s.set_defaults(func=cmd_add)
+    s = sub.add_parser("evaluate", parents=[common], help="compare the coding with hand coding (gold): P/R/F1, stance, speaker, alpha")
+    s.add_argument("--gold", type=Path, help="gold file (default: DATA/gold.csv)")
+    s.set_defaults(func=cmd_evaluate)
+    s = sub.add_parser("render", parents=[common], help="render the briefing to HTML and/or PDF")
+    s.add_argument("--to", choices=["html", "pdf", "both"], default="both")
+    s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")
+    s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
+    s.set_defaults(func=cmd_render)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    rep = Reporter(args.quiet)
+    try:
+        return args.func(args, rep)
+    except InputError as e:
+        print(e, file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130

@@ -1,0 +1,26 @@
+"""Check every input in one run and report all problems (the `validate` command)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import InputError, Problems
+from .evaluate import GOLD, load_gold
+from .evidence import TRANSLATIONS, load_translations
+from .pipeline import analyse, load_inputs
+
+
+def validate_all(data_dir: Path, problems: Problems) -> None:
+    """Inputs first; if they load, the files that point into articles (translations, gold)."""
+    try:
+        load_inputs(data_dir, problems)
+    except InputError as e:  # a YAML syntax error stops that file only
+        problems.items += e.problems
+    if problems.errors:
+        return
+    analysis = analyse(data_dir)
+    for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
+        if (data_dir / name).exists():
+            try:
+                loader(data_dir / name, analysis, problems)
+            except InputError as e:
+                problems.items += e.problems

@@ -1,0 +1,29 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+
+@pytest.fixture(scope="session")
+def seed():
+    """The seed corpus, analysed once for the whole session."""
+    from analysis.pipeline import analyse
+    return analyse(DATA)
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """A private copy of data/ that a test may break."""
+    dst = tmp_path / "data"
+    shutil.copytree(DATA, dst)
+    return dst
+
+
+def sentence_with(analysis, article_id, fragment):
+    """The coder's sentence of an article that contains a fragment of original text."""
+    hits = [s for s in analysis.segments if s.article_id == article_id and fragment in s.text]
+    assert hits, f"no sentence of {article_id} contains {fragment!r}"
+    return hits[0]

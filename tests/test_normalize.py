@@ -1,0 +1,47 @@
+import pytest
+
+from analysis.normalize import (fold_alef, fold_digits, fold_kaf, fold_teh_marbuta, fold_yeh, normalize,
+                                normalize_with_map, original_span, remove_diacritics, remove_tatweel,
+                                fold_compatibility)
+
+
+@pytest.mark.parametrize("rule, before, after", [
+    (remove_diacritics, "الكَاتْيُوشَا", "الكاتيوشا"),
+    (remove_diacritics, "سُلَيْمانِيّ", "سليماني"),
+    (remove_diacritics, "هٰذا", "هذا"),  # dagger alef U+0670
+    (remove_tatweel, "المـــدينة", "المدينة"),
+    (fold_alef, "أمريكا إيران آية ٱلله", "امريكا ايران ايه الله".replace("ايه", "اية")),
+    (fold_yeh, "إلى مصطفى", "إلي مصطفي"),
+    (fold_yeh, "ایران", "ايران"),  # Persian yeh U+06CC
+    (fold_teh_marbuta, "قاعدة", "قاعده"),
+    (fold_kaf, "کاظمی", "كاظمی"),  # Persian kaf U+06A9
+    (fold_digits, "٥٨٠٠ جندي و۲۰۲۰", "5800 جندي و2020"),
+    (fold_compatibility, "\ufefb", "لا"),  # lam-alef ligature
+    (fold_compatibility, "\ufe8d\ufedf", "ال"),  # presentation forms
+])
+def test_each_rule(rule, before, after):
+    assert rule(before) == after
+
+
+@pytest.mark.parametrize("text", ["", "Trump met Kadhimi at the White House.", "2020-08-20", "ساعي بريد"])
+def test_passthrough_and_empty(text):
+    # English, digits and already-plain Arabic must not change
+    assert normalize(text) == text
+
+
+def test_spelling_variants_meet():
+    assert normalize("قاآني") == normalize("قاآنى") == "قااني"
+    assert normalize("أميركية") == normalize("اميركيه")
+    assert normalize("ترامب") != normalize("ترمب")  # a spelling variant, not a normalization: the codebook lists both
+
+
+def test_offset_map_points_back():
+    text = "قال «الكَاظِمِيّ» إنه ﻻ يحمل ٣ رسائل"
+    norm, index = normalize_with_map(text)
+    assert len(index) == len(norm) + 1
+    i = norm.index("لا")
+    s, e = original_span(index, i, i + 2)
+    assert text[s:e] == "\ufefb"  # a ligature expands to two letters that map back to one character
+    j = norm.index("الكاظمي")
+    s, e = original_span(index, j, j + len("الكاظمي"))
+    assert text[s:e] == "الكَاظِمِيّ"
