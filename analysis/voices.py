@@ -32,6 +32,15 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
     return out
 
 
+def voice_of(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
+             language: str) -> tuple[Attribution, bool, str]:
+    """Speaker, whether inside a quotation, and stance of one match at original [start, end)."""
+    norm_start = _norm_pos(seg, start)
+    att = speaker_at(found, norm_start)
+    in_quote = any(qs <= start and end <= qe for qs, qe in quotes)
+    return att, in_quote, stance_of(MatchText(seg.norm), norm_start, language, att.actor.id != OUTLET, in_quote)
+
+
 def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
                actors: dict[str, Actor]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions with speaker and stance columns, and the quotations table."""
@@ -40,11 +49,8 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
     rows = []
     for m in mentions.itertuples(index=False):
-        seg = by_id[m.sentence_id]
-        norm_start = _norm_pos(seg, m.start)
-        att = speaker_at(found[m.sentence_id], norm_start)
-        in_quote = any(qs <= m.start and m.end <= qe for qs, qe in quotes[m.sentence_id])
-        stance = stance_of(MatchText(seg.norm), norm_start, m.language, att.actor.id != OUTLET, in_quote)
+        att, in_quote, stance = voice_of(by_id[m.sentence_id], m.start, m.end, found[m.sentence_id],
+                                         quotes[m.sentence_id], m.language)
         rows.append({"speaker": att.actor.id, "speaker_name": att.actor.name_en, "speaker_kind": att.actor.kind,
                      "speaker_side": att.actor.side, "attribution": att.how, "in_quote": in_quote, "stance": stance})
     voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, index=mentions.index[:len(rows)]).reset_index(drop=True)], axis=1)

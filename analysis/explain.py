@@ -1,0 +1,43 @@
+"""Why a sentence was or was not coded: normalized form, indicators, stance, speaker."""
+from __future__ import annotations
+
+from .coding import Segment, code_segment
+from .errors import InputError, Problem
+from .normalize import normalize_with_map
+from .patterns import MatchText
+from .speakers import attributions, find_quotations
+from .voices import voice_of
+
+
+def explain(analysis, sentence_id: str | None = None, text: str | None = None, language: str = "ar",
+            show_all: bool = False) -> str:
+    if sentence_id:
+        seg = next((s for s in analysis.segments if s.sentence_id == sentence_id), None)
+        if seg is None:
+            raise InputError(Problem("SENTENCE", None, f"no sentence '{sentence_id}'",
+                                     "use an id like 002:s031 from _output/tables/segments.csv or `kwic`"))
+        language = analysis.corpus.article(seg.article_id).language
+    else:
+        norm, index = normalize_with_map(text)
+        seg = Segment("(text)", "(text)", 0, len(text), text, norm, tuple(index))
+    mt = MatchText(seg.norm)
+    found = attributions(mt, analysis.actors, language, None)
+    lines = [f"sentence   {seg.sentence_id}  [{seg.start}:{seg.end}]", f"original   {seg.text}",
+             f"normalized {seg.norm}", f"speakers   " + (", ".join(f"{a.actor.id} ({a.how})" for a in found) or "outlet (own voice)"), ""]
+    rows = code_segment(seg, analysis.codebook, language)
+    fired = {(r["frame"], r["indicator"]) for r in rows}
+    for frame in analysis.codebook.frames:
+        vetoed = [x.canonical for x in frame.excludes.get(language, []) if x.find(mt)]
+        hits = [r for r in rows if r["frame"] == frame.id]
+        if not hits and not show_all and not vetoed:
+            continue
+        lines.append(f"{frame.id}: {'CODED' if hits else 'not coded'}" + (f" (vetoed by exclude {vetoed})" if vetoed else ""))
+        for r in hits:
+            att, _, st = voice_of(seg, r["start"], r["end"], found, find_quotations(seg.text, seg.start), language)
+            lines.append(f"  + {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r}  stance={st} speaker={att.actor.id}")
+        if show_all:
+            for ind in frame.indicators.get(language, []):
+                if (frame.id, ind.label) not in fired:
+                    why = "excluded by 'not'" if ind.pattern.find(mt) else "no match"
+                    lines.append(f"  - {ind.label}  ({why})")
+    return "\n".join(lines)
