@@ -224,3 +224,24 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None) -> Corpu
         problems.raise_if_any()
     articles.sort(key=lambda a: a.id)
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
+
+
+EVENTS = "events.csv"
+EVENT_COLUMNS = ("date", "label", "source")
+
+
+def load_events(data_dir: Path | str, problems: Problems | None = None) -> pd.DataFrame:
+    """Key events for the timeline figure (optional file)."""
+    path = Path(data_dir) / EVENTS
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    rows = []
+    if path.exists():
+        for line, row in read_csv_rows(path, EVENT_COLUMNS, ("date", "label"), problems):
+            try:
+                rows.append({"date": date.fromisoformat(row["date"]), "label": row["label"], "source": row["source"]})
+            except ValueError:
+                problems.add(path, line, f"invalid date '{row['date']}'", "write dates as YYYY-MM-DD")
+    if own:
+        problems.raise_if_any()
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

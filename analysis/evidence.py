@@ -1,14 +1,13 @@
 """Evidence: the quoted sentences a reader sees, with their translations.
 
-A quote is always ``article.text[start:end]`` of a whole sentence, with the
-matched phrase marked.  Its id is ``article_id:start-end``; translations are
+A quote is always ``article.text[start:end]`` of a whole sentence; the matched
+phrases are listed as offsets for highlighting.  Its id is ``article_id:start-end``; translations are
 keyed by that id and checked against the original text, so an edited article
 never shows a stale translation.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -90,26 +89,3 @@ def evidence_table(analysis, translations: dict[str, Translation], frames: list[
             "english": t.english if t else None, "translator": t.translator if t else "",
         })
     return pd.DataFrame(rows)
-
-
-def highlighted_html(text: str, start: int, end: int, highlights: list[tuple[int, int]]) -> str:
-    """``text[start:end]`` with matched phrases in <mark>; every piece escaped (article text is untrusted)."""
-    out, pos = [], start
-    for hs, he in _merge(highlights):
-        if hs < pos or he > end:
-            continue
-        out.append(escape(text[pos:hs]))
-        out.append(f"<mark>{escape(text[hs:he])}</mark>")
-        pos = he
-    out.append(escape(text[pos:end]))
-    return "".join(out)
-
-
-def _merge(spans):
-    merged: list[list[int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [tuple(x) for x in merged]

@@ -93,6 +93,7 @@ def typst_font_dirs() -> list[Path]:
     target = Path(tempfile.gettempdir()) / f"analysis-typst-fonts-{digest}"
     if not target.is_dir():
         staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+        staging.chmod(0o755)  # shared /tmp: other users reuse the same links
         for p in files:
             (staging / p.name).symlink_to(p)
         try:

@@ -1,0 +1,348 @@
+"""What report.qmd displays: computed sentences, tables and figures.
+
+The report's cells stay one line each; every number they show is computed here
+from the analysis, and every quote is a slice of an article's original text.
+"""
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import figures
+from . import markdown as md
+from .corpus import load_events
+from .evaluate import GOLD, POOLED, Evaluation, evaluate
+from .evidence import MISSING, TRANSLATIONS, evidence_table, load_translations
+from .pipeline import Analysis, analyse
+from .tables import frame_totals, outlet_frame_table, wide
+
+FOCUS = ("postman", "withdrawal_timeline", "rocket_attacks")
+STANCE_ORDER = ("asserted", "reported", "denied")
+PACKAGES = ("pandas", "matplotlib", "regex", "google-re2", "krippendorff", "jupytext", "nbclient",
+            "pypandoc-binary", "typst", "arabic-reshaper", "python-bidi")
+
+
+@dataclass
+class Briefing:
+    analysis: Analysis
+    data_dir: Path
+    figures_dir: Path = Path("figures")
+    translations: dict = field(default_factory=dict)
+    evaluation: Evaluation | None = None
+
+    # ---- shared views -------------------------------------------------
+    @cached_property
+    def counts(self) -> pd.DataFrame:
+        a = self.analysis
+        return outlet_frame_table(a.corpus, a.codebook, a.segments_frame(), a.mentions)
+
+    @cached_property
+    def evidence(self) -> pd.DataFrame:
+        return evidence_table(self.analysis, self.translations)
+
+    def label(self, frame: str) -> str:
+        return self.analysis.codebook.labels().get(frame, frame)
+
+    def _outlets_with(self, frame: str) -> list[str]:
+        c = self.counts
+        return sorted(c[(c.frame == frame) & (c.sentences > 0)].outlet)
+
+    # ---- title block and key judgments --------------------------------
+    def corpus_window(self) -> str:
+        dates = [a.date for a in self.analysis.corpus.articles if a.date]
+        n = len(self.analysis.corpus.articles)
+        outlets = len({a.outlet.id for a in self.analysis.corpus.articles})
+        window = f"{min(dates):%d %B %Y} – {max(dates):%d %B %Y}" if dates else "undated"
+        return (f"**Corpus:** {md.plural(n, 'article')} from {md.plural(outlets, 'outlet')}, published {window}. "
+                f"**Rendered:** {date.today():%d %B %Y}.\n\n")
+
+    def key_judgments(self) -> str:
+        st = self.analysis.stances
+        items = []
+        n_out = len({a.outlet.id for a in self.analysis.corpus.articles})
+        post = st[st.frame == "postman"]
+        if len(post):
+            outlets = self._outlets_with("postman")
+            deny = post[post.stance == "denied"]
+            acc = post[post.stance != "denied"]
+            items.append(
+                f"**Postman.** {len(outlets)} of {n_out} outlets invoke the postman frame ({md.join_names(outlets)}). "
+                f"{len(deny)} of its {len(post)} sentences are denials, voiced by {md.join_names(list(deny.speaker_name)) if len(deny) else 'nobody'}; "
+                f"{md.plural(len(acc), 'sentence')} assert{'s' if len(acc) == 1 else ''} or relay{'s' if len(acc) == 1 else ''} it, voiced by {md.join_names(list(acc.speaker_name)) if len(acc) else 'nobody'}.")
+        tl = self.analysis.timelines
+        concrete = tl[tl.kind.isin(["reduction", "within", "anniversary deadline"])]
+        if len(tl):
+            outs = sorted(set(concrete.outlet))
+            only = "Only " if len(outs) == 1 else ""
+            items.append(
+                f"**Withdrawal timelines.** {only}{md.join_names(outs) if outs else 'No outlet'} report{'s' if len(outs) == 1 else ''} "
+                f"concrete timeline figures ({md.plural(len(concrete), 'claim')}: {md.join_names(list(dict.fromkeys(concrete.content)))}); "
+                f"withdrawal itself appears in {md.plural(len(self._outlets_with('withdrawal_timeline')), 'outlet')}.")
+        att = self.analysis.attacks
+        if len(att):
+            targets = [t for ts in att.targets for t in ts.split("; ") if t]
+            linked = int(att.linked_to_withdrawal.sum())
+            items.append(
+                f"**Rocket attacks.** They appear in {md.plural(len(set(att.outlet)), 'outlet')} ({md.join_names(sorted(set(att.outlet)))}), "
+                f"in {md.plural(len(att), 'sentence')}; targets named: {md.join_names(list(dict.fromkeys(targets)))}. "
+                f"{md.plural(linked, 'sentence')} tie{'s' if linked == 1 else ''} the attacks to the withdrawal bargain.")
+        tot = frame_totals(self.counts)
+        if len(tot) and tot.sentences.iloc[0] > 0:
+            top = tot.iloc[0]
+            items.append(f"**Most widespread frame.** {md.escape(top.label)}: {md.plural(int(top.sentences), 'sentence')} "
+                         f"across {md.plural(int(top.outlets), 'outlet')}.")
+        src = self.analysis.sourcing
+        anon = src[src.measure == "anonymous sources"].sort_values(["sentences", "outlet"], ascending=[False, True])
+        if len(anon) and anon.sentences.iloc[0] > 0:
+            items.append(f"**Sourcing.** {anon.outlet.iloc[0]} leans most on unnamed sources: "
+                         f"{md.plural(int(anon.sentences.iloc[0]), 'sentence')} rest on them, which a reader cannot check.")
+        if self.evaluation is not None:
+            s = self.evaluation.sentence.set_index("frame").loc[POOLED]
+            stance = self.evaluation.stance.iloc[-1].accuracy
+            items.append(f"**Trust in these counts.** Against independent hand coding of {self.evaluation.coded_sentences} sentences, "
+                         f"the automated coder reaches F1 {md.fmt(s.f1)} and Krippendorff's α {md.fmt(s.alpha)} (pooled), "
+                         f"stance accuracy {md.fmt(stance)}; see Validation.")
+        return md.bullets(items)
+
+    # ---- corpus overview ----------------------------------------------
+    def overview_table(self) -> str:
+        segs = self.analysis.segments_frame()
+        per = segs.groupby("article_id").agg(sentences=("sentence_id", "size"), words=("words", "sum"))
+        rows = []
+        for a in self.analysis.corpus.articles:
+            rows.append({"Article": a.id, "Outlet": a.outlet.name_en, "Arabic name": a.outlet.name_ar,
+                         "Country": a.outlet.country, "Outlet attribution": f"{a.outlet_basis}, {a.outlet_confidence}",
+                         "Date": f"{a.date:%d %b %Y}" if a.date else "unknown",
+                         "Date basis": f"{a.date_basis}, {a.date_confidence}",
+                         "Words": int(per.loc[a.id, "words"]) if a.id in per.index else 0,
+                         "Sentences": int(per.loc[a.id, "sentences"]) if a.id in per.index else 0})
+        removed = len(self.analysis.removed)
+        return (md.table(pd.DataFrame(rows), "Articles, outlets and dates, with how each attribution was established. "
+                         "Words and sentences count cleaned content only.", "tbl-corpus", arabic_columns=("Arabic name",))
+                + f"Cleaning removed {md.plural(removed, 'line')} of page furniture (related links, stamps, captions, repeated lines); "
+                  f"all are listed in `_output/tables/removed.csv`.\n\n")
+
+    def attribution_notes(self) -> str:
+        items = [f"**{a.id} · {md.escape(a.outlet.name_en)}** — outlet: {md.escape(a.outlet_evidence) or 'no cue recorded'} "
+                 f"Date: {md.escape(a.date_evidence) or 'no cue recorded'}" for a in self.analysis.corpus.articles]
+        return md.bullets(items)
+
+    def _save(self, fig, name):
+        figures.save(fig, name, self.figures_dir)
+        return fig
+
+    def fig_timeline(self):
+        arts = self.analysis.corpus.frame()
+        return self._save(figures.timeline(arts, load_events(self.data_dir), "Publication dates against key events"), "timeline")
+
+    # ---- frames by outlet ---------------------------------------------
+    def fig_heatmap(self):
+        w = wide(self.counts, "sentences")
+        outlets = {a.outlet.name_en: a.outlet.name_ar for a in self.analysis.corpus.articles}
+        rows = [figures.outlet_label(o, outlets.get(o, "")) for o in w.index]
+        cols = [self.label(f) for f in w.columns]
+        return self._save(figures.heatmap(w, rows, cols, "Sentences carrying each frame, by outlet"), "heatmap")
+
+    def fig_ranked(self):
+        return self._save(figures.ranked_bars(frame_totals(self.counts), "Frames ranked by sentences"), "ranked")
+
+    def counts_table(self) -> str:
+        c = self.counts
+        t = c.assign(Frame=c.label, Outlet=c.outlet, Sentences=c.sentences,
+                     **{"Share of outlet's sentences": c.share.map(lambda x: f"{100 * x:.1f}%"),
+                        "Per 1,000 words": c.per_1000_words})
+        t = t[t.Sentences > 0][["Frame", "Outlet", "Sentences", "Share of outlet's sentences", "Per 1,000 words"]]
+        return md.table(t, "Frame counts by outlet (frames with no sentences omitted). Counting unit: the sentence.", "tbl-counts")
+
+    # ---- evidence -------------------------------------------------------
+    def quote(self, row) -> str:
+        art = self.analysis.corpus.article(row.article_id)
+        arabic = md.highlighted(art.text, row.start, row.end, row.highlights)
+        english = md.escape(row.english) if isinstance(row.english, str) else f"**{md.escape(MISSING)}**"
+        cite = (f"{md.escape(row.outlet)}, {row.date:%d %b %Y}" if row.date else md.escape(row.outlet)) + \
+               f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)} · `{row.file}` \\[{row.start}:{row.end}\\]"
+        return (f"::: {{.quote}}\n{md.arabic_block(arabic)}\n{english}\n\n[{cite}]{{.cite}}\n:::\n\n")
+
+    def quotes(self, frame: str, stance: str | None = None, limit: int | None = None) -> str:
+        ev = self.evidence[self.evidence.frame == frame]
+        if stance:
+            ev = ev[ev.stance.isin([stance] if isinstance(stance, str) else stance)]
+        ev = ev.sort_values(["date", "article_id", "start"], kind="stable")
+        if limit:
+            ev = ev.head(limit)
+        return "".join(self.quote(r) for r in ev.itertuples()) or "_No sentence in the corpus carries this.\\_\n\n"
+
+    def postman(self) -> str:
+        st = self.analysis.stances[self.analysis.stances.frame == "postman"]
+        deny, other = st[st.stance == "denied"], st[st.stance != "denied"]
+        out = (f"The frame appears in {md.plural(len(st), 'sentence')}. "
+               f"**Denials ({len(deny)})**, by {md.join_names(list(deny.speaker_name))}:\n\n" + self.quotes("postman", "denied"))
+        out += (f"**Accusations and relayed claims ({len(other)})**, by {md.join_names(list(other.speaker_name))}:\n\n"
+                + self.quotes("postman", ["asserted", "reported"]))
+        return out
+
+    # ---- who says what ----------------------------------------------------
+    def who_says_what(self) -> str:
+        st = self.analysis.stances
+        if st.empty:
+            return "_No frame mentions._\n\n"
+        m = st.assign(Frame=st.frame.map(self.label)).pivot_table(
+            index="speaker_name", columns=["Frame", "stance"], values="sentence_id", aggfunc="count", fill_value=0)
+        rows = []
+        for speaker, r in m.iterrows():
+            for (frame, stance), n in r.items():
+                if n:
+                    rows.append({"Speaker": speaker, "Frame": frame, "Stance": stance, "Sentences": int(n)})
+        t = pd.DataFrame(rows).sort_values(["Speaker", "Frame", "Stance"], kind="stable")
+        return md.table(t, "Who says what: speaker × frame × stance (sentences). 'the outlet itself' is the outlet's own voice.", "tbl-who")
+
+    def fig_who_says(self):
+        st = self.analysis.stances
+        c = st.pivot_table(index="speaker_name", columns="stance", values="sentence_id", aggfunc="count", fill_value=0)
+        c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
+        c = c.loc[c.sum(axis=1).sort_values(ascending=False).index]
+        return self._save(figures.stacked_by_stance(c, "Frame sentences by speaker and stance", "sentences"), "speakers")
+
+    # ---- withdrawal and attacks -----------------------------------------
+    def timeline_claims(self) -> str:
+        tl = self.analysis.timelines
+        if tl.empty:
+            return "_No timeline claims found._\n\n"
+        names = {a: x.name_en for a, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
+        t = pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.kind, "Content": tl.content,
+                          "Voiced by": tl.speaker.map(names), "Stance": tl.stance, "Words in the text": tl["match"],
+                          "Offsets": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
+        return md.table(t, "Withdrawal-timeline claims, each traceable to its words in the article.", "tbl-timelines",
+                        arabic_columns=("Words in the text",))
+
+    def fig_timeline_claims(self):
+        tl = self.analysis.timelines
+        names = {a: x.name_en for a, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
+        c = tl.assign(who=tl.speaker.map(names)).pivot_table(index="who", columns="stance", values="kind",
+                                                              aggfunc="count", fill_value=0)
+        c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
+        return self._save(figures.stacked_by_stance(c, "Withdrawal-timeline claims by who voices them", "claims"), "timeline_claims")
+
+    def attacks_table(self) -> str:
+        a = self.analysis.attacks
+        if a.empty:
+            return "_No rocket-attack sentences found._\n\n"
+        names = {k: x.name_en for k, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
+        t = pd.DataFrame({"Outlet": a.outlet, "Sentence": a.sentence_id, "Targets": a.targets.replace("", "–"),
+                          "Frequency": a.frequency.replace("", "–"), "Attributed to": a.perpetrator.replace("", "–"),
+                          "Tied to withdrawal": a.linked_to_withdrawal.map({True: "yes", False: "no"}),
+                          "Voiced by": a.speaker.map(names)})
+        return md.table(t, "Rocket-attack mentions: target, frequency wording, attributed perpetrator, link to withdrawal.",
+                        "tbl-attacks", arabic_columns=("Frequency", "Attributed to"))
+
+    def fig_sourcing(self):
+        s = self.analysis.sourcing.pivot(index="outlet", columns="measure", values="sentences")
+        s = s[[c for c in ("anonymous sources", "named officials", "other media", "exclusivity claims") if c in s]]
+        return self._save(figures.grouped_bars(s, "Sourcing profile by outlet", "sentences"), "sourcing")
+
+    def other_frames(self) -> str:
+        out = []
+        for f in self.analysis.codebook.frames:
+            if f.id in FOCUS:
+                continue
+            ev = self.evidence[self.evidence.frame == f.id]
+            outs = sorted(set(ev.outlet))
+            out.append(f"#### {md.escape(f.label_en)}\n\n{md.escape(f.definition)} "
+                       f"— {md.plural(len(ev), 'sentence')} in {md.plural(len(outs), 'outlet')}"
+                       f"{' (' + md.join_names(outs) + ')' if outs else ''}.\n\n")
+            if len(ev):
+                out.append(self.quotes(f.id, limit=1))
+        return "".join(out)
+
+    # ---- validation -------------------------------------------------------
+    def validation_table(self) -> str:
+        if self.evaluation is None:
+            return f"_No gold file (`{GOLD}`) in the data folder: the coder is not validated for this corpus._\n\n"
+        e = self.evaluation
+        s = e.sentence.merge(e.stance[["frame", "accuracy", "n"]].rename(columns={"accuracy": "stance acc.", "n": "matched"}), on="frame")
+        s = s.merge(e.speaker[["frame", "accuracy"]].rename(columns={"accuracy": "speaker acc."}), on="frame")
+        s = s.merge(e.article[["frame", "f1"]].rename(columns={"f1": "article F1"}), on="frame")
+        s["frame"] = s.frame.map(lambda f: self.label(f) if f != POOLED else "All frames (pooled)")
+        s = s[["frame", "tp", "fp", "fn", "precision", "recall", "f1", "alpha", "article F1", "matched", "stance acc.", "speaker acc."]]
+        return md.table(s.rename(columns={"frame": "Frame", "alpha": "α"}),
+                        "Automated coding against hand coding, per frame: sentence-level precision, recall, F1 and "
+                        "Krippendorff's α (nominal; – where the frame never occurs), article-level F1, and stance and "
+                        "speaker accuracy over the mentions both coders found.", "tbl-validation")
+
+    def disagreements(self) -> str:
+        if self.evaluation is None or self.evaluation.disagreements.empty:
+            return "_No disagreements._\n\n"
+        d = self.evaluation.disagreements
+        by_id = {s.sentence_id: s for s in self.analysis.segments}
+        out = []
+        for (kind), g in d.groupby("kind", sort=True):
+            out.append(f"**{md.escape(kind).capitalize()} ({len(g)})**\n\n")
+            for r in g.itertuples():
+                seg = by_id[r.sentence_id]
+                gold, system = md.escape(r.gold) or "—", md.escape(r.system) or "—"
+                amb = " · *ambiguous in gold*" if r.ambiguous_in_gold else ""
+                out.append(f"- `{r.sentence_id}` · {md.escape(self.label(r.frame))} · gold: {gold} · coder: {system}{amb}\n\n"
+                           f"  {md.arabic_inline(seg.text)}\n")
+            out.append("\n")
+        return "".join(out)
+
+    # ---- appendices -----------------------------------------------------
+    def evidence_appendix(self) -> str:
+        ev = self.evidence.sort_values(["frame", "article_id", "start"], kind="stable")
+        t = pd.DataFrame({"Frame": ev.frame.map(self.label), "Outlet": ev.outlet, "Stance": ev.stance,
+                          "Speaker": ev.speaker, "Evidence": ev.evidence_id, "Arabic": ev.arabic,
+                          "English": ev.english.fillna(MISSING)})
+        missing = int(ev.english.isna().sum())
+        note = (f"{md.plural(missing, 'quote')} without a translation, flagged in the table.\n\n" if missing
+                else "Every quote has a translation.\n\n")
+        return note + md.table(t, "Full evidence: every sentence counted for a frame. Evidence = article:start-end in the original file.",
+                               "tbl-evidence", arabic_columns=("Arabic",))
+
+    def codebook_table(self) -> str:
+        rows = []
+        for f in self.analysis.codebook.frames:
+            for lang in ("ar", "en"):
+                inds = f.indicators.get(lang, [])
+                if inds:
+                    rows.append({"Frame": f.label_en, "Language": lang, "Indicators": len(inds),
+                                 "Examples": " · ".join(i.label for i in inds[:6])})
+        return md.table(pd.DataFrame(rows), "The codebook (data/codebook.yaml): indicators per frame and language.", "tbl-codebook")
+
+    def provenance(self) -> str:
+        rows = []
+        files = [a.file for a in self.analysis.corpus.articles] + [
+            "manifest.csv", "outlets.csv", "codebook.yaml", "actors.yaml", "cues.yaml", "boilerplate.yaml",
+            "events.csv", TRANSLATIONS, GOLD]
+        for rel in files:
+            p = self.data_dir / rel
+            if p.exists():
+                rows.append({"Input": rel, "SHA-256": hashlib.sha256(p.read_bytes()).hexdigest()[:16] + "…"})
+        try:
+            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                    timeout=5).stdout.strip() or "not a git checkout"
+        except OSError:
+            commit = "git not available"
+        versions = []
+        for name in PACKAGES:
+            try:
+                versions.append(f"{name} {metadata.version(name)}")
+            except metadata.PackageNotFoundError:
+                pass
+        return (md.table(pd.DataFrame(rows), "Input files and their hashes.", "tbl-provenance")
+                + f"Git commit: `{commit}`. Python {platform.python_version()}; {md.escape(', '.join(versions))}.\n\n")
+
+
+def load(data_dir: Path | str = "data", figures_dir: Path | str = "figures") -> Briefing:
+    data_dir = Path(data_dir)
+    a = analyse(data_dir)
+    translations = load_translations(data_dir / TRANSLATIONS, a) if (data_dir / TRANSLATIONS).exists() else {}
+    ev = evaluate(a, data_dir / GOLD) if (data_dir / GOLD).exists() else None
+    return Briefing(a, data_dir, Path(figures_dir), translations, ev)

@@ -1,0 +1,184 @@
+"""Figures for the briefing: matplotlib, legible at A4 print size.
+
+Saved under figures/ as PNG (HTML) and SVG (PDF), with fixed metadata so two
+renders of the same inputs give identical files.  Arabic labels go through
+``arabic_label``: matplotlib ≥ 3.11 shapes Arabic itself (libraqm), and
+reshaping on top of that would mirror the text, so arabic-reshaper and
+python-bidi are used only when ``matplotlib_shapes_arabic()`` finds that this
+matplotlib cannot shape.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .fonts import matplotlib_font_family  # noqa: E402
+from .output import write_bytes  # noqa: E402
+
+FIGURES = Path("figures")
+STANCE_COLORS = {"asserted": "#1b6ca8", "reported": "#f0a202", "denied": "#c0392b"}
+INK = "#222222"
+
+
+def setup_style() -> None:
+    plt.rcParams.update({
+        "font.family": matplotlib_font_family(), "font.size": 10, "axes.titlesize": 11,
+        "axes.edgecolor": INK, "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK,
+        "svg.hashsalt": "framing-briefing", "svg.fonttype": "path", "figure.dpi": 100,
+        "axes.spines.top": False, "axes.spines.right": False,
+    })
+
+
+def _width(fig, text: str) -> float:
+    t = fig.text(0, 0, text, fontsize=40)
+    fig.canvas.draw()
+    return t.get_window_extent().width
+
+
+@lru_cache(maxsize=1)
+def matplotlib_shapes_arabic() -> bool:
+    """Does this matplotlib join Arabic letters by itself?
+
+    Joined letters are narrower than the same letters drawn isolated: a shaping
+    matplotlib draws "ببب" well under three times the width of "ب"; one that
+    cannot shape draws three isolated letters.
+    """
+    setup_style()
+    fig = plt.figure(figsize=(4, 1), dpi=50)
+    try:
+        return _width(fig, "ببب") < 0.8 * 3 * _width(fig, "ب")
+    finally:
+        plt.close(fig)
+
+
+def arabic_label(text: str) -> str:
+    """A label matplotlib will draw joined and right to left on this machine."""
+    if not text or matplotlib_shapes_arabic():
+        return text
+    import arabic_reshaper
+    from bidi.algorithm import get_display
+    return get_display(arabic_reshaper.reshape(text))
+
+
+def save(fig, name: str, out_dir: Path = FIGURES) -> dict[str, Path]:
+    """PNG at 200 dpi and SVG, metadata fixed for byte-identical re-renders."""
+    import io
+    paths = {}
+    for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+        buf = io.BytesIO()
+        fig.savefig(buf, format=fmt, dpi=200, bbox_inches="tight", metadata=meta)
+        paths[fmt] = write_bytes(out_dir / f"{name}.{fmt}", buf.getvalue())
+    return paths
+
+
+def outlet_label(name_en: str, name_ar: str) -> str:
+    return f"{name_en}  {arabic_label(name_ar)}" if name_ar else name_en
+
+
+def heatmap(counts: pd.DataFrame, row_labels: list[str], col_labels: list[str], title: str):
+    """Outlet × frame sentence counts with the numbers printed in the cells."""
+    setup_style()
+    values = counts.to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(7.2, 0.55 * len(row_labels) + 2.6))
+    ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(values.max(), 1))
+    ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right")
+    ax.set_yticks(range(len(row_labels)), row_labels)
+    top = values.max() if values.size else 0
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=10,
+                color="white" if top and v > 0.6 * top else INK)
+    ax.set_title(title, loc="left")
+    ax.spines[:].set_visible(False)
+    ax.tick_params(length=0)
+    fig.tight_layout()
+    return fig
+
+
+def ranked_bars(totals: pd.DataFrame, title: str):
+    """Frames ranked by sentences, annotated with how many outlets carry each."""
+    setup_style()
+    t = totals.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(t) + 1.4))
+    bars = ax.barh(t["label"], t["sentences"], color="#1b6ca8")
+    for bar, n, o in zip(bars, t["sentences"], t["outlets"]):
+        ax.text(bar.get_width() + 0.2, bar.get_y() + bar.get_height() / 2,
+                f"{int(n)}  ({int(o)} outlet{'s' if o != 1 else ''})", va="center", fontsize=9)
+    ax.set_xlabel("sentences carrying the frame")
+    ax.set_xlim(0, max(t["sentences"].max(), 1) * 1.3)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
+    """Publication dates (with their confidence) against the key events."""
+    setup_style()
+    fig, ax = plt.subplots(figsize=(7.2, 3.6))
+    ev = events.sort_values("date")
+    for k, e in enumerate(ev.itertuples()):
+        d = pd.Timestamp(e.date)
+        ax.axvline(d, color="#999999", lw=0.8, zorder=1)
+        ax.text(d, 1.02 + 0.13 * (k % 3), e.label, rotation=0, fontsize=7.5, ha="left", va="bottom",
+                transform=ax.get_xaxis_transform(), color="#555555")
+    arts = articles.dropna(subset=["date"]).sort_values(["date", "article_id"])
+    marker = {"high": "o", "medium": "s", "low": "D"}
+    for k, a in enumerate(arts.itertuples()):
+        y = k
+        ax.scatter(pd.Timestamp(a.date), y, s=46, marker=marker.get(a.date_confidence, "o"),
+                   color="#1b6ca8", zorder=3, edgecolor="white")
+        ax.text(pd.Timestamp(a.date), y, f"  {a.outlet} ({a.article_id}, {a.date_confidence})", va="center", fontsize=8.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    lo = min(pd.Timestamp(ev.date.min()), pd.Timestamp(arts.date.min())) - pd.Timedelta(days=7)
+    hi = max(pd.Timestamp(ev.date.max()), pd.Timestamp(arts.date.max())) + pd.Timedelta(days=40)
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(-0.8, len(arts) - 0.2)
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    ax.set_title(title, loc="left", pad=58)
+    fig.tight_layout()
+    return fig
+
+
+def stacked_by_stance(counts: pd.DataFrame, title: str, xlabel: str):
+    """Horizontal bars per row (actor or outlet), stacked by stance."""
+    setup_style()
+    c = counts.iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7.2, 0.42 * max(len(c), 1) + 1.5))
+    left = np.zeros(len(c))
+    for stance, color in STANCE_COLORS.items():
+        if stance in c:
+            ax.barh(c.index, c[stance], left=left, color=color, label=stance)
+            left += c[stance].to_numpy()
+    ax.set_xlabel(xlabel)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(frameon=False, loc="lower right")
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def grouped_bars(table: pd.DataFrame, title: str, xlabel: str):
+    """Rows = outlets, columns = measures, side by side."""
+    setup_style()
+    t = table.iloc[::-1]
+    n = len(t.columns)
+    fig, ax = plt.subplots(figsize=(7.2, 0.6 * max(len(t), 1) * max(n, 1) / 2 + 1.6))
+    y = np.arange(len(t))
+    h = 0.8 / max(n, 1)
+    palette = ["#1b6ca8", "#f0a202", "#7a9e7e", "#8e5572"]
+    for k, col in enumerate(t.columns):
+        ax.barh(y + k * h - 0.4 + h / 2, t[col], height=h, label=col, color=palette[k % len(palette)])
+    ax.set_yticks(y, t.index)
+    ax.set_xlabel(xlabel)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(frameon=False, loc="lower right", fontsize=8)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,61 @@
+"""Run a document's code cells, in order, in one Jupyter kernel."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from .errors import RenderError
+from .qmd import Cell, Document
+
+# Each figure comes back twice: PNG for the HTML, PDF (vector) for the PDF.
+_SETUP = "%config InlineBackend.figure_formats = ['retina', 'pdf']"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)", re.M)
+_FILE_FRAME = re.compile(r"^File (\S+?):(\d+)", re.M)
+
+
+def execute(doc: Document, cwd: Path, *, timeout: int = 600) -> None:
+    """Fill each code cell's ``outputs``; a failing cell raises RenderError."""
+    cells = [c for c in doc.cells if c.kind == "code" and c.option("eval", doc.config, True) is not False]
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(_SETUP)] + [nbformat.v4.new_code_cell(c.source) for c in cells]
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
+    )
+    with client.setup_kernel():
+        for index, nb_cell in enumerate(nb.cells):
+            cell = cells[index - 1] if index else None
+            try:
+                client.execute_cell(nb_cell, index)
+            except CellExecutionError as e:
+                raise _cell_failed(doc, cell, e) from None
+            except (CellTimeoutError, DeadKernelError) as e:
+                what = "timed out" if isinstance(e, CellTimeoutError) else "killed the kernel"
+                raise RenderError(f"{_where(doc, cell)} {what}", str(e)) from None
+            if cell:
+                cell.outputs = nb_cell.outputs
+
+
+def _where(doc: Document, cell: Cell | None, offset: int = 0) -> str:
+    if cell is None:
+        return "kernel setup"
+    name = f"'{cell.label}'" if cell.label else f"#{doc.cells.index(cell)}"
+    return f"{doc.where(cell, offset)}: cell {name}"
+
+
+def _cell_failed(doc: Document, cell: Cell | None, e: CellExecutionError) -> RenderError:
+    tb = _ANSI.sub("", e.traceback)
+    lines = [f"{_where(doc, cell)} failed: {e.ename}: {e.evalue}"]
+    frame = _CELL_FRAME.search(tb)
+    if cell and frame:
+        offset = int(frame.group(1))
+        code = cell.source.split("\n")[offset - 1].strip()
+        lines = [f"{_where(doc, cell, offset)} failed: {e.ename}: {e.evalue}", f"    {code}"]
+    files = _FILE_FRAME.findall(tb)
+    if files:  # the innermost frame outside the cell, usually where the bug is
+        lines.append("    raised at {}:{}".format(*files[-1]))
+    return RenderError("\n".join(lines), tb)

@@ -1,0 +1,22 @@
+-- Right-to-left blocks in Typst output.  Shared by Quarto (_quarto.yml
+-- `filters:`) and the built-in renderer.
+--
+-- For ::: {dir="rtl" lang="ar"} pandoc's Typst writer only emits
+-- `#set text(lang: "ar")`: the Arabic is shaped but the block stays
+-- left-aligned and justified like the surrounding text.  Wrap such divs so
+-- they run right to left and sit flush right.  HTML needs nothing: pandoc
+-- keeps dir="rtl" on the <div>.
+
+if not FORMAT:match("typst") then
+  return {}
+end
+
+function Div(div)
+  if div.attributes.dir ~= "rtl" then return nil end
+  -- Typst wants a bare ISO 639 code ("ar" from "ar-EG"); it also keeps quotes out.
+  local lang = (div.attributes.lang or ""):match("^(%a%a%a?)") or "ar"
+  local open = '#block(width: 100%)[#set text(dir: rtl, lang: "' .. lang .. '")\n'
+    .. "#set par(justify: false)\n"
+    .. "#align(right)["
+  return { pandoc.RawBlock("typst", open), div, pandoc.RawBlock("typst", "]]") }
+end
