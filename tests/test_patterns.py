@@ -1,0 +1,79 @@
+import pytest
+
+from analysis.normalize import normalize
+from analysis.patterns import AnyOf, MatchText, Near, PatternError, Regex, Term, matches_everything
+
+
+def hits(pattern, text):
+    mt = MatchText(normalize(text))
+    return [mt.norm[s:e] for s, e in pattern.find(mt)]
+
+
+@pytest.mark.parametrize("text", ["الكاتيوشا", "بالكاتيوشا", "كاتيوشا", "وبالكاتيوشا", "للكاتيوشا", "الكَاتْيُوشَا"])
+def test_one_entry_matches_article_clitics_and_diacritics(text):
+    assert hits(Term("الكاتيوشا"), f"إطلاق صواريخ {text} على المنطقة")
+
+
+@pytest.mark.parametrize("text", ["قاعدتها", "قاعدتهم", "القاعدة", "وقاعدة"])
+def test_teh_marbuta_becomes_teh_before_enclitic(text):
+    assert hits(Term("قاعدة"), text)
+
+
+def test_phrase_allows_article_on_later_words():
+    assert hits(Term("ساعي بريد"), "نحن لا نلعب دور ساعي البريد في العراق") == ["ساعي البريد"]
+
+
+def test_whole_words_only():
+    assert not hits(Term("بريد"), "أجهزة التبريد معطلة")  # بريد inside تبريد (cooling) is another word
+    assert not hits(Term("عام"), "الرأي العامة")
+
+
+def test_glob():
+    assert hits(Term("انسحاب*"), "الانسحابات الأمريكية") == ["الانسحابات"]
+
+
+def test_latin_case_and_acronyms():
+    assert hits(Term("withdrawal"), "The Withdrawal of troops") == ["Withdrawal"]
+    assert hits(Term("US"), "the US troops and us") == ["US"]  # capitals stay case-sensitive
+
+
+def test_set_reference_inside_phrase():
+    us = AnyOf([Term("امريكا"), Term("الولايات المتحدة")], name="us")
+    t = Term("رسائل الي <us>", {"us": us})
+    assert hits(t, "حمل رسائل إلى الولايات المتحدة")
+    with pytest.raises(PatternError):
+        Term("رسائل <nowhere>", {})
+
+
+def test_near_within_n_words_either_order():
+    n = Near(Term("حمل*"), Term("رسائل"), 3)
+    assert hits(n, "ليست مضطرة لحمل الرسائل التي جاء بها")
+    assert hits(n, "الرسائل التي حملها")
+    assert not hits(n, "حمل الوفد معه هدايا كثيرة ثم بعد ذلك وصلت رسائل")
+    assert n.canonical == "NEAR/3(حمل*, رسائل)"
+
+
+def test_canonical_forms():
+    assert Term("الكاتيوشا").canonical == "الكاتيوشا"
+    assert Regex("صواريخ?").canonical == "re/صواريخ?/"
+
+
+def test_regex_is_re2_and_covers_arabic_word_class():
+    assert hits(Regex(r"صاروخ|صواريخ"), "إطلاق صواريخ") == ["صواريخ"]
+    assert hits(Regex(r"ساعي \w+"), "ساعي البريد") == ["ساعي البريد"]
+    with pytest.raises(PatternError, match="invalid regex"):
+        Regex("(a")
+    with pytest.raises(PatternError):
+        Regex(r"(?<=x)y")  # lookbehind: not RE2, so no catastrophic backtracking either
+
+
+def test_patterns_that_match_everything_are_caught():
+    assert matches_everything(Regex(".*"))
+    assert matches_everything(Regex(r"\w"))
+    assert not matches_everything(Term("ساعي بريد"))
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "*", "* *"])
+def test_empty_terms_rejected(bad):
+    with pytest.raises(PatternError):
+        Term(bad)
