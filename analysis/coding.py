@@ -7,13 +7,14 @@ each count can be traced to its evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from .clean import Removed, Rule, content_ranges, find_boilerplate
 from .codebook import Codebook
 from .corpus import Article
-from .normalize import normalize_with_map, original_span
+from .normalize import TEH_MARBUTA, normalize_with_map, original_span
 from .patterns import MatchText
 from .segment import split_sentences
 
@@ -22,7 +23,7 @@ MENTION_COLUMNS = ["article_id", "file", "outlet", "language", "frame", "indicat
                    "start", "end", "match", "sentence", "sentence_start", "sentence_end"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Segment:
     article_id: str
     sentence_id: str
@@ -32,9 +33,14 @@ class Segment:
     norm: str
     index: tuple[int, ...]  # normalized position → offset in the original *article* text
 
+    @cached_property
+    def match_text(self) -> MatchText:
+        return MatchText(self.norm, frozenset(i for i, o in enumerate(self.index[:-1])
+                                               if self.text[o - self.start] == TEH_MARBUTA))
+
     @property
     def words(self) -> int:
-        return len(MatchText(self.norm).word_starts)
+        return len(self.match_text.word_starts)
 
     def original(self, norm_start: int, norm_end: int) -> tuple[int, int]:
         return original_span(list(self.index), norm_start, norm_end)
@@ -55,7 +61,7 @@ def segment_article(article: Article, rules: list[Rule]) -> tuple[list[Segment],
 
 def code_segment(seg: Segment, codebook: Codebook, language: str) -> list[dict]:
     """Every indicator match in one sentence, honouring frame and indicator exclusions."""
-    text = MatchText(seg.norm)
+    text = seg.match_text
     rows = []
     for frame in codebook.frames:
         if any(x.find(text) for x in frame.excludes.get(language, [])):

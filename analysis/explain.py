@@ -20,7 +20,7 @@ def explain(analysis, sentence_id: str | None = None, text: str | None = None, l
     else:
         norm, index = normalize_with_map(text)
         seg = Segment("(text)", "(text)", 0, len(text), text, norm, tuple(index))
-    mt = MatchText(seg.norm)
+    mt = seg.match_text
     found = attributions(mt, analysis.actors, language, None)
     lines = [f"sentence   {seg.sentence_id}  [{seg.start}:{seg.end}]", f"original   {seg.text}",
              f"normalized {seg.norm}", f"speakers   " + (", ".join(f"{a.actor.id} ({a.how})" for a in found) or "outlet (own voice)"), ""]

@@ -155,7 +155,7 @@ def attack_mentions(corpus: Corpus, segments: list[Segment], stances: pd.DataFra
     rows = []
     for r in _frame_rows(stances, "rocket_attacks").itertuples(index=False):
         seg, art = by_id[r.sentence_id], corpus.article(r.article_id)
-        text = MatchText(seg.norm)
+        text = seg.match_text
         lang = art.language
 
         def first(key):
@@ -180,7 +180,7 @@ def sourcing_profile(corpus: Corpus, segments: list[Segment], speakers: pd.DataF
         own_name = Term(art.outlet.name_ar) if art.outlet.name_ar else None
         counts = {"anonymous sources": 0, "named officials": 0, "other media": 0, "exclusivity claims": 0}
         for seg in segs:
-            text = MatchText(seg.norm)
+            text = seg.match_text
             kind = kinds.get(seg.sentence_id, "outlet")
             anon_cue = cues.lists.get("anonymous_sources", {}).get(art.language)
             counts["anonymous sources"] += kind == "anonymous" or bool(anon_cue and anon_cue.find(text))

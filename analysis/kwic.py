@@ -21,7 +21,7 @@ def kwic(analysis, pattern: str, regex: bool = False, width: int = 50) -> pd.Dat
     for seg in analysis.segments:
         art = analysis.corpus.article(seg.article_id)
         query = compile_query(pattern, regex, analysis.codebook.sets.get(art.language, {}))
-        for ns, ne in query.find(MatchText(seg.norm)):
+        for ns, ne in query.find(seg.match_text):
             s, e = seg.original(ns, ne)
             rows.append({"outlet": art.outlet.name_en, "date": art.date, "article_id": art.id,
                          "sentence_id": seg.sentence_id, "start": s, "end": e,

@@ -27,7 +27,7 @@ from functools import cached_property
 
 import regex
 
-from .normalize import normalize
+from .normalize import TEH_MARBUTA, normalize, normalize_with_map
 
 PROCLITICS = r"(?P<pro>[وف]?(?:[بك]?ال|لل|[بكل])?)"
 PREPOSITIONS = frozenset("بكل")
@@ -48,9 +48,16 @@ class PatternError(ValueError):
 
 @dataclass
 class MatchText:
-    """A normalized sentence and where its words start, for proximity."""
+    """A normalized sentence, where its words start (for proximity), and where
+    a ة was folded to ه (so that العامة "public" is not عام "year" + enclitic ه)."""
 
     norm: str
+    feminine: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, original: str) -> "MatchText":
+        norm, index = normalize_with_map(original)
+        return cls(norm, feminine_positions(original, index))
 
     @cached_property
     def word_starts(self) -> list[int]:
@@ -88,7 +95,7 @@ def _arabic_word(word: str, first: bool, last: bool) -> str:
         return prefix + _glob(word)
     if last and word.endswith("ه") and len(word) > 2:
         return prefix + _glob(word[:-1]) + f"(?:ه|ت{ENCLITIC})"
-    return prefix + _glob(word) + (f"{ENCLITIC}?" if last else "")
+    return prefix + _glob(word) + (f"(?P<enc>{ENCLITIC[3:]}?" if last else "")
 
 
 def _latin_word(word: str, last: bool) -> str:
@@ -127,12 +134,20 @@ class Term(Pattern):
         return WORD_GAP.join(parts)
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        return [m.span() for m in self._rx.finditer(text.norm)]
+        return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text)]
+
+    @staticmethod
+    def _keeps(m, text: MatchText) -> bool:
+        """Reject an enclitic ه that is really a folded ة (العامة is not عام + ه)."""
+        enc = m.groupdict().get("enc")
+        return not (enc == "ه" and m.end() - 1 in text.feminine)
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
         """Matches whose first word carries a preposition (للكاظمي, بالكاظمي): never a subject."""
         out = []
         for m in self._rx.finditer(text.norm):
+            if not self._keeps(m, text):
+                continue
             pro = m.groupdict().get("pro") or ""
             if PREPOSITIONS & set(pro.removesuffix("ال")):
                 out.append(m.span())
@@ -153,7 +168,7 @@ class AnyOf(Pattern):
         for p in self.items:
             if not isinstance(p, (Term, AnyOf)):
                 raise PatternError(f"set <{self.name}> can only hold plain terms inside a phrase")
-            frags.append(p.fragment(first, last).replace("(?P<pro>", "(?:"))
+            frags.append(p.fragment(first, last).replace("(?P<pro>", "(?:").replace("(?P<enc>", "(?:"))
         return "(?:" + "|".join(frags) + ")"
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
@@ -271,4 +286,8 @@ class Near(Pattern):
 def matches_everything(p: Pattern) -> bool:
     if isinstance(p, Regex) and p.matches_empty():
         return True
-    return all(p.find(MatchText(normalize(s))) for s in NEUTRAL_PROBES)
+    return all(p.find(MatchText.of(s)) for s in NEUTRAL_PROBES)
+
+
+def feminine_positions(original: str, index: list[int]) -> frozenset[int]:
+    return frozenset(i for i, o in enumerate(index[:-1]) if original[o] == TEH_MARBUTA)

@@ -25,7 +25,7 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
         if seg.article_id != current:
             current, previous = seg.article_id, None
         lang = corpus.article(seg.article_id).language
-        found = attributions(MatchText(seg.norm), actors, lang, previous)
+        found = attributions(seg.match_text, actors, lang, previous)
         out[seg.sentence_id] = found
         if found:
             previous = found[-1].actor
@@ -38,7 +38,7 @@ def voice_of(seg: Segment, start: int, end: int, found: list[Attribution], quote
     norm_start = _norm_pos(seg, start)
     att = speaker_at(found, norm_start)
     in_quote = any(qs <= start and end <= qe for qs, qe in quotes)
-    return att, in_quote, stance_of(MatchText(seg.norm), norm_start, language, att.actor.id != OUTLET, in_quote)
+    return att, in_quote, stance_of(seg.match_text, norm_start, language, att.actor.id != OUTLET, in_quote)
 
 
 def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,

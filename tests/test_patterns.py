@@ -5,7 +5,7 @@ from analysis.patterns import AnyOf, MatchText, Near, PatternError, Regex, Term,
 
 
 def hits(pattern, text):
-    mt = MatchText(normalize(text))
+    mt = MatchText.of(text)
     return [mt.norm[s:e] for s, e in pattern.find(mt)]
 
 
