@@ -129,4 +129,4 @@ def original_span(index: list[int], start: int, end: int) -> tuple[int, int]:
     """
     if end <= start:
         return index[start], index[start]
-    return index[start], index[end]
+    return index[start], max(index[end], index[end - 1] + 1)  # part of one expanded character (¼ → 1⁄4)

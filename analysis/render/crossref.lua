@@ -63,9 +63,11 @@ local function number_div(div)
     return nil
   end
   tbl.caption.long = { pandoc.Plain(numbered(div.identifier, caption or caption_inlines(tbl.caption))) }
+  -- The id moves onto the table: a wrapping #block would shrink the Typst
+  -- figure to the table's width and push its caption to the left.
+  tbl.identifier = div.identifier
   content[i] = tbl
-  div.content = content
-  return div, false
+  return content, false
 end
 
 local function number_figure(fig)

@@ -1,0 +1,116 @@
+"""Every bad-input case through the command line: message, exit code, nothing changed."""
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(folder: Path) -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+MANIFEST_CASES = [
+    ("missing id", lambda d: edit(d / "manifest.csv", "\n001,", "\n,"), "manifest.csv:3", "missing id"),
+    ("duplicate id", lambda d: edit(d / "manifest.csv", "\n001,", "\n000,"), "manifest.csv:3", "duplicate id '000'"),
+    ("missing file", lambda d: (d / "articles/003_e78b460b308c2ca4.txt").unlink(), "manifest.csv:5", "does not exist"),
+    ("outside data", lambda d: edit(d / "manifest.csv", "articles/004_", "../../004_"), "manifest.csv:6", "outside the data folder"),
+    ("invalid date", lambda d: edit(d / "manifest.csv", "2020-08-15", "2020-02-30"), "manifest.csv:3", "invalid date '2020-02-30'"),
+    ("unknown outlet", lambda d: edit(d / "manifest.csv", ",aljarida,", ",aljareeda,"), "manifest.csv:5", "did you mean 'aljarida'"),
+    ("missing column", lambda d: edit(d / "manifest.csv", ",language,", ",lang,"), "manifest.csv:1", "missing column 'language'"),
+    ("extra column", lambda d: edit(d / "manifest.csv", ",url\n", ",url,notes\n"), "manifest.csv:1", "unknown column 'notes'"),
+    ("not utf-8", lambda d: (d / "articles/002_60db55bcef7aaadf.txt").write_bytes("نص".encode() + b"\n\xff\xfe bad"),
+     "002_60db55bcef7aaadf.txt:2", "byte offset 5"),
+    ("empty article", lambda d: (d / "articles/004_fb623174a5c9094e.txt").write_text(" \n"), "manifest.csv:6", "is empty"),
+]
+
+CODEBOOK_CASES = [
+    ("yaml syntax", lambda d: edit(d / "codebook.yaml", "frames:", "frames: [\n  oops: {"), "codebook.yaml:", "YAML syntax error"),
+    ("misspelled key", lambda d: edit(d / "codebook.yaml", "    indicators:", "    paterns:"), "codebook.yaml:", "did you mean 'indicators'"),
+    ("invalid regex", lambda d: edit(d / "codebook.yaml", "frames:\n", "frames:\n  - id: bad_regex\n    label_en: Bad\n    indicators:\n      ar:\n        - regex: '(unclosed'\n"),
+     "codebook.yaml:", "invalid regex"),
+    ("empty pattern", lambda d: edit(d / "codebook.yaml", "frames:\n", "frames:\n  - id: empty_one\n    label_en: Empty\n    indicators:\n      ar: ['  ']\n"),
+     "codebook.yaml:", "empty term"),
+    ("matches everything", lambda d: edit(d / "codebook.yaml", "frames:\n", "frames:\n  - id: greedy\n    label_en: Greedy\n    indicators:\n      ar:\n        - regex: '.*'\n"),
+     "codebook.yaml:", "matches every sentence"),
+    ("duplicate frame", lambda d: edit(d / "codebook.yaml", "frames:\n", "frames:\n  - id: postman\n    label_en: Again\n    indicators:\n      ar: [ساعي بريد]\n"),
+     "codebook.yaml:", "duplicate frame id 'postman'"),
+]
+
+
+@pytest.mark.parametrize("name, breaker, where, what", MANIFEST_CASES + CODEBOOK_CASES, ids=lambda x: x if isinstance(x, str) else "")
+def test_bad_input_is_reported_and_nothing_changes(capsys, data_copy, tmp_path, name, breaker, where, what):
+    out_dir = tmp_path / "out"
+    code, _, _ = run(capsys, "code", "--data", str(data_copy), "--out", str(out_dir), "--quiet")
+    assert code == 0
+    before = snapshot(out_dir)
+    breaker(data_copy)
+    code, out, err = run(capsys, "code", "--data", str(data_copy), "--out", str(out_dir), "--quiet")
+    assert code == 2
+    assert where in err and what in err, err
+    assert "fix:" in err and "Traceback" not in err
+    assert snapshot(out_dir) == before  # the previous good outputs are untouched
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and what in err
+
+
+def test_validate_reports_every_problem_in_one_run(capsys, data_copy):
+    edit(data_copy / "manifest.csv", "2020-08-15", "15/08/2020")
+    edit(data_copy / "manifest.csv", ",aljarida,", ",nowhere,")
+    edit(data_copy / "codebook.yaml", "    indicators:", "    paterns:")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2
+    assert "invalid date" in err and "unknown outlet 'nowhere'" in err and "paterns" in err
+    assert "3 problem(s)" in out or "problem(s)" in out
+
+
+def test_bom_and_crlf_are_accepted_silently(capsys, data_copy):
+    p = data_copy / "articles/003_e78b460b308c2ca4.txt"
+    p.write_bytes(b"\xef\xbb\xbf" + p.read_bytes().replace(b"\n", b"\r\n"))
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 0, err
+    assert err.strip() == ""
+
+
+def test_user_regex_cannot_backtrack_catastrophically(capsys, data_copy):
+    # A classic exponential pattern for backtracking engines; RE2 runs it in linear time.
+    edit(data_copy / "codebook.yaml", "frames:\n", "frames:\n  - id: nested\n    label_en: Nested\n    indicators:\n      ar:\n        - regex: '(ا+)+ب'\n")
+    (data_copy / "articles/004_fb623174a5c9094e.txt").write_text("ا" * 5000 + "!\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 0, err
+
+
+def test_translation_pointing_at_missing_evidence(capsys, data_copy):
+    with (data_copy / "translations.csv").open("a", encoding="utf-8") as f:
+        f.write('009:0-10,009,0,10,نص,Text,me,\n')
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and "translations.csv:" in err and "not in the manifest" in err
+
+
+def test_stale_translation_after_an_edit(capsys, data_copy):
+    p = data_copy / "articles/002_60db55bcef7aaadf.txt"
+    p.write_text("مقدمة جديدة.\n" + p.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and "no longer matches the article text" in err
+
+
+def test_gold_pointing_at_missing_sentence(capsys, data_copy):
+    if not (data_copy / "gold.csv").exists():
+        pytest.skip("no gold file")
+    with (data_copy / "gold.csv").open("a", encoding="utf-8") as f:
+        f.write("000,999990,999999,postman,denied,kadhimi,no,\n")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and "gold.csv:" in err and "no sentence of article '000'" in err

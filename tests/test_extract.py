@@ -1,0 +1,55 @@
+import pandas as pd
+
+from analysis.extract import TIMELINE_RULES, describe
+from analysis.normalize import normalize
+
+
+def claims(sentence):
+    norm = normalize(sentence)
+    return [(kind, describe(kind, m)[0]) for kind, rx in TIMELINE_RULES for m in rx.finditer(norm)]
+
+
+def test_five_years_to_one_in_words():
+    assert ("reduction", "cut from 5 years to 1 year") in claims("وتخفيضها من خمسة أعوام إلى عام واحد فقط")
+
+
+def test_within_a_year_and_digits_in_any_script():
+    assert ("within", "within 1 year") in claims("خروج قواتها من العراق في غضون عام")
+    assert ("within", "within 3 years") in claims("الانسحاب خلال ٣ سنوات")
+    assert ("within", "within 2 years") in claims("الانسحاب خلال عامين")
+    assert ("within", "within 1 year") in claims("troops will leave within a year")
+
+
+def test_anniversary_deadline():
+    c = claims("لن تحل الذكرى السنوية لاغتيال سليماني والمهندس إلا ويتم طرد جميع الأمريكان")
+    assert ("anniversary deadline", "before the anniversary of Soleimani's killing") in c
+
+
+def test_parliament_vote_and_troop_numbers():
+    c = dict(claims("القرار الذي أقرّه البرلمان العراقي بعد اغتيال سليماني بطلب مغادرة نحو 5800 جندي أميركي"))
+    assert c["troop numbers"] == "about 5800 troops"
+    assert "parliament vote" in c
+
+
+def test_condition():
+    assert any(k == "condition" for k, _ in claims("خروج القوات الأمريكية مرهون بتوقف الهجمات على البعثات الدبلوماسية"))
+
+
+def test_seed_002_alone_reports_concrete_figures(seed):
+    concrete = seed.timelines[seed.timelines.kind.isin(["reduction", "within", "anniversary deadline"])]
+    assert set(concrete.article_id) == {"002"}
+    assert "cut from 5 years to 1 year" in set(concrete.content)
+    deadline = concrete[concrete.kind == "anniversary deadline"].deadline.iloc[0]
+    assert pd.Timestamp(deadline) == pd.Timestamp("2021-01-03")
+
+
+def test_timeline_claims_slice_the_original(seed):
+    for r in seed.timelines.itertuples():
+        assert seed.corpus.article(r.article_id).text[r.start:r.end] == r.match
+
+
+def test_sourcing_counts_arabi_post_exclusivity_and_anonymous_sources(seed):
+    s = seed.sourcing.pivot(index="outlet", columns="measure", values="sentences")
+    assert s.loc["Arabi Post", "exclusivity claims"] >= 5  # sources speak لـ"عربي بوست" throughout
+    assert s.loc["Arabi Post", "anonymous sources"] > s.loc["Independent Arabia", "anonymous sources"]
+    assert s.loc["Al-Jarida", "exclusivity claims"] >= 2   # the خاص tag and لـ «الجريدة»

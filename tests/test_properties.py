@@ -1,0 +1,41 @@
+"""Property-based: arbitrary Unicode never crashes normalization, splitting or offset mapping."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.normalize import normalize_with_map, original_span
+from analysis.patterns import MatchText, Term
+from analysis.segment import split_sentences
+
+ARABICISH = st.text(alphabet=st.sampled_from(list("ساعيبردلنكمةىأإآٱـًٌٍَُِّْٰ«»\"“”.؟!؛;, \n٣۴ﻻﺑ")) , max_size=200)
+ANY = st.text(max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ANY, ARABICISH))
+def test_offset_map_always_points_back(text):
+    norm, index = normalize_with_map(text)
+    assert len(index) == len(norm) + 1
+    assert index == sorted(index) and all(0 <= i <= len(text) for i in index)
+    for i in range(len(norm)):
+        s, e = original_span(index, i, i + 1)
+        assert 0 <= s < e <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ANY, ARABICISH))
+def test_sentences_are_ordered_non_overlapping_slices(text):
+    spans = split_sentences(text)
+    last = 0
+    for sp in spans:
+        assert last <= sp.start < sp.end <= len(text)
+        assert text[sp.start:sp.end].strip() == text[sp.start:sp.end]
+        last = sp.end
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(ANY, ARABICISH))
+def test_matches_map_back_into_the_original(text):
+    norm, index = normalize_with_map(text)
+    for s, e in Term("ساعي بريد").find(MatchText.of(text)):
+        os_, oe = original_span(index, s, e)
+        assert 0 <= os_ < oe <= len(text)
