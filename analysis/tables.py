@@ -31,7 +31,7 @@ def outlet_frame_table(corpus: Corpus, codebook: Codebook, segments: pd.DataFram
     counts = units.groupby(["outlet", "frame"]).agg(sentences=("sentence_id", "nunique"),
                                                      articles=("article_id", "nunique"))
     table = counts.reindex(grid, fill_value=0).reset_index()
-    table = table.join(sizes, on="outlet", rsuffix="_total")
+    table = table.merge(sizes, left_on="outlet", right_index=True, suffixes=("", "_total"))
     table["share"] = (table["sentences"] / table["sentences_total"]).where(table["sentences_total"] > 0, 0.0)
     table["per_1000_words"] = (1000 * table["sentences"] / table["words"]).where(table["words"] > 0, 0.0)
     table["label"] = table["frame"].map(codebook.labels())

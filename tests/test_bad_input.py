@@ -39,7 +39,7 @@ MANIFEST_CASES = [
 
 CODEBOOK_CASES = [
     ("yaml syntax", lambda d: edit(d / "codebook.yaml", "frames:", "frames: [\n  oops: {"), "codebook.yaml:", "YAML syntax error"),
-    ("misspelled key", lambda d: edit(d / "codebook.yaml", "    indicators:", "    paterns:"), "codebook.yaml:", "did you mean 'indicators'"),
+    ("misspelled key", lambda d: edit(d / "codebook.yaml", "    indicators:", "    indicaters:"), "codebook.yaml:", "did you mean 'indicators'"),
     ("invalid regex", lambda d: edit(d / "codebook.yaml", "frames:\n", "frames:\n  - id: bad_regex\n    label_en: Bad\n    indicators:\n      ar:\n        - regex: '(unclosed'\n"),
      "codebook.yaml:", "invalid regex"),
     ("empty pattern", lambda d: edit(d / "codebook.yaml", "frames:\n", "frames:\n  - id: empty_one\n    label_en: Empty\n    indicators:\n      ar: ['  ']\n"),
@@ -89,6 +89,8 @@ def test_user_regex_cannot_backtrack_catastrophically(capsys, data_copy):
     # A classic exponential pattern for backtracking engines; RE2 runs it in linear time.
     edit(data_copy / "codebook.yaml", "frames:\n", "frames:\n  - id: nested\n    label_en: Nested\n    indicators:\n      ar:\n        - regex: '(ا+)+ب'\n")
     (data_copy / "articles/004_fb623174a5c9094e.txt").write_text("ا" * 5000 + "!\n", encoding="utf-8")
+    for stale in ("gold.csv", "translations.csv"):  # they point into the replaced article
+        (data_copy / stale).unlink()
     code, out, err = run(capsys, "validate", "--data", str(data_copy))
     assert code == 0, err
 

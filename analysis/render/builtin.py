@@ -76,7 +76,7 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
     build = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     try:
         with stage("execute"):
-            execute(doc, cwd)
+            execute(doc, cwd, build / "kernel.log")
         with stage("assemble"):
             md = build / f"{qmd.stem}.md"
             md.write_text(assemble(doc, build, say), encoding="utf-8")

@@ -43,6 +43,18 @@ local function split_caption(div)
   return content, nil
 end
 
+-- A cell's single image: unwrap it from its paragraph and give it the
+-- caption as alt text (cells' images come without any).
+local function lone_image(content, caption)
+  local para = content[1]
+  if #content ~= 1 or para.t ~= "Para" or #para.content ~= 1 or para.content[1].t ~= "Image" then
+    return content
+  end
+  local img = para.content[1]
+  if #img.caption == 0 and caption then img.caption = caption end
+  return { pandoc.Plain{ img } }
+end
+
 local function first_table(blocks)
   for i, b in ipairs(blocks) do
     if b.t == "Table" then return i, b end
@@ -55,7 +67,7 @@ local function number_div(div)
   local content, caption = split_caption(div)
   if kind == "fig" then
     local text = numbered(div.identifier, caption)
-    return pandoc.Figure(content, { long = { pandoc.Plain(text) } }, div.attr), false
+    return pandoc.Figure(lone_image(content, caption), { long = { pandoc.Plain(text) } }, div.attr), false
   end
   local i, tbl = first_table(content)
   if not tbl then
@@ -88,7 +100,9 @@ local function reference(cite)
     -- @Fig-x is Quarto's capitalised form; our prefixes are capitalised anyway.
     local id = c.id:gsub("^%u", string.lower)
     local target = numbers[id]
-    if not kind_of(id) then return nil end
+    -- Anything else (an "@handle" in a quote) is text: there is no
+    -- bibliography, and Typst's #cite would fail without one.
+    if not kind_of(id) then return cite.content end
     if i > 1 then out:extend{ pandoc.Str(","), pandoc.Space() } end
     if target then
       local text = tostring(target.n)

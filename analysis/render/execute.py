@@ -18,15 +18,19 @@ _CELL_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)", re.M)
 _FILE_FRAME = re.compile(r"^File (\S+?):(\d+)", re.M)
 
 
-def execute(doc: Document, cwd: Path, *, timeout: int = 600) -> None:
-    """Fill each code cell's ``outputs``; a failing cell raises RenderError."""
+def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600) -> None:
+    """Fill each code cell's ``outputs``; a failing cell raises RenderError.
+
+    The kernel's own stderr (startup chatter, crash reports) goes to
+    ``kernel_log`` and into the error's details if the kernel dies.
+    """
     cells = [c for c in doc.cells if c.kind == "code" and c.option("eval", doc.config, True) is not False]
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(_SETUP)] + [nbformat.v4.new_code_cell(c.source) for c in cells]
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
     )
-    with client.setup_kernel():
+    with open(kernel_log, "w") as stderr, client.setup_kernel(stderr=stderr):
         for index, nb_cell in enumerate(nb.cells):
             cell = cells[index - 1] if index else None
             try:
@@ -35,7 +39,7 @@ def execute(doc: Document, cwd: Path, *, timeout: int = 600) -> None:
                 raise _cell_failed(doc, cell, e) from None
             except (CellTimeoutError, DeadKernelError) as e:
                 what = "timed out" if isinstance(e, CellTimeoutError) else "killed the kernel"
-                raise RenderError(f"{_where(doc, cell)} {what}", str(e)) from None
+                raise RenderError(f"{_where(doc, cell)} {what}", f"{e}\n{kernel_log.read_text()}") from None
             if cell:
                 cell.outputs = nb_cell.outputs
 
@@ -55,7 +59,8 @@ def _cell_failed(doc: Document, cell: Cell | None, e: CellExecutionError) -> Ren
         offset = int(frame.group(1))
         code = cell.source.split("\n")[offset - 1].strip()
         lines = [f"{_where(doc, cell, offset)} failed: {e.ename}: {e.evalue}", f"    {code}"]
-    files = _FILE_FRAME.findall(tb)
-    if files:  # the innermost frame outside the cell, usually where the bug is
-        lines.append("    raised at {}:{}".format(*files[-1]))
+    frames = _FILE_FRAME.findall(tb)
+    ours = [f for f in frames if "site-packages" not in f[0] and "/lib/python" not in f[0]]
+    if frames:  # innermost frame, preferring the project's own code over libraries
+        lines.append("    raised at {}:{}".format(*(ours or frames)[-1]))
     return RenderError("\n".join(lines), tb)

@@ -13,7 +13,8 @@ from .errors import RenderError
 
 # The Latin serif typst embeds; fonts.arabic_font_families() follow it.
 LATIN_FAMILY = "Libertinus Serif"
-_LOCATION = re.compile(r"error:.*?┌─ (\S+)", re.S)
+# The source line a typst error points at, from its diagnostic ("118 │ #cite(...)").
+_SOURCE_LINE = re.compile(r"^error:.*?^\s*\d+ │ (.*?)$", re.S | re.M)
 
 
 def font_families() -> list[str]:
@@ -31,9 +32,9 @@ def compile_pdf(typ: Path, pdf: Path) -> list[str]:
             ignore_system_fonts=True,  # same fonts on every machine
         )
     except typst.TypstError as e:
-        where = _LOCATION.search(e.diagnostic or "")
-        at = f" at {where.group(1)}" if where else ""
-        raise RenderError(f"typst failed{at}: {e.message}", e.diagnostic or str(e)) from None
+        line = _SOURCE_LINE.search(e.diagnostic or "")
+        source = f"\n    in the generated Typst: {line.group(1).strip()}" if line else ""
+        raise RenderError(f"typst failed: {e.message}{source}", e.diagnostic or str(e)) from None
     return [f"typst: {w.message}" for w in warnings] + missing_glyphs(typ.read_text(encoding="utf-8"))
 
 

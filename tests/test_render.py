@@ -1,0 +1,251 @@
+"""The built-in renderer, end to end on tests/fixtures/render/demo.qmd."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from analysis.render import RenderError, quarto_available, render, render_with_quarto
+from analysis.render import pandoc as pandoc_mod
+from analysis.render.assemble import fenced
+from analysis.render.pdf import missing_glyphs
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "render" / "demo.qmd"
+RENDER_DIR = ROOT / "analysis" / "render"
+ARABIC = "نحن لا نلعب دور ساعي البريد"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    messages: list[str] = []
+    result = render(FIXTURE, out, log=messages.append)
+    return result, messages, out
+
+
+@pytest.fixture(scope="module")
+def html(rendered):
+    return rendered[0]["html"].read_text(encoding="utf-8")
+
+
+class _Tree(HTMLParser):
+    """Collects attributes of every tag and, for each text run, its ancestors."""
+
+    VOID = {"img", "meta", "link", "br", "hr", "input", "col", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, dict]] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.texts: list[tuple[str, list[dict]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag not in self.VOID:
+            self.stack.append((tag, attrs))
+
+    def handle_endtag(self, tag):
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if data.strip():
+            self.texts.append((data, [a for _, a in self.stack]))
+
+
+def _tree(html: str) -> _Tree:
+    tree = _Tree()
+    tree.feed(html)
+    return tree
+
+
+def test_outputs_and_log(rendered):
+    result, messages, out = rendered
+    assert result == {"html": out / "demo.html", "pdf": out / "demo.pdf"}
+    assert all(p.is_file() and p.stat().st_size > 0 for p in result.values())
+    assert not list(out.glob(".render-*")), "scratch dir left behind"
+    log = "\n".join(messages)
+    assert "built-in route" in log
+    assert f"html -> {out / 'demo.html'}" in log and f"pdf -> {out / 'demo.pdf'}" in log
+    assert re.search(r"done in [\d.]+s \(read .*execute .*pandoc .*typst", log)
+    assert set(result.timings) >= {"read", "execute", "assemble", "pandoc", "typst"}
+
+
+def test_no_warnings(rendered):
+    # Covers typst's own warnings (unknown font family, ...), glyphs no font
+    # has, pandoc's warnings and unresolved cross-references.
+    assert rendered[0].warnings == []
+
+
+def test_html_is_self_contained(html):
+    tree = _tree(html)
+    for tag, attrs in tree.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            if value is not None:
+                assert value.startswith(("data:", "#")), f"<{tag} {key}={value[:60]!r}>"
+    assert not any(tag == "link" and attrs.get("rel") == "stylesheet" for tag, attrs in tree.tags)
+
+
+def test_html_structure(html):
+    tree = _tree(html)
+    headings = [t for t, ancestors in tree.texts if any(a.get("id") in ("summary", "findings", "quotation") for a in ancestors)]
+    assert {"Summary", "Findings", "Quotation"} <= set(headings)
+    assert '<h1 class="title">Demo Briefing</h1>' in html
+    assert 'id="TOC"' in html
+    img = re.search(r'<figure id="fig-demo">\s*(<img [^>]*>)', html).group(1)
+    assert 'src="data:image/png;base64,' in img and 'alt="Articles per week (demo data)"' in img
+    assert "this cell runs but shows nothing" not in html  # include: false
+    assert "import matplotlib" not in html  # echo: false
+
+
+def test_html_crossrefs_and_captions(html):
+    assert '<a href="#fig-demo">Figure 1</a>' in html
+    assert html.count('<a href="#tbl-demo">Table 1</a>') == 2
+    assert re.search(r"<figcaption[^>]*>Figure 1: Articles per week", html)
+    assert re.search(r'<table id="tbl-demo">\s*<caption>Table 1: Articles per outlet</caption>', html)
+
+
+def test_html_asis_output_and_escaping(html):
+    assert "<strong>Printed markdown</strong>" in html
+    assert "<li>second item</li>" in html
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_html_callout(html):
+    assert re.search(
+        r'<div class="callout callout-note">\s*<div class="callout-title">\s*What this shows\s*</div>', html
+    )
+
+
+def test_html_arabic_sits_in_rtl_element(html):
+    runs = [ancestors for text, ancestors in _tree(html).texts if ARABIC in text]
+    assert runs, "Arabic text missing from the HTML"
+    assert all(any(a.get("dir") == "rtl" for a in ancestors) for ancestors in runs)
+
+
+def _arabic_words(text: str) -> list[str]:
+    # NFKC folds presentation forms back to letters; bidi controls are dropped.
+    text = unicodedata.normalize("NFKC", text)
+    return re.findall(r"[\u0600-\u06FF]+", text)
+
+
+def test_pdf_is_a4_and_has_the_arabic_words(rendered):
+    reader = PdfReader(rendered[0]["pdf"])
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    words = _arabic_words(text)
+    expected = ARABIC.split()
+    # Extractors give the line in logical or in visual (reversed) word order.
+    joined = " ".join(words)
+    assert " ".join(expected) in joined or " ".join(reversed(expected)) in joined, words
+    assert "Figure 1: Articles per week" in text and "Table 1: Articles per outlet" in text
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_pdftotext_reads_arabic_in_logical_order(rendered):
+    text = subprocess.run(
+        ["pdftotext", str(rendered[0]["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert " ".join(ARABIC.split()) in " ".join(_arabic_words(text))
+
+
+def test_missing_glyphs_are_reported():
+    assert missing_glyphs("plain ASCII and " + ARABIC) == []
+    [warning] = missing_glyphs("a CJK character: 中")
+    assert "U+4E2D" in warning
+
+
+def _pandoc(markdown: str, to: str, *filters: str) -> subprocess.CompletedProcess:
+    args = [pandoc_mod.pandoc_exe(), "-f", pandoc_mod.READER, "-t", to]
+    args += [f"--lua-filter={RENDER_DIR / f}" for f in filters]
+    return subprocess.run(args, input=markdown, capture_output=True, text=True, check=True)
+
+
+def test_rtl_filter_right_aligns_in_typst_only():
+    md = f'::: {{dir="rtl" lang="ar"}}\n{ARABIC}\n:::\n'
+    typ = _pandoc(md, "typst", "rtl.lua").stdout
+    assert '#set text(dir: rtl, lang: "ar")' in typ
+    assert "#set par(justify: false)" in typ and "#align(right)[" in typ
+    assert typ.index("#align(right)[") < typ.index(ARABIC)
+    html = _pandoc(md, "html", "rtl.lua").stdout
+    assert '<div dir="rtl" lang="ar">' in html
+
+
+def test_unresolved_crossref_is_flagged():
+    proc = _pandoc("See @fig-nowhere.\n", "html", "crossref.lua")
+    assert "<strong>?@fig-nowhere</strong>" in proc.stdout
+    assert "unresolved reference @fig-nowhere" in proc.stderr
+
+
+def test_callout_title_attribute_and_typst_box():
+    md = '::: {.callout-warning title="Mind the gap"}\nBody.\n:::\n'
+    assert '<div class="callout-title">\nMind the gap\n</div>' in _pandoc(md, "html", "callouts.lua").stdout
+    typ = _pandoc(md, "typst", "callouts.lua").stdout
+    assert '#callout(kind: "warning")[' in typ and "#strong[Mind the gap]" in typ
+
+
+def test_failing_cell_raises_and_keeps_previous_outputs(tmp_path):
+    qmd = tmp_path / "bad.qmd"
+    qmd.write_text(
+        "---\ntitle: Bad\n---\n\nText.\n\n```{python}\n#| label: tbl-broken\nx = 1\ny = x / 0\n```\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "_output"
+    out.mkdir()
+    previous = {out / "bad.html": "old html", out / "bad.pdf": "old pdf"}
+    for path, text in previous.items():
+        path.write_text(text)
+
+    with pytest.raises(RenderError) as info:
+        render(qmd, out, quiet=True)
+    message = str(info.value)
+    assert message.startswith("bad.qmd:10: cell 'tbl-broken' failed: ZeroDivisionError: division by zero")
+    assert "y = x / 0" in message
+    assert "Traceback" not in message and "ZeroDivisionError" in info.value.details
+    assert {p: p.read_text() for p in previous} == previous
+    assert sorted(p.name for p in out.iterdir()) == ["bad.html", "bad.pdf"]
+
+
+def test_unknown_format_is_refused(tmp_path):
+    with pytest.raises(RenderError, match="formats must be among"):
+        render(FIXTURE, tmp_path, formats=("docx",), quiet=True)
+
+
+@pytest.mark.skipif(quarto_available(), reason="quarto is installed here")
+def test_quarto_route_says_quarto_is_missing(tmp_path):
+    with pytest.raises(RenderError, match="quarto is not on PATH"):
+        render_with_quarto(FIXTURE, tmp_path, quiet=True)
+
+
+def test_quarto_yml_points_at_shipped_files():
+    config = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))
+    assert config["project"]["output-dir"] == "_output"
+    assert config["project"]["render"] == ["report.qmd"]
+    assert config["execute"]["echo"] is False
+    assert config["from"] == pandoc_mod.READER
+    html, typst = config["format"]["html"], config["format"]["typst"]
+    assert html["embed-resources"] is True and html["toc"] is True
+    assert typst["papersize"] == "a4"
+    for path in [*config["filters"], html["css"], typst["include-in-header"]]:
+        assert (ROOT / path).is_file(), path
+    assert "analysis/render/rtl.lua" in config["filters"]
+
+
+@given(st.text())
+def test_fenced_code_block_outlasts_any_backtick_run(text):
+    fence = fenced(text).split("\n", 1)[0]
+    assert len(fence) >= 3 and "`" * len(fence) not in text
