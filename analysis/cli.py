@@ -120,10 +120,19 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
-    from .render import render_report
+    from .render import RenderError, quarto_available, render, render_with_quarto
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
-    outputs = render_report(Path(args.qmd), args.out, formats, data=args.data, quiet=args.quiet,
-                            log=rep.log, force_builtin=args.builtin)
+    use_quarto = quarto_available() and not args.builtin
+    route = render_with_quarto if use_quarto else render
+    print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
+    try:
+        outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log)
+    except RenderError as e:
+        print(f"ERROR render failed: {e}", file=sys.stderr)
+        kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
+        print("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
+        return 1
+    rep.warnings += list(getattr(outputs, "warnings", []))
     rep.summary(list(outputs.values()))
     return 0
 

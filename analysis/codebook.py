@@ -18,7 +18,7 @@ from .yamlio import check_keys, line_of, load_yaml
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")
-FRAME_KEYS = ("id", "label_en", "label_ar", "definition", "indicators", "exclude", "color")
+FRAME_KEYS = ("id", "label_en", "label_ar", "definition", "denial", "indicators", "exclude", "color")
 INDICATOR_KEYS = ("term", "regex", "near", "within", "label", "note", "not")
 KINDS = ("term", "regex", "near")
 DEFAULT_WITHIN = 5
@@ -44,6 +44,7 @@ class Frame:
     indicators: dict[str, list[Indicator]]
     excludes: dict[str, list[Pattern]]
     line: int | None = None
+    deniable: bool = True  # false where refusing is part of the frame ("no control of militia weapons")
 
 
 @dataclass
@@ -183,9 +184,14 @@ class _Parser:
             excl = self.indicators(fid, fnode.get("exclude"), "exclude")
             if not any(inds.values()) and "indicators" in fnode:
                 self.error(fnode, f"frame '{fid}' has no usable indicators", "add at least one indicator", key="indicators")
+            deniable = fnode.get("denial", True)
+            if not isinstance(deniable, bool):
+                self.error(fnode, f"frame '{fid}': 'denial' must be true or false, got {deniable!r}",
+                           "write denial: false where refusing is part of the frame", key="denial")
+                deniable = True
             frames.append(Frame(fid, str(fnode.get("label_en", fid)), str(fnode.get("label_ar", "")),
                                 str(fnode.get("definition", "")).strip(), inds,
-                                {lang: [i.pattern for i in v] for lang, v in excl.items()}, line_of(fnode)))
+                                {lang: [i.pattern for i in v] for lang, v in excl.items()}, line_of(fnode), deniable))
         return frames
 
     def indicators(self, fid: str, node, key: str) -> dict[str, list[Indicator]]:

@@ -33,7 +33,8 @@ def explain(analysis, sentence_id: str | None = None, text: str | None = None, l
             continue
         lines.append(f"{frame.id}: {'CODED' if hits else 'not coded'}" + (f" (vetoed by exclude {vetoed})" if vetoed else ""))
         for r in hits:
-            att, _, st = voice_of(seg, r["start"], r["end"], found, find_quotations(seg.text, seg.start), language)
+            att, _, st = voice_of(seg, r["start"], r["end"], found, find_quotations(seg.text, seg.start), language,
+                                  frame.deniable)
             lines.append(f"  + {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r}  stance={st} speaker={att.actor.id}")
         if show_all:
             for ind in frame.indicators.get(language, []):

@@ -86,7 +86,7 @@ def typst_font_dirs() -> list[Path]:
 
     Typst only takes directories, and the Noto one holds hundreds of fonts that
     typst would then fall back to silently.  So this is one directory of links
-    to exactly the chosen files (named after their content, reused across runs).
+    to exactly the chosen files, named after the file list so runs reuse it.
     """
     files = [p.resolve() for f in arabic_fonts() for p in f.files]
     digest = hashlib.sha256("\n".join(map(str, files)).encode()).hexdigest()[:16]
@@ -119,16 +119,23 @@ def matplotlib_font_family() -> list[str]:
 
     The best Arabic font comes first because matplotlib falls back glyph by
     glyph and DejaVu Sans would otherwise win for Arabic letters too; Noto
-    Naskh Arabic has no Latin letters, so Latin text still comes out in
-    DejaVu Sans.
+    Naskh Arabic has no Latin letters (it has digits), so Latin words still
+    come out in DejaVu Sans.  matplotlib >= 3.11 shapes and orders Arabic
+    itself: pass plain strings, not arabic-reshaper/python-bidi output.
     """
-    from matplotlib import font_manager
-
-    for font in arabic_fonts():
-        for path in font.files:
-            font_manager.fontManager.addfont(str(path))
+    _register_with_matplotlib(arabic_fonts())
     families = arabic_font_families()
     return list(dict.fromkeys([families[0], "DejaVu Sans"]))
+
+
+@lru_cache(maxsize=None)
+def _register_with_matplotlib(chosen: tuple[Font, ...]) -> None:
+    # Once per font set: addfont appends, it does not deduplicate.
+    from matplotlib import font_manager
+
+    for font in chosen:
+        for path in font.files:
+            font_manager.fontManager.addfont(str(path))
 
 
 @lru_cache(maxsize=None)

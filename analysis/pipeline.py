@@ -81,8 +81,8 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
         rows += coded[2]
     articles = {a.id: a for a in corpus.articles}
     removed_df = clean.removed_frame(removed, articles)
-    mentions, quotations = voices.add_voices(corpus, segments, coding.mentions_frame(rows), actors)
-    stances = voices.sentence_stances(mentions)
+    mentions, quotations = voices.add_voices(corpus, segments, coding.mentions_frame(rows), actors, codebook)
+    stances = voices.sentence_stances(mentions, codebook)
     speakers = voices.sentence_speakers(corpus, segments, actors)
     return Analysis(
         corpus, codebook, segments, removed_df, mentions, quotations, actors, stances, speakers,

@@ -33,13 +33,14 @@ SOURCE_PHRASES = {
     "ar": ["بحسب", "حسب", "وفقا ل", "وفق ما", "وفقا لما", "نقلا عن", "طبقا ل"],
     "en": ["according to", "quoting", "cited by"],
 }
+# "تصريحا للكاظمي": a statement *by* someone (with ل); "في بيان البيت الأبيض" merely names one.
 STATEMENT_OWNER = regex.compile(r"(?:تصريح\w*|حديث\w*|بيان\w*)\s+$")
 REPORTING_VERBS = {
     "ar": ["قال", "يقول", "تقول", "قالت", "اكد", "يؤكد", "اكدت", "تؤكد", "اشار", "يشير", "اشارت", "اعلن",
            "يعلن", "اعلنت", "نفي", "نفت", "ينفي", "اوضح", "يوضح", "اوضحت", "اضاف", "يضيف", "اضافت", "ذكر",
            "يذكر", "ذكرت", "كشف", "يكشف", "كشفت", "لفت", "لفتت", "شدد", "يشدد", "اعتبر", "يعتبر", "يري",
            "صرح", "يصرح", "افاد", "افادت", "نقل", "نقلت", "ابلغ", "تحدث", "عبر عن", "طالب", "حذر", "توعد",
-           "تعهد", "اكتفي بقول"],
+           "تعهد", "اكتفي بقول", "دعا", "يدعو", "دعت", "تدعو"],
     "en": ["said", "says", "told", "stated", "added", "noted", "denied", "announced", "confirmed", "warned",
            "claimed", "insisted", "reported", "quoted"],
 }
@@ -53,7 +54,7 @@ SOURCE_WINDOW = 4         # words between بحسب and the source
 QUOTE_MIN_WORDS = 4       # «…» around a name or a short phrase is emphasis, not a quotation
 PATRONYMIC = regex.compile(r"(?<!\w)(?:بن|ابن|bin|ibn)(?!\w)")  # «سلمان بن عبد العزيز» is a name
 # Where the reported words begin: a colon, or the complementizer إن/أن (normalized ان).
-CONTENT_START = regex.compile(r":|(?<!\w)[بل]?ان(?!\w)|(?i:(?<!\w)that(?!\w))")
+CONTENT_START = regex.compile(r":|(?<!\w)[بلف]?ان(?!\w)|(?i:(?<!\w)that(?!\w))")
 CLAUSE_GAP = regex.compile(r"[،,;؛.]")
 QUOTES = regex.compile(r"«[^«»\n]+»|“[^“”\n]+”|\"[^\"\n]+\"")
 
@@ -160,21 +161,31 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
     def words_between(a: int, b: int) -> int:
         return text.word_index(b) - text.word_index(a)
 
-    for s, e in cue("source", language).find(text):
-        after = [m for m in mentions if m.start >= e and words_between(e, m.start) <= SOURCE_WINDOW]
-        if after:
-            found.append(Attribution(after[0].actor, "source phrase", s))
-    for m in mentions:
-        if STATEMENT_OWNER.search(text.norm[:m.start].removesuffix("ل")):
-            found.append(Attribution(m.actor, "statement owner", m.start))
-    verbs = cue("verb", language).find(text)
     anaphors = cue("anaphor", language).find(text)
     quote_starts = [q for q, _ in find_quotations(text.norm, 0)] + [m.start() for m in CONTENT_START.finditer(text.norm)]
+
+    def refers_back(e: int) -> bool:
+        """An anaphor (المصدر, الأخير) right after a cue that is not itself the start of a named actor."""
+        return any(a_s >= e and words_between(e, a_s) <= 1 and not any(m.start == a_s for m in mentions)
+                   for a_s, _ in anaphors)
+
+    for s, e in cue("source", language).find(text):
+        limit = next((q for q in quote_starts if q >= e), len(text.norm))
+        after = [m for m in mentions if e <= m.start < limit and words_between(e, m.start) <= SOURCE_WINDOW]
+        if refers_back(e):
+            if previous is not None:
+                found.append(Attribution(previous, "source phrase, carried over", s))
+        elif after:
+            found.append(Attribution(after[0].actor, "source phrase", s))
+    for m in mentions:
+        owner = text.norm[m.start:m.start + 1] == "ل" or text.norm[:m.start].endswith("ل")
+        if owner and STATEMENT_OWNER.search(text.norm[:m.start].removesuffix("ل")):
+            found.append(Attribution(m.actor, "statement owner", m.start))
+    verbs = cue("verb", language).find(text)
     for s, e in verbs:
         if any(a.at <= s < a.at + 1 for a in found):
             continue
-        if any(a_s >= e and words_between(e, a_s) <= 1 and not any(m.start == a_s for m in mentions)
-               for a_s, _ in anaphors):
+        if refers_back(e):
             if previous is not None:
                 found.append(Attribution(previous, "carried over", s))
             continue
@@ -202,17 +213,26 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
     return sorted(found, key=lambda a: a.at)
 
 
-def speaker_at(found: list[Attribution], pos: int | None = None) -> Attribution:
-    """The attribution governing position ``pos``: the nearest cue before it, else the first after.
+def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attribution:
+    """Who voices a mention.
 
-    With no position, the sentence's first attribution.
+    Inside a direct quotation: whoever the text attributes the quotation to
+    (the nearest cue before it).  Elsewhere: the sentence's source, i.e. its
+    first attribution, so that in "according to the source, Qaani told
+    Kadhimi …" the voice is the source that told the outlet.  Media that only
+    relay someone's statement give way to that someone.
     """
     if not found:
         return OWN_VOICE
-    if pos is None:
-        return found[0]
-    before = [a for a in found if a.at <= pos]
-    return before[-1] if before else found[0]
+    if quote_start is not None:
+        before = [a for a in found if a.at <= quote_start]
+        return before[-1] if before else found[0]
+    return next((a for a in found if a.actor.kind != "media"), found[0])
+
+
+def carried_forward(found: list[Attribution]) -> Actor | None:
+    """The speaker a following sentence inherits ("وأضاف …", "the source added …"): this sentence's voice."""
+    return speaker_at(found).actor if found else None
 
 
 @dataclass(frozen=True)

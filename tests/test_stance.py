@@ -42,3 +42,25 @@ def test_reported_and_asserted():
     assert stance("قاآني قدم رسائل إيرانية", "رسائل", attributed=True) == "reported"
     assert stance("شهدت المنطقة الخضراء إطلاق صواريخ", "صواريخ") == "asserted"
     assert stance("شهدت المنطقة الخضراء إطلاق صواريخ", "صواريخ", in_quote=True) == "reported"
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("يدرك الكاظمي أنه لا مفر من استيراد الكهرباء من إيران", "استيراد"),      # لا مفر: inevitable
+    ("لا بد من انسحاب القوات الأمريكية", "انسحاب"),                             # لا بد: must
+    ("لن تغادر القوات الأمريكية العراق دون أن تضمن أمان بعثاتها", "تغادر"),   # not … without: a condition
+    ("أكد قاآني أنه لا داعي للقلق من أمر الصواريخ على المنطقة الخضراء", "الصواريخ"),  # negates the worry, not the rockets
+    ("لأنها لم تعد تثق بواشنطن بعد مقتل سليماني", "مقتل"),
+])
+def test_negations_that_do_not_deny_the_frame(sentence, word):
+    assert stance(sentence, word, attributed=True) == "reported"
+
+
+def test_refusing_is_not_denying():
+    # "refuses that Iraq be an arena" voices the arena frame; only verbs of denying deny
+    assert stance("عبر الكاظمي عن رفضه أن يكون العراق ساحة للصراع", "ساحة", attributed=True) == "reported"
+
+
+def test_frames_that_cannot_be_denied():
+    from analysis.normalize import normalize
+    mt = MatchText(normalize("لا ضبط لسلاح الميليشيات"))
+    assert stance_of(mt, mt.norm.index("سلاح"), "ar", True, False, deniable=False) == "reported"

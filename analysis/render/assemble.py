@@ -10,6 +10,8 @@ import base64
 import re
 from pathlib import Path
 
+import yaml
+
 from .qmd import Cell, Document
 
 # HTML shows the first one present; typst-images.lua swaps in a vector sibling.
@@ -21,14 +23,24 @@ _IMAGE_TYPES = {
 }
 
 
-def assemble(doc: Document, build: Path, log) -> str:
-    parts = [doc.front_matter]
+def assemble(doc: Document, build: Path, warn) -> str:
+    """The whole document as pandoc markdown; ``warn`` receives what looks off."""
+    parts = [front_matter(doc.metadata)] if doc.metadata else []
     for n, cell in enumerate(doc.cells):
         if cell.kind == "code":
-            parts.append(_code_cell(doc, cell, n, build, log))
+            parts.append(_code_cell(doc, cell, n, build, warn))
         else:
             parts.append(cell.source)
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def front_matter(metadata: dict) -> str:
+    """The front matter as pandoc metadata, Quarto's author maps reduced to names."""
+    meta = dict(metadata)
+    if "author" in meta:
+        authors = meta["author"] if isinstance(meta["author"], list) else [meta["author"]]
+        meta["author"] = [a.get("name", "") if isinstance(a, dict) else a for a in authors]
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---"
 
 
 def fenced(text: str, lang: str = "") -> str:
@@ -38,8 +50,11 @@ def fenced(text: str, lang: str = "") -> str:
     return f"{fence}{lang}\n{text.rstrip()}\n{fence}"
 
 
-def _code_cell(doc: Document, cell: Cell, n: int, build: Path, log) -> str:
+def _code_cell(doc: Document, cell: Cell, n: int, build: Path, warn) -> str:
     config = doc.config
+    for out in cell.outputs:  # never in the document (Quarto: warning: false), but worth a look
+        if out.get("name") == "stderr":
+            warn(f"{doc.where(cell)} wrote to stderr: {out['text'].strip()[:300]}")
     if cell.option("include", config, True) is False:
         return ""
     blocks = []
@@ -50,16 +65,13 @@ def _code_cell(doc: Document, cell: Cell, n: int, build: Path, log) -> str:
 
     asis = cell.option("output", config) == "asis"
     body = [b for k, out in enumerate(_coalesce(cell.outputs)) if (b := _output(out, asis, f"cell{n}-{k}", build))]
-    for out in cell.outputs:  # never in the document (Quarto: warning: false), but worth a look
-        if out.get("name") == "stderr":
-            log(f"note: {doc.where(cell)} wrote to stderr: {out['text'].strip()[:300]}")
 
     label = cell.label or ""
     kind = label.split("-", 1)[0]
     if kind in ("fig", "tbl"):
         caption = cell.options.get(f"{kind}-cap")
         if caption is None:
-            log(f"warning: {doc.where(cell)}: '{label}' has no {kind}-cap")
+            warn(f"{doc.where(cell)} has no {kind}-cap")
         inner = "\n\n".join(body + ([str(caption)] if caption is not None else []))
         blocks.append(f"::: {{#{label}}}\n{inner}\n:::")
     elif "fig-cap" in cell.options and body:

@@ -6,13 +6,14 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from . import pandoc, pdf
 from .assemble import assemble
 from .errors import RenderError
 from .execute import execute
-from .qmd import execute_dir, load
+from .qmd import Document, execute_dir, load
 
 EXTENSIONS = {"html": ".html", "pdf": ".pdf"}
 
@@ -27,7 +28,7 @@ class RenderResult(dict):
 
 
 def check_formats(formats) -> tuple[str, ...]:
-    formats = tuple(dict.fromkeys(formats))
+    formats = tuple(dict.fromkeys([formats] if isinstance(formats, str) else formats))
     unknown = [f for f in formats if f not in EXTENSIONS]
     if unknown or not formats:
         raise RenderError(f"formats must be among {sorted(EXTENSIONS)}, got {list(formats)}")
@@ -68,7 +69,10 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
         yield
         timings[name] = time.perf_counter() - start
 
-    say(f"render: built-in route (jupytext, nbclient, pandoc {pandoc.version()}, typst) for {qmd.name}")
+    say(
+        f"render: built-in route (jupytext, nbclient, pandoc {pandoc.version()}, "
+        f"typst {metadata.version('typst')}) for {qmd.name}"
+    )
     with stage("read"):
         doc = load(qmd)
     cwd = Path(cwd).resolve() if cwd else execute_dir(doc)
@@ -77,33 +81,8 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
     try:
         with stage("execute"):
             execute(doc, cwd, build / "kernel.log")
-        with stage("assemble"):
-            md = build / f"{qmd.stem}.md"
-            md.write_text(assemble(doc, build, say), encoding="utf-8")
-        resources = [build, qmd.parent, cwd]
-        jobs, done = [], {}
-        if "html" in formats:
-            done["html"] = build / f"{qmd.stem}.html"
-            jobs.append(pandoc.html_args(
-                md, done["html"], resources,
-                toc=format_option(doc.config, "html", "toc", True),
-                toc_title=format_option(doc.config, "html", "toc-title", "Contents"),
-                title=doc.config.get("title"),
-            ))
-        typ = build / f"{qmd.stem}.typ"
-        if "pdf" in formats:
-            jobs.append(pandoc.typst_args(
-                md, typ, resources,
-                toc=format_option(doc.config, "typst", "toc", False),
-                fonts=pdf.font_families(),
-            ))
-        with stage("pandoc"):
-            warnings = pandoc.run(jobs, cwd=build)
-        if "pdf" in formats:
-            done["pdf"] = build / f"{qmd.stem}.pdf"
-            with stage("typst"):
-                warnings += pdf.compile_pdf(typ, done["pdf"])
-        final = publish(done, out_dir, qmd.stem)
+        made, warnings = _convert(doc, build, formats, cwd, stage)
+        final = publish(made, out_dir, qmd.stem)
     finally:
         shutil.rmtree(build, ignore_errors=True)
 
@@ -114,3 +93,38 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
     total = sum(timings.values())
     say(f"render: done in {total:.1f}s (" + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()) + ")")
     return RenderResult(final, warnings, timings)
+
+
+def _convert(doc: Document, build: Path, formats, cwd: Path, stage) -> tuple[dict[str, Path], list[str]]:
+    """Executed document -> files in ``build``: markdown, then HTML and Typst side by side, then PDF."""
+    stem = doc.path.stem
+    warnings: list[str] = []
+    with stage("assemble"):
+        md = build / f"{stem}.md"
+        md.write_text(assemble(doc, build, warnings.append), encoding="utf-8")
+
+    resources = [build, doc.path.parent, cwd]
+    made, jobs = {}, []
+    if "html" in formats:
+        made["html"] = build / f"{stem}.html"
+        jobs.append(pandoc.html_args(
+            md, made["html"], resources,
+            toc=format_option(doc.config, "html", "toc", True),
+            toc_title=format_option(doc.config, "html", "toc-title", "Contents"),
+            title=doc.config.get("title"),
+        ))
+    typ = build / f"{stem}.typ"
+    if "pdf" in formats:
+        jobs.append(pandoc.typst_args(
+            md, typ, resources,
+            toc=format_option(doc.config, "typst", "toc", False),
+            fonts=pdf.font_families(),
+        ))
+    with stage("pandoc"):
+        warnings += pandoc.run(jobs, cwd=build)
+
+    if "pdf" in formats:
+        made["pdf"] = build / f"{stem}.pdf"
+        with stage("typst"):
+            warnings += pdf.compile_pdf(typ, made["pdf"])
+    return made, warnings

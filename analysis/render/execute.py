@@ -45,10 +45,7 @@ def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600) -
 
 
 def _where(doc: Document, cell: Cell | None, offset: int = 0) -> str:
-    if cell is None:
-        return "kernel setup"
-    name = f"'{cell.label}'" if cell.label else f"#{doc.cells.index(cell)}"
-    return f"{doc.where(cell, offset)}: cell {name}"
+    return doc.where(cell, offset) if cell else "kernel setup"
 
 
 def _cell_failed(doc: Document, cell: Cell | None, e: CellExecutionError) -> RenderError:

@@ -44,13 +44,16 @@ class Cell:
 @dataclass
 class Document:
     path: Path
-    front_matter: str  # verbatim YAML, handed to pandoc as metadata
+    metadata: dict  # the front matter
     config: dict  # _quarto.yml merged with the front matter
     project_root: Path | None
     cells: list[Cell]
 
     def where(self, cell: Cell, offset: int = 0) -> str:
-        return f"{self.path.name}:{cell.line + offset}"
+        """E.g. "report.qmd:42: cell 'fig-x'"; ``offset`` counts lines past the fence."""
+        code_cells = [c for c in self.cells if c.kind == "code"]
+        name = f"'{cell.label}'" if cell.label else f"#{code_cells.index(cell) + 1}"
+        return f"{self.path.name}:{cell.line + offset}: cell {name}"
 
 
 def find_project_root(start: Path) -> Path | None:
@@ -91,13 +94,12 @@ def load(qmd: Path) -> Document:
     nb = jupytext.reads(text, fmt="Rmd")
     fence_lines = [i + 1 for i, line in enumerate(text.split("\n")) if _FENCE.match(line)]
 
-    front, meta, cells = "", {}, []
+    meta, cells = {}, []
     code_seen = 0
     for nb_cell in nb.cells:
         src = nb_cell.source
         if nb_cell.cell_type == "raw" and not cells and src.startswith("---"):
-            front = src
-            meta = yaml.safe_load(src.strip().strip("-")) or {}
+            meta = _resolve_date(yaml.safe_load(src.strip().strip("-")) or {})
         elif nb_cell.cell_type == "code":
             line = fence_lines[code_seen] if code_seen < len(fence_lines) else 0
             code_seen += 1
@@ -113,7 +115,23 @@ def load(qmd: Path) -> Document:
     project = {}
     if root:
         project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    return Document(qmd, front, _merge(project, meta), root, cells)
+    return Document(qmd, meta, _merge(project, meta), root, cells)
+
+
+# Quarto's date-format tokens that the briefing uses, in strftime terms.
+_DATE_TOKENS = (("MMMM", "%B"), ("MMM", "%b"), ("YYYY", "%Y"), ("DD", "%d"), ("D", "{day}"))
+
+
+def _resolve_date(meta: dict) -> dict:
+    """Quarto's ``date: today`` with ``date-format``, rendered as Quarto does."""
+    import datetime
+    if str(meta.get("date", "")).lower() != "today":
+        return meta
+    today = datetime.date.today()
+    fmt = str(meta.get("date-format", "YYYY-MM-DD"))
+    for token, code in _DATE_TOKENS:
+        fmt = fmt.replace(token, code)
+    return {**meta, "date": today.strftime(fmt).replace("{day}", str(today.day))}
 
 
 def execute_dir(doc: Document) -> Path:

@@ -18,5 +18,11 @@ function Div(div)
   local open = '#block(width: 100%)[#set text(dir: rtl, lang: "' .. lang .. '")\n'
     .. "#set par(justify: false)\n"
     .. "#align(right)["
-  return { pandoc.RawBlock("typst", open), div, pandoc.RawBlock("typst", "]]") }
+  -- The div's content goes in bare: pandoc writes a lang div as
+  -- `#block[#set text(lang: "ar"); ...` on one line, which turns a leading
+  -- "== heading" into literal text.
+  local out = pandoc.Blocks{ pandoc.RawBlock("typst", open) }
+  out:extend(div.content)
+  out:insert(pandoc.RawBlock("typst", "]]"))
+  return out
 end
