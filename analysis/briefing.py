@@ -13,6 +13,7 @@ from datetime import date
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -156,19 +157,22 @@ class Briefing:
 
     def counts_table(self) -> str:
         c = self.counts
-        t = c.assign(Frame=c.label, Outlet=c.outlet, Sentences=c.sentences,
-                     **{"Share of outlet's sentences": c.share.map(lambda x: f"{100 * x:.1f}%"),
-                        "Per 1,000 words": c.per_1000_words})
-        t = t[t.Sentences > 0][["Frame", "Outlet", "Sentences", "Share of outlet's sentences", "Per 1,000 words"]]
-        return md.table(t, "Frame counts by outlet (frames with no sentences omitted). Counting unit: the sentence.", "tbl-counts")
+        cell = c.apply(lambda r: f"{r.sentences} ({100 * r.share:.0f}%)" if r.sentences else "–", axis=1)
+        t = c.assign(cell=cell).pivot(index="frame", columns="outlet", values="cell")
+        t = t.reindex(self.analysis.codebook.frame_ids)
+        t.insert(0, "Frame", [self.label(f) for f in t.index])
+        return md.table(t.reset_index(drop=True), "Sentences carrying each frame, and their share of the outlet's "
+                        "sentences. Rates per 1,000 words are in _output/tables/outlet_frame.csv.", "tbl-counts")
 
     # ---- evidence -------------------------------------------------------
-    def quote(self, row) -> str:
+    def quote(self, row, cite_stance: bool = True) -> str:
         art = self.analysis.corpus.article(row.article_id)
         arabic = md.highlighted(art.text, row.start, row.end, row.highlights)
         english = md.escape(row.english) if isinstance(row.english, str) else f"**{md.escape(MISSING)}**"
-        cite = (f"{md.escape(row.outlet)}, {row.date:%d %b %Y}" if row.date else md.escape(row.outlet)) + \
-               f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)} · `{row.file}` \\[{row.start}:{row.end}\\]"
+        cite = (f"{md.escape(row.outlet)}, {row.date:%d %b %Y}" if row.date else md.escape(row.outlet))
+        if cite_stance:
+            cite += f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)}"
+        cite += f" · `{row.file}` \\[{row.start}:{row.end}\\]"
         return (f"::: {{.quote}}\n{md.arabic_block(arabic)}\n{english}\n\n[{cite}]{{.cite}}\n:::\n\n")
 
     def quotes(self, frame: str, stance: str | None = None, limit: int | None = None) -> str:
@@ -194,15 +198,18 @@ class Briefing:
         st = self.analysis.stances
         if st.empty:
             return "_No frame mentions._\n\n"
-        m = st.assign(Frame=st.frame.map(self.label)).pivot_table(
-            index="speaker_name", columns=["Frame", "stance"], values="sentence_id", aggfunc="count", fill_value=0)
         rows = []
-        for speaker, r in m.iterrows():
-            for (frame, stance), n in r.items():
-                if n:
-                    rows.append({"Speaker": speaker, "Frame": frame, "Stance": stance, "Sentences": int(n)})
-        t = pd.DataFrame(rows).sort_values(["Speaker", "Frame", "Stance"], kind="stable")
-        return md.table(t, "Who says what: speaker × frame × stance (sentences). 'the outlet itself' is the outlet's own voice.", "tbl-who")
+        for (speaker, kind), g in st.groupby(["speaker_name", "speaker_kind"], sort=False):
+            by_frame = g.groupby("frame", sort=False).stance.agg(lambda x: ", ".join(
+                f"{n} {s}" for s, n in x.value_counts().reindex(STANCE_ORDER).dropna().astype(int).items()))
+            rows.append({"Speaker": speaker, "Kind": "own voice" if kind == "outlet" else kind,
+                         **{s.capitalize(): int((g.stance == s).sum()) for s in STANCE_ORDER},
+                         "Frames voiced": "; ".join(f"{self.label(f)} ({v})" for f, v in by_frame.items())})
+        t = pd.DataFrame(rows)
+        t = t.assign(_n=t[[s.capitalize() for s in STANCE_ORDER]].sum(axis=1)).sort_values(
+            ["_n", "Speaker"], ascending=[False, True], kind="stable").drop(columns="_n")
+        return md.table(t, "Who says what: every frame sentence by speaker and stance. The full speaker × frame × stance "
+                        "rows, each with its sentence, are in Appendix A.", "tbl-who")
 
     def fig_who_says(self):
         st = self.analysis.stances
@@ -296,15 +303,18 @@ class Briefing:
 
     # ---- appendices -----------------------------------------------------
     def evidence_appendix(self) -> str:
-        ev = self.evidence.sort_values(["frame", "article_id", "start"], kind="stable")
-        t = pd.DataFrame({"Frame": ev.frame.map(self.label), "Outlet": ev.outlet, "Stance": ev.stance,
-                          "Speaker": ev.speaker, "Evidence": ev.evidence_id, "Arabic": ev.arabic,
-                          "English": ev.english.fillna(MISSING)})
-        missing = int(ev.english.isna().sum())
-        note = (f"{md.plural(missing, 'quote')} without a translation, flagged in the table.\n\n" if missing
-                else "Every quote has a translation.\n\n")
-        return note + md.table(t, "Full evidence: every sentence counted for a frame. Evidence = article:start-end in the original file.",
-                               "tbl-evidence", arabic_columns=("Arabic",))
+        """Every sentence counted for any frame, once, in reading order, with all its frames."""
+        ev = self.evidence
+        missing = int(ev.drop_duplicates("evidence_id").english.isna().sum())
+        out = [f"{md.plural(ev.evidence_id.nunique(), 'sentence')} carry at least one frame; "
+               + (f"{md.plural(missing, 'has', 'have')} no translation yet (flagged).\n\n" if missing
+                  else "every one has a translation.\n\n")]
+        for eid, g in ev.sort_values(["article_id", "start", "frame"], kind="stable").groupby("evidence_id", sort=False):
+            spans = sorted({h for hs in g.highlights for h in hs})
+            r = SimpleNamespace(**{**g.iloc[0].to_dict(), "highlights": spans})
+            frames = "; ".join(f"{self.label(x.frame)} ({x.stance}, {x.speaker})" for x in g.itertuples())
+            out.append(f"**{md.escape(eid)}** · {md.escape(frames)}\n\n" + self.quote(r, cite_stance=False))
+        return "".join(out)
 
     def codebook_table(self) -> str:
         rows = []

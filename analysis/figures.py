@@ -122,30 +122,30 @@ def ranked_bars(totals: pd.DataFrame, title: str):
 
 
 def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
-    """Publication dates (with their confidence) against the key events."""
+    """Key events and publication dates on one time axis, one labelled row each."""
     setup_style()
-    fig, ax = plt.subplots(figsize=(7.2, 3.6))
     ev = events.sort_values("date")
-    for k, e in enumerate(ev.itertuples()):
-        d = pd.Timestamp(e.date)
-        ax.axvline(d, color="#999999", lw=0.8, zorder=1)
-        ax.text(d, 1.02 + 0.13 * (k % 3), e.label, rotation=0, fontsize=7.5, ha="left", va="bottom",
-                transform=ax.get_xaxis_transform(), color="#555555")
     arts = articles.dropna(subset=["date"]).sort_values(["date", "article_id"])
+    rows = [(e.label, pd.Timestamp(e.date), "event", None) for e in ev.itertuples()]
+    rows += [(f"{a.outlet} ({a.article_id})", pd.Timestamp(a.date), "article", a.date_confidence) for a in arts.itertuples()]
+    fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 1.3))
     marker = {"high": "o", "medium": "s", "low": "D"}
-    for k, a in enumerate(arts.itertuples()):
-        y = k
-        ax.scatter(pd.Timestamp(a.date), y, s=46, marker=marker.get(a.date_confidence, "o"),
-                   color="#1b6ca8", zorder=3, edgecolor="white")
-        ax.text(pd.Timestamp(a.date), y, f"  {a.outlet} ({a.article_id}, {a.date_confidence})", va="center", fontsize=8.5)
-    ax.set_yticks([])
+    for y, (label, d, kind, conf) in enumerate(rows):
+        if kind == "event":
+            ax.plot([d], [y], marker="|", markersize=14, color="#555555", mew=2)
+        else:
+            ax.scatter([d], [y], s=50, marker=marker.get(conf, "o"), color="#1b6ca8", zorder=3)
+        ax.axhline(y, color="#eeeeee", lw=0.6, zorder=0)
+    for a in arts.itertuples():
+        ax.axvline(pd.Timestamp(a.date), color="#1b6ca8", lw=0.4, alpha=0.3, zorder=0)
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows])
+    for tick, r in zip(ax.get_yticklabels(), rows):
+        tick.set_color("#1b6ca8" if r[2] == "article" else INK)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+    ax.set_title(title, loc="left")
     ax.spines["left"].set_visible(False)
-    lo = min(pd.Timestamp(ev.date.min()), pd.Timestamp(arts.date.min())) - pd.Timedelta(days=7)
-    hi = max(pd.Timestamp(ev.date.max()), pd.Timestamp(arts.date.max())) + pd.Timedelta(days=40)
-    ax.set_xlim(lo, hi)
-    ax.set_ylim(-0.8, len(arts) - 0.2)
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
-    ax.set_title(title, loc="left", pad=58)
+    ax.tick_params(axis="y", length=0)
     fig.tight_layout()
     return fig
 

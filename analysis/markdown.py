@@ -69,14 +69,17 @@ def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
     """A pipe table; Arabic columns are isolated right-to-left spans."""
     cols = list(df.columns)
     head = "| " + " | ".join(escape(c) for c in cols) + " |"
-    align = "|" + "|".join("---:" if pd.api.types.is_numeric_dtype(df[c]) else ":---" for c in cols) + "|"
-    rows = []
+    rows, widths = [], [len(str(c)) for c in cols]
     for r in df.itertuples(index=False):
         cells = []
-        for c, v in zip(cols, r):
+        for k, (c, v) in enumerate(zip(cols, r)):
             cell = fmt(v, digits)
+            widths[k] = max(widths[k], len(cell))
             cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else escape(cell))
         rows.append("| " + " | ".join(cells) + " |")
+    # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
+    dashes = ["-" * max(8, len(str(c)) + 2, min(w, 45)) for w, c in zip(widths, cols)]
+    align = "|" + "|".join(d + ":" if pd.api.types.is_numeric_dtype(df[c]) else ":" + d for d, c in zip(dashes, cols)) + "|"
     out = "\n".join([head, align, *rows]) + "\n"
     if caption:
         out += f"\n: {escape(caption)}" + (f" {{#{label}}}" if label else "") + "\n"
