@@ -6,6 +6,7 @@ from the analysis, and every quote is a slice of an article's original text.
 from __future__ import annotations
 
 import hashlib
+import os
 import platform
 import subprocess
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from .evidence import MISSING, TRANSLATIONS, evidence_table, load_translations
 from .pipeline import Analysis, analyse
 from .tables import frame_totals, outlet_frame_table, wide
 
+DATA_ENV, CACHE_ENV = "FRAMING_DATA", "FRAMING_CACHE"
 FOCUS = ("postman", "withdrawal_timeline", "rocket_attacks")
 STANCE_ORDER = ("asserted", "reported", "denied")
 PACKAGES = ("pandas", "matplotlib", "regex", "google-re2", "krippendorff", "jupytext", "nbclient",
@@ -62,8 +64,7 @@ class Briefing:
         n = len(self.analysis.corpus.articles)
         outlets = len({a.outlet.id for a in self.analysis.corpus.articles})
         window = f"{min(dates):%d %B %Y} – {max(dates):%d %B %Y}" if dates else "undated"
-        return (f"**Corpus:** {md.plural(n, 'article')} from {md.plural(outlets, 'outlet')}, published {window}. "
-                f"**Rendered:** {date.today():%d %B %Y}.\n\n")
+        return f"**Corpus:** {md.plural(n, 'article')} from {md.plural(outlets, 'outlet')}, published {window}.\n\n"
 
     def key_judgments(self) -> str:
         st = self.analysis.stances
@@ -270,6 +271,17 @@ class Briefing:
         return "".join(out)
 
     # ---- validation -------------------------------------------------------
+    def validation_intro(self) -> str:
+        if self.evaluation is None:
+            return ""
+        e = self.evaluation
+        return (f"How far can the coder be trusted? {md.plural(e.coded_sentences, 'sentence')} of this corpus were "
+                f"hand-coded by a coder who had not seen the codebook's indicators (instructions: "
+                f"`docs/coding-instructions.md`; gold file: `{GOLD}`). @tbl-validation compares the automated coding "
+                f"with that gold standard. By convention Krippendorff's α of 0.8 or more supports relying on a measure, "
+                f"0.667 or more only tentative conclusions. Sentences the hand coder marked ambiguous stay in the "
+                f"comparison and are flagged in the list of disagreements.\n\n")
+
     def validation_table(self) -> str:
         if self.evaluation is None:
             return f"_No gold file (`{GOLD}`) in the data folder: the coder is not validated for this corpus._\n\n"
@@ -350,9 +362,10 @@ class Briefing:
                 + f"Git commit: `{commit}`. Python {platform.python_version()}; {md.escape(', '.join(versions))}.\n\n")
 
 
-def load(data_dir: Path | str = "data", figures_dir: Path | str = "figures") -> Briefing:
-    data_dir = Path(data_dir)
-    a = analyse(data_dir)
+def load(data_dir: Path | str | None = None, figures_dir: Path | str = "figures") -> Briefing:
+    """The briefing for a data folder: ``data_dir``, else $FRAMING_DATA (set by `render --data`), else data/."""
+    data_dir = Path(data_dir or os.environ.get(DATA_ENV, "data"))
+    a = analyse(data_dir, cache_dir=Path(os.environ.get(CACHE_ENV, "_output/.cache")))
     translations = load_translations(data_dir / TRANSLATIONS, a) if (data_dir / TRANSLATIONS).exists() else {}
     ev = evaluate(a, data_dir / GOLD) if (data_dir / GOLD).exists() else None
     return Briefing(a, data_dir, Path(figures_dir), translations, ev)

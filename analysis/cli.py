@@ -122,6 +122,10 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 def cmd_render(args, rep: Reporter) -> int:
     from .render import RenderError, quarto_available, render, render_with_quarto
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    import os
+    from .briefing import CACHE_ENV, DATA_ENV
+    os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
+    os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
     use_quarto = quarto_available() and not args.builtin
     route = render_with_quarto if use_quarto else render
     print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)

@@ -87,6 +87,8 @@ AR_POSITIVE = [
     ("postman-mediator-persian-yeh", "يلعب العراق دور الوسيط بين الولايات المتحدة وإیران.", [P]),
     ("postman-mediate-with-washington", "طلبت طهران من الكاظمي التوسط لدى واشنطن لتخفيف العقوبات.", [P]),
     ("postman-mailbox", "العراق لن يتحول إلى صندوق بريد لتبادل الرسائل بين واشنطن وطهران.", [P]),
+    ("postman-to-us-administration", "الكاظمي يحمل رسائل إيرانية للإدارة الأمريكية.", [P]),
+    ("postman-not-a-mediator-negated", "وأكد أنه ليس وسيطا بين واشنطن وطهران.", [P]),
     ("postman-us-to-iran", "نقل الكاظمي رسالة أمريكية إلى القيادة الإيرانية خلال زيارته.", [P]),
     ("postman-deliver-to-us", "ليس العراق مضطرا لحمل الرسائل التي جاء بها قآني لإيصالها إلى الرئيس الأمريكي.", [P]),
     # withdrawal_timeline
@@ -127,6 +129,7 @@ AR_POSITIVE = [
     ("energy-grid", "وقع العراق اتفاقية للربط الكهربائي مع دول مجلس التعاون الخليجي.", [E]),
     ("energy-debts", "تراكمت ديون الغاز الإيراني على وزارة الكهرباء العراقية.", [E]),
     ("energy-sanctions-on-iran", "أضعف استيراد العراق للنفط من إيران فاعلية العقوبات الأمريكية المفروضة على طهران.", [E]),
+    ("energy-imported-participle", "وتعتمد محطات الكهرباء العراقية على الغاز المستورد من إيران.", [E]),
     ("energy-alternative", "تضغط الولايات المتحدة على بغداد لإيجاد بديل لموارد الطاقة التي تستوردها من إيران.", [E]),
     # soleimani_revenge
     ("soleimani-revenge-victory-leaders", "تعهدت الفصائل بالثأر لدماء قادة النصر.", [S]),
@@ -152,6 +155,7 @@ AR_POSITIVE = [
     ("arena-launchpad", "لن نسمح بأن يكون العراق منطلقا للاعتداء على دول الجوار.", [A]),
     ("arena-headline-between", "الكاظمي بين واشنطن وطهران", [A]),
     ("arena-territory-used", "رفض أن تُستخدَم أراضيه من أي دولة ضد أخرى.", [A]),
+    ("arena-war-between", "يخشى العراقيون أن تتحول بلادهم إلى ساحة حرب بين أمريكا وإيران.", [A]),
     ("arena-balance-task", "يواجه رئيس الوزراء مهمة صعبة للموازنة بين إيران والولايات المتحدة.", [A]),
     # isis_threat
     ("isis-daesh-sleeper", "حذر الجيش من عودة نشاط خلايا داعش النائمة في ديالى.", [I]),
@@ -195,6 +199,7 @@ EN_POSITIVE = [
     ("rocket-victoria", "Rockets hit near Victoria base at Baghdad airport after Kadhimi arrived in Washington.", [R]),
     ("militia-hand-over", "Armed factions loyal to Iran have refused to hand over their weapons.", [M]),
     ("militia-rein-in", "Kadhimi vowed to rein in Iran-backed militias and bring weapons under state control.", [M]),
+    ("militia-pmf-hand-over", "The Popular Mobilization Forces have refused to hand over their heavy weapons.", [M]),
     ("militia-raid-kataib", "Iraqi counterterrorism forces raided a Kataib Hezbollah headquarters and arrested 14 members.", [M]),
     ("militia-outside-state", "He promised to deal with weapons outside the control of the state.", [M]),
     ("energy-imports", "Iraq imports about a third of its electricity and gas from Iran.", [E]),
@@ -211,6 +216,7 @@ EN_POSITIVE = [
     ("arena-caught-between", "Kadhimi is caught between Washington and Tehran.", [A]),
     ("arena-territory", "Kadhimi said Iraq would not allow its territory to be used against any neighbouring country.", [A]),
     ("arena-balance", "Kadhimi has kept a delicate balance between the United States and Iran.", [A]),
+    ("arena-caught-in-the-middle", "Iraq has been caught in the middle of the standoff between Washington and Tehran.", [A]),
     ("arena-proxy-war", "Iraqis fear their country will become the scene of a proxy war.", [A]),
     ("isis-islamic-state", "The Islamic State group has been regrouping in the desert.", [I]),
     ("isis-sleeper-cells", "ISIS sleeper cells remain a threat.", [I]),
