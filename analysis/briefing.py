@@ -137,13 +137,12 @@ class Briefing:
                  f"Date: {md.escape(a.date_evidence) or 'no cue recorded'}" for a in self.analysis.corpus.articles]
         return md.bullets(items)
 
-    def _save(self, fig, name):
-        figures.save(fig, name, self.figures_dir)
-        return fig
+    def _figure(self, name, draw, *args):
+        return figures.figure(name, draw, *args, out_dir=self.figures_dir)
 
     def fig_timeline(self):
-        arts = self.analysis.corpus.frame()
-        return self._save(figures.timeline(arts, load_events(self.data_dir), "Publication dates against key events"), "timeline")
+        arts = self.analysis.corpus.frame()[["article_id", "outlet", "date", "date_confidence"]]
+        return self._figure("timeline", figures.timeline, arts, load_events(self.data_dir), "Publication dates against key events")
 
     # ---- frames by outlet ---------------------------------------------
     def fig_heatmap(self):
@@ -151,10 +150,10 @@ class Briefing:
         outlets = {a.outlet.name_en: a.outlet.name_ar for a in self.analysis.corpus.articles}
         rows = [figures.outlet_label(o, outlets.get(o, "")) for o in w.index]
         cols = [self.label(f) for f in w.columns]
-        return self._save(figures.heatmap(w, rows, cols, "Sentences carrying each frame, by outlet"), "heatmap")
+        return self._figure("heatmap", figures.heatmap, w, rows, cols, "Sentences carrying each frame, by outlet")
 
     def fig_ranked(self):
-        return self._save(figures.ranked_bars(frame_totals(self.counts), "Frames ranked by sentences"), "ranked")
+        return self._figure("ranked", figures.ranked_bars, frame_totals(self.counts), "Frames ranked by sentences")
 
     def counts_table(self) -> str:
         c = self.counts
@@ -217,7 +216,7 @@ class Briefing:
         c = st.pivot_table(index="speaker_name", columns="stance", values="sentence_id", aggfunc="count", fill_value=0)
         c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
         c = c.loc[c.sum(axis=1).sort_values(ascending=False).index]
-        return self._save(figures.stacked_by_stance(c, "Frame sentences by speaker and stance", "sentences"), "speakers")
+        return self._figure("speakers", figures.stacked_by_stance, c, "Frame sentences by speaker and stance", "sentences")
 
     # ---- withdrawal and attacks -----------------------------------------
     def timeline_claims(self) -> str:
@@ -237,7 +236,7 @@ class Briefing:
         c = tl.assign(who=tl.speaker.map(names)).pivot_table(index="who", columns="stance", values="kind",
                                                               aggfunc="count", fill_value=0)
         c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
-        return self._save(figures.stacked_by_stance(c, "Withdrawal-timeline claims by who voices them", "claims"), "timeline_claims")
+        return self._figure("timeline_claims", figures.stacked_by_stance, c, "Withdrawal-timeline claims by who voices them", "claims")
 
     def attacks_table(self) -> str:
         a = self.analysis.attacks
@@ -254,7 +253,7 @@ class Briefing:
     def fig_sourcing(self):
         s = self.analysis.sourcing.pivot(index="outlet", columns="measure", values="sentences")
         s = s[[c for c in ("anonymous sources", "named officials", "other media", "exclusivity claims") if c in s]]
-        return self._save(figures.grouped_bars(s, "Sourcing profile by outlet", "sentences"), "sourcing")
+        return self._figure("sourcing", figures.grouped_bars, s, "Sourcing profile by outlet", "sentences")
 
     def other_frames(self) -> str:
         out = []

@@ -1,7 +1,8 @@
 """Figures for the briefing: matplotlib, legible at A4 print size.
 
 Saved under figures/ as PNG (HTML) and SVG (PDF), with fixed metadata so two
-renders of the same inputs give identical files.  Arabic labels go through
+renders of the same inputs give identical files; each figure function returns
+a matplotlib Figure, and ``figure`` saves it and hands the notebook both files.  Arabic labels go through
 ``arabic_label``: matplotlib ≥ 3.11 shapes Arabic itself (libraqm), and
 reshaping on top of that would mirror the text, so arabic-reshaper and
 python-bidi are used only when ``matplotlib_shapes_arabic()`` finds that this
@@ -9,6 +10,8 @@ matplotlib cannot shape.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,20 +69,44 @@ def arabic_label(text: str) -> str:
     return get_display(arabic_reshaper.reshape(text))
 
 
-def save(fig, name: str, out_dir: Path = FIGURES) -> dict[str, Path]:
-    """PNG at 200 dpi and SVG, metadata fixed for byte-identical re-renders.
+class Rendered:
+    """A saved figure as a notebook shows it: PNG for HTML, SVG (vector) for the PDF."""
 
-    The figure is closed afterwards: a notebook then displays it once, as the
-    cell's value, instead of a second time when the cell ends.
+    def __init__(self, png: bytes, svg: str):
+        self.png, self.svg = png, svg
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/png": self.png, "image/svg+xml": self.svg}
+
+
+def _digest(name: str, args) -> str:
+    h = hashlib.sha256(name.encode())
+    for a in args:
+        h.update(a.to_csv().encode() if isinstance(a, (pd.DataFrame, pd.Series)) else repr(a).encode())
+    h.update(matplotlib.__version__.encode())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def figure(name: str, draw, *args, out_dir: Path = FIGURES) -> Rendered:
+    """Draw (or reuse) figure ``name``: PNG at 200 dpi and SVG under ``out_dir``.
+
+    Files carry no timestamps, so two renders of the same inputs are byte-identical;
+    when the inputs have not changed since the last render the saved files are reused.
     """
-    import io
-    paths = {}
-    for fmt, meta in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=200, bbox_inches="tight", metadata=meta)
-        paths[fmt] = write_bytes(out_dir / f"{name}.{fmt}", buf.getvalue())
+    key = _digest(name, args)
+    png_path, svg_path, key_path = (out_dir / f"{name}.png", out_dir / f"{name}.svg", out_dir / f".{name}.key")
+    if key_path.exists() and key_path.read_text() == key and png_path.exists() and svg_path.exists():
+        return Rendered(png_path.read_bytes(), svg_path.read_text(encoding="utf-8"))
+    fig = draw(*args)
+    png, svg = io.BytesIO(), io.StringIO()
+    fig.savefig(png, format="png", dpi=200, metadata={"Software": None})
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    return paths
+    write_bytes(png_path, png.getvalue())
+    write_bytes(svg_path, svg.getvalue().encode("utf-8"))
+    write_bytes(key_path, key.encode())
+    return Rendered(png.getvalue(), svg.getvalue())
 
 
 def outlet_label(name_en: str, name_ar: str) -> str:

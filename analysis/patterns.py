@@ -115,7 +115,12 @@ class Term(Pattern):
         if not words or all(set(w) <= {"*"} for w in words):
             raise PatternError(f"empty term '{self.text}'")
         self.words = words
-        self._rx = regex.compile(r"(?<!\w)" + self.fragment(True, True) + r"(?!\w)")
+        self._source = r"(?<!\w)" + self.fragment(True, True) + r"(?!\w)"  # checks set references now
+
+    @cached_property
+    def _rx(self):
+        # Compiled on first use: most set members are only ever used inside phrases.
+        return regex.compile(self._source)
 
     def fragment(self, first: bool, last: bool) -> str:
         parts = []
@@ -144,14 +149,12 @@ class Term(Pattern):
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
         """Matches whose first word carries a preposition (للكاظمي, بالكاظمي): never a subject."""
-        out = []
-        for m in self._rx.finditer(text.norm):
-            if not self._keeps(m, text):
-                continue
-            pro = m.groupdict().get("pro") or ""
-            if PREPOSITIONS & set(pro.removesuffix("ال")):
-                out.append(m.span())
-        return out
+        return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text) and self._governed(m)]
+
+    @staticmethod
+    def _governed(m) -> bool:
+        pro = m.groupdict().get("pro") or ""
+        return bool(PREPOSITIONS & set(pro.removesuffix("ال")))
 
     @property
     def canonical(self) -> str:
@@ -172,9 +175,24 @@ class AnyOf(Pattern):
         return "(?:" + "|".join(frags) + ")"
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+        if self._terms_rx is not None:
+            return [m.span() for m in self._term_matches(text) if Term._governed(m)]
         return [s for p in self.items if isinstance(p, (Term, AnyOf)) for s in p.find_governed(text)]
 
+    @cached_property
+    def _terms_rx(self):
+        """All-term sets compile to one alternation (longest first), which is much faster to run."""
+        if not self.items or not all(isinstance(p, Term) for p in self.items):
+            return None
+        alts = sorted((p._source for p in self.items), key=len, reverse=True)
+        return regex.compile("|".join(f"(?:{a})" for a in alts))
+
+    def _term_matches(self, text: MatchText):
+        return [m for m in self._terms_rx.finditer(text.norm, overlapped=True) if Term._keeps(m, text)]
+
     def find(self, text: MatchText) -> list[tuple[int, int]]:
+        if self._terms_rx is not None:
+            return _drop_nested([m.span() for m in self._term_matches(text)])
         spans = sorted({s for p in self.items for s in p.find(text)})
         return _drop_nested(spans)
 
@@ -284,9 +302,18 @@ class Near(Pattern):
 
 
 def matches_everything(p: Pattern) -> bool:
-    if isinstance(p, Regex) and p.matches_empty():
-        return True
-    return all(p.find(MatchText.of(s)) for s in NEUTRAL_PROBES)
+    """True for a pattern that would code every sentence.
+
+    Only a regex can: a term has at least one word that is not a bare glob,
+    and proximity or any-of patterns are made of terms and regexes.
+    """
+    if isinstance(p, Regex):
+        return p.matches_empty() or all(p.find(MatchText.of(s)) for s in NEUTRAL_PROBES)
+    if isinstance(p, Near):
+        return matches_everything(p.a) and matches_everything(p.b)
+    if isinstance(p, AnyOf):
+        return any(matches_everything(i) for i in p.items)
+    return False
 
 
 def feminine_positions(original: str, index: list[int]) -> frozenset[int]:

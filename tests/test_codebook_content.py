@@ -253,6 +253,7 @@ AR_NEAR_MISSES = [
     ("withdrawal-aam-general-public", "قال الأمين العام للأمم المتحدة إن الرأي العام العراقي يطالب بالإصلاح خلال عام 2020.", [W]),
     ("withdrawal-iraqi-army-mosul", "انسحبت القوات العراقية من الموصل عام 2014.", [W]),
     ("withdrawal-syria", "قررت واشنطن سحب قواتها من سوريا.", [W]),
+    ("withdrawal-iraqi-army-own-units", "سحب الجيش العراقي قواته من أطراف المدينة بعد المعارك.", [W]),
     ("withdrawal-mp-walkout", "انسحب النواب من جلسة البرلمان احتجاجا على قانون الانتخابات.", [W]),
     # rocket_attacks
     ("rocket-satellite", "أطلقت إيران صاروخا يحمل قمرا صناعيا إلى الفضاء.", [R]),
@@ -321,6 +322,7 @@ EN_NEAR_MISSES = [
     ("withdrawal-candidate", "The candidate withdrew from the race on Tuesday.", [W]),
     ("withdrawal-casualties", "Three US soldiers were killed in the attack.", [W]),
     ("withdrawal-syria", "The US pulled its troops out of northern Syria in October.", [W]),
+    ("withdrawal-iraqi-troops", "Iraqi troops withdrew from the city as militants advanced in 2014.", [W]),
     ("withdrawal-ambassador", "Baghdad recalled its ambassador and withdrew from the talks.", [W]),
     ("rocket-green-zone-meeting", "Kadhimi met Qaani in the Green Zone.", [R]),
     ("rocket-ballistic-parade", "Iran unveiled a new ballistic missile at a military parade.", [R]),

@@ -1,0 +1,67 @@
+"""Re-render benchmark: cold render against re-renders after one-line edits.
+
+Prints wall-clock seconds for each scenario and its ratio to the cold render
+measured in the same run (these machines are noisy; compare ratios, not
+seconds across runs).  Works on a scratch copy of data/ and a scratch output
+folder, so nothing of yours is touched.
+
+    .venv/bin/python benchmarks/rerender.py [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def render(data: Path, out: Path) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "analysis", "render", "--data", str(data), "--out", str(out), "--quiet",
+                    "--builtin"], cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def append_line(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    rows: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(args.repeat):
+            data, out = Path(tmp) / f"data{k}", Path(tmp) / f"out{k}"
+            shutil.copytree(ROOT / "data", data)
+            for fig in (ROOT / "figures").glob(".*.key"):  # cold: no cached figures either
+                fig.unlink()
+            rows.setdefault("cold render (no caches)", []).append(render(data, out))
+            rows.setdefault("re-render, nothing changed", []).append(render(data, out))
+            append_line(data / "codebook.yaml", "frames:\n",
+                        "frames:\n  - id: bench_probe\n    label_en: Benchmark probe\n    indicators:\n      ar: [طائرة مسيرة]\n")
+            rows.setdefault("re-render after a one-line codebook edit", []).append(render(data, out))
+            tr = data / "translations.csv"
+            text = tr.read_text(encoding="utf-8").splitlines(keepends=True)
+            text[1] = text[1].replace("Iraq", "Iraq (edited)", 1)
+            tr.write_text("".join(text), encoding="utf-8")
+            rows.setdefault("re-render after a one-line translation edit", []).append(render(data, out))
+    cold = statistics.median(rows["cold render (no caches)"])
+    print(f"{'scenario':45} {'median s':>9} {'min s':>7} {'ratio to cold':>14}")
+    for name, times in rows.items():
+        med = statistics.median(times)
+        print(f"{name:45} {med:9.2f} {min(times):7.2f} {med / cold:14.2f}")
+    print(f"({args.repeat} runs each; HTML and PDF; cold includes starting the kernel, as every render does)")
+
+
+if __name__ == "__main__":
+    main()
