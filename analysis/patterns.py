@@ -84,7 +84,13 @@ def _is_arabic(word: str) -> bool:
 
 
 def _glob(word: str) -> str:
+    if word == "*":
+        return r"\w+"  # a lone * stands for exactly one word: "<msg> * <to_us>"
     return r"\w*".join(regex.escape(part) for part in word.split("*"))
+
+
+# Words that can carry the accusative tanween alef (جدولاً زمنياً → جدولا زمنيا).
+_NO_ACCUSATIVE_ALEF = tuple("اويهء")
 
 
 def _arabic_word(word: str, first: bool, last: bool) -> str:
@@ -95,7 +101,8 @@ def _arabic_word(word: str, first: bool, last: bool) -> str:
         return prefix + _glob(word)
     if last and word.endswith("ه") and len(word) > 2:
         return prefix + _glob(word[:-1]) + f"(?:ه|ت{ENCLITIC})"
-    return prefix + _glob(word) + (f"(?P<enc>{ENCLITIC[3:]}?" if last else "")
+    alef = "" if word.endswith(_NO_ACCUSATIVE_ALEF) or word == "*" else "ا?"
+    return prefix + _glob(word) + alef + (f"(?P<enc>{ENCLITIC[3:]}?" if last else "")
 
 
 def _latin_word(word: str, last: bool) -> str:
@@ -167,16 +174,18 @@ class AnyOf(Pattern):
     name: str = ""
 
     def fragment(self, first: bool, last: bool) -> str:
+        # Longest entries first: the alternation stops at the first that matches, and
+        # سرية must be tried before سري + enclitic ه (a folded ة, rejected later).
         frags = []
-        for p in self.items:
+        for p in sorted(self.items, key=lambda p: -len(p.canonical)):
             if not isinstance(p, (Term, AnyOf)):
                 raise PatternError(f"set <{self.name}> can only hold plain terms inside a phrase")
-            frags.append(p.fragment(first, last).replace("(?P<pro>", "(?:").replace("(?P<enc>", "(?:"))
+            frags.append(p.fragment(first, last))  # the regex module allows repeated group names
         return "(?:" + "|".join(frags) + ")"
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
-        if self._terms_rx is not None:
-            return [m.span() for m in self._term_matches(text) if Term._governed(m)]
+        if self._terms_rx is not None and (found := self._term_matches(text)) is not None:
+            return [m.span() for m in found if Term._governed(m)]
         return [s for p in self.items if isinstance(p, (Term, AnyOf)) for s in p.find_governed(text)]
 
     @cached_property
@@ -188,11 +197,14 @@ class AnyOf(Pattern):
         return regex.compile("|".join(f"(?:{a})" for a in alts))
 
     def _term_matches(self, text: MatchText):
-        return [m for m in self._terms_rx.finditer(text.norm, overlapped=True) if Term._keeps(m, text)]
+        """Fast path; None when a match was a folded ة taken for an enclitic, since the
+        alternation then never tried the other terms at that position."""
+        found = list(self._terms_rx.finditer(text.norm, overlapped=True))
+        return None if any(not Term._keeps(m, text) for m in found) else found
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        if self._terms_rx is not None:
-            return _drop_nested([m.span() for m in self._term_matches(text)])
+        if self._terms_rx is not None and (found := self._term_matches(text)) is not None:
+            return _drop_nested([m.span() for m in found])
         spans = sorted({s for p in self.items for s in p.find(text)})
         return _drop_nested(spans)
 
@@ -290,6 +302,7 @@ class Near(Pattern):
         out = []
         for sa in self.a.find(text):
             ia = text.word_index(sa[0])
+            # B may lie inside A's match ("<msg> * <to_us>" near <iran>), but not be the same hit
             close = [sb for sb in hits_b if sb != sa and abs(text.word_index(sb[0]) - ia) <= self.within]
             if close:
                 sb = min(close, key=lambda sb: abs(text.word_index(sb[0]) - ia))

@@ -77,3 +77,16 @@ def test_patterns_that_match_everything_are_caught():
 def test_empty_terms_rejected(bad):
     with pytest.raises(PatternError):
         Term(bad)
+
+
+def test_folded_teh_marbuta_is_not_an_enclitic_even_through_a_set():
+    secret = AnyOf([Term("سري"), Term("سرية")], name="secret")
+    assert hits(Term("زيارة <secret>", {"secret": secret}), "زيارة سرية") == ["زياره سريه"]
+    year = AnyOf([Term("عام")], name="year")
+    assert not hits(Term("<year>", {"year": year}), "الرأي العامة")
+
+
+def test_lone_glob_is_exactly_one_word_and_accusative_alef():
+    assert hits(Term("رسائل * واشنطن"), "رسائل إيرانية إلى واشنطن") == []
+    assert hits(Term("رسائل * * واشنطن"), "رسائل إيرانية إلى واشنطن")
+    assert hits(Term("جدول زمني"), "وضع جدولاً زمنياً للانسحاب")

@@ -31,3 +31,8 @@ def test_decimal_point_and_headline_dots_do_not_split():
 def test_empty_and_blank():
     assert split_sentences("") == []
     assert split_sentences(" \n\n ") == []
+
+
+def test_abbreviations_do_not_split_english():
+    assert texts("U.S. troops will leave Iraq. Gen. Qaani arrived.") == ["U.S. troops will leave Iraq.", "Gen. Qaani arrived."]
+    assert texts("The U.N. said so. Then it ended.") == ["The U.N. said so.", "Then it ended."]
