@@ -90,7 +90,7 @@ def _glob(word: str) -> str:
 
 
 # Words that can carry the accusative tanween alef (جدولاً زمنياً → جدولا زمنيا).
-_NO_ACCUSATIVE_ALEF = tuple("اويهء")
+_NO_ACCUSATIVE_ALEF = tuple("اوهء")  # nisba ي does take it: زمنياً
 
 
 def _arabic_word(word: str, first: bool, last: bool) -> str:
