@@ -117,10 +117,10 @@ AR_POSITIVE = [
     ("militia-arms-monopoly", "شدد الكاظمي على ضرورة حصر السلاح بيد الدولة.", [M]),
     ("militia-outside-state", "لن نسمح بوجود سلاح خارج إطار الدولة.", [M]),
     ("militia-named-raid", "اعتقلت قوة من جهاز مكافحة الإرهاب ١٤ عنصرا من كتائب حزب الله في الدورة.", [M]),
-    ("militia-spelling-variant", "تتهم واشنطن المليشيات المدعومة من إيران بشن الهجمات.", [M]),
+    ("militia-spelling-variant", "طالبت واشنطن بنزع سلاح المليشيات المدعومة من إيران.", [M]),
     ("militia-hand-over-weapons", "قال الصدر إن على الفصائل تسليم سلاحها إلى الدولة.", [M]),
     ("militia-resistance-weapons", "لن تترك المقاومة سلاحها، لا بقرار أمريكي ولا بقرار عراقي.", [M]),
-    ("militia-split-phrase", "يتهم قادة في المجموعات الدينية المسلحة الحليفة لإيران الكاظمي بالتواطؤ.", [M]),
+    ("militia-split-phrase", "دعا إلى ضبط المجموعات الدينية المسلحة الحليفة لإيران.", [M]),
     ("militia-rein-in", "أشار إلى الرغبة في كبح نفوذ الجماعات المسلحة المدعومة من طهران.", [M]),
     # energy_sanctions
     ("energy-import", "يستورد العراق نحو ثلث احتياجاته من الكهرباء والغاز من إيران.", [E]),
@@ -235,6 +235,9 @@ def test_english_hard_cases_fire(codebook, sentence, present):
 # --------------------------------------------------------------------------
 
 AR_NEAR_MISSES = [
+    # factions named only as actors: the frame needs their weapons, reining in, raids or accountability
+    ("militia-actor-only-accusation", "يتهم قادة في المجموعات الدينية المسلحة الحليفة لإيران الكاظمي بالتواطؤ.", [M]),
+    ("militia-actor-only-meeting", "اجتمع الكاظمي مع قادة الفصائل المسلحة في منزل العامري.", [M]),
     # postman
     ("postman-message-to-iraq", "تحاول إيران إفساد زيارة الكاظمي إلى واشنطن، وإبلاغه برسائل الملالي.", [P]),
     ("postman-demand-to-kadhimi", "ووجه خامنئي رسالة إلى الكاظمي دعاه فيها إلى إخراج القوات الأمريكية.", [P]),
