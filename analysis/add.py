@@ -66,7 +66,7 @@ def add_article(args) -> list[Path]:
     if not src.exists():
         raise InputError(Problem(str(src), None, "file not found", "give the path of a saved .txt or .html article"))
     text = extract_text(src)
-    corpus = load_corpus(data)
+    corpus = load_corpus(data, allow_empty=True)
     aid = args.id or re.sub(r"[^A-Za-z0-9_.-]+", "_", src.stem).strip("_.-") or "article"
     if any(a.id == aid for a in corpus.articles):
         raise InputError(Problem(str(data / MANIFEST), None, f"an article with id '{aid}' already exists", "choose another --id"))
@@ -98,7 +98,12 @@ def add_article(args) -> list[Path]:
         (trial / rel).write_text(text, encoding="utf-8")
         (trial / MANIFEST).write_text(manifest_text, encoding="utf-8")
         (trial / OUTLETS).write_text(outlets_text, encoding="utf-8")
-        load_corpus(trial)
+        try:
+            load_corpus(trial)
+        except InputError as e:  # report against the real folder, not the scratch copy
+            for p in e.problems:
+                p.file = p.file.replace(str(trial), str(data))
+            raise
     written = [write_bytes(data / rel, text.encode("utf-8"))]
     written.append(write_text(data / OUTLETS, outlets_text))
     written.append(write_text(data / MANIFEST, manifest_text))

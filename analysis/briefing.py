@@ -10,7 +10,6 @@ import os
 import platform
 import subprocess
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 from importlib import metadata
 from pathlib import Path

@@ -158,7 +158,7 @@ def read_article_text(path: Path, problems: Problems, where: tuple[Path, int]) -
     return text
 
 
-def load_corpus(data_dir: Path | str, problems: Problems | None = None) -> Corpus:
+def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_empty: bool = False) -> Corpus:
     """Validate everything and return the corpus; raises InputError unless a collector is passed."""
     data_dir = Path(data_dir)
     own = problems is None
@@ -218,7 +218,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None) -> Corpu
             date_basis=row["date_basis"] or ("unknown" if day is None else "stated"),
             date_confidence=row["date_confidence"] or "low", date_evidence=row["date_evidence"],
         ))
-    if not seen and not any(p.file.endswith(MANIFEST) for p in problems.errors):
+    if not seen and not allow_empty and not any(p.file.endswith(MANIFEST) for p in problems.errors):
         problems.add(manifest, None, "the manifest lists no articles", "add one row per article (see README: Add an article)")
     if own:
         problems.raise_if_any()

@@ -4,7 +4,6 @@ from __future__ import annotations
 from .coding import Segment, code_segment
 from .errors import InputError, Problem
 from .normalize import normalize_with_map
-from .patterns import MatchText
 from .speakers import attributions, find_quotations
 from .voices import voice_of
 
@@ -23,7 +22,7 @@ def explain(analysis, sentence_id: str | None = None, text: str | None = None, l
     mt = seg.match_text
     found = attributions(mt, analysis.actors, language, None)
     lines = [f"sentence   {seg.sentence_id}  [{seg.start}:{seg.end}]", f"original   {seg.text}",
-             f"normalized {seg.norm}", f"speakers   " + (", ".join(f"{a.actor.id} ({a.how})" for a in found) or "outlet (own voice)"), ""]
+             f"normalized {seg.norm}", "speakers   " + (", ".join(f"{a.actor.id} ({a.how})" for a in found) or "outlet (own voice)"), ""]
     rows = code_segment(seg, analysis.codebook, language)
     fired = {(r["frame"], r["indicator"]) for r in rows}
     for frame in analysis.codebook.frames:

@@ -149,23 +149,28 @@ def _names(found: dict[str, dict[str, AnyOf]], text: MatchText, lang: str) -> li
     return [name for name, langs in found.items() if lang in langs and langs[lang].find(text)]
 
 
+def _first_cue(cues: Cues, key: str, seg: Segment, lang: str) -> str:
+    """The original words of the first cue of a list in the sentence, or ''."""
+    pattern = cues.lists.get(key, {}).get(lang)
+    hits = pattern.find(seg.match_text) if pattern else []
+    if not hits:
+        return ""
+    start, end = seg.original(*hits[0])
+    return seg.text[start - seg.start:end - seg.start]
+
+
 def attack_mentions(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues: Cues) -> pd.DataFrame:
     by_id = {s.sentence_id: s for s in segments}
     withdrawal = set(_frame_rows(stances, "withdrawal_timeline").sentence_id)
     rows = []
     for r in _frame_rows(stances, "rocket_attacks").itertuples(index=False):
         seg, art = by_id[r.sentence_id], corpus.article(r.article_id)
-        text = seg.match_text
-        lang = art.language
-
-        def first(key):
-            spans = cues.lists.get(key, {}).get(lang)
-            hits = spans.find(text) if spans else []
-            return seg.text[seg.original(*hits[0])[0] - seg.start:seg.original(*hits[0])[1] - seg.start] if hits else ""
-
+        text, lang = seg.match_text, art.language
         rows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": r.sentence_id,
-                     "targets": "; ".join(_names(cues.targets, text, lang)), "frequency": first("attack_frequency"),
-                     "perpetrator": first("attack_perpetrators"), "linked_to_withdrawal": r.sentence_id in withdrawal,
+                     "targets": "; ".join(_names(cues.targets, text, lang)),
+                     "frequency": _first_cue(cues, "attack_frequency", seg, lang),
+                     "perpetrator": _first_cue(cues, "attack_perpetrators", seg, lang),
+                     "linked_to_withdrawal": r.sentence_id in withdrawal,
                      "speaker": r.speaker, "stance": r.stance, "sentence": seg.text})
     return pd.DataFrame(rows, columns=ATTACK_COLUMNS)
 

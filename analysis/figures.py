@@ -157,7 +157,7 @@ def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
     rows += [(f"{a.outlet} ({a.article_id})", pd.Timestamp(a.date), "article", a.date_confidence) for a in arts.itertuples()]
     fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 1.3))
     marker = {"high": "o", "medium": "s", "low": "D"}
-    for y, (label, d, kind, conf) in enumerate(rows):
+    for y, (_, d, kind, conf) in enumerate(rows):
         if kind == "event":
             ax.plot([d], [y], marker="|", markersize=14, color="#555555", mew=2)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import InputError, Problem
-from .patterns import MatchText, PatternError, Regex, Term
+from .patterns import PatternError, Regex, Term
 
 KWIC_COLUMNS = ["outlet", "date", "article_id", "sentence_id", "start", "end", "left", "match", "right"]
 

@@ -8,7 +8,6 @@ import pandas as pd
 
 from .coding import Segment
 from .corpus import Corpus
-from .patterns import MatchText
 from .speakers import OUTLET, Actor, Attribution, attributions, carried_forward, find_quotations, speaker_at
 from .stance import stance_of
 

@@ -66,12 +66,12 @@ def load_yaml(path: Path):
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(Problem(where, None, "file not found", f"create {path.name} (see README)"))
+        raise InputError(Problem(where, None, "file not found", f"create {path.name} (see README)")) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(Problem(where, raw[:e.start].count(b"\n") + 1,
-                                 f"not valid UTF-8 (byte offset {e.start})", "save the file as UTF-8"))
+                                 f"not valid UTF-8 (byte offset {e.start})", "save the file as UTF-8")) from None
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
@@ -79,9 +79,9 @@ def load_yaml(path: Path):
         what = " ".join(x for x in (e.context, e.problem) if x) or "YAML syntax error"
         raise InputError(Problem(where, mark.line + 1 if mark else None, f"YAML syntax error: {what}",
                                  "check indentation, colons and quotes on this line (quote text containing ': ' or '#')",
-                                 column=mark.column + 1 if mark else None))
+                                 column=mark.column + 1 if mark else None)) from None
     except yaml.YAMLError as e:
-        raise InputError(Problem(where, None, f"YAML error: {e}", "fix the YAML syntax"))
+        raise InputError(Problem(where, None, f"YAML error: {e}", "fix the YAML syntax")) from None
 
 
 def line_of(node, key=None) -> int | None:

@@ -1,6 +1,5 @@
 import pytest
 
-from analysis.normalize import normalize
 from analysis.patterns import AnyOf, MatchText, Near, PatternError, Regex, Term, matches_everything
 
 

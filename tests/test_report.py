@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import unicodedata
 from html import unescape
 from pathlib import Path
