@@ -55,7 +55,15 @@ TIMELINE_RULES = [
     ("schedule", regex.compile(r"جدول\s+زمني|جدوله\s+\w+|(?i:timetable|time\s*line|schedule)")),
 ]
 
-TIMELINE_COLUMNS = ["article_id", "outlet", "sentence_id", "kind", "content", "deadline", "speaker", "stance",
+# Whether the sentence puts the timeline as a demand, an offer, or only reports it.
+ROLE_CUES = {
+    "demand": {"ar": ["طلب", "طالب", "يطالب", "تطالب", "مطالب", "مطالبه", "رغبه", "اصرار", "شرط", "شرطنا",
+                       "دعا", "يدعو", "ضروره", "يصر", "تصر"],
+                "en": ["demand*", "insist*", "call for", "calls for", "called for", "urge*", "want*"]},
+    "offer": {"ar": ["وعد", "يعد", "عرض", "يعرض", "مستعد", "مستعده", "ستحترم", "تعهد", "يتعهد"],
+               "en": ["offer*", "promis*", "pledg*", "agree*"]},
+}
+TIMELINE_COLUMNS = ["article_id", "outlet", "sentence_id", "kind", "content", "deadline", "role", "speaker", "stance",
                     "start", "end", "match", "sentence"]
 ATTACK_COLUMNS = ["article_id", "outlet", "sentence_id", "targets", "frequency", "perpetrator",
                   "linked_to_withdrawal", "speaker", "stance", "sentence"]
@@ -128,18 +136,33 @@ def _frame_rows(stances: pd.DataFrame, frame: str) -> pd.DataFrame:
     return stances[stances.frame == frame]
 
 
+_ROLE_PATTERNS: dict[tuple[str, str], AnyOf] = {}
+
+
+def role_of(text: MatchText, language: str) -> str:
+    """demand / offer (the first such cue in the sentence), else report."""
+    found = []
+    for role, langs in ROLE_CUES.items():
+        key = (role, language)
+        if key not in _ROLE_PATTERNS:
+            _ROLE_PATTERNS[key] = AnyOf([Term(t) for t in langs[language]], name=role)
+        found += [(s, role) for s, _ in _ROLE_PATTERNS[key].find(text)]
+    return min(found)[1] if found else "report"
+
+
 def timeline_claims(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame) -> pd.DataFrame:
     by_id = {s.sentence_id: s for s in segments}
     rows = []
     for r in _frame_rows(stances, "withdrawal_timeline").itertuples(index=False):
         seg = by_id[r.sentence_id]
         art = corpus.article(r.article_id)
+        role = role_of(seg.match_text, art.language)
         for kind, rx in TIMELINE_RULES:
             for m in rx.finditer(seg.norm):
                 start, end = seg.original(*m.span())
                 content, deadline = describe(kind, m)
                 rows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": r.sentence_id,
-                             "kind": kind, "content": content, "deadline": deadline, "speaker": r.speaker,
+                             "kind": kind, "content": content, "deadline": deadline, "role": role, "speaker": r.speaker,
                              "stance": r.stance, "start": start, "end": end, "match": art.text[start:end],
                              "sentence": seg.text})
     return pd.DataFrame(rows, columns=TIMELINE_COLUMNS)

@@ -53,3 +53,12 @@ def test_sourcing_counts_arabi_post_exclusivity_and_anonymous_sources(seed):
     assert s.loc["Arabi Post", "exclusivity claims"] >= 5  # sources speak لـ"عربي بوست" throughout
     assert s.loc["Arabi Post", "anonymous sources"] > s.loc["Independent Arabia", "anonymous sources"]
     assert s.loc["Al-Jarida", "exclusivity claims"] >= 2   # the خاص tag and لـ «الجريدة»
+
+
+def test_role_of_the_claimant():
+    from analysis.extract import role_of
+    from analysis.patterns import MatchText
+    assert role_of(MatchText.of("طلب العامري من الكاظمي سرعة جدولة خروج القوات"), "ar") == "demand"
+    assert role_of(MatchText.of("وعد قاآني بوقف الهجمات إذا خرجت القوات في غضون عام"), "ar") == "offer"
+    assert role_of(MatchText.of("بدأ الحوار الاستراتيجي حول مستقبل القوات"), "ar") == "report"
+    assert role_of(MatchText.of("The militias demand a withdrawal within a year"), "en") == "demand"
