@@ -1,8 +1,8 @@
-"""Per-article cache of the coding step, keyed by the content hash of its inputs.
+"""Cache of the coding step, keyed by the content hash of its inputs.
 
-A key covers the article's text and metadata, the rule files that shape coding
-(boilerplate, codebook) and the package's own source, so editing one article
-recodes that article only and editing the codebook recodes everything.
+Keys cover the package's own source plus whatever the caller names (article
+text and metadata, boilerplate rules, a frame's fingerprint), so editing one
+article recodes that article and editing one frame recodes that frame.
 """
 from __future__ import annotations
 

@@ -46,6 +46,17 @@ class Frame:
     line: int | None = None
     deniable: bool = True  # false where refusing is part of the frame ("no control of militia weapons")
 
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything that decides this frame's matches changes (sets included)."""
+        parts = [self.id]
+        for lang in sorted(set(self.indicators) | set(self.excludes)):
+            parts.append(lang)
+            parts += [f"{i.label}|{i.pattern.fingerprint}|{[x.fingerprint for x in i.excludes]}"
+                      for i in self.indicators.get(lang, [])]
+            parts += [f"not|{x.fingerprint}" for x in self.excludes.get(lang, [])]
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
 
 @dataclass
 class Codebook:

@@ -12,7 +12,7 @@ from functools import cached_property
 import pandas as pd
 
 from .clean import Removed, Rule, content_ranges, find_boilerplate
-from .codebook import Codebook
+from .codebook import Codebook, Frame
 from .corpus import Article
 from .normalize import TEH_MARBUTA, normalize_with_map, original_span
 from .patterns import MatchText
@@ -59,28 +59,33 @@ def segment_article(article: Article, rules: list[Rule]) -> tuple[list[Segment],
     return segments, removed
 
 
-def code_segment(seg: Segment, codebook: Codebook, language: str) -> list[dict]:
-    """Every indicator match in one sentence, honouring frame and indicator exclusions."""
+def code_frame_in_segment(seg: Segment, frame: Frame, language: str) -> list[dict]:
+    """Every match of one frame's indicators in one sentence, honouring its exclusions."""
     text = seg.match_text
+    if any(x.find(text) for x in frame.excludes.get(language, [])):
+        return []
     rows = []
-    for frame in codebook.frames:
-        if any(x.find(text) for x in frame.excludes.get(language, [])):
+    for ind in frame.indicators.get(language, []):
+        spans = ind.pattern.find(text)
+        if not spans or any(x.find(text) for x in ind.excludes):
             continue
-        for ind in frame.indicators.get(language, []):
-            spans = ind.pattern.find(text)
-            if not spans or any(x.find(text) for x in ind.excludes):
-                continue
-            for ns, ne in spans:
-                start, end = seg.original(ns, ne)
-                rows.append({"frame": frame.id, "indicator": ind.label, "sentence_id": seg.sentence_id,
-                             "start": start, "end": end})
+        for ns, ne in spans:
+            start, end = seg.original(ns, ne)
+            rows.append({"frame": frame.id, "indicator": ind.label, "sentence_id": seg.sentence_id,
+                         "start": start, "end": end})
     return rows
 
 
-def code_article(article: Article, segments: list[Segment], codebook: Codebook) -> list[dict]:
+def code_segment(seg: Segment, codebook: Codebook, language: str) -> list[dict]:
+    """Every indicator match of every frame in one sentence."""
+    return [r for frame in codebook.frames for r in code_frame_in_segment(seg, frame, language)]
+
+
+def code_frame(article: Article, segments: list[Segment], frame: Frame) -> list[dict]:
+    """Mention rows of one frame in one article (the unit the cache keeps)."""
     rows = []
     for seg in segments:
-        for row in code_segment(seg, codebook, article.language):
+        for row in code_frame_in_segment(seg, frame, article.language):
             rows.append({"article_id": article.id, "file": article.file, "outlet": article.outlet.name_en,
                          "language": article.language, **row,
                          "match": article.text[row["start"]:row["end"]], "sentence": seg.text,

@@ -75,6 +75,11 @@ class Pattern:
     def canonical(self) -> str:
         raise NotImplementedError
 
+    @property
+    def fingerprint(self) -> str:
+        """What the pattern matches, spelled out (set references expanded), for cache keys."""
+        raise NotImplementedError
+
     def __str__(self) -> str:
         return self.canonical
 
@@ -167,6 +172,10 @@ class Term(Pattern):
     def canonical(self) -> str:
         return " ".join(self.words)
 
+    @property
+    def fingerprint(self) -> str:
+        return self._source
+
 
 @dataclass
 class AnyOf(Pattern):
@@ -211,6 +220,10 @@ class AnyOf(Pattern):
     @property
     def canonical(self) -> str:
         return f"<{self.name}>" if self.name else "(" + " | ".join(p.canonical for p in self.items) + ")"
+
+    @property
+    def fingerprint(self) -> str:
+        return "any(" + "|".join(p.fingerprint for p in self.items) + ")"
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -290,6 +303,10 @@ class Regex(Pattern):
     def canonical(self) -> str:
         return f"re/{self.pattern}/"
 
+    @property
+    def fingerprint(self) -> str:
+        return self.canonical
+
 
 @dataclass
 class Near(Pattern):
@@ -312,6 +329,10 @@ class Near(Pattern):
     @property
     def canonical(self) -> str:
         return f"NEAR/{self.within}({self.a.canonical}, {self.b.canonical})"
+
+    @property
+    def fingerprint(self) -> str:
+        return f"near/{self.within}({self.a.fingerprint}, {self.b.fingerprint})"
 
 
 def matches_everything(p: Pattern) -> bool:

@@ -67,18 +67,27 @@ def load_inputs(data_dir: Path | str, problems: Problems | None = None):
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None) -> Analysis:
     data_dir = Path(data_dir)
     corpus, rules, codebook, actors, cues = load_inputs(data_dir)
-    cache = ArticleCache(cache_dir, source_hash(), file_hash(data_dir / clean.BOILERPLATE), codebook.sha256)
+    # Cached per article (segments) and per article × frame (mentions), so an edit to one
+    # article recodes that article and an edit to one frame recodes that frame only.
+    cache = ArticleCache(cache_dir, source_hash())
+    rules_hash = file_hash(data_dir / clean.BOILERPLATE)
     segments, removed, rows = [], [], []
     for article in tqdm(corpus.articles, desc="coding", unit="article", disable=not progress, leave=False):
-        key = cache.key(article.id, article.file, article.language, article.outlet.name_en, article.sha256)
-        coded = cache.get(key)
-        if coded is None:
-            segs, rem = coding.segment_article(article, rules)
-            coded = (segs, rem, coding.code_article(article, segs, codebook))
-            cache.put(key, coded)
-        segments += coded[0]
-        removed += coded[1]
-        rows += coded[2]
+        art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
+        seg_key = cache.key("segments", rules_hash, *art_key)
+        cut = cache.get(seg_key)
+        if cut is None:
+            cut = coding.segment_article(article, rules)
+            cache.put(seg_key, cut)
+        segments += cut[0]
+        removed += cut[1]
+        for frame in codebook.frames:
+            frame_key = cache.key("mentions", rules_hash, frame.fingerprint, *art_key)
+            found = cache.get(frame_key)
+            if found is None:
+                found = coding.code_frame(article, cut[0], frame)
+                cache.put(frame_key, found)
+            rows += found
     articles = {a.id: a for a in corpus.articles}
     removed_df = clean.removed_frame(removed, articles)
     mentions, quotations = voices.add_voices(corpus, segments, coding.mentions_frame(rows), actors, codebook)
