@@ -132,8 +132,8 @@ class Briefing:
                   f"all are listed in `_output/tables/removed.csv`.\n\n")
 
     def attribution_notes(self) -> str:
-        items = [f"**{a.id} · {md.escape(a.outlet.name_en)}** — outlet: {md.escape(a.outlet_evidence) or 'no cue recorded'} "
-                 f"Date: {md.escape(a.date_evidence) or 'no cue recorded'}" for a in self.analysis.corpus.articles]
+        items = [f"**{a.id} · {md.escape(a.outlet.name_en)}** — outlet: {md.mixed(a.outlet_evidence) or 'no cue recorded'} "
+                 f"Date: {md.mixed(a.date_evidence) or 'no cue recorded'}" for a in self.analysis.corpus.articles]
         return md.bullets(items)
 
     def _figure(self, name, draw, *args):
@@ -167,7 +167,7 @@ class Briefing:
     def quote(self, row, cite_stance: bool = True) -> str:
         art = self.analysis.corpus.article(row.article_id)
         arabic = md.highlighted(art.text, row.start, row.end, row.highlights)
-        english = md.escape(row.english) if isinstance(row.english, str) else f"**{md.escape(MISSING)}**"
+        english = md.mixed(row.english) if isinstance(row.english, str) else f"**{md.escape(MISSING)}**"
         cite = (f"{md.escape(row.outlet)}, {row.date:%d %b %Y}" if row.date else md.escape(row.outlet))
         if cite_stance:
             cite += f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)}"

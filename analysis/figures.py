@@ -169,7 +169,10 @@ def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
     for tick, r in zip(ax.get_yticklabels(), rows):
         tick.set_color("#1b6ca8" if r[2] == "article" else INK)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator())
+    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    for tick in ax.get_xticklabels():
+        tick.set_fontsize(8)
     ax.set_title(title, loc="left")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)

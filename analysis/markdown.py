@@ -26,6 +26,23 @@ def arabic_inline(text: str) -> str:
     return f'[{escape(text)}]{{dir="rtl" lang="ar"}}'
 
 
+# A run of Arabic inside other text: from the first Arabic letter (or an opening
+# quote before it) to the last (or the closing quote after it).
+_ARABIC_RUN = re.compile(r"[«\"“]?[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]"
+                         r"(?:[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\s\d«»\"“”()\-/.…:]*[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF»\"”])?")
+
+
+def mixed(text) -> str:
+    """Escaped text whose Arabic runs are isolated right-to-left spans (an English note quoting Arabic)."""
+    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    out, pos = [], 0
+    for m in _ARABIC_RUN.finditer(s):
+        out += [escape(s[pos:m.start()]), arabic_inline(m.group())]
+        pos = m.end()
+    out.append(escape(s[pos:]))
+    return "".join(out)
+
+
 def arabic_block(inner_md: str) -> str:
     return f'::: {{dir="rtl" lang="ar" .arabic}}\n{inner_md}\n:::\n'
 

@@ -11,6 +11,18 @@ if not FORMAT:match("typst") then
   return {}
 end
 
+-- Inline Arabic inside an English sentence ([…]{dir="rtl"}): HTML isolates it
+-- through the dir attribute; Typst has no such attribute, so the run is wrapped
+-- in the Unicode isolates RLI … PDI, which its bidi algorithm honours.  Without
+-- them «…», quotes and digits at the run's edges jump to the wrong side.
+function Span(span)
+  if span.attributes.dir ~= "rtl" then return nil end
+  local out = pandoc.Inlines{ pandoc.Str("\u{2067}") }
+  out:extend(span.content)
+  out:insert(pandoc.Str("\u{2069}"))
+  return out
+end
+
 function Div(div)
   if div.attributes.dir ~= "rtl" then return nil end
   -- Typst wants a bare ISO 639 code ("ar" from "ar-EG"); it also keeps quotes out.
