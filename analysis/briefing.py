@@ -290,10 +290,10 @@ class Briefing:
         s = s.merge(e.article[["frame", "f1"]].rename(columns={"f1": "article F1"}), on="frame")
         s["frame"] = s.frame.map(lambda f: self.label(f) if f != POOLED else "All frames (pooled)")
         s = s[["frame", "tp", "fp", "fn", "precision", "recall", "f1", "alpha", "article F1", "matched", "stance acc.", "speaker acc."]]
-        return md.table(s.rename(columns={"frame": "Frame", "alpha": "α"}),
-                        "Automated coding against hand coding, per frame: sentence-level precision, recall, F1 and "
-                        "Krippendorff's α (nominal; – where the frame never occurs), article-level F1, and stance and "
-                        "speaker accuracy over the mentions both coders found.", "tbl-validation")
+        s.columns = ["Frame", "TP", "FP", "FN", "P", "R", "F1", "α", "Art. F1", "n", "Stance", "Speaker"]
+        return md.table(s, "Automated coding against hand coding, per frame. TP/FP/FN, precision (P), recall (R), F1 and "
+                        "Krippendorff's α (nominal; – where undefined) are at sentence level; Art. F1 at article level; "
+                        "Stance and Speaker are accuracies over the n mentions both coders found.", "tbl-validation")
 
     def disagreements(self) -> str:
         if self.evaluation is None or self.evaluation.disagreements.empty:

@@ -87,15 +87,17 @@ def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
     cols = list(df.columns)
     head = "| " + " | ".join(escape(c) for c in cols) + " |"
     rows, widths = [], [len(str(c)) for c in cols]
+    tokens = [max((len(t) for t in str(c).split()), default=1) for c in cols]  # longest unbreakable piece
     for r in df.itertuples(index=False):
         cells = []
         for k, (c, v) in enumerate(zip(cols, r)):
             cell = fmt(v, digits)
             widths[k] = max(widths[k], len(cell))
+            tokens[k] = max([tokens[k]] + [len(t) for t in cell.split()])
             cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else escape(cell))
         rows.append("| " + " | ".join(cells) + " |")
     # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
-    dashes = ["-" * max(8, len(str(c)) + 2, min(w, 45)) for w, c in zip(widths, cols)]
+    dashes = ["-" * max(6, round(1.6 * t) + 2, min(w, 30)) for w, t in zip(widths, tokens)]
     align = "|" + "|".join(d + ":" if pd.api.types.is_numeric_dtype(df[c]) else ":" + d for d, c in zip(dashes, cols)) + "|"
     out = "\n".join([head, align, *rows]) + "\n"
     if caption:
