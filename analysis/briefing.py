@@ -223,10 +223,10 @@ class Briefing:
         if tl.empty:
             return "_No timeline claims found._\n\n"
         names = {a: x.name_en for a, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
-        t = pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.kind, "Content": tl.content,
-                          "Put as": tl.role, "Voiced by": tl.speaker.map(names), "Stance": tl.stance,
+        t = pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.content,
+                          "Voiced by": tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")",
                           "Words in the text": tl["match"],
-                          "Offsets": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
+                          "Evidence": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
         return md.table(t, "Withdrawal-timeline claims, each traceable to its words in the article.", "tbl-timelines",
                         arabic_columns=("Words in the text",))
 

@@ -97,7 +97,7 @@ def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
             cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else escape(cell))
         rows.append("| " + " | ".join(cells) + " |")
     # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
-    dashes = ["-" * max(6, round(1.6 * t) + 2, min(w, 30)) for w, t in zip(widths, tokens)]
+    dashes = ["-" * max(6, round(1.4 * t) + 2, min(w, 45)) for w, t in zip(widths, tokens)]
     align = "|" + "|".join(d + ":" if pd.api.types.is_numeric_dtype(df[c]) else ":" + d for d, c in zip(dashes, cols)) + "|"
     out = "\n".join([head, align, *rows]) + "\n"
     if caption:
