@@ -83,6 +83,17 @@ class Codebook:
         return pd.DataFrame(rows)
 
 
+def term_list(node, name: str, path: Path, problems: Problems, fix: str = "write it in plain spelling") -> AnyOf:
+    """A YAML list of plain terms (actor names, cue words) as one any-of pattern; bad entries are reported."""
+    terms = []
+    for item in node or []:
+        try:
+            terms.append(Term(str(item)))
+        except PatternError as e:
+            problems.add(path, line_of(item) or line_of(node), f"{name}: {e}", fix)
+    return AnyOf(terms, name=name)
+
+
 def _str_items(node) -> list:
     return list(node) if isinstance(node, list) else [node]
 

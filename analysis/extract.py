@@ -12,10 +12,11 @@ from pathlib import Path
 import pandas as pd
 import regex
 
+from .codebook import term_list
 from .coding import Segment
 from .corpus import Corpus
 from .errors import Problems
-from .patterns import AnyOf, MatchText, PatternError, Term
+from .patterns import AnyOf, MatchText, Term
 from .yamlio import line_of, load_yaml
 
 CUES = "cues.yaml"
@@ -114,13 +115,7 @@ def load_cues(data_dir: Path, problems: Problems) -> Cues:
     lists: dict[str, dict[str, AnyOf]] = {}
 
     def terms(node, where) -> AnyOf:
-        out = []
-        for item in node or []:
-            try:
-                out.append(Term(str(item)))
-            except PatternError as e:
-                problems.add(path, line_of(item) or line_of(node), f"{where}: {e}", "write the cue in plain spelling")
-        return AnyOf(out, name=where)
+        return term_list(node, where, path, problems, "write the cue in plain spelling")
 
     for key, node in doc.items():
         if key not in CUE_KEYS:

@@ -18,8 +18,9 @@ from pathlib import Path
 import regex
 
 from .corpus import LANGUAGES
+from .codebook import term_list
 from .errors import Problems
-from .patterns import AnyOf, MatchText, PatternError, Term
+from .patterns import AnyOf, MatchText, Term
 from .yamlio import check_keys, line_of, load_yaml
 
 ACTORS = "actors.yaml"
@@ -95,13 +96,7 @@ def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
             if lang not in LANGUAGES:
                 problems.add(path, line_of(node["patterns"], lang), f"actor '{aid}': unknown language '{lang}'", "use ar or en")
                 continue
-            terms = []
-            for item in items or []:
-                try:
-                    terms.append(Term(str(item)))
-                except PatternError as e:
-                    problems.add(path, line_of(item) or line_of(node), f"actor '{aid}': {e}", "write the name in plain spelling")
-            pats[lang] = AnyOf(terms, name=aid)
+            pats[lang] = term_list(items, aid, path, problems, "write the name in plain spelling")
         actors[aid] = Actor(aid, str(node["name_en"]), str(node.get("role", "")), str(node["kind"]),
                             str(node.get("side", "")), pats)
     return actors
