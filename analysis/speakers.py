@@ -148,9 +148,13 @@ OWN_VOICE = Attribution(OUTLET_ACTOR, "own voice")
 
 
 def attributions(text: MatchText, actors: dict[str, Actor], language: str,
-                 previous: Actor | None) -> list[Attribution]:
-    """Every attribution cue in the sentence with the speaker it introduces, in text order."""
-    mentions = find_actors(text, actors, language)
+                 previous: Actor | None, earlier: tuple[Actor, ...] = ()) -> list[Attribution]:
+    """Every attribution cue in the sentence with the speaker it introduces, in text order.
+
+    ``earlier`` are the article's speakers so far: a definite "the Iraqi source"
+    (المصدر العراقي) is the unnamed source of that side introduced before, if any.
+    """
+    mentions = [_resolve_definite(m, text, earlier) for m in find_actors(text, actors, language)]
     found: list[Attribution] = []
 
     def words_between(a: int, b: int) -> int:
@@ -206,6 +210,18 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
     if not found and previous is not None:
         found += [Attribution(previous, "carried over", s) for s, _ in cue("anaphor", language).find(text)][:1]
     return sorted(found, key=lambda a: a.at)
+
+
+DEFINITE_SOURCE = regex.compile(r"^[وف]?(?:ال|ل?ل)?(?:مصدر|مصادر)|^(?i:the\s+sources?)")
+
+
+def _resolve_definite(m: ActorMention, text: MatchText, earlier: tuple[Actor, ...]) -> ActorMention:
+    if m.actor.kind != "anonymous" or not DEFINITE_SOURCE.search(text.norm[m.start:m.end]):
+        return m
+    if not text.norm[m.start:m.end].lstrip("وف").startswith(("ال", "لل", "the", "The")):
+        return m
+    same_side = [a for a in earlier if a.kind == "anonymous" and a.side == m.actor.side]
+    return ActorMention(m.start, m.end, same_side[-1], m.governed) if same_side else m
 
 
 def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attribution:

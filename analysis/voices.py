@@ -21,16 +21,18 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
     """Attribution cues of every sentence, carrying the last speaker forward within an article."""
     out: dict[str, list[Attribution]] = {}
     previous: Actor | None = None
+    history: list[Actor] = []
     last: Segment | None = None
     for seg in segments:
         if last is None or seg.article_id != last.article_id:
-            previous = None
+            previous, history = None, []
         lang = corpus.article(seg.article_id).language
-        found = attributions(seg.match_text, actors, lang, previous)
+        found = attributions(seg.match_text, actors, lang, previous, tuple(history))
         if not found and previous is not None and last is not None and last.text.rstrip().endswith(CONTINUES):
             found = [Attribution(previous, "continues the sentence before")]
         out[seg.sentence_id] = found
         previous = carried_forward(found) or previous
+        history += [a.actor for a in found]
         last = seg
     return out
 

@@ -47,3 +47,16 @@ def test_quotations_need_four_words_and_are_not_names():
     s = "قال «الكاظمي» إن «سلمان بن عبد العزيز» في «زيارة سرية» وقال: «لن يكون ساعي بريد»"
     quotes = [s[a:b] for a, b in find_quotations(s, 0)]
     assert quotes == ["«لن يكون ساعي بريد»"]
+
+
+def test_the_definite_source_is_the_one_introduced_before():
+    # "an adviser to the PM said …" then "the Iraqi source said …": the same unnamed person
+    mt = MatchText(normalize("وقال المصدر العراقي إن الكاظمي لم يعط ردا حاسما"))
+    found = attributions(mt, ACTORS, "ar", ACTORS["pm_adviser"], (ACTORS["pm_adviser"],))
+    assert speaker_at(found).actor.id == "pm_adviser"
+    # with no earlier unnamed source of that side it stays a generic Iraqi source
+    assert speaker_at(attributions(mt, ACTORS, "ar", None, ())).actor.id == "iraqi_source"
+    # an indefinite "an Iraqi source" is a new source, not the earlier one
+    mt = MatchText(normalize("وقال مصدر عراقي إن الكاظمي لم يعط ردا حاسما"))
+    found = attributions(mt, ACTORS, "ar", ACTORS["pm_adviser"], (ACTORS["pm_adviser"],))
+    assert speaker_at(found).actor.id == "iraqi_source"
