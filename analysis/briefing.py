@@ -275,8 +275,9 @@ class Briefing:
             return ""
         e = self.evaluation
         return (f"How far can the coder be trusted? {md.plural(e.coded_sentences, 'sentence')} of this corpus were "
-                f"hand-coded by a coder who had not seen the codebook's indicators (instructions: "
-                f"`docs/coding-instructions.md`; gold file: `{GOLD}`). @tbl-validation compares the automated coding "
+                f"coded one by one, from the frame definitions alone, by an independent coder who never saw the "
+                f"codebook's indicators (who coded, and how: `docs/coding-instructions.md`; gold file: `{GOLD}`). "
+                f"@tbl-validation compares the automated coding "
                 f"with that gold standard. By convention Krippendorff's α of 0.8 or more supports relying on a measure, "
                 f"0.667 or more only tentative conclusions. Sentences the hand coder marked ambiguous stay in the "
                 f"comparison and are flagged in the list of disagreements.\n\n")
