@@ -113,6 +113,15 @@ class Briefing:
                          f"stance accuracy {md.fmt(stance)}; see Validation.")
         return md.bullets(items)
 
+    def translation_note(self) -> str:
+        """Who translated the quotes, from the translator column of data/translations.csv."""
+        shown = self.evidence.drop_duplicates("evidence_id")
+        by = shown.translator[shown.english.notna()].value_counts()
+        parts = [f"{n} — {md.escape(t or 'translator not recorded')}" for t, n in by.items()]
+        missing = int(shown.english.isna().sum())
+        return (f"Translations of the {md.plural(len(shown), 'quoted sentence')}: {'; '.join(parts) or 'none yet'}"
+                + (f"; {missing} missing and flagged" if missing else "") + ".\n\n")
+
     # ---- corpus overview ----------------------------------------------
     def overview_table(self) -> str:
         segs = self.analysis.segments_frame()
