@@ -193,7 +193,8 @@ class _Parser:
             if not isinstance(fnode, dict):
                 self.error(fnode, "each frame must be a mapping", "start the frame with '- id: ...'")
                 continue
-            check_keys(fnode, FRAME_KEYS, ("id", "label_en", "indicators"), self.path, self.problems, "frame")
+            check_keys(fnode, FRAME_KEYS, ("id", "label_en", "indicators"), self.path, self.problems,
+                       f"frame '{fnode.get('id', '?')}'")
             fid = str(fnode.get("id", ""))
             if fid in seen:
                 self.error(fnode, f"duplicate frame id '{fid}' (first on line {seen[fid]})", "give each frame its own id", key="id")

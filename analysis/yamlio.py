@@ -5,6 +5,7 @@ Syntax errors become an InputError naming the line and column.
 """
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import yaml
@@ -91,15 +92,26 @@ def line_of(node, key=None) -> int | None:
 
 
 def check_keys(node: dict, allowed, required, path: Path, problems: Problems, what: str) -> bool:
-    """Report unknown keys (with 'did you mean') and missing required keys."""
+    """Report unknown keys (with 'did you mean') and missing required keys.
+
+    A missing key that an unknown key looks like a misspelling of is reported once, as the misspelling.
+    """
     ok = True
+    meant = set()
     for key in node:
         if key not in allowed:
-            problems.add(path, line_of(node, key), f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}",
-                         f"allowed keys: {', '.join(allowed)}")
+            close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+            if close:
+                meant.add(close[0])
+                fix = f"rename '{key}' to '{close[0]}'"
+            else:
+                fix = f"allowed keys: {', '.join(allowed)}"
+            problems.add(path, line_of(node, key), f"unknown key '{key}' in {what}{did_you_mean(str(key), allowed)}", fix)
             ok = False
     for key in required:
-        if key not in node:
-            problems.add(path, line_of(node), f"{what} has no '{key}'", f"add a '{key}:' entry")
+        if key not in node and key not in meant:
+            problems.add(path, line_of(node), f"{what} has no '{key}'", f"add the '{key}:' key")
+            ok = False
+        elif key not in node:
             ok = False
     return ok
