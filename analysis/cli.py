@@ -120,7 +120,9 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
+    from .pipeline import load_inputs
     from .render import RenderError, quarto_available, render, render_with_quarto
+    load_inputs(args.data)  # bad input stops here with its file:line message, before a kernel starts
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
     import os
     from .briefing import CACHE_ENV, DATA_ENV
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, rep)
     except InputError as e:
         print(e, file=sys.stderr)
-        print("nothing was written", file=sys.stderr)
+        print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)

@@ -136,3 +136,13 @@ def test_in_a_real_browser(briefing):
     assert errors == []
     assert images and all(images)
     assert dirs and set(dirs) == {"rtl"}
+
+
+def test_bad_input_leaves_the_previous_briefing(briefing, data_copy, capsys):
+    before = {p.name: p.read_bytes() for p in briefing.glob("report.*")}
+    (data_copy / "articles/000_1f50c9dbfb2fc940.txt").write_bytes(b"\xff\xfe broken")
+    assert render(briefing, data_copy) == 2
+    err = capsys.readouterr().err
+    assert "000_1f50c9dbfb2fc940.txt:1: not valid UTF-8 at byte offset 0" in err
+    assert "left as they were" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in briefing.glob("report.*")} == before
