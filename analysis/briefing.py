@@ -322,6 +322,37 @@ class Briefing:
             out.append("\n")
         return "".join(out)
 
+    # ---- methods ----------------------------------------------------------
+    def methods(self) -> str:
+        ar = md.arabic_inline
+        cb = self.analysis.codebook
+        n_ind = {lang: sum(len(f.indicators.get(lang, [])) for f in cb.frames) for lang in ("ar", "en")}
+        n_sets = {lang: len(cb.sets.get(lang, {})) for lang in ("ar", "en")}
+        items = [
+            f"**Codebook.** {md.plural(len(cb.frames), 'frame')} with {n_ind['ar']} Arabic and {n_ind['en']} English "
+            f"indicators built on {n_sets['ar']} + {n_sets['en']} named word sets (Appendix B, `data/codebook.yaml`); "
+            f"each article is coded with the indicators of its language. Phrases, proximity (A within N words of B), "
+            f"exclusions and RE2 regular expressions are available.",
+            "**Counting unit.** The sentence: a frame counts once per sentence however many indicators fire. Sentences "
+            f"are split at {ar('.')} {ar('؟')} {ar('!')} {ar('؛')} and line breaks, never inside {ar('«…»')} quotations. "
+            "Page furniture (related links, stamps, captions, repeated titles and leads) is removed first and listed "
+            "for audit; it is never counted.",
+            f"**Normalization (matching only, never for display).** Diacritics and tatweel removed; {ar('أ إ آ ٱ')} → "
+            f"{ar('ا')}, {ar('ى')} → {ar('ي')}, {ar('ة')} → {ar('ه')}; Persian {ar('ک')} and {ar('ی')} folded; "
+            f"Arabic-Indic and Persian digits → 0–9; presentation forms via NFKC. Indicators tolerate the clitics "
+            f"{ar('و ف ب ك ل لل ال')} and enclitic pronouns, and the accusative alef.",
+            f"**Stance and speaker** come from negation inside the clause ({ar('لن')}, {ar('لا')}, {ar('ليس')} … "
+            f"except {ar('لا بد')}-type phrases and {ar('إلا')}/{ar('دون')} conditions), denial verbs "
+            f"({ar('نفى')}), quotation marks and attribution ({ar('قال')}، {ar('أكد')}، {ar('بحسب')} …) with an "
+            f"actors gazetteer of {md.plural(len(self.analysis.actors), 'actor')} (`data/actors.yaml`). The speaker "
+            f"of a sentence is the source that told the outlet; a quotation keeps its own speaker.",
+            "**What five articles can and cannot support.** They show how these outlets framed one week of one story; "
+            "they cannot show an outlet's general line, trends over time, or how common a frame is in Arabic media at "
+            "large. Outlet and date attributions that rest on inference are marked as such in @tbl-corpus. Counts this "
+            "small move a lot with one sentence: read them as a map of where the evidence is, not as rates.",
+        ]
+        return md.bullets(items)
+
     # ---- appendices -----------------------------------------------------
     def evidence_appendix(self) -> str:
         """Every sentence counted for any frame, once, in reading order, with all its frames."""
