@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 TABLES = "tables"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def write_bytes(path: Path, data: bytes) -> Path:
@@ -17,6 +19,7 @@ def write_bytes(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are for sharing
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
