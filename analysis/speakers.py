@@ -194,7 +194,8 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
         before = [m for m in mentions if m.end <= s and words_between(m.end, s) <= SUBJECT_VERB_WINDOW
                   and not CLAUSE_GAP.search(text.norm, m.end, s)]
         earlier = [a for a in found if a.at < s]
-        if after and not any(e < v[0] < after[0].start for v in verbs):
+        subject_first = language == "en" and before  # "Kadhimi told the AP": the object follows the verb
+        if after and not subject_first and not any(e < v[0] < after[0].start for v in verbs):
             found.append(Attribution(after[0].actor, "verb-subject", s))
         elif before:
             found.append(Attribution(before[-1].actor, "subject-verb", before[-1].start))
