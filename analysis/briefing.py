@@ -23,6 +23,7 @@ from .corpus import load_events
 from .evaluate import GOLD, POOLED, Evaluation, evaluate
 from .evidence import MISSING, TRANSLATIONS, evidence_table, load_translations
 from .pipeline import Analysis, analyse
+from .speakers import OUTLET_ACTOR
 from .tables import frame_totals, outlet_frame_table, wide
 
 DATA_ENV, CACHE_ENV = "FRAMING_DATA", "FRAMING_CACHE"
@@ -49,6 +50,10 @@ class Briefing:
     @cached_property
     def evidence(self) -> pd.DataFrame:
         return evidence_table(self.analysis, self.translations)
+
+    @cached_property
+    def speaker_names(self) -> dict[str, str]:
+        return {a: x.name_en for a, x in self.analysis.actors.items()} | {OUTLET_ACTOR.id: OUTLET_ACTOR.name_en}
 
     def label(self, frame: str) -> str:
         return self.analysis.codebook.labels().get(frame, frame)
@@ -231,7 +236,7 @@ class Briefing:
         tl = self.analysis.timelines
         if tl.empty:
             return "_No timeline claims found._\n\n"
-        names = {a: x.name_en for a, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
+        names = self.speaker_names
         t = pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.content,
                           "Voiced by": tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")",
                           "Words in the text": tl["match"],
@@ -241,7 +246,7 @@ class Briefing:
 
     def fig_timeline_claims(self):
         tl = self.analysis.timelines
-        names = {a: x.name_en for a, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
+        names = self.speaker_names
         c = tl.assign(who=tl.speaker.map(names)).pivot_table(index="who", columns="stance", values="kind",
                                                               aggfunc="count", fill_value=0)
         c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
@@ -251,7 +256,7 @@ class Briefing:
         a = self.analysis.attacks
         if a.empty:
             return "_No rocket-attack sentences found._\n\n"
-        names = {k: x.name_en for k, x in self.analysis.actors.items()} | {"outlet": "the outlet itself"}
+        names = self.speaker_names
         t = pd.DataFrame({"Outlet": a.outlet, "Sentence": a.sentence_id, "Targets": a.targets.replace("", "–"),
                           "Frequency": a.frequency.replace("", "–"), "Attributed to": a.perpetrator.replace("", "–"),
                           "Tied to withdrawal": a.linked_to_withdrawal.map({True: "yes", False: "no"}),

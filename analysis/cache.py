@@ -30,7 +30,6 @@ class ArticleCache:
     def __init__(self, directory: Path | None, *salts: str):
         self.dir = directory
         self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
-        self.hits = self.misses = 0
 
     def key(self, *parts: str) -> str:
         return hashlib.sha256("|".join((self.salt, *parts)).encode()).hexdigest()
@@ -42,9 +41,7 @@ class ArticleCache:
         try:
             value = pickle.loads(path.read_bytes())
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-            self.misses += 1
-            return None
-        self.hits += 1
+            return None  # missing or from an older layout: recompute
         return value
 
     def put(self, key: str, value) -> None:

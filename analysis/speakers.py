@@ -247,15 +247,6 @@ def carried_forward(found: list[Attribution]) -> Actor | None:
     return speaker_at(found).actor if found else None
 
 
-@dataclass(frozen=True)
-class Quotation:
-    article_id: str
-    sentence_id: str
-    start: int  # original offsets, quote marks included
-    end: int
-    speaker: str
-
-
 def find_quotations(sentence: str, sentence_start: int) -> list[tuple[int, int]]:
     """Original-offset spans of direct quotations of at least QUOTE_MIN_WORDS words."""
     spans = []
