@@ -15,9 +15,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .corpus import MANIFEST, MANIFEST_COLUMNS, OUTLET_COLUMNS, OUTLETS, load_corpus, read_article_text
-from .errors import InputError, Problem, Problems
-from .output import write_bytes, write_text
+from analysis.inputs.corpus import MANIFEST, MANIFEST_COLUMNS, OUTLET_COLUMNS, OUTLETS, load_corpus, read_article_text
+from analysis.io.errors import InputError, Problem, Problems
+from analysis.io.output import write_bytes, write_text
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yaml", "cues.yaml")

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import InputError
+from analysis.io.errors import InputError
 
 EXIT_INPUT = 2
 
@@ -52,14 +52,14 @@ class Reporter:
 
 
 def _analyse(args, rep: Reporter):
-    from .pipeline import analyse
+    from analysis.pipeline import analyse
     with rep.stage("analysis"):
         return analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache")
 
 
 def cmd_validate(args, rep: Reporter) -> int:
-    from .errors import Problems
-    from .validate import validate_all
+    from analysis.io.errors import Problems
+    from analysis.validate import validate_all
     problems = Problems()
     validate_all(args.data, problems)
     for p in problems.items:
@@ -70,8 +70,8 @@ def cmd_validate(args, rep: Reporter) -> int:
 
 
 def cmd_code(args, rep: Reporter) -> int:
-    from .output import write_tables
-    from .tables import export_tables, wide
+    from analysis.io.output import write_tables
+    from analysis.results.tables import export_tables, wide
     a = _analyse(args, rep)
     with rep.stage("tables"):
         tables = export_tables(a)
@@ -84,7 +84,7 @@ def cmd_code(args, rep: Reporter) -> int:
 
 
 def cmd_kwic(args, rep: Reporter) -> int:
-    from .kwic import kwic
+    from analysis.match.kwic import kwic
     a = _analyse(args, rep)
     hits = kwic(a, args.pattern, regex=args.regex, width=args.width)
     for h in hits.itertuples(index=False):
@@ -94,22 +94,22 @@ def cmd_kwic(args, rep: Reporter) -> int:
 
 
 def cmd_explain(args, rep: Reporter) -> int:
-    from .explain import explain
+    from analysis.coding.explain import explain
     a = _analyse(args, rep)
     print(explain(a, sentence_id=args.sentence, text=args.text, language=args.language, show_all=args.all))
     return 0
 
 
 def cmd_add(args, rep: Reporter) -> int:
-    from .add import add_article
+    from analysis.add import add_article
     paths = add_article(args)
     rep.summary(paths)
     return 0
 
 
 def cmd_evaluate(args, rep: Reporter) -> int:
-    from .evaluate import evaluate, GOLD
-    from .output import write_tables
+    from analysis.results.evaluate import evaluate, GOLD
+    from analysis.io.output import write_tables
     a = _analyse(args, rep)
     gold = args.gold or args.data / GOLD
     with rep.stage("evaluation"):
@@ -120,12 +120,12 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
-    from .pipeline import load_inputs
-    from .render import RenderError, quarto_available, render, render_with_quarto
+    from analysis.pipeline import load_inputs
+    from analysis.render import RenderError, quarto_available, render, render_with_quarto
     load_inputs(args.data)  # bad input stops here with its file:line message, before a kernel starts
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
     import os
-    from .briefing import CACHE_ENV, DATA_ENV
+    from analysis.report.briefing import CACHE_ENV, DATA_ENV
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
     use_quarto = quarto_available() and not args.builtin

@@ -11,12 +11,15 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from . import clean, coding, extract, voices
-from .cache import ArticleCache, file_hash, source_hash
-from .codebook import CODEBOOK, Codebook, load_codebook
-from .corpus import Corpus, load_corpus
-from .errors import InputError, Problems
-from .speakers import Actor, load_actors
+from analysis.coding import clean
+from analysis.coding import article as coding
+from analysis.extract import extractions as extract
+from analysis.coding import voices
+from analysis.io.cache import ArticleCache, file_hash, source_hash
+from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
+from analysis.inputs.corpus import Corpus, load_corpus
+from analysis.io.errors import InputError, Problems
+from analysis.coding.speakers import Actor, load_actors
 
 
 @dataclass

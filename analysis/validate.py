@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError, Problems
-from .evaluate import GOLD, load_gold
-from .evidence import TRANSLATIONS, load_translations
-from .pipeline import analyse, load_inputs
+from analysis.io.errors import InputError, Problems
+from analysis.results.evaluate import GOLD, load_gold
+from analysis.results.evidence import TRANSLATIONS, load_translations
+from analysis.pipeline import analyse, load_inputs
 
 
 def validate_all(data_dir: Path, problems: Problems) -> None:

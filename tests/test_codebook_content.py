@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from anywhere, installed or not
     sys.path.insert(0, str(ROOT))
 
-from analysis.codebook import load_codebook
-from analysis.coding import Segment, code_segment
-from analysis.errors import Problems
-from analysis.normalize import normalize_with_map
+from analysis.inputs.codebook import load_codebook
+from analysis.coding.article import Segment, code_segment
+from analysis.io.errors import Problems
+from analysis.text.normalize import normalize_with_map
 
 CODEBOOK_PATH = ROOT / "data" / "codebook.yaml"
 FRAME_IDS = ("postman", "withdrawal_timeline", "rocket_attacks", "militia_weapons", "energy_sanctions",

@@ -55,7 +55,7 @@ def test_two_frames_in_one_sentence(seed):
 
 
 def test_counts_are_backed_by_mentions(seed):
-    from analysis.tables import outlet_frame_table
+    from analysis.results.tables import outlet_frame_table
     t = outlet_frame_table(seed.corpus, seed.codebook, seed.segments_frame(), seed.mentions)
     for r in t.itertuples():
         m = seed.mentions[(seed.mentions.outlet == r.outlet) & (seed.mentions.frame == r.frame)]

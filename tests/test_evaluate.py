@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.evaluate import alpha_nominal, prf
+from analysis.results.evaluate import alpha_nominal, prf
 
 
 def test_prf_hand_computed():
@@ -39,7 +39,7 @@ def test_alpha_without_variation_is_undefined():
 
 
 def test_seed_evaluation_runs_and_lists_disagreements(seed):
-    from analysis.evaluate import GOLD, POOLED, evaluate
+    from analysis.results.evaluate import GOLD, POOLED, evaluate
     gold = seed.corpus.data_dir / GOLD
     if not gold.exists():
         pytest.skip("no gold file")

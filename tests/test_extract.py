@@ -1,7 +1,7 @@
 import pandas as pd
 
-from analysis.extract import TIMELINE_RULES, describe
-from analysis.normalize import normalize
+from analysis.extract.extractions import TIMELINE_RULES, describe
+from analysis.text.normalize import normalize
 
 
 def claims(sentence):
@@ -56,8 +56,8 @@ def test_sourcing_counts_arabi_post_exclusivity_and_anonymous_sources(seed):
 
 
 def test_role_of_the_claimant():
-    from analysis.extract import role_of
-    from analysis.patterns import MatchText
+    from analysis.extract.extractions import role_of
+    from analysis.match.patterns import MatchText
     assert role_of(MatchText.of("طلب العامري من الكاظمي سرعة جدولة خروج القوات"), "ar") == "demand"
     assert role_of(MatchText.of("وعد قاآني بوقف الهجمات إذا خرجت القوات في غضون عام"), "ar") == "offer"
     assert role_of(MatchText.of("بدأ الحوار الاستراتيجي حول مستقبل القوات"), "ar") == "report"

@@ -2,7 +2,7 @@ import matplotlib
 import pytest
 from packaging.version import Version
 
-from analysis import figures
+from analysis.report import figures
 
 
 def test_detects_that_this_matplotlib_shapes_arabic():

@@ -1,4 +1,4 @@
-"""analysis.fonts: the chosen fonts really draw Arabic, and degrade to DejaVu Sans."""
+"""analysis.report.fonts: the chosen fonts really draw Arabic, and degrade to DejaVu Sans."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,7 @@ import pytest
 import typst
 from fontTools.ttLib import TTFont
 
-from analysis import fonts
+from analysis.report import fonts
 
 ROOT = Path(__file__).resolve().parents[1]
 # The 28 letters plus hamza forms, taa marbuta and alef maqsura (U+0621..U+064A).

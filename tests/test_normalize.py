@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.normalize import (fold_alef, fold_digits, fold_kaf, fold_teh_marbuta, fold_yeh, normalize,
+from analysis.text.normalize import (fold_alef, fold_digits, fold_kaf, fold_teh_marbuta, fold_yeh, normalize,
                                 normalize_with_map, original_span, remove_diacritics, remove_tatweel,
                                 fold_compatibility)
 

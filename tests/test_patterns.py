@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.patterns import AnyOf, MatchText, Near, PatternError, Regex, Term, matches_everything
+from analysis.match.patterns import AnyOf, MatchText, Near, PatternError, Regex, Term, matches_everything
 
 
 def hits(pattern, text):

@@ -1,4 +1,4 @@
-from analysis.segment import split_sentences
+from analysis.text.segment import split_sentences
 
 
 def texts(t):

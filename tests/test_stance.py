@@ -1,8 +1,8 @@
 import pytest
 
-from analysis.normalize import normalize
-from analysis.patterns import MatchText
-from analysis.stance import stance_of
+from analysis.text.normalize import normalize
+from analysis.match.patterns import MatchText
+from analysis.coding.stance import stance_of
 
 
 def stance(sentence, word, attributed=False, in_quote=False, language="ar"):
@@ -61,6 +61,6 @@ def test_refusing_is_not_denying():
 
 
 def test_frames_that_cannot_be_denied():
-    from analysis.normalize import normalize
+    from analysis.text.normalize import normalize
     mt = MatchText(normalize("لا ضبط لسلاح الميليشيات"))
     assert stance_of(mt, mt.norm.index("سلاح"), "ar", True, False, deniable=False) == "reported"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typst
 
-from analysis import fonts
+from analysis.report import fonts
 
 from .errors import RenderError
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pandas as pd
 import regex
 
-from .codebook import term_list
-from .coding import Segment
-from .corpus import Corpus
-from .errors import Problems
-from .patterns import AnyOf, MatchText, Term
-from .yamlio import line_of, load_yaml
+from analysis.inputs.codebook import term_list
+from analysis.coding.article import Segment
+from analysis.inputs.corpus import Corpus
+from analysis.io.errors import Problems
+from analysis.match.patterns import AnyOf, MatchText, Term
+from analysis.io.yamlio import line_of, load_yaml
 
 CUES = "cues.yaml"
 CUE_KEYS = ("attack_targets", "attack_frequency", "attack_perpetrators", "anonymous_sources", "exclusivity")

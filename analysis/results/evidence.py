@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problems
+from analysis.io.errors import Problems
 
 TRANSLATIONS = "translations.csv"
 TRANSLATION_COLUMNS = ("evidence_id", "article_id", "start", "end", "arabic", "english", "translator", "note")
@@ -32,7 +32,7 @@ class Translation:
 
 def load_translations(path: Path, analysis, problems: Problems | None = None) -> dict[str, Translation]:
     """Translations whose Arabic still equals the article text at their offsets."""
-    from .corpus import read_csv_rows
+    from analysis.inputs.corpus import read_csv_rows
     own = problems is None
     problems = problems if problems is not None else Problems()
     out: dict[str, Translation] = {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import regex
 
-from .patterns import AnyOf, MatchText, Term
+from analysis.match.patterns import AnyOf, MatchText, Term
 
 ASSERTED, REPORTED, DENIED = "asserted", "reported", "denied"
 STANCES = (ASSERTED, REPORTED, DENIED)

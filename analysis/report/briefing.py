@@ -17,14 +17,14 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from . import figures
-from . import markdown as md
-from .corpus import load_events
-from .evaluate import GOLD, POOLED, Evaluation, evaluate
-from .evidence import MISSING, TRANSLATIONS, evidence_table, load_translations
-from .pipeline import Analysis, analyse
-from .speakers import OUTLET_ACTOR
-from .tables import frame_totals, outlet_frame_table, wide
+from analysis.report import figures
+from analysis.report import markdown as md
+from analysis.inputs.corpus import load_events
+from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate
+from analysis.results.evidence import MISSING, TRANSLATIONS, evidence_table, load_translations
+from analysis.pipeline import Analysis, analyse
+from analysis.coding.speakers import OUTLET_ACTOR
+from analysis.results.tables import frame_totals, outlet_frame_table, wide
 
 DATA_ENV, CACHE_ENV = "FRAMING_DATA", "FRAMING_CACHE"
 FOCUS = ("postman", "withdrawal_timeline", "rocket_attacks")

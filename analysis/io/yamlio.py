@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem, Problems, did_you_mean, display_path
+from analysis.io.errors import InputError, Problem, Problems, did_you_mean, display_path
 
 
 class LineDict(dict):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problems, did_you_mean
+from analysis.io.errors import Problems, did_you_mean
 
 MANIFEST = "manifest.csv"
 OUTLETS = "outlets.csv"

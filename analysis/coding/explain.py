@@ -1,11 +1,11 @@
 """Why a sentence was or was not coded: normalized form, indicators, stance, speaker."""
 from __future__ import annotations
 
-from .coding import Segment, code_segment
-from .errors import InputError, Problem
-from .normalize import normalize_with_map
-from .speakers import attributions, find_quotations
-from .voices import voice_of
+from analysis.coding.article import Segment, code_segment
+from analysis.io.errors import InputError, Problem
+from analysis.text.normalize import normalize_with_map
+from analysis.coding.speakers import attributions, find_quotations
+from analysis.coding.voices import voice_of
 
 
 def explain(analysis, sentence_id: str | None = None, text: str | None = None, language: str = "ar",

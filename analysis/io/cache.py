@@ -10,14 +10,14 @@ import hashlib
 import pickle
 from pathlib import Path
 
-from .output import write_bytes
+from analysis.io.output import write_bytes
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def source_hash() -> str:
     h = hashlib.sha256()
-    for p in sorted(PACKAGE.glob("*.py")):
+    for p in sorted(PACKAGE.rglob("*.py")):
         h.update(p.read_bytes())
     return h.hexdigest()
 

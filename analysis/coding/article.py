@@ -11,12 +11,12 @@ from functools import cached_property
 
 import pandas as pd
 
-from .clean import Removed, Rule, content_ranges, find_boilerplate
-from .codebook import Codebook, Frame
-from .corpus import Article
-from .normalize import TEH_MARBUTA, normalize_with_map, original_span
-from .patterns import MatchText
-from .segment import split_sentences
+from analysis.coding.clean import Removed, Rule, content_ranges, find_boilerplate
+from analysis.inputs.codebook import Codebook, Frame
+from analysis.inputs.corpus import Article
+from analysis.text.normalize import TEH_MARBUTA, normalize_with_map, original_span
+from analysis.match.patterns import MatchText
+from analysis.text.segment import split_sentences
 
 SEGMENT_COLUMNS = ["article_id", "sentence_id", "start", "end", "words", "sentence"]
 MENTION_COLUMNS = ["article_id", "file", "outlet", "language", "frame", "indicator", "sentence_id",

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import regex
 
-from .corpus import LANGUAGES
-from .codebook import term_list
-from .errors import Problems
-from .patterns import AnyOf, MatchText, Term
-from .yamlio import check_keys, line_of, load_yaml
+from analysis.inputs.corpus import LANGUAGES
+from analysis.inputs.codebook import term_list
+from analysis.io.errors import Problems
+from analysis.match.patterns import AnyOf, MatchText, Term
+from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 ACTORS = "actors.yaml"
 ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")

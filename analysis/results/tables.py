@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .codebook import Codebook
-from .corpus import Corpus
+from analysis.inputs.codebook import Codebook
+from analysis.inputs.corpus import Corpus
 
 
 def frame_sentences(mentions: pd.DataFrame) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from functools import cached_property
 
 import regex
 
-from .normalize import TEH_MARBUTA, normalize, normalize_with_map
+from analysis.text.normalize import TEH_MARBUTA, normalize, normalize_with_map
 
 PROCLITICS = r"(?P<pro>[وف]?(?:[بك]?ال|لل|[بكل])?)"
 PREPOSITIONS = frozenset("بكل")

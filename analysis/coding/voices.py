@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .coding import Segment
-from .corpus import Corpus
-from .speakers import OUTLET, Actor, Attribution, attributions, carried_forward, find_quotations, speaker_at
-from .stance import stance_of
+from analysis.coding.article import Segment
+from analysis.inputs.corpus import Corpus
+from analysis.coding.speakers import OUTLET, Actor, Attribution, attributions, carried_forward, find_quotations, speaker_at
+from analysis.coding.stance import stance_of
 
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")

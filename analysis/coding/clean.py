@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import Article
-from .errors import Problems
-from .normalize import normalize
-from .patterns import PatternError, Regex
-from .yamlio import check_keys, line_of, load_yaml
+from analysis.inputs.corpus import Article
+from analysis.io.errors import Problems
+from analysis.text.normalize import normalize
+from analysis.match.patterns import PatternError, Regex
+from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 BOILERPLATE = "boilerplate.yaml"
 RULE_KEYS = ("label", "reason", "equals", "starts_with", "contains", "regex", "max_words")

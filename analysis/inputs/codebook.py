@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import LANGUAGES
-from .errors import Problems
-from .patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
-from .yamlio import check_keys, line_of, load_yaml
+from analysis.inputs.corpus import LANGUAGES
+from analysis.io.errors import Problems
+from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
+from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .errors import InputError, Problem
-from .patterns import PatternError, Regex, Term
+from analysis.io.errors import InputError, Problem
+from analysis.match.patterns import PatternError, Regex, Term
 
 KWIC_COLUMNS = ["outlet", "date", "article_id", "sentence_id", "start", "end", "left", "match", "right"]
 
