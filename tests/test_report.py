@@ -106,7 +106,7 @@ def test_article_text_is_escaped(tmp_path, data_copy):
 
 def test_two_renders_give_identical_tables_and_figures(tmp_path):
     def snapshot():
-        files = sorted((tmp_path / "tables").glob("*.csv")) + sorted((ROOT / "figures").glob("*.[ps][nv]g"))
+        files = sorted((tmp_path / "tables").glob("*.csv")) + sorted((tmp_path / "figures").glob("*.[ps][nv]g"))
         return {f.name: f.read_bytes() for f in files}
     assert render(tmp_path) == 0 and main(["code", "--out", str(tmp_path), "--quiet"]) == 0
     first = snapshot()

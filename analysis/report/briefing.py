@@ -5,32 +5,26 @@ from the analysis, and every quote is a slice of an article's original text.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import platform
-import subprocess
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
-from analysis.report import figures
+from analysis.report import figures, provenance as prov, views
 from analysis.report import markdown as md
+from analysis.report import wording as w
 from analysis.inputs.corpus import load_events
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate
-from analysis.results.evidence import MISSING, TRANSLATIONS, evidence_table, load_translations
+from analysis.results.evidence import MISSING, TRANSLATIONS, load_translations
 from analysis.pipeline import Analysis, analyse
-from analysis.coding.speakers import OUTLET_ACTOR
-from analysis.results.tables import frame_totals, outlet_frame_table, wide
+from analysis.results.tables import frame_totals, wide
 
-DATA_ENV, CACHE_ENV = "FRAMING_DATA", "FRAMING_CACHE"
+DATA_ENV, CACHE_ENV, FIGURES_ENV = "FRAMING_DATA", "FRAMING_CACHE", "FRAMING_FIGURES"
 FOCUS = ("postman", "withdrawal_timeline", "rocket_attacks")
-STANCE_ORDER = ("asserted", "reported", "denied")
-PACKAGES = ("pandas", "matplotlib", "regex", "google-re2", "krippendorff", "jupytext", "nbclient",
-            "pypandoc-binary", "typst", "arabic-reshaper", "python-bidi")
+STANCE_ORDER = views.STANCE_ORDER
 
 
 @dataclass
@@ -44,23 +38,21 @@ class Briefing:
     # ---- shared views -------------------------------------------------
     @cached_property
     def counts(self) -> pd.DataFrame:
-        a = self.analysis
-        return outlet_frame_table(a.corpus, a.codebook, a.segments_frame(), a.mentions)
+        return views.counts(self.analysis)
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
-        return evidence_table(self.analysis, self.translations)
+        return views.evidence(self.analysis, self.translations)
 
     @cached_property
     def speaker_names(self) -> dict[str, str]:
-        return {a: x.name_en for a, x in self.analysis.actors.items()} | {OUTLET_ACTOR.id: OUTLET_ACTOR.name_en}
+        return views.speaker_names(self.analysis)
 
     def label(self, frame: str) -> str:
         return self.analysis.codebook.labels().get(frame, frame)
 
     def _outlets_with(self, frame: str) -> list[str]:
-        c = self.counts
-        return sorted(c[(c.frame == frame) & (c.sentences > 0)].outlet)
+        return views.outlets_with(self.counts, frame)
 
     # ---- title block and key judgments --------------------------------
     def corpus_window(self) -> str:
@@ -68,7 +60,7 @@ class Briefing:
         n = len(self.analysis.corpus.articles)
         outlets = len({a.outlet.id for a in self.analysis.corpus.articles})
         window = f"{min(dates):%d %B %Y} – {max(dates):%d %B %Y}" if dates else "undated"
-        return f"**Corpus:** {md.plural(n, 'article')} from {md.plural(outlets, 'outlet')}, published {window}.\n\n"
+        return f"**Corpus:** {w.plural(n, 'article')} from {w.plural(outlets, 'outlet')}, published {window}.\n\n"
 
     def key_judgments(self) -> str:
         st = self.analysis.stances
@@ -80,36 +72,36 @@ class Briefing:
             deny = post[post.stance == "denied"]
             acc = post[post.stance != "denied"]
             items.append(
-                f"**Postman.** {len(outlets)} of {n_out} outlets invoke the postman frame ({md.join_names(outlets)}). "
-                f"{len(deny)} of its {len(post)} sentences are denials, voiced by {md.join_names(list(deny.speaker_name)) if len(deny) else 'nobody'}; "
-                f"{md.plural(len(acc), 'sentence')} assert{'s' if len(acc) == 1 else ''} or relay{'s' if len(acc) == 1 else ''} it, voiced by {md.join_names(list(acc.speaker_name)) if len(acc) else 'nobody'}.")
+                f"**Postman.** {len(outlets)} of {n_out} outlets invoke the postman frame ({w.join_names(outlets)}). "
+                f"{len(deny)} of its {len(post)} sentences are denials, voiced by {w.join_names(list(deny.speaker_name)) if len(deny) else 'nobody'}; "
+                f"{w.plural(len(acc), 'sentence')} assert{'s' if len(acc) == 1 else ''} or relay{'s' if len(acc) == 1 else ''} it, voiced by {w.join_names(list(acc.speaker_name)) if len(acc) else 'nobody'}.")
         tl = self.analysis.timelines
         concrete = tl[tl.kind.isin(["reduction", "within", "anniversary deadline"])]
         if len(tl):
             outs = sorted(set(concrete.outlet))
             only = "Only " if len(outs) == 1 else ""
             items.append(
-                f"**Withdrawal timelines.** {only}{md.join_names(outs) if outs else 'No outlet'} report{'s' if len(outs) == 1 else ''} "
-                f"concrete timeline figures ({md.plural(len(concrete), 'claim')}: {md.join_names(list(dict.fromkeys(concrete.content)))}); "
-                f"withdrawal itself appears in {md.plural(len(self._outlets_with('withdrawal_timeline')), 'outlet')}.")
+                f"**Withdrawal timelines.** {only}{w.join_names(outs) if outs else 'No outlet'} report{'s' if len(outs) == 1 else ''} "
+                f"concrete timeline figures ({w.plural(len(concrete), 'claim')}: {w.join_names(list(dict.fromkeys(concrete.content)))}); "
+                f"withdrawal itself appears in {w.plural(len(self._outlets_with('withdrawal_timeline')), 'outlet')}.")
         att = self.analysis.attacks
         if len(att):
             targets = [t for ts in att.targets for t in ts.split("; ") if t]
             linked = int(att.linked_to_withdrawal.sum())
             items.append(
-                f"**Rocket attacks.** They appear in {md.plural(len(set(att.outlet)), 'outlet')} ({md.join_names(sorted(set(att.outlet)))}), "
-                f"in {md.plural(len(att), 'sentence')}; targets named: {md.join_names(list(dict.fromkeys(targets)))}. "
-                f"{md.plural(linked, 'sentence')} tie{'s' if linked == 1 else ''} the attacks to the withdrawal bargain.")
+                f"**Rocket attacks.** They appear in {w.plural(len(set(att.outlet)), 'outlet')} ({w.join_names(sorted(set(att.outlet)))}), "
+                f"in {w.plural(len(att), 'sentence')}; targets named: {w.join_names(list(dict.fromkeys(targets)))}. "
+                f"{w.plural(linked, 'sentence')} tie{'s' if linked == 1 else ''} the attacks to the withdrawal bargain.")
         tot = frame_totals(self.counts)
         if len(tot) and tot.sentences.iloc[0] > 0:
             top = tot.iloc[0]
-            items.append(f"**Most widespread frame.** {md.escape(top.label)}: {md.plural(int(top.sentences), 'sentence')} "
-                         f"across {md.plural(int(top.outlets), 'outlet')}.")
+            items.append(f"**Most widespread frame.** {md.escape(top.label)}: {w.plural(int(top.sentences), 'sentence')} "
+                         f"across {w.plural(int(top.outlets), 'outlet')}.")
         src = self.analysis.sourcing
         anon = src[src.measure == "anonymous sources"].sort_values(["sentences", "outlet"], ascending=[False, True])
         if len(anon) and anon.sentences.iloc[0] > 0:
             items.append(f"**Sourcing.** {anon.outlet.iloc[0]} leans most on unnamed sources: "
-                         f"{md.plural(int(anon.sentences.iloc[0]), 'sentence')} rest on them, which a reader cannot check.")
+                         f"{w.plural(int(anon.sentences.iloc[0]), 'sentence')} rest on them, which a reader cannot check.")
         if self.evaluation is not None:
             s = self.evaluation.sentence.set_index("frame").loc[POOLED]
             stance = self.evaluation.stance.iloc[-1].accuracy
@@ -124,25 +116,16 @@ class Briefing:
         by = shown.translator[shown.english.notna()].value_counts()
         parts = [f"{n} — {md.escape(t or 'translator not recorded')}" for t, n in by.items()]
         missing = int(shown.english.isna().sum())
-        return (f"Translations of the {md.plural(len(shown), 'quoted sentence')}: {'; '.join(parts) or 'none yet'}"
+        return (f"Translations of the {w.plural(len(shown), 'quoted sentence')}: {'; '.join(parts) or 'none yet'}"
                 + (f"; {missing} missing and flagged" if missing else "") + ".\n\n")
 
     # ---- corpus overview ----------------------------------------------
     def overview_table(self) -> str:
-        segs = self.analysis.segments_frame()
-        per = segs.groupby("article_id").agg(sentences=("sentence_id", "size"), words=("words", "sum"))
-        rows = []
-        for a in self.analysis.corpus.articles:
-            rows.append({"Article": a.id, "Outlet": a.outlet.name_en, "Arabic name": a.outlet.name_ar,
-                         "Country": a.outlet.country, "Outlet attribution": f"{a.outlet_basis}, {a.outlet_confidence}",
-                         "Date": f"{a.date:%d %b %Y}" if a.date else "unknown",
-                         "Date basis": f"{a.date_basis}, {a.date_confidence}",
-                         "Words": int(per.loc[a.id, "words"]) if a.id in per.index else 0,
-                         "Sentences": int(per.loc[a.id, "sentences"]) if a.id in per.index else 0})
+        rows = views.overview(self.analysis)
         removed = len(self.analysis.removed)
-        return (md.table(pd.DataFrame(rows), "Articles, outlets and dates, with how each attribution was established. "
+        return (md.table(rows, "Articles, outlets and dates, with how each attribution was established. "
                          "Words and sentences count cleaned content only.", "tbl-corpus", arabic_columns=("Arabic name",))
-                + f"Cleaning removed {md.plural(removed, 'line')} of page furniture (related links, stamps, captions, repeated lines); "
+                + f"Cleaning removed {w.plural(removed, 'line')} of page furniture (related links, stamps, captions, repeated lines); "
                   f"all are listed in `_output/tables/removed.csv`.\n\n")
 
     def attribution_notes(self) -> str:
@@ -169,12 +152,8 @@ class Briefing:
         return self._figure("ranked", figures.ranked_bars, frame_totals(self.counts), "Frames ranked by sentences")
 
     def counts_table(self) -> str:
-        c = self.counts
-        cell = c.apply(lambda r: f"{r.sentences} ({100 * r.share:.0f}%)" if r.sentences else "–", axis=1)
-        t = c.assign(cell=cell).pivot(index="frame", columns="outlet", values="cell")
-        t = t.reindex(self.analysis.codebook.frame_ids)
-        t.insert(0, "Frame", [self.label(f) for f in t.index])
-        return md.table(t.reset_index(drop=True), "Sentences carrying each frame, and their share of the outlet's "
+        t = views.frame_outlet_cells(self.counts, self.analysis.codebook.frame_ids, self.label)
+        return md.table(t, "Sentences carrying each frame, and their share of the outlet's "
                         "sentences. Rates per 1,000 words are in _output/tables/outlet_frame.csv.", "tbl-counts")
 
     # ---- evidence -------------------------------------------------------
@@ -200,9 +179,9 @@ class Briefing:
     def postman(self) -> str:
         st = self.analysis.stances[self.analysis.stances.frame == "postman"]
         deny, other = st[st.stance == "denied"], st[st.stance != "denied"]
-        out = (f"The frame appears in {md.plural(len(st), 'sentence')}. "
-               f"**Denials ({len(deny)})**, by {md.join_names(list(deny.speaker_name))}:\n\n" + self.quotes("postman", "denied"))
-        out += (f"**Accusations and relayed claims ({len(other)})**, by {md.join_names(list(other.speaker_name))}:\n\n"
+        out = (f"The frame appears in {w.plural(len(st), 'sentence')}. "
+               f"**Denials ({len(deny)})**, by {w.join_names(list(deny.speaker_name))}:\n\n" + self.quotes("postman", "denied"))
+        out += (f"**Accusations and relayed claims ({len(other)})**, by {w.join_names(list(other.speaker_name))}:\n\n"
                 + self.quotes("postman", ["asserted", "reported"]))
         return out
 
@@ -211,23 +190,12 @@ class Briefing:
         st = self.analysis.stances
         if st.empty:
             return "_No frame mentions._\n\n"
-        rows = []
-        for (speaker, kind), g in st.groupby(["speaker_name", "speaker_kind"], sort=False):
-            by_frame = g.groupby("frame", sort=False).stance.agg(lambda x: ", ".join(
-                f"{n} {s}" for s, n in x.value_counts().reindex(STANCE_ORDER).dropna().astype(int).items()))
-            rows.append({"Speaker": speaker, "Kind": "own voice" if kind == "outlet" else kind,
-                         **{s.capitalize(): int((g.stance == s).sum()) for s in STANCE_ORDER},
-                         "Frames voiced": "; ".join(f"{self.label(f)} ({v})" for f, v in by_frame.items())})
-        t = pd.DataFrame(rows)
-        t = t.assign(_n=t[[s.capitalize() for s in STANCE_ORDER]].sum(axis=1)).sort_values(
-            ["_n", "Speaker"], ascending=[False, True], kind="stable").drop(columns="_n")
+        t = views.who_says_what(st, self.label)
         return md.table(t, "Who says what: every frame sentence by speaker and stance. The full speaker × frame × stance "
                         "rows, each with its sentence, are in Appendix A.", "tbl-who")
 
     def fig_who_says(self):
-        st = self.analysis.stances
-        c = st.pivot_table(index="speaker_name", columns="stance", values="sentence_id", aggfunc="count", fill_value=0)
-        c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
+        c = views.by_stance(self.analysis.stances, "speaker_name", "sentence_id")
         c = c.loc[c.sum(axis=1).sort_values(ascending=False).index]
         return self._figure("speakers", figures.stacked_by_stance, c, "Frame sentences by speaker and stance", "sentences")
 
@@ -236,37 +204,25 @@ class Briefing:
         tl = self.analysis.timelines
         if tl.empty:
             return "_No timeline claims found._\n\n"
-        names = self.speaker_names
-        t = pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.content,
-                          "Voiced by": tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")",
-                          "Words in the text": tl["match"],
-                          "Evidence": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
+        t = views.timeline_claims(tl, self.speaker_names)
         return md.table(t, "Withdrawal-timeline claims, each traceable to its words in the article.", "tbl-timelines",
                         arabic_columns=("Words in the text",))
 
     def fig_timeline_claims(self):
         tl = self.analysis.timelines
-        names = self.speaker_names
-        c = tl.assign(who=tl.speaker.map(names)).pivot_table(index="who", columns="stance", values="kind",
-                                                              aggfunc="count", fill_value=0)
-        c = c.reindex(columns=[s for s in STANCE_ORDER if s in c.columns])
+        c = views.by_stance(tl.assign(who=tl.speaker.map(self.speaker_names)), "who", "kind")
         return self._figure("timeline_claims", figures.stacked_by_stance, c, "Withdrawal-timeline claims by who voices them", "claims")
 
     def attacks_table(self) -> str:
         a = self.analysis.attacks
         if a.empty:
             return "_No rocket-attack sentences found._\n\n"
-        names = self.speaker_names
-        t = pd.DataFrame({"Outlet": a.outlet, "Sentence": a.sentence_id, "Targets": a.targets.replace("", "–"),
-                          "Frequency": a.frequency.replace("", "–"), "Attributed to": a.perpetrator.replace("", "–"),
-                          "Tied to withdrawal": a.linked_to_withdrawal.map({True: "yes", False: "no"}),
-                          "Voiced by": a.speaker.map(names)})
+        t = views.attacks(a, self.speaker_names)
         return md.table(t, "Rocket-attack mentions: target, frequency wording, attributed perpetrator, link to withdrawal.",
                         "tbl-attacks", arabic_columns=("Frequency", "Attributed to"))
 
     def fig_sourcing(self):
-        s = self.analysis.sourcing.pivot(index="outlet", columns="measure", values="sentences")
-        s = s[[c for c in ("anonymous sources", "named officials", "other media", "exclusivity claims") if c in s]]
+        s = views.sourcing(self.analysis.sourcing)
         return self._figure("sourcing", figures.grouped_bars, s, "Sourcing profile by outlet", "sentences")
 
     def other_frames(self) -> str:
@@ -277,8 +233,8 @@ class Briefing:
             ev = self.evidence[self.evidence.frame == f.id]
             outs = sorted(set(ev.outlet))
             out.append(f"#### {md.escape(f.label_en)}\n\n{md.escape(f.definition)} "
-                       f"— {md.plural(len(ev), 'sentence')} in {md.plural(len(outs), 'outlet')}"
-                       f"{' (' + md.join_names(outs) + ')' if outs else ''}.\n\n")
+                       f"— {w.plural(len(ev), 'sentence')} in {w.plural(len(outs), 'outlet')}"
+                       f"{' (' + w.join_names(outs) + ')' if outs else ''}.\n\n")
             if len(ev):
                 out.append(self.quotes(f.id, limit=1))
         return "".join(out)
@@ -288,7 +244,7 @@ class Briefing:
         if self.evaluation is None:
             return ""
         e = self.evaluation
-        return (f"How far can the coder be trusted? {md.plural(e.coded_sentences, 'sentence')} of this corpus were "
+        return (f"How far can the coder be trusted? {w.plural(e.coded_sentences, 'sentence')} of this corpus were "
                 f"coded one by one, from the frame definitions alone, by an independent coder who never saw the "
                 f"codebook's indicators (who coded, and how: `docs/coding-instructions.md`; gold file: `{GOLD}`). "
                 f"@tbl-validation compares the automated coding "
@@ -299,13 +255,7 @@ class Briefing:
     def validation_table(self) -> str:
         if self.evaluation is None:
             return f"_No gold file (`{GOLD}`) in the data folder: the coder is not validated for this corpus._\n\n"
-        e = self.evaluation
-        s = e.sentence.merge(e.stance[["frame", "accuracy", "n"]].rename(columns={"accuracy": "stance acc.", "n": "matched"}), on="frame")
-        s = s.merge(e.speaker[["frame", "accuracy"]].rename(columns={"accuracy": "speaker acc."}), on="frame")
-        s = s.merge(e.article[["frame", "f1"]].rename(columns={"f1": "article F1"}), on="frame")
-        s["frame"] = s.frame.map(lambda f: self.label(f) if f != POOLED else "All frames (pooled)")
-        s = s[["frame", "tp", "fp", "fn", "precision", "recall", "f1", "alpha", "article F1", "matched", "stance acc.", "speaker acc."]]
-        s.columns = ["Frame", "TP", "FP", "FN", "P", "R", "F1", "α", "Art. F1", "n", "Stance", "Speaker"]
+        s = views.validation(self.evaluation, self.label)
         return md.table(s, "Automated coding against hand coding, per frame. TP/FP/FN, precision (P), recall (R), F1 and "
                         "Krippendorff's α (nominal; – where undefined) are at sentence level; Art. F1 at article level; "
                         "Stance and Speaker are accuracies over the n mentions both coders found.", "tbl-validation")
@@ -331,10 +281,10 @@ class Briefing:
     def methods(self) -> str:
         ar = md.arabic_inline
         cb = self.analysis.codebook
-        n_ind = {lang: sum(len(f.indicators.get(lang, [])) for f in cb.frames) for lang in ("ar", "en")}
-        n_sets = {lang: len(cb.sets.get(lang, {})) for lang in ("ar", "en")}
+        facts = prov.codebook_facts(cb)
+        n_ind, n_sets = facts["indicators"], facts["sets"]
         items = [
-            f"**Codebook.** {md.plural(len(cb.frames), 'frame')} with {n_ind['ar']} Arabic and {n_ind['en']} English "
+            f"**Codebook.** {w.plural(len(cb.frames), 'frame')} with {n_ind['ar']} Arabic and {n_ind['en']} English "
             f"indicators built on {n_sets['ar']} + {n_sets['en']} named word sets (Appendix B, `data/codebook.yaml`); "
             f"each article is coded with the indicators of its language. Phrases, proximity (A within N words of B), "
             f"exclusions and RE2 regular expressions are available.",
@@ -349,7 +299,7 @@ class Briefing:
             f"**Stance and speaker** come from negation inside the clause ({ar('لن')}, {ar('لا')}, {ar('ليس')} … "
             f"except {ar('لا بد')}-type phrases and {ar('إلا')}/{ar('دون')} conditions), denial verbs "
             f"({ar('نفى')}), quotation marks and attribution ({ar('قال')}، {ar('أكد')}، {ar('بحسب')} …) with an "
-            f"actors gazetteer of {md.plural(len(self.analysis.actors), 'actor')} (`data/actors.yaml`). The speaker "
+            f"actors gazetteer of {w.plural(len(self.analysis.actors), 'actor')} (`data/actors.yaml`). The speaker "
             f"of a sentence is the source that told the outlet; a quotation keeps its own speaker.",
             "**What five articles can and cannot support.** They show how these outlets framed one week of one story; "
             "they cannot show an outlet's general line, trends over time, or how common a frame is in Arabic media at "
@@ -363,8 +313,8 @@ class Briefing:
         """Every sentence counted for any frame, once, in reading order, with all its frames."""
         ev = self.evidence
         missing = int(ev.drop_duplicates("evidence_id").english.isna().sum())
-        out = [f"{md.plural(ev.evidence_id.nunique(), 'sentence')} carry at least one frame; "
-               + (f"{md.plural(missing, 'has', 'have')} no translation yet (flagged).\n\n" if missing
+        out = [f"{w.plural(ev.evidence_id.nunique(), 'sentence')} carry at least one frame; "
+               + (f"{w.plural(missing, 'has', 'have')} no translation yet (flagged).\n\n" if missing
                   else "every one has a translation.\n\n")]
         for eid, g in ev.sort_values(["article_id", "start", "frame"], kind="stable").groupby("evidence_id", sort=False):
             spans = sorted({h for hs in g.highlights for h in hs})
@@ -374,42 +324,19 @@ class Briefing:
         return "".join(out)
 
     def codebook_table(self) -> str:
-        rows = []
-        for f in self.analysis.codebook.frames:
-            for lang in ("ar", "en"):
-                inds = f.indicators.get(lang, [])
-                if inds:
-                    rows.append({"Frame": f.label_en, "Language": lang, "Indicators": len(inds),
-                                 "Examples": " · ".join(i.label for i in inds[:6])})
-        return md.table(pd.DataFrame(rows), "The codebook (data/codebook.yaml): indicators per frame and language.", "tbl-codebook")
+        return md.table(views.codebook(self.analysis.codebook), "The codebook (data/codebook.yaml): indicators per frame and language.", "tbl-codebook")
 
     def provenance(self) -> str:
-        rows = []
-        files = [a.file for a in self.analysis.corpus.articles] + [
-            "manifest.csv", "outlets.csv", "codebook.yaml", "actors.yaml", "cues.yaml", "boilerplate.yaml",
-            "events.csv", TRANSLATIONS, GOLD]
-        for rel in files:
-            p = self.data_dir / rel
-            if p.exists():
-                rows.append({"Input": rel, "SHA-256": hashlib.sha256(p.read_bytes()).hexdigest()[:16] + "…"})
-        try:
-            commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                    timeout=5).stdout.strip() or "not a git checkout"
-        except OSError:
-            commit = "git not available"
-        versions = []
-        for name in PACKAGES:
-            try:
-                versions.append(f"{name} {metadata.version(name)}")
-            except metadata.PackageNotFoundError:
-                pass
-        return (md.table(pd.DataFrame(rows), "Input files and their hashes.", "tbl-provenance")
-                + f"Git commit: `{commit}`. Python {platform.python_version()}; {md.escape(', '.join(versions))}.\n\n")
+        return prov.provenance(self.data_dir, [a.file for a in self.analysis.corpus.articles])
 
 
-def load(data_dir: Path | str | None = None, figures_dir: Path | str = "figures") -> Briefing:
-    """The briefing for a data folder: ``data_dir``, else $FRAMING_DATA (set by `render --data`), else data/."""
+def load(data_dir: Path | str | None = None, figures_dir: Path | str | None = None) -> Briefing:
+    """The briefing for a data folder: ``data_dir``, else $FRAMING_DATA (set by `render --data`), else data/.
+
+    Figures are saved under ``figures_dir``, else $FRAMING_FIGURES (`render --out`/figures), else figures/.
+    """
     data_dir = Path(data_dir or os.environ.get(DATA_ENV, "data"))
+    figures_dir = figures_dir or os.environ.get(FIGURES_ENV, "figures")
     a = analyse(data_dir, cache_dir=Path(os.environ.get(CACHE_ENV, "_output/.cache")))
     translations = load_translations(data_dir / TRANSLATIONS, a) if (data_dir / TRANSLATIONS).exists() else {}
     ev = evaluate(a, data_dir / GOLD) if (data_dir / GOLD).exists() else None
