@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .qmd import Cell, Document
+from .qmd import INLINE, Cell, Document
 
 # HTML shows the first one present; typst-images.lua swaps in a vector sibling.
 _IMAGE_TYPES = {
@@ -29,9 +29,36 @@ def assemble(doc: Document, build: Path, warn) -> str:
     for n, cell in enumerate(doc.cells):
         if cell.kind == "code":
             parts.append(_code_cell(doc, cell, n, build, warn))
+        elif cell.inline:
+            parts.append(substitute(cell.source, cell.inline))
         else:
             parts.append(cell.source)
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def substitute(source: str, results: dict[str, dict]) -> str:
+    """Put each inline expression's value in its place, as Quarto does.
+
+    text/markdown is taken as it is; text/plain as text, except that a string's
+    repr loses its quotes and has markdown punctuation escaped.  (One markdown
+    feeds HTML and PDF here, so text/html is not preferred as Quarto's HTML does.)
+    An empty value leaves the expression as written, again as Quarto does.
+    """
+    def value(m):
+        data = results.get(m.group(2).strip(), {})
+        text = data["text/markdown"] if "text/markdown" in data else _escaped(data.get("text/plain", ""))
+        return m.group(1) + text if text else m.group(0)
+    return INLINE.sub(value, source)
+
+
+def _escaped(s: str) -> str:
+    """Quarto's asEscapedMarkdown: a quoted repr -> escaped text; anything else unchanged.
+
+    (A backslash of the value comes out as two, as under Quarto 1.10: the repr doubles it.)"""
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "'\"":
+        s = s[1:-1]
+        return re.sub(r"([\\`*_{}\[\]()>#+,\-.!])", r"\\\1", s)  # Quarto's class has the range +-. (so ",")
+    return s
 
 
 def front_matter(metadata: dict) -> str:

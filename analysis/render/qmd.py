@@ -12,6 +12,8 @@ from .errors import RenderError
 
 _FENCE = re.compile(r"^```+\s*\{python\b")
 _OPTION = re.compile(r"^#\|\s?(.*)$")
+# Quarto's inline expression: `{python} expr`, not preceded by another backtick.
+INLINE = re.compile(r"(^|[^`])`\{python\}[ \t]([^`]+)`", re.M)
 
 
 @dataclass
@@ -21,6 +23,12 @@ class Cell:
     options: dict = field(default_factory=dict)
     line: int = 0  # 1-based line of the code fence in the .qmd (code cells only)
     outputs: list = field(default_factory=list)
+    inline: dict = field(default_factory=dict)  # markdown cells: expression -> its result's mime bundle
+
+    @property
+    def expressions(self) -> list[str]:
+        """Inline `{python} expr` expressions in a markdown cell, in order."""
+        return [m.group(2) for m in INLINE.finditer(self.source)] if self.kind == "markdown" else []
 
     @property
     def code(self) -> str:
@@ -48,6 +56,12 @@ class Document:
     config: dict  # _quarto.yml merged with the front matter
     project_root: Path | None
     cells: list[Cell]
+    text: str = ""  # the .qmd as read
+
+    def line_of(self, snippet: str) -> int:
+        """1-based line where ``snippet`` first occurs in the .qmd (0 if absent)."""
+        at = self.text.find(snippet)
+        return self.text.count("\n", 0, at) + 1 if at >= 0 else 0
 
     def where(self, cell: Cell, offset: int = 0) -> str:
         """E.g. "report.qmd:42: cell 'fig-x'"; ``offset`` counts lines past the fence."""
@@ -115,7 +129,7 @@ def load(qmd: Path) -> Document:
     project = {}
     if root:
         project = yaml.safe_load((root / "_quarto.yml").read_text(encoding="utf-8")) or {}
-    return Document(qmd, meta, _merge(project, meta), root, cells)
+    return Document(qmd, meta, _merge(project, meta), root, cells, text)
 
 
 # Quarto's date-format tokens that the briefing uses, in strftime terms.
