@@ -10,9 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.io.errors import InputError
+from analysis.io.errors import InputError, Problem, os_problem
 
 EXIT_INPUT = 2
+EXIT_ENVIRONMENT = 1
 
 
 class Reporter:
@@ -120,9 +121,20 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
-    from analysis.pipeline import load_inputs
+    from analysis.io.errors import Problems
+    from analysis.io.scratch import render_lock
+    from analysis.validate import validate_all
+    problems = Problems()  # every input, gold and translations included, before a kernel starts
+    validate_all(args.data, problems, cache_dir=args.out / ".cache")
+    problems.raise_if_any()
+    with render_lock(args.out) as stale:
+        if stale:
+            rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
+        return _render(args, rep)
+
+
+def _render(args, rep: Reporter) -> int:
     from analysis.render import RenderError, quarto_available, render, render_with_quarto
-    load_inputs(args.data)  # bad input stops here with its file:line message, before a kernel starts
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
     import os
     from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
@@ -192,15 +204,34 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def check_paths(args) -> None:
+    """Folders where folders are expected, a file where a file is, before anything runs."""
+    for flag, path in (("--data", args.data), ("--out", args.out)):
+        if path.exists() and not path.is_dir():
+            raise InputError(Problem(str(path), None, f"{flag} is a file, not a folder",
+                                     f"give {flag} a folder" + (" (the one holding manifest.csv)" if flag == "--data" else "")))
+    file = getattr(args, "file", None)
+    if isinstance(file, Path) and file.is_dir():
+        raise InputError(Problem(str(file), None, "is a folder; add takes one article file",
+                                 "give a .txt or saved .html file (run add once per article)"))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     rep = Reporter(args.quiet)
     try:
+        check_paths(args)
         return args.func(args, rep)
     except InputError as e:
         print(e, file=sys.stderr)
         print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
         return EXIT_INPUT
+    except OSError as e:  # the one place an operating-system error becomes a message
+        problem, input_fault = os_problem(e)
+        print(problem, file=sys.stderr)
+        print("stopped; each output file is either the previous one or a whole new one, never half-written",
+              file=sys.stderr)
+        return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
     except KeyboardInterrupt:
         print("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130

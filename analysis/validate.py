@@ -9,15 +9,18 @@ from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.pipeline import analyse, load_inputs
 
 
-def validate_all(data_dir: Path, problems: Problems) -> None:
-    """Inputs first; if they load, the files that point into articles (translations, gold)."""
+def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
+    """Inputs first; if they load, the files that point into articles (translations, gold).
+
+    ``cache_dir``: the coding cache to use (render passes its own, so the kernel finds the work done).
+    """
     try:
         load_inputs(data_dir, problems)
     except InputError as e:  # a YAML syntax error stops that file only
         problems.items += e.problems
     if problems.errors:
         return
-    analysis = analyse(data_dir)
+    analysis = analyse(data_dir, cache_dir=cache_dir)
     for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
         if (data_dir / name).exists():
             try:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.io.errors import Problems, did_you_mean
+from analysis.io.yamlio import encoding_fix
 
 MANIFEST = "manifest.csv"
 OUTLETS = "outlets.csv"
@@ -29,6 +31,9 @@ BASES = ("stated", "inferred", "unknown")
 CONFIDENCES = ("high", "medium", "low")
 LANGUAGES = ("ar", "en")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_FIELD = 10_000_000  # characters in one CSV field (Python's default limit is 131,072)
+FUTURE_SLACK = timedelta(days=2)  # time zones: a date up to two days ahead is not flagged
+csv.field_size_limit(MAX_FIELD)
 
 
 @dataclass(frozen=True)
@@ -87,21 +92,34 @@ class Corpus:
 
 def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...],
                   problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their physical line numbers; header problems are reported, not raised."""
+    """Rows with their physical line numbers; header problems are reported, not raised.
+
+    Every expected column is present in each row ('' where an optional column is
+    absent from the file).  Only CR/LF end a row: U+2028 and other Unicode line
+    breaks inside a field stay in the field.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         problems.add(path, None, "file not found",
                      f"create {path.name} with the header: {','.join(expected)}")
         return []
+    except IsADirectoryError:
+        problems.add(path, None, "is a folder, not a file",
+                     f"move the folder away and put the {path.name} file there")
+        return []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         problems.add(path, raw[:e.start].count(b"\n") + 1,
-                     f"not valid UTF-8 (byte offset {e.start})", "save the file as UTF-8")
+                     f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
         return []
-    reader = csv.DictReader(text.splitlines(keepends=True))
-    header = reader.fieldnames or []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as e:
+        problems.add(path, 1, f"unreadable CSV header: {e}", "check the quotes on the first line")
+        return []
     missing = [c for c in required if c not in header]
     extra = [c for c in header if c not in expected]
     for c in missing:
@@ -112,13 +130,35 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
     if missing or extra:
         return []
     rows = []
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            fix = (f"a field is over {MAX_FIELD:,} characters: split the text or move it to its own file"
+                   if "field larger" in str(e) else "check the double quotes on this line (a quote inside a field is written \"\")")
+            problems.add(path, reader.line_num, f"unreadable CSV row: {e}", fix)
+            break  # the reader cannot resynchronize after a broken row
         if None in row:
             problems.add(path, reader.line_num, "more fields than columns",
                          "quote fields that contain commas with double quotes")
             continue
-        rows.append((reader.line_num, {k: (v or "").strip() for k, v in row.items()}))
+        rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in expected}))
     return rows
+
+
+def parse_date(value: str, path: Path, line: int, problems: Problems, fix: str) -> date | None:
+    """A YYYY-MM-DD date; an invalid one, or one in the future, is reported."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        problems.add(path, line, f"invalid date '{value}'", fix)
+        return None
+    if day > date.today() + FUTURE_SLACK:
+        problems.add(path, line, f"date '{value}' is in the future", "check the year; " + fix)
+        return None
+    return day
 
 
 def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
@@ -143,12 +183,22 @@ def read_article_text(path: Path, problems: Problems, where: tuple[Path, int]) -
         problems.add(*where, f"article file '{path}' does not exist",
                      "fix the 'file' column or copy the article into the data folder")
         return None
+    except IsADirectoryError:
+        problems.add(*where, f"article path '{path}' is a folder, not a file",
+                     "point the 'file' column at the article's .txt file")
+        return None
+    except OSError as e:  # a symlink loop, a name too long, no permission
+        problems.add(*where, f"cannot read article file '{path}': {e.strerror or e}",
+                     "fix the 'file' column, or the file's link or permissions")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(path, 1, "the article is UTF-16, not UTF-8", encoding_fix(raw))
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[:e.start].count(b"\n") + 1
-        problems.add(path, line, f"not valid UTF-8 at byte offset {e.start}",
-                     "re-save the article as UTF-8 (e.g. `iconv -f WINDOWS-1256 -t UTF-8`)")
+        problems.add(path, line, f"not valid UTF-8 at byte offset {e.start}", encoding_fix(raw))
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -184,7 +234,11 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
             continue
         seen[aid] = line
         rel = row["file"]
-        path = (data_dir / rel).resolve()
+        try:
+            path = (data_dir / rel).resolve()
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symlink loop
+            problems.add(*where, f"file '{rel}' is a symbolic link that loops", "point the link at a real file, or copy the article in")
+            continue
         if not rel or Path(rel).is_absolute() or not path.is_relative_to(root):
             problems.add(*where, f"file '{rel}' is outside the data folder {data_dir}",
                          "give a path relative to the data folder, e.g. articles/005.txt")
@@ -193,12 +247,8 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         if outlet is None:
             problems.add(*where, f"unknown outlet '{row['outlet']}'{did_you_mean(row['outlet'], outlets)}",
                          f"use an id from {OUTLETS} or add the outlet there")
-        try:
-            day = date.fromisoformat(row["date"]) if row["date"] else None
-        except ValueError:
-            problems.add(*where, f"invalid date '{row['date']}'",
-                         "write dates as YYYY-MM-DD, or leave empty and set date_basis to unknown")
-            day = None
+        day = parse_date(row["date"], manifest, line, problems,
+                         "write dates as YYYY-MM-DD, or leave empty and set date_basis to unknown") if row["date"] else None
         if row["language"] not in LANGUAGES:
             problems.add(*where, f"language '{row['language']}' is not one of {', '.join(LANGUAGES)}",
                          "set language to ar or en")
@@ -238,10 +288,9 @@ def load_events(data_dir: Path | str, problems: Problems | None = None) -> pd.Da
     rows = []
     if path.exists():
         for line, row in read_csv_rows(path, EVENT_COLUMNS, ("date", "label"), problems):
-            try:
-                rows.append({"date": date.fromisoformat(row["date"]), "label": row["label"], "source": row["source"]})
-            except ValueError:
-                problems.add(path, line, f"invalid date '{row['date']}'", "write dates as YYYY-MM-DD")
+            day = parse_date(row["date"], path, line, problems, "write dates as YYYY-MM-DD")
+            if day is not None:
+                rows.append({"date": day, "label": row["label"], "source": row["source"]})
     if own:
         problems.raise_if_any()
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

@@ -40,8 +40,8 @@ class ArticleCache:
         path = self.dir / f"{key}.pickle"
         try:
             value = pickle.loads(path.read_bytes())
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
-            return None  # missing or from an older layout: recompute
+        except Exception:  # missing, truncated, corrupt or from an older layout: recompute
+            return None
         return value
 
     def put(self, key: str, value) -> None:

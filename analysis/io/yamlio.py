@@ -1,7 +1,10 @@
 """YAML loading that remembers line numbers, so every message can point at one.
 
 Mappings, lists and strings come back as subclasses carrying ``.line`` (1-based).
-Syntax errors become an InputError naming the line and column.
+Syntax errors become an InputError naming the line and column.  Documents are
+bounded before they are built: nesting deeper than MAX_DEPTH, or aliases that
+expand the document far beyond its written size (a "billion laughs" bomb,
+anywhere in the file), are refused with the line where it happens.
 """
 from __future__ import annotations
 
@@ -61,6 +64,76 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 _Loader.add_constructor("tag:yaml.org,2002:str", _string)
 
 
+MAX_DEPTH = 40            # a codebook nests about 6 deep
+MAX_ALIASES = 1000        # references to an anchor
+EXPANSION = 10            # expanded size may be at most this many times the written size ...
+EXPANSION_FLOOR = 10_000  # ... or this many nodes, whichever is larger
+
+
+class _TooBig(Exception):
+    def __init__(self, node, what: str, fix: str):
+        self.node, self.what, self.fix = node, what, fix
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [x for kv in node.value for x in kv]
+    return []
+
+
+def _check_bounds(root) -> None:
+    """Depth, alias count and expanded size of a composed node graph, in one iterative walk.
+
+    The expanded size counts each alias as a full copy of what it points to
+    (memoized, so a bomb is measured in linear time, never built).
+    """
+    expanded: dict[int, int] = {}
+    seen: set[int] = set()
+    aliases = 0
+    stack = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if done:
+            n = 1
+            for c in _children(node):
+                if id(c) not in expanded:  # an alias to an ancestor of itself
+                    raise _TooBig(c, "an alias refers to the entry that contains it",
+                                  "remove the recursive alias (*name)")
+                n += expanded[id(c)]
+            limit = max(EXPANSION * len(seen), EXPANSION_FLOOR)
+            if n > limit:
+                raise _TooBig(node, f"aliases expand this entry to {n:,} items, over the limit of {limit:,} "
+                                    f"(the file has {len(seen):,} written)",
+                              "remove the nested anchors (&name) and aliases (*name); write the entries out")
+            expanded[id(node)] = n
+            continue
+        if id(node) in seen:
+            aliases += 1
+            if aliases > MAX_ALIASES:
+                raise _TooBig(node, f"more than {MAX_ALIASES} aliases (*name) in one document",
+                              "write the entries out instead of repeating anchors")
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise _TooBig(node, f"nested more than {MAX_DEPTH} levels deep", "flatten the structure (see docs/codebook.md)")
+        stack.append((node, depth, True))
+        stack += [(c, depth + 1, False) for c in _children(node)]
+
+
+def _load_bounded(text: str):
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_bounds(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: Path):
     """Parse a YAML file; any syntax or encoding error is an InputError with line and column."""
     where = display_path(path)
@@ -68,13 +141,14 @@ def load_yaml(path: Path):
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(where, None, "file not found", f"create {path.name} (see README)")) from None
+    except IsADirectoryError:
+        raise InputError(Problem(where, None, "is a folder, not a file",
+                                 f"move the folder away and put the {path.name} file there")) from None
+    text = decode(raw, where)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(Problem(where, raw[:e.start].count(b"\n") + 1,
-                                 f"not valid UTF-8 (byte offset {e.start})", "save the file as UTF-8")) from None
-    try:
-        return yaml.load(text, Loader=_Loader)
+        return _load_bounded(text)
+    except _TooBig as e:
+        raise InputError(Problem(where, e.node.start_mark.line + 1, e.what, e.fix)) from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         what = " ".join(x for x in (e.context, e.problem) if x) or "YAML syntax error"
@@ -83,6 +157,25 @@ def load_yaml(path: Path):
                                  column=mark.column + 1 if mark else None)) from None
     except yaml.YAMLError as e:
         raise InputError(Problem(where, None, f"YAML error: {e}", "fix the YAML syntax")) from None
+
+
+def decode(raw: bytes, where: str) -> str:
+    """UTF-8 text (a BOM dropped); UTF-16 and other encodings are named in the fix."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(Problem(where, 1, "the file is UTF-16, not UTF-8",
+                                 "re-save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"))
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(Problem(where, raw[:e.start].count(b"\n") + 1,
+                                 f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))) from None
+
+
+def encoding_fix(raw: bytes) -> str:
+    """The re-save command for the encoding a file most likely has."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw[:200].count(b"\x00") > 20:
+        return "re-save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`)"
+    return "re-save it as UTF-8 (e.g. `iconv -f WINDOWS-1256 -t UTF-8` for an Arabic Windows file)"
 
 
 def line_of(node, key=None) -> int | None:

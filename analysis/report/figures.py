@@ -35,6 +35,7 @@ def setup_style() -> None:
         "axes.edgecolor": INK, "axes.labelcolor": INK, "xtick.color": INK, "ytick.color": INK,
         "svg.hashsalt": "framing-briefing", "svg.fonttype": "path", "figure.dpi": 100,
         "axes.spines.top": False, "axes.spines.right": False,
+        "text.parse_math": False,  # labels are data: a '$' in an outlet or event name is a dollar sign
     })
 
 
