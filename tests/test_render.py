@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from analysis.render import RenderError, quarto_available, render, render_with_quarto
 from analysis.render import pandoc as pandoc_mod
 from analysis.render.assemble import fenced
+from analysis.render.builtin import page_options
 from analysis.render.pdf import missing_glyphs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -281,9 +282,18 @@ def test_quarto_yml_points_at_shipped_files():
     html, typst = config["format"]["html"], config["format"]["typst"]
     assert html["embed-resources"] is True and html["toc"] is True
     assert typst["papersize"] == "a4"
-    for path in [*config["filters"], html["css"], typst["include-in-header"]]:
+    for path in [*config["filters"], html["css"], *typst["include-in-header"]]:
         assert (ROOT / path).is_file(), path
     assert "analysis/render/rtl.lua" in config["filters"]
+    # The built-in route includes the same layout file (pandoc.typst_args).
+    assert "analysis/render/layout.typ" in typst["include-in-header"]
+
+
+def test_pdf_page_comes_from_quarto_yml_typst_options():
+    config = {"format": {"typst": {"papersize": "a5", "margin": {"x": "2cm", "top": "3cm"}, "fontsize": "10pt"}}}
+    assert page_options(config) == {"papersize": "a5", "margin": {"x": "2cm", "top": "3cm"}, "fontsize": "10pt"}
+    # Nothing set: Quarto's typst defaults (us-letter, 1.25in, 11pt).
+    assert page_options({}) == {"papersize": "us-letter", "margin": {"x": "1.25in", "y": "1.25in"}, "fontsize": "11pt"}
 
 
 @given(st.text())

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
+import yaml
+
 from . import pandoc, pdf
 from .assemble import assemble
 from .errors import RenderError
@@ -41,6 +43,15 @@ def format_option(config: dict, fmt: str, key: str, default):
     if isinstance(options, dict) and key in options:
         return options[key]
     return config.get(key, default)
+
+
+def page_options(config: dict) -> dict:
+    """The PDF page as _quarto.yml's typst format sets it (Quarto's defaults otherwise)."""
+    return {
+        "papersize": str(format_option(config, "typst", "papersize", "us-letter")),
+        "margin": {str(k): str(v) for k, v in (format_option(config, "typst", "margin", None) or {"x": "1.25in", "y": "1.25in"}).items()},
+        "fontsize": str(format_option(config, "typst", "fontsize", "11pt")),
+    }
 
 
 def publish(outputs: dict[str, Path], out_dir: Path, stem: str) -> dict[str, Path]:
@@ -115,10 +126,13 @@ def _convert(doc: Document, build: Path, formats, cwd: Path, stage) -> tuple[dic
         ))
     typ = build / f"{stem}.typ"
     if "pdf" in formats:
+        page = build / "page.yaml"
+        page.write_text(yaml.safe_dump(page_options(doc.config)), encoding="utf-8")
         jobs.append(pandoc.typst_args(
             md, typ, resources,
             toc=format_option(doc.config, "typst", "toc", False),
             fonts=pdf.font_families(),
+            page=page,
         ))
     with stage("pandoc"):
         warnings += pandoc.run(jobs, cwd=build)

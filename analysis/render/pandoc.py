@@ -46,9 +46,16 @@ def html_args(
     return args
 
 
-def typst_args(md: Path, out: Path, resource_path: list[Path], *, toc: bool, fonts: list[str]) -> list[str]:
+def typst_args(
+    md: Path, out: Path, resource_path: list[Path], *, toc: bool, fonts: list[str], page: Path | None = None
+) -> list[str]:
+    """``page``: a metadata file with papersize, margin and fontsize, as _quarto.yml's typst format sets them."""
     args = _common(md, out, resource_path, _FILTERS + ("typst-images.lua",))
-    args += ["-t", "typst", f"--template={HERE / 'template.typ'}"]
+    args += ["-t", "typst", f"--template={HERE / 'template.typ'}", f"--include-in-header={HERE / 'layout.typ'}"]
+    # Quarto's typst format makes `##` the top heading level (`=`); so does this.
+    args.append("--shift-heading-level-by=-1")
+    if page:
+        args.append(f"--metadata-file={page}")
     args += [f"--variable=mainfont:{f}" for f in fonts]
     if toc:
         args.append("--toc")
