@@ -226,3 +226,18 @@ def test_explain_of_a_seed_sentence_sees_its_article(seed):
     # 002:s033 names قاعدة فيكتوريا and مطار بغداد itself; the article names Iraq
     out = explain(seed, sentence_id="002:s033")
     assert "rocket_attacks: CODED" in out and "vetoed by context" not in out
+
+
+ROLE_CASES = [
+    ("العراق لن يكون ساعي بريد لأحد.", "ar", True),
+    ("نحن لسنا ساعي بريد، قال رئيس الوزراء العراقي.", "ar", True),
+    ("تحول أبو علي إلى ساعي بريد في بغداد بعد تقاعده من التعليم.", "ar", False),
+    ("Iraq will not be anyone's postman, the minister said.", "en", True),
+    ("Baghdad does not want to be a mere postman.", "en", True),
+    ("He worked as a postman in Baghdad before the war and now drives a taxi.", "en", False),
+]
+
+
+@pytest.mark.parametrize("text,language,expected", ROLE_CASES)
+def test_postman_needs_iraq_in_the_role(text, language, expected):
+    assert ("postman" in frames_of(text, language)) is expected, frames_of(text, language)
