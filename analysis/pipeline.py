@@ -12,6 +12,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.coding import clean
+from analysis.coding import context
 from analysis.coding import article as coding
 from analysis.extract import extractions as extract
 from analysis.coding import voices
@@ -91,6 +92,7 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
                 found = coding.code_frame(article, cut[0], frame)
                 cache.put(frame_key, found)
             rows += found
+    rows = context.apply_context(rows, segments, codebook)  # frame scope (codebook 'context:')
     articles = {a.id: a for a in corpus.articles}
     removed_df = clean.removed_frame(removed, articles)
     mentions, quotations = voices.add_voices(corpus, segments, coding.mentions_frame(rows), actors, codebook)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from analysis.coding.article import Segment, code_segment
+from analysis.coding.context import ArticleScope, split_by_context
 from analysis.io.errors import InputError, Problem
 from analysis.text.normalize import normalize_with_map
 from analysis.coding.speakers import attributions, find_quotations
@@ -23,14 +24,21 @@ def explain(analysis, sentence_id: str | None = None, text: str | None = None, l
     found = attributions(mt, analysis.actors, language, None)
     lines = [f"sentence   {seg.sentence_id}  [{seg.start}:{seg.end}]", f"original   {seg.text}",
              f"normalized {seg.norm}", "speakers   " + (", ".join(f"{a.actor.id} ({a.how})" for a in found) or "outlet (own voice)"), ""]
-    rows = code_segment(seg, analysis.codebook, language)
+    # frame scope: the article's sentences (a free text is an article of one sentence)
+    scope = ArticleScope([s for s in analysis.segments if s.article_id == seg.article_id] if sentence_id else [seg])
+    rows, out_of_scope = split_by_context(code_segment(seg, analysis.codebook, language), analysis.codebook,
+                                          language, scope, seg.sentence_id)
     fired = {(r["frame"], r["indicator"]) for r in rows}
     for frame in analysis.codebook.frames:
         vetoed = [x.canonical for x in frame.excludes.get(language, []) if x.find(mt)]
         hits = [r for r in rows if r["frame"] == frame.id]
-        if not hits and not show_all and not vetoed:
+        scoped = [(r, c) for r, c in out_of_scope if r["frame"] == frame.id]
+        if not hits and not show_all and not vetoed and not scoped:
             continue
         lines.append(f"{frame.id}: {'CODED' if hits else 'not coded'}" + (f" (vetoed by exclude {vetoed})" if vetoed else ""))
+        for r, c in scoped:
+            lines.append(f"  x {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r}"
+                         f"  vetoed by context: needs {c.canonical} (codebook line {c.line})")
         for r in hits:
             att, _, st = voice_of(seg, r["start"], r["end"], found, find_quotations(seg.text, seg.start), language,
                                   frame.deniable)

@@ -18,10 +18,40 @@ from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")
-FRAME_KEYS = ("id", "label_en", "label_ar", "definition", "denial", "indicators", "exclude", "color")
-INDICATOR_KEYS = ("term", "regex", "near", "within", "label", "note", "not")
+FRAME_KEYS = ("id", "label_en", "label_ar", "definition", "denial", "indicators", "exclude", "context", "color")
+INDICATOR_KEYS = ("term", "regex", "near", "within", "label", "note", "not", "context")
+# context: on a frame names the patterns per language; on an indicator (one language already) under any:
+FRAME_CONTEXT_KEYS = ("within", *LANGUAGES, "note")
+INDICATOR_CONTEXT_KEYS = ("within", "any", "note")
+SCOPES = {"sentence": 0, "article": None}
 KINDS = ("term", "regex", "near")
 DEFAULT_WITHIN = 5
+
+
+@dataclass
+class Context:
+    """A scope requirement: one of ``patterns`` must match in the hit's sentence, in a
+    window of ``within`` sentences either side of it, or (``within`` None) anywhere in the article."""
+
+    patterns: list[Pattern]
+    within: int | None
+    line: int | None = None
+
+    @property
+    def scope(self) -> str:
+        if self.within is None:
+            return "in the article"
+        if self.within == 0:
+            return "in the same sentence"
+        return f"within {self.within} sentence{'s' if self.within > 1 else ''} either side"
+
+    @property
+    def canonical(self) -> str:
+        return f"any of [{', '.join(p.canonical for p in self.patterns)}] {self.scope}"
+
+    @property
+    def fingerprint(self) -> str:
+        return f"context/{self.within}(" + "|".join(p.fingerprint for p in self.patterns) + ")"
 
 
 @dataclass
@@ -33,6 +63,7 @@ class Indicator:
     line: int | None
     excludes: list[Pattern] = field(default_factory=list)
     note: str = ""
+    context: list[Context] = field(default_factory=list)
 
 
 @dataclass
@@ -45,6 +76,12 @@ class Frame:
     excludes: dict[str, list[Pattern]]
     line: int | None = None
     deniable: bool = True  # false where refusing is part of the frame ("no control of militia weapons")
+    context: dict[str, list[Context]] = field(default_factory=dict)  # per language, for every indicator
+
+    def requirements(self, language: str, label: str) -> list[Context]:
+        """The frame's context for this language, then that of the indicator with this label."""
+        own = next((i.context for i in self.indicators.get(language, []) if i.label == label), [])
+        return [*self.context.get(language, []), *own]
 
     @property
     def fingerprint(self) -> str:
@@ -53,8 +90,10 @@ class Frame:
         for lang in sorted(set(self.indicators) | set(self.excludes)):
             parts.append(lang)
             parts += [f"{i.label}|{i.pattern.fingerprint}|{[x.fingerprint for x in i.excludes]}"
+                      + "".join(f"|{c.fingerprint}" for c in i.context)
                       for i in self.indicators.get(lang, [])]
             parts += [f"not|{x.fingerprint}" for x in self.excludes.get(lang, [])]
+            parts += [f"context|{c.fingerprint}" for c in self.context.get(lang, [])]
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -106,7 +145,7 @@ class _Parser:
     def error(self, node, what, fix, key=None):
         self.problems.add(self.path, line_of(node, key), what, fix)
 
-    def pattern(self, node, lang: str, where: str) -> Pattern | None:
+    def pattern(self, node, lang: str, where: str, top: bool = False) -> Pattern | None:
         """A string is a term; a mapping is term/regex/near."""
         try:
             if isinstance(node, str):
@@ -117,6 +156,9 @@ class _Parser:
                     return None
                 p = AnyOf(items)
             elif isinstance(node, dict):
+                if not top and "context" in node:
+                    self.error(node, f"{where}: 'context' belongs on an indicator or a frame, not inside a pattern",
+                               "move 'context:' up to the indicator (same indent as 'label:')", key="context")
                 return self.compound(node, lang, where)
             else:
                 self.error(node, f"{where}: expected text, a list or a mapping, got {node!r}",
@@ -212,9 +254,11 @@ class _Parser:
                 self.error(fnode, f"frame '{fid}': 'denial' must be true or false, got {deniable!r}",
                            "write denial: false where refusing is part of the frame", key="denial")
                 deniable = True
+            context = self.frame_context(fid, fnode["context"]) if "context" in fnode else {}
             frames.append(Frame(fid, str(fnode.get("label_en", fid)), str(fnode.get("label_ar", "")),
                                 str(fnode.get("definition", "")).strip(), inds,
-                                {lang: [i.pattern for i in v] for lang, v in excl.items()}, line_of(fnode), deniable))
+                                {lang: [i.pattern for i in v] for lang, v in excl.items()}, line_of(fnode), deniable,
+                                context))
         return frames
 
     def indicators(self, fid: str, node, key: str) -> dict[str, list[Indicator]]:
@@ -233,15 +277,100 @@ class _Parser:
                 continue
             for item in _str_items(items):
                 where = f"frame '{fid}' {key}.{lang}"
-                p = self.pattern(item, lang, where)
+                p = self.pattern(item, lang, where, top=True)
                 if p is None:
                     continue
                 excl = []
                 if isinstance(item, dict) and item.get("not") is not None:
                     excl = [x for x in (self.pattern(n, lang, where + " not") for n in _str_items(item["not"])) if x]
                 label = str(item.get("label")) if isinstance(item, dict) and item.get("label") else p.canonical
+                ctx = []
+                if isinstance(item, dict) and "context" in item:
+                    if key == "exclude":
+                        self.error(item, f"{where}: 'context' does not apply to an exclusion",
+                                   "put 'context:' on the frame or on one of its indicators", key="context")
+                    else:
+                        ctx = self.indicator_context(item["context"], lang, where)
                 out.setdefault(lang, []).append(Indicator(fid, lang, p, label, line_of(item), excl,
-                                                          str(item.get("note", "")) if isinstance(item, dict) else ""))
+                                                          str(item.get("note", "")) if isinstance(item, dict) else "",
+                                                          ctx))
+        self.unique_context_labels(fid, out)
+        return out
+
+    def unique_context_labels(self, fid: str, found: dict[str, list[Indicator]]) -> None:
+        """Mentions name their indicator by label, so an indicator with a context needs a label of its own."""
+        for lang, inds in found.items():
+            for i, ind in enumerate(inds):
+                first = next(j for j in inds if j.label == ind.label)
+                if first is not ind and (first.context or ind.context):
+                    self.problems.add(self.path, ind.line,
+                                      f"frame '{fid}' indicators.{lang}: label '{ind.label}' is also used on line "
+                                      f"{first.line}, and one of the two has a 'context'",
+                                      "give the indicator with the context a label of its own")
+
+    # ------------------------------------------------------------- context
+    def contexts(self, node, keys, where: str) -> list[dict]:
+        """A context is one mapping or a list of them (every one must hold)."""
+        items = list(node) if isinstance(node, list) else [node]
+        if not items:
+            self.error(node, f"{where}: empty 'context' list", "remove 'context:' or give it 'within:' and patterns")
+        out = []
+        for item in items:
+            if not isinstance(item, dict):
+                example = "{within: 1, any: [<iraq>]}" if "any" in keys else "{within: article, ar: [<iraq>], en: [<iraq>]}"
+                self.error(item if hasattr(item, "line") else node,
+                           f"{where}: 'context' must be a mapping (or a list of mappings), got {item!r}",
+                           f"write e.g. context: {example}")
+                continue
+            if check_keys(item, keys, (), self.path, self.problems, f"{where} context"):
+                out.append(item)
+        return out
+
+    def within_sentences(self, node: dict, where: str) -> tuple[bool, int | None]:
+        value = node.get("within", "sentence")
+        if isinstance(value, str) and value in SCOPES:
+            return True, SCOPES[value]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return True, value
+        self.error(node, f"{where} context: 'within' must be 'sentence', 'article' or a whole number of "
+                   f"sentences either side (0 or more), got {value!r}",
+                   "e.g. within: sentence, within: 2 or within: article", key="within")
+        return False, None
+
+    def context_patterns(self, node, lang: str, where: str) -> list[Pattern] | None:
+        if node is None or (isinstance(node, list) and not node):
+            return None
+        pats = [self.pattern(n, lang, where + " context") for n in _str_items(node)]
+        return [p for p in pats if p] if all(pats) else []
+
+    def indicator_context(self, node, lang: str, where: str) -> list[Context]:
+        out = []
+        for item in self.contexts(node, INDICATOR_CONTEXT_KEYS, where):
+            ok, within = self.within_sentences(item, where)
+            pats = self.context_patterns(item.get("any"), lang, where)
+            if pats is None:
+                self.error(item, f"{where} context: no patterns under 'any'",
+                           "list what must be there, e.g. any: [<iraq>, <target>]")
+            elif ok and pats:
+                out.append(Context(pats, within, line_of(item)))
+        return out
+
+    def frame_context(self, fid: str, node) -> dict[str, list[Context]]:
+        out: dict[str, list[Context]] = {}
+        where = f"frame '{fid}'"
+        for item in self.contexts(node, FRAME_CONTEXT_KEYS, where):
+            ok, within = self.within_sentences(item, where)
+            langs = [lang for lang in LANGUAGES if lang in item]
+            if not langs:
+                self.error(item, f"{where} context: no patterns for any language",
+                           "list them per language, e.g. ar: [<iraq>] and en: [<iraq>]")
+            for lang in langs:
+                pats = self.context_patterns(item[lang], lang, where + f" {lang}")
+                if pats is None:
+                    self.error(item, f"{where} context: empty list for '{lang}'", "add patterns or remove the key",
+                               key=lang)
+                elif ok and pats:
+                    out.setdefault(lang, []).append(Context(pats, within, line_of(item)))
         return out
 
 
