@@ -85,13 +85,15 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
             cache.put(seg_key, cut)
         segments += cut[0]
         removed += cut[1]
-        for frame in codebook.frames:
-            frame_key = cache.key("mentions", rules_hash, frame.fingerprint, *art_key)
-            found = cache.get(frame_key)
-            if found is None:
-                found = coding.code_frame(article, cut[0], frame)
-                cache.put(frame_key, found)
-            rows += found
+        keys = {f.id: cache.key("mentions", rules_hash, f.fingerprint, *art_key) for f in codebook.frames}
+        found = {fid: cache.get(k) for fid, k in keys.items()}
+        missing = [f for f in codebook.frames if found[f.id] is None]
+        if missing:  # one scan of the article for all the frames not cached
+            for fid, fresh in coding.code_frames(article, cut[0], codebook, missing).items():
+                found[fid] = fresh
+                cache.put(keys[fid], fresh)
+        for f in codebook.frames:
+            rows += found[f.id]
     rows = context.apply_context(rows, segments, codebook)  # frame scope (codebook 'context:')
     articles = {a.id: a for a in corpus.articles}
     removed_df = clean.removed_frame(removed, articles)
