@@ -140,9 +140,9 @@ def test_in_a_real_browser(briefing):
 
 def test_bad_input_leaves_the_previous_briefing(briefing, data_copy, capsys):
     before = {p.name: p.read_bytes() for p in briefing.glob("report.*")}
-    (data_copy / "articles/000_1f50c9dbfb2fc940.txt").write_bytes(b"\xff\xfe broken")
+    (data_copy / "articles/000_1f50c9dbfb2fc940.txt").write_bytes(b"broken \xc3\x28 text")
     assert render(briefing, data_copy) == 2
     err = capsys.readouterr().err
-    assert "000_1f50c9dbfb2fc940.txt:1: not valid UTF-8 at byte offset 0" in err
+    assert "000_1f50c9dbfb2fc940.txt:1: not valid UTF-8 at byte offset 7" in err
     assert "left as they were" in err and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in briefing.glob("report.*")} == before
