@@ -19,8 +19,9 @@ from analysis.inputs.corpus import MANIFEST, MANIFEST_COLUMNS, OUTLET_COLUMNS, O
 from analysis.io.errors import InputError, Problem, Problems
 from analysis.io.output import write_bytes, write_text
 
-DEFAULTS = Path(__file__).resolve().parent.parent / "data"
-DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yaml", "cues.yaml")
+DEFAULTS = Path(__file__).resolve().parent / "defaults"  # package data: works outside the checkout
+DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yaml", "cues.yaml", "rules.yaml",
+                 "events.csv", "report.yaml")
 
 
 def extract_text(path: Path) -> str:

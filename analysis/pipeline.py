@@ -15,10 +15,11 @@ from analysis.coding import clean
 from analysis.coding import context
 from analysis.coding import article as coding
 from analysis.extract import extractions as extract
+from analysis.extract.rules import Rules, load_rules
 from analysis.coding import voices
 from analysis.io.cache import ArticleCache, file_hash, source_hash
 from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
-from analysis.inputs.corpus import Corpus, load_corpus
+from analysis.inputs.corpus import Corpus, load_corpus, load_events
 from analysis.io.errors import InputError, Problems
 from analysis.coding.speakers import Actor, load_actors
 
@@ -34,8 +35,9 @@ class Analysis:
     actors: dict[str, Actor]
     stances: pd.DataFrame       # one row per (sentence, frame): the counting unit, with stance and speaker
     speakers: pd.DataFrame      # one row per sentence: who speaks
-    timelines: pd.DataFrame
-    attacks: pd.DataFrame
+    claims: pd.DataFrame        # data/rules.yaml: one row per claim (frame, kind, content, deadline, role)
+    details: pd.DataFrame       # data/rules.yaml: one row per sentence of a frame with detail rules
+    rules: Rules
     sourcing: pd.DataFrame
 
     def segments_frame(self) -> pd.DataFrame:
@@ -43,7 +45,7 @@ class Analysis:
 
 
 def load_inputs(data_dir: Path | str, problems: Problems | None = None):
-    """Corpus, boilerplate rules, codebook, actors and cue lists, validated together.
+    """Corpus, boilerplate rules, codebook, actors, cue lists and extraction rules, validated together.
 
     With a collector, every file is checked even when an earlier one failed.
     """
@@ -63,14 +65,18 @@ def load_inputs(data_dir: Path | str, problems: Problems | None = None):
     codebook = guarded(load_codebook, data_dir / CODEBOOK, problems)
     actors = guarded(load_actors, data_dir, problems)
     cues = guarded(extract.load_cues, data_dir, problems)
+    events = guarded(load_events, data_dir, problems)
+    extraction = Rules()
+    if codebook is not None and cues is not None and events is not None:
+        extraction = guarded(load_rules, data_dir, codebook.frame_ids, events, cues.kinds(), problems) or Rules()
     if own:
         problems.raise_if_any()
-    return corpus, rules, codebook, actors, cues
+    return corpus, rules, codebook, actors, cues, extraction
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None) -> Analysis:
     data_dir = Path(data_dir)
-    corpus, rules, codebook, actors, cues = load_inputs(data_dir)
+    corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
     # Cached per article (segments) and per article × frame (mentions), so an edit to one
     # article recodes that article and an edit to one frame recodes that frame only.
     cache = ArticleCache(cache_dir, source_hash())
@@ -102,7 +108,8 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     speakers = voices.sentence_speakers(corpus, segments, actors)
     return Analysis(
         corpus, codebook, segments, removed_df, mentions, quotations, actors, stances, speakers,
-        timelines=extract.timeline_claims(corpus, segments, stances),
-        attacks=extract.attack_mentions(corpus, segments, stances, cues),
+        claims=extract.claims(corpus, segments, stances, extraction),
+        details=extract.details(corpus, segments, stances, cues, extraction),
+        rules=extraction,
         sourcing=extract.sourcing_profile(corpus, segments, speakers, removed_df, cues),
     )

@@ -40,7 +40,7 @@ def test_004_has_no_postman_frame(seed):
 def test_002_rocket_attacks_on_green_zone_and_victoria_base(seed):
     assert "rocket_attacks" in frames_of(seed, "002", "إطلاق صواريخ الكاتيوشا")
     assert "rocket_attacks" in frames_of(seed, "002", "قاعدة فيكتوريا")
-    targets = {t for ts in seed.attacks[seed.attacks.article_id == "002"].targets for t in ts.split("; ")}
+    targets = {t for ts in seed.details[seed.details.article_id == "002"].targets for t in ts.split("; ")}
     assert {"Green Zone", "Victoria base"} <= targets
 
 

@@ -17,7 +17,8 @@ def coded(tmp_path_factory):
                  "--language", "en", "--quiet"]) == 0
     assert main(["code", "--data", str(tmp / "corpus"), "--out", str(tmp / "out"), "--quiet"]) == 0
     tables = tmp / "out" / "tables"
-    return {name: pd.read_csv(tables / f"{name}.csv") for name in ("frame_sentences", "timelines", "attacks", "segments")}
+    return {name: pd.read_csv(tables / f"{name}.csv", keep_default_na=False)
+            for name in ("frame_sentences", "claims", "details", "segments")}
 
 
 def row(coded, fragment, frame):
@@ -43,12 +44,12 @@ def test_headline_paraphrase_is_a_denial_too(coded):
 
 
 def test_timeline_in_words_is_voiced_by_kadhimi(coded):
-    tl = coded["timelines"]
+    tl = coded["claims"]
     assert "within 3 years" in set(tl.content)
     assert set(tl[tl.content == "within 3 years"].speaker) == {"kadhimi"}
 
 
 def test_rocket_attack_target_frequency_and_perpetrator(coded):
-    a = coded["attacks"].iloc[0]
+    a = coded["details"][coded["details"].frame == "rocket_attacks"].iloc[0]
     assert "Green Zone" in a.targets and "Diplomatic missions" in a.targets
     assert a.frequency == "near-daily" and a.perpetrator == "Iran-backed militias"

@@ -1,12 +1,40 @@
+from pathlib import Path
+
 import pandas as pd
 
-from analysis.extract.extractions import TIMELINE_RULES, describe
+import pytest
+
+from analysis.extract.extractions import load_cues
+from analysis.extract.rules import load_rules
+from analysis.inputs.codebook import CODEBOOK, load_codebook
+from analysis.inputs.corpus import load_events
+from analysis.io.errors import Problems
 from analysis.text.normalize import normalize
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 
-def claims(sentence):
+
+@pytest.fixture(scope="module")
+def rules():
+    problems = Problems()
+    cb = load_codebook(DATA / CODEBOOK, problems)
+    r = load_rules(DATA, cb.frame_ids, load_events(DATA), load_cues(DATA, problems).kinds(), problems)
+    problems.raise_if_any()
+    return r
+
+
+def claims(sentence, rules=None):
+    rules = rules or _RULES[0]
     norm = normalize(sentence)
-    return [(kind, describe(kind, m)[0]) for kind, rx in TIMELINE_RULES for m in rx.finditer(norm)]
+    return [(k.kind, k.describe(m)) for k in rules.claims["withdrawal_timeline"].kinds for m in k.pattern.finditer(norm)]
+
+
+_RULES = []
+
+
+@pytest.fixture(autouse=True)
+def _rules(rules):
+    _RULES[:] = [rules]
 
 
 def test_five_years_to_one_in_words():
@@ -36,7 +64,8 @@ def test_condition():
 
 
 def test_seed_002_alone_reports_concrete_figures(seed):
-    concrete = seed.timelines[seed.timelines.kind.isin(["reduction", "within", "anniversary deadline"])]
+    tl = seed.claims[seed.claims.frame == "withdrawal_timeline"]
+    concrete = tl[tl.kind.isin(["reduction", "within", "anniversary deadline"])]
     assert set(concrete.article_id) == {"002"}
     assert "cut from 5 years to 1 year" in set(concrete.content)
     deadline = concrete[concrete.kind == "anniversary deadline"].deadline.iloc[0]
@@ -44,7 +73,7 @@ def test_seed_002_alone_reports_concrete_figures(seed):
 
 
 def test_timeline_claims_slice_the_original(seed):
-    for r in seed.timelines.itertuples():
+    for r in seed.claims.itertuples():
         assert seed.corpus.article(r.article_id).text[r.start:r.end] == r.match
 
 
@@ -55,10 +84,16 @@ def test_sourcing_counts_arabi_post_exclusivity_and_anonymous_sources(seed):
     assert s.loc["Al-Jarida", "exclusivity claims"] >= 2   # the خاص tag and لـ «الجريدة»
 
 
-def test_role_of_the_claimant():
+def test_role_of_the_claimant(rules):
     from analysis.extract.extractions import role_of
     from analysis.match.patterns import MatchText
-    assert role_of(MatchText.of("طلب العامري من الكاظمي سرعة جدولة خروج القوات"), "ar") == "demand"
-    assert role_of(MatchText.of("وعد قاآني بوقف الهجمات إذا خرجت القوات في غضون عام"), "ar") == "offer"
-    assert role_of(MatchText.of("بدأ الحوار الاستراتيجي حول مستقبل القوات"), "ar") == "report"
-    assert role_of(MatchText.of("The militias demand a withdrawal within a year"), "en") == "demand"
+    roles = rules.claims["withdrawal_timeline"].roles
+    assert role_of(MatchText.of("طلب العامري من الكاظمي سرعة جدولة خروج القوات"), "ar", roles) == "demand"
+    assert role_of(MatchText.of("وعد قاآني بوقف الهجمات إذا خرجت القوات في غضون عام"), "ar", roles) == "offer"
+    assert role_of(MatchText.of("بدأ الحوار الاستراتيجي حول مستقبل القوات"), "ar", roles) == "report"
+    assert role_of(MatchText.of("The militias demand a withdrawal within a year"), "en", roles) == "demand"
+
+
+def test_parliament_deadline_comes_from_events_csv():
+    c = dict(claims("دعا البرلمان إلى التصويت"))
+    assert c["parliament vote"] == "the Iraqi parliament's vote to expel foreign troops (5 Jan 2020)"

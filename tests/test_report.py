@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ["Key judgments", "Corpus overview", "Frames by outlet", "Who says what", "The postman framing",
             "Withdrawal timelines", "Rocket attacks", "Sourcing", "Other frames", "Validation",
             "Methods and limitations", "Appendix A: Evidence", "Appendix B: Codebook", "Appendix C: Provenance"]
-FIGURES = ["fig-timeline", "fig-heatmap", "fig-ranked", "fig-speakers", "fig-timeline-claims", "fig-sourcing"]
+FIGURES = ["fig-timeline", "fig-heatmap", "fig-ranked", "fig-speakers", "fig-sourcing"]
 
 
 def render(out: Path, data: Path = ROOT / "data", *extra) -> int:
@@ -62,7 +62,7 @@ def test_numbers_in_the_html_equal_the_tables(html, briefing):
     total_postman = int(counts[counts.frame == "postman"].sentences.sum())
     outlets = int((counts[counts.frame == "postman"].sentences > 0).sum())
     n_outlets = counts.outlet.nunique()
-    assert f"{outlets} of {n_outlets} outlets invoke the postman frame" in html
+    assert f"Postman.</strong> {outlets} of {n_outlets} outlets carry the frame" in html
     stances = pd.read_csv(briefing / "tables" / "frame_sentences.csv")
     denied = int(((stances.frame == "postman") & (stances.stance == "denied")).sum())
     assert f"{denied} of its {total_postman} sentences are denials" in html

@@ -277,7 +277,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
 
 
 EVENTS = "events.csv"
-EVENT_COLUMNS = ("date", "label", "source")
+EVENT_COLUMNS = ("id", "date", "label", "source")  # id: optional, for data/rules.yaml deadlines
 
 
 def load_events(data_dir: Path | str, problems: Problems | None = None) -> pd.DataFrame:
@@ -290,7 +290,7 @@ def load_events(data_dir: Path | str, problems: Problems | None = None) -> pd.Da
         for line, row in read_csv_rows(path, EVENT_COLUMNS, ("date", "label"), problems):
             day = parse_date(row["date"], path, line, problems, "write dates as YYYY-MM-DD")
             if day is not None:
-                rows.append({"date": day, "label": row["label"], "source": row["source"]})
+                rows.append({"id": row.get("id", ""), "date": day, "label": row["label"], "source": row.get("source", "")})
     if own:
         problems.raise_if_any()
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

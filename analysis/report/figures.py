@@ -217,3 +217,33 @@ def grouped_bars(table: pd.DataFrame, title: str, xlabel: str):
     ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
+
+
+def weekly(per_week: pd.DataFrame, events: pd.DataFrame, title: str):
+    """Two panels over the same weeks: articles and frame sentences per outlet, key events as grey lines."""
+    setup_style()
+    fig, axes = plt.subplots(2, 1, figsize=(7.2, 5.2), sharex=True)
+    palette = ["#1b6ca8", "#f0a202", "#7a9e7e", "#8e5572", "#c0392b", "#555555", "#17becf", "#bcbd22"]
+    weeks = sorted(per_week.week.unique())
+    outlets = list(per_week.groupby("outlet").articles.sum().sort_values(ascending=False, kind="stable").index)
+    shown = outlets[:len(palette) - 1]
+    for ax, measure in zip(axes, ("articles", "sentences")):
+        for k, outlet in enumerate(shown + (["other outlets"] if len(outlets) > len(shown) else [])):
+            rows = per_week[per_week.outlet == outlet] if outlet != "other outlets" else \
+                per_week[~per_week.outlet.isin(shown)].groupby("week", as_index=False)[measure].sum()
+            series = rows.set_index("week")[measure].reindex(weeks, fill_value=0)
+            ax.plot(series.index, series.to_numpy(), marker="o", markersize=3, lw=1.4,
+                    color=palette[k % len(palette)], label=outlet)
+        for e in events.itertuples():
+            d = pd.Timestamp(e.date)
+            if weeks and weeks[0] - pd.Timedelta(days=7) <= d <= weeks[-1] + pd.Timedelta(days=7):
+                ax.axvline(d, color="#999999", lw=0.8, ls="--", zorder=0)
+        ax.set_ylabel(f"{measure} per week")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+    axes[0].legend(frameon=False, fontsize=8, ncol=2)
+    axes[0].set_title(title, loc="left")
+    axes[1].xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
+    for tick in axes[1].get_xticklabels():
+        tick.set_fontsize(8)
+    fig.tight_layout()
+    return fig

@@ -16,7 +16,7 @@ from analysis.results.evidence import TRANSLATIONS
 PACKAGES = ("pandas", "matplotlib", "regex", "google-re2", "krippendorff", "jupytext", "nbclient",
             "pypandoc-binary", "typst", "arabic-reshaper", "python-bidi")
 INPUTS = ("manifest.csv", "outlets.csv", "codebook.yaml", "actors.yaml", "cues.yaml", "boilerplate.yaml",
-          "events.csv", TRANSLATIONS, GOLD)
+          "rules.yaml", "report.yaml", "events.csv", TRANSLATIONS, "glossary.csv", GOLD)
 
 
 def input_hashes(data_dir: Path, article_files: list[str]) -> pd.DataFrame:
@@ -46,8 +46,21 @@ def package_versions() -> list[str]:
     return versions
 
 
-def provenance(data_dir: Path, article_files: list[str]) -> str:
-    return (md.table(input_hashes(data_dir, article_files), "Input files and their hashes.", "tbl-provenance")
+def corpus_hash(data_dir: Path, article_files: list[str]) -> str:
+    """One SHA-256 over the article files, in manifest order (name and content of each)."""
+    h = hashlib.sha256()
+    for rel in article_files:
+        h.update(rel.encode() + b"\0" + hashlib.sha256((data_dir / rel).read_bytes()).digest())
+    return h.hexdigest()[:16] + "…"
+
+
+def provenance(data_dir: Path, article_files: list[str], corpus_files: list[str] = ()) -> str:
+    """Input hashes; ``corpus_files`` get one combined hash (per-file hashes: _output/tables/articles.csv)."""
+    t = input_hashes(data_dir, article_files)
+    if corpus_files:
+        t = pd.concat([pd.DataFrame([{"Input": f"articles ({len(corpus_files)} files, combined)",
+                                      "SHA-256": corpus_hash(data_dir, list(corpus_files))}]), t])
+    return (md.table(t, "Input files and their hashes.", "tbl-provenance")
             + f"Git commit: `{git_commit()}`. Python {platform.python_version()}; "
               f"{md.escape(', '.join(package_versions()))}.\n\n")
 

@@ -84,11 +84,16 @@ def timeline_claims(tl: pd.DataFrame, names: dict) -> pd.DataFrame:
                          "Evidence": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
 
 
-def attacks(att: pd.DataFrame, names: dict) -> pd.DataFrame:
-    return pd.DataFrame({"Outlet": att.outlet, "Sentence": att.sentence_id, "Targets": att.targets.replace("", "–"),
-                         "Frequency": att.frequency.replace("", "–"), "Attributed to": att.perpetrator.replace("", "–"),
-                         "Tied to withdrawal": att.linked_to_withdrawal.map({True: "yes", False: "no"}),
-                         "Voiced by": att.speaker.map(names)})
+def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFrame:
+    """Per sentence: each detail column (Arabic cue words through ``translate``), the linked frame, the voice."""
+    out = {"Outlet": d.outlet, "Sentence": d.sentence_id}
+    for column, (how, _) in rule.fields.items():
+        cells = d[column].replace("", "–")
+        out[column.replace("_", " ").capitalize()] = cells if how == "all" else cells.map(translate)
+    if rule.linked:
+        out[f"Also {label(rule.linked).lower()}"] = (d.linked != "").map({True: "yes", False: "no"})
+    out["Voiced by"] = d.speaker.map(names)
+    return pd.DataFrame(out)
 
 
 def sourcing(src: pd.DataFrame) -> pd.DataFrame:
@@ -115,3 +120,67 @@ def codebook(cb) -> pd.DataFrame:
                 rows.append({"Frame": f.label_en, "Language": lang, "Indicators": len(inds),
                              "Examples": " · ".join(i.label for i in inds[:6])})
     return pd.DataFrame(rows)
+
+
+def outlet_overview(a: Analysis) -> pd.DataFrame:
+    """One row per outlet: articles, words, date range, and how outlet and date were established."""
+    ov = overview(a).assign(date=[art.date for art in a.corpus.articles],
+                            ob=[art.outlet_basis for art in a.corpus.articles],
+                            db=[art.date_basis for art in a.corpus.articles])
+    rows = []
+    for outlet, g in ov.groupby("Outlet", sort=True):
+        dates = g.date.dropna()
+        span = (f"{min(dates):%d %b %Y} – {max(dates):%d %b %Y}" if len(dates) else "undated")
+        rows.append({"Outlet": outlet, "Arabic name": g["Arabic name"].iloc[0], "Articles": len(g),
+                     "Words": int(g.Words.sum()), "Dates": span,
+                     "Outlet attribution": _basis(g.ob), "Date basis": _basis(g.db)})
+    return pd.DataFrame(rows)
+
+
+def _basis(values: pd.Series) -> str:
+    """e.g. "12 stated, 3 inferred"."""
+    return ", ".join(f"{n} {b}" for b, n in values.value_counts().sort_index().items())
+
+
+def weekly(a: Analysis) -> pd.DataFrame:
+    """Articles and frame sentences per week (weeks starting Monday), by outlet."""
+    arts = a.corpus.frame()[["article_id", "outlet", "date"]].dropna(subset=["date"])
+    arts = arts.assign(week=pd.to_datetime(arts.date).dt.to_period("W-SUN").dt.start_time)
+    sents = a.stances.drop_duplicates("sentence_id").merge(arts[["article_id", "week"]], on="article_id")
+    per = arts.groupby(["week", "outlet"]).size().rename("articles").to_frame()
+    per = per.join(sents.groupby(["week", "outlet"]).size().rename("sentences"), how="left")
+    return per.fillna(0).astype(int).reset_index()
+
+
+def span_days(a: Analysis) -> int:
+    dates = [art.date for art in a.corpus.articles if art.date]
+    return (max(dates) - min(dates)).days if dates else 0
+
+
+def representative(ev: pd.DataFrame, n: int) -> pd.DataFrame:
+    """A deterministic choice of about ``n`` quotes covering outlets and stances.
+
+    Denials and non-denials take turns (so denials sit beside accusations); within a
+    stance, outlets take turns, busiest outlet first, each giving its earliest
+    not-yet-shown sentence, translated ones before untranslated.
+    """
+    ev = ev.drop_duplicates("evidence_id")
+    if ev.empty or n <= 0:
+        return ev.head(0)
+    ev = ev.assign(_untranslated=ev.english.isna()).sort_values(
+        ["_untranslated", "date", "article_id", "start"], kind="stable", na_position="last")
+    groups = [g for g in (ev[ev.stance == "denied"], ev[ev.stance != "denied"]) if len(g)]
+    queues = []
+    for g in groups:
+        order = g.outlet.value_counts().sort_index().sort_values(ascending=False, kind="stable").index
+        per = [list(g[g.outlet == o].index) for o in order]
+        q = []
+        while any(per):
+            q += [p.pop(0) for p in per if p]
+        queues.append(q)
+    chosen = []
+    while len(chosen) < n and any(queues):
+        for q in queues:
+            if q and len(chosen) < n:
+                chosen.append(q.pop(0))
+    return ev.loc[chosen].drop(columns="_untranslated")

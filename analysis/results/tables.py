@@ -70,8 +70,8 @@ def export_tables(analysis) -> dict[str, pd.DataFrame]:
         "removed": analysis.removed,
         "quotations": analysis.quotations,
         "speakers": analysis.speakers,
-        "timelines": analysis.timelines,
-        "attacks": analysis.attacks,
+        "claims": analysis.claims,
+        "details": analysis.details,
         "sourcing": analysis.sourcing,
         "articles": analysis.corpus.frame(),
     }
