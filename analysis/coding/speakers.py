@@ -2,7 +2,7 @@
 
 Attribution is read from the sentence, in this order (first that applies):
 1. a source phrase: بحسب / وفقا لـ / نقلا عن / according to + actor;
-2. a statement owner: تصريح(ات) لـ + actor ("a statement by Kadhimi");
+2. a statement owner: تصريح(ات) لـ + actor ("a statement by the minister");
 3. a reporting verb followed by its subject (Arabic verb–subject order):
    قال / أكد / أشار / أعلن / نفى / أوضح … + actor;
 4. an actor followed by a reporting verb (subject–verb order, English "X said");
@@ -194,7 +194,7 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
         before = [m for m in mentions if m.end <= s and words_between(m.end, s) <= SUBJECT_VERB_WINDOW
                   and not CLAUSE_GAP.search(text.norm, m.end, s)]
         earlier = [a for a in found if a.at < s]
-        subject_first = language == "en" and before  # "Kadhimi told the AP": the object follows the verb
+        subject_first = language == "en" and before  # "the minister told the AP": the object follows the verb
         if after and not subject_first and not any(e < v[0] < after[0].start for v in verbs):
             found.append(Attribution(after[0].actor, "verb-subject", s))
         elif before:
@@ -230,8 +230,8 @@ def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attr
 
     Inside a direct quotation: whoever the text attributes the quotation to
     (the nearest cue before it).  Elsewhere: the sentence's source, i.e. its
-    first attribution, so that in "according to the source, Qaani told
-    Kadhimi …" the voice is the source that told the outlet.  Media that only
+    first attribution, so that in "according to the source, the envoy told
+    the minister …" the voice is the source that told the outlet.  Media that only
     relay someone's statement give way to that someone.
     """
     if not found:

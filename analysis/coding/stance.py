@@ -50,7 +50,7 @@ DENIAL_TERMS = {
 }
 CLAUSE_BREAK = regex.compile(r"[،,:؛;«»\"“”()]|(?<!\w)(?:لكن|ولكن|بل|بينما|but|while|whereas)(?!\w)")
 # Words allowed between a negation particle and the frame words: نحن لا [نلعب دور] ساعي البريد;
-# English spends more words on the same construction ("do not [play the role of] postman").
+# English spends more words on the same construction ("do not [play the role of] messenger").
 NEGATION_WINDOW = {"ar": 3, "en": 5}
 DENIAL_WINDOW = 12  # words between a denial verb and the frame words, in the same clause
 

@@ -242,7 +242,7 @@ class _Parser:
                 self.error(fnode, f"duplicate frame id '{fid}' (first on line {seen[fid]})", "give each frame its own id", key="id")
                 continue
             if not fid.isidentifier() or fid != fid.lower():
-                self.error(fnode, f"frame id '{fid}' must be short English snake_case", "e.g. rocket_attacks", key="id")
+                self.error(fnode, f"frame id '{fid}' must be short English snake_case", "e.g. troop_withdrawal", key="id")
                 continue
             seen[fid] = line_of(fnode, "id")
             inds = self.indicators(fid, fnode.get("indicators"), "indicators")

@@ -167,7 +167,7 @@ def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
     for line, row in read_csv_rows(path, OUTLET_COLUMNS, ("id", "name_en", "name_ar", "country"), problems):
         oid = row["id"]
         if not oid:
-            problems.add(path, line, "empty outlet id", "give the outlet a short id such as 'aljarida'")
+            problems.add(path, line, "empty outlet id", "give the outlet a short id such as 'daily_news'")
         elif oid in outlets:
             problems.add(path, line, f"duplicate outlet id '{oid}'", "each outlet id must appear once")
         else:

@@ -160,7 +160,7 @@ class Term(Pattern):
         return not (enc == "ه" and m.end() - 1 in text.feminine)
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
-        """Matches whose first word carries a preposition (للكاظمي, بالكاظمي): never a subject."""
+        """Matches whose first word carries a preposition (للرئيس, بالرئيس): never a subject."""
         return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text) and self._governed(m)]
 
     @staticmethod

@@ -29,7 +29,7 @@ def names_or(names: list[str], nobody: str = "nobody") -> str:
 
 
 def only(names: list[str], singular: str, many: str, none: str = "No outlet") -> str:
-    """"Only Arabi Post reports", "Al-Jarida and Arab48 report", "No outlet reports"."""
+    """"Only Outlet A reports", "Outlet A and Outlet B report", "No outlet reports"."""
     if not names:
         return f"{none} {singular}"
     return f"{'Only ' if len(names) == 1 else ''}{names_or(names)} {verb(len(names), singular, many)}"

@@ -86,7 +86,7 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "
 
 
 def _abbreviation(text: str, i: int) -> bool:
-    """U.S., U.N., Gen. Soleimani: a period after an initial or a known short form."""
+    """U.S., U.N., Gen. Smith: a period after an initial or a known short form."""
     j = i
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
