@@ -156,6 +156,31 @@ def _render(args, rep: Reporter) -> int:
     return 0
 
 
+def cmd_translations(args, rep: Reporter) -> int:
+    from analysis import translations
+    from analysis.report.briefing import load
+    b = load(args.data, figures_dir=args.out / "figures")
+    if args.merge:
+        target, n = translations.merge(args.merge, args.data, b.analysis)
+        print(f"merged {n} row(s) from {args.merge} into {target}")
+        return 0
+    sentences, words = translations.missing(b)
+    paths = translations.write_missing(b, args.out)
+    print(f"{len(sentences)} shown quote(s) and {len(words)} Arabic table word(s) lack a translation")
+    rep.summary(paths)
+    return 0
+
+
+def cmd_init(args, rep: Reporter) -> int:
+    from analysis.init import init_study
+    made = init_study(args.dir)
+    for p in made:
+        print(f"created {p}")
+    print(f"next: cd {args.dir}; framing add ARTICLE.txt --outlet ID --outlet-en NAME --outlet-ar NAME "
+          f"--country C --date YYYY-MM-DD --language ar; framing render")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", type=Path, default=Path("data"), help="corpus folder laid out like data/ (default: data)")
@@ -201,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")
     s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
     s.set_defaults(func=cmd_render)
+    s = sub.add_parser("translations", parents=[common],
+                       help="list the shown quotes that lack a translation, or merge a translator's file back")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--missing", action="store_true",
+                   help="write OUT/translations_missing.csv and OUT/glossary_missing.csv for a translator")
+    g.add_argument("--merge", type=Path, metavar="FILE", help="validate a filled-in file and merge it into DATA")
+    s.set_defaults(func=cmd_translations)
+    s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml, data/ with the default codebook and rules")
+    s.add_argument("dir", type=Path, help="folder for the new study (created; existing files are kept)")
+    s.add_argument("--quiet", "-q", action="store_true")
+    s.set_defaults(func=cmd_init)
     return p
 
 

@@ -138,7 +138,8 @@ class Briefing:
             text = (f"**{md.escape(f.short)}.** {len(outs)} of {self.n_outlets} outlets carry the frame"
                     f"{' (' + w.names_or(outs) + ')' if outs else ''}")
             if len(st) and len(deny):
-                text += (f". {len(deny)} of its {len(st)} sentences are denials, voiced by "
+                text += (f". {len(deny)} of its {w.plural(len(st), 'sentence')} "
+                         f"{w.verb(len(deny), 'is a denial', 'are denials')}, voiced by "
                          f"{w.names_or(list(deny.speaker_name))}; {w.plural(len(acc), 'sentence')} "
                          f"{w.verb(len(acc), 'asserts or relays', 'assert or relay')} it, voiced by "
                          f"{w.names_or(list(acc.speaker_name))}")
@@ -192,8 +193,9 @@ class Briefing:
         anon = src[src.measure == "anonymous sources"].sort_values(["sentences", "outlet"], ascending=[False, True])
         if not len(anon) or anon.sentences.iloc[0] == 0:
             return Md("No sentence rests on unnamed sources.")
+        n = int(anon.sentences.iloc[0])
         return Md(f"{md.escape(anon.outlet.iloc[0])} leans most on unnamed sources: "
-                  f"{w.plural(int(anon.sentences.iloc[0]), 'sentence')} rest on them, which a reader cannot check.")
+                  f"{w.plural(n, 'sentence')} {w.verb(n, 'rests', 'rest')} on them, which a reader cannot check.")
 
     def trust(self) -> Md:
         if self.evaluation is None:
@@ -378,6 +380,17 @@ class Briefing:
                         + self._more(len(t), "details.csv") + ". Arabic words carry their translation from "
                         f"{GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
                         f"tbl-details-{frame}".replace("_", "-"))
+
+    def shown_arabic_words(self) -> set[str]:
+        """Arabic cue words the details tables show (their translation comes from the glossary)."""
+        out = set()
+        for f in self.story.focus:
+            if "details" in f.show and f.frame in self.analysis.rules.details:
+                d = self.analysis.details[self.analysis.details.frame == f.frame].head(TABLE_ROWS)
+                for column, (how, _) in self.analysis.rules.details[f.frame].fields.items():
+                    if how == "first":
+                        out |= {v.strip() for v in d[column] if v and any("\u0600" <= ch <= "\u06ff" for ch in v)}
+        return out
 
     def _translate(self, arabic: str) -> str:
         if not arabic or not any("\u0600" <= ch <= "\u06ff" for ch in arabic):

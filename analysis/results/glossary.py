@@ -12,9 +12,10 @@ GLOSSARY = "glossary.csv"
 GLOSSARY_COLUMNS = ("arabic", "english", "translator", "note")
 
 
-def load_glossary(data_dir: Path, problems) -> dict[str, str]:
+def load_glossary(data_dir: Path, problems, path: Path | None = None) -> dict[str, str]:
+    """Arabic -> English; ``path`` reads another file of the same columns (a filled-in list)."""
     from analysis.inputs.corpus import read_csv_rows
-    path = Path(data_dir) / GLOSSARY
+    path = Path(path) if path else Path(data_dir) / GLOSSARY
     out: dict[str, str] = {}
     if not path.exists():
         return out
