@@ -89,14 +89,60 @@ def test_no_warnings(rendered):
     assert rendered[0].warnings == []
 
 
-def test_html_is_self_contained(html):
+def test_html_is_self_contained(html, rendered):
     tree = _tree(html)
     for tag, attrs in tree.tags:
         for key in ("src", "href"):
             value = attrs.get(key)
-            if value is not None:
+            if value is not None and not (tag == "a" and value == "demo.pdf"):
                 assert value.startswith(("data:", "#")), f"<{tag} {key}={value[:60]!r}>"
     assert not any(tag == "link" and attrs.get("rel") == "stylesheet" for tag, attrs in tree.tags)
+    # The one link out is to the PDF made in the same render, beside the page.
+    assert [a["href"] for tag, a in tree.tags if tag == "a" and not a.get("href", "#").startswith("#")] == ["demo.pdf"]
+    assert (rendered[2] / "demo.pdf").is_file()
+
+
+def test_html_alone_links_to_no_pdf(tmp_path):
+    out = render(FIXTURE, tmp_path, ("html",), quiet=True)
+    assert ".pdf" not in out["html"].read_text(encoding="utf-8")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_html_layout_in_a_browser(rendered):
+    """Contents beside the text on a wide screen, above it on a phone, gone in print."""
+    from playwright.sync_api import sync_playwright
+
+    def box(page, selector):
+        return page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect();"
+                                               " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,"
+                                               " shown: getComputedStyle(e).display !== 'none'}; }")
+
+    url = rendered[0]["html"].as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        wide = browser.new_page(viewport={"width": 1400, "height": 900})
+        wide.goto(url)
+        toc, main, para = box(wide, "nav#TOC"), box(wide, "main"), box(wide, "main p")
+        assert toc["left"] >= main["right"]  # at the side
+        assert toc["top"] < 200  # level with the top of the page
+        assert para["right"] - para["left"] <= 44 * 17 + 1  # 44rem: about 75 characters a line
+        assert wide.get_attribute(".other-formats a", "href") == "demo.pdf"
+        wide.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        assert box(wide, "nav#TOC")["top"] >= 0  # it stays in view while reading
+        narrow = browser.new_page(viewport={"width": 420, "height": 900})
+        narrow.goto(url)
+        toc, main = box(narrow, "nav#TOC"), box(narrow, "main")
+        assert toc["bottom"] <= main["top"]  # at the top
+        assert main["right"] <= 420
+        narrow.emulate_media(media="print")
+        assert box(narrow, ".sidebar")["shown"] is False
+        callout = narrow.eval_on_selector(".callout", "e => getComputedStyle(e).borderLeftWidth")
+        browser.close()
+    assert callout == "5px"
 
 
 def test_html_structure(html):

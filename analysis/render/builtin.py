@@ -123,6 +123,7 @@ def _convert(doc: Document, build: Path, formats, cwd: Path, stage) -> tuple[dic
             toc=format_option(doc.config, "html", "toc", True),
             toc_title=format_option(doc.config, "html", "toc-title", "Contents"),
             title=doc.config.get("title"),
+            pdf_link=f"{stem}.pdf" if "pdf" in formats else None,
         ))
     typ = build / f"{stem}.typ"
     if "pdf" in formats:
