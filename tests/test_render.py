@@ -346,3 +346,33 @@ def test_pdf_page_comes_from_quarto_yml_typst_options():
 def test_fenced_code_block_outlasts_any_backtick_run(text):
     fence = fenced(text).split("\n", 1)[0]
     assert len(fence) >= 3 and "`" * len(fence) not in text
+
+
+def test_a_render_nothing_changed_for_keeps_its_outputs(tmp_path):
+    qmd = tmp_path / "demo.qmd"
+    shutil.copy(FIXTURE, qmd)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.txt").write_text("written for testing\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = render(qmd, out, ("html",), quiet=True, inputs=[data])
+    page = first["html"]
+    made = page.stat().st_mtime_ns
+
+    messages: list[str] = []
+    again = render(qmd, out, ("html",), log=messages.append, inputs=[data])
+    assert "execute" not in again.timings and again == first
+    assert any("nothing changed since the last render" in m for m in messages)
+    assert page.stat().st_mtime_ns == made
+
+    # A changed input, a changed cell, a touched output, or force: a full render each time.
+    (data / "notes.txt").write_text("written for testing, edited\n", encoding="utf-8")
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data]).timings
+    qmd.write_text(qmd.read_text(encoding="utf-8").replace("counts articles", "counts the articles"), encoding="utf-8")
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data]).timings
+    assert "counts the articles" in page.read_text(encoding="utf-8")
+    page.write_text("edited by hand", encoding="utf-8")
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data]).timings
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data], force=True).timings
+    # Another format set is another render.
+    assert "execute" in render(qmd, out, ("html", "pdf"), quiet=True, inputs=[data]).timings
