@@ -376,3 +376,16 @@ def test_a_render_nothing_changed_for_keeps_its_outputs(tmp_path):
     assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data], force=True).timings
     # Another format set is another render.
     assert "execute" in render(qmd, out, ("html", "pdf"), quiet=True, inputs=[data]).timings
+
+
+def test_raw_html_blocks_and_scripts_reach_the_page(tmp_path):
+    # Written for testing: what an embedded widget (the evidence explorer) needs to get through the template.
+    qmd = tmp_path / "raw.qmd"
+    qmd.write_text('---\ntitle: "Raw"\n---\n\n## Widget\n\n```{=html}\n<div id="widget"></div>\n'
+                   '<script>document.getElementById("widget").textContent = "ran" + (1 < 2);</script>\n```\n\n'
+                   'Text <b>stays</b> text.\n', encoding="utf-8")
+    html = render(qmd, tmp_path / "out", ("html",), quiet=True)["html"].read_text(encoding="utf-8")
+    assert '<div id="widget"></div>' in html
+    assert '<script>document.getElementById("widget").textContent = "ran" + (1 < 2);</script>' in html
+    assert "Text &lt;b&gt;stays&lt;/b&gt; text." in html
+    assert html.index('id="widget"') < html.index("</main>")
