@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -291,6 +292,7 @@ def test_quarto_route_says_quarto_is_missing(tmp_path, monkeypatch):
 FAKE_QUARTO = """#!/bin/sh
 # Stands in for quarto: records its arguments, writes both outputs to --output-dir.
 echo "$@" > "$FAKE_QUARTO_ARGS"
+echo "$QUARTO_PYTHON" > "$FAKE_QUARTO_ARGS.python"
 [ -n "$FAKE_QUARTO_FAIL" ] && { echo "ERROR: something broke" >&2; exit 1; }
 while [ $# -gt 0 ]; do [ "$1" = --output-dir ] && dir=$2; shift; done
 echo new > "$dir/demo.html"; echo new > "$dir/demo.pdf"
@@ -304,12 +306,15 @@ def test_quarto_route_moves_outputs_into_place(tmp_path, monkeypatch):
     (bin_dir / "quarto").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("FAKE_QUARTO_ARGS", str(tmp_path / "args"))
+    monkeypatch.delenv("QUARTO_PYTHON", raising=False)
     out = tmp_path / "_output"
 
     result = render_with_quarto(FIXTURE, out, ("pdf",), quiet=True)
     assert result == {"pdf": out / "demo.pdf"} and not (out / "demo.html").exists()
     args = (tmp_path / "args").read_text().split()
     assert args[:2] == ["render", str(FIXTURE)] and args[-3:] == ["--to", "typst", "--quiet"]
+    # Cells run in this interpreter, which has the project's packages, unless QUARTO_PYTHON says otherwise.
+    assert (tmp_path / "args.python").read_text().strip() == sys.executable
 
     (out / "demo.pdf").write_text("old")
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
