@@ -145,7 +145,8 @@ def _render(args, rep: Reporter) -> int:
     route = render_with_quarto if use_quarto else render
     print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
     try:
-        outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log)
+        extra = {} if use_quarto else {"inputs": [args.data], "force": args.force}  # the built-in route skips a render nothing changed for
+        outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log, **extra)
     except RenderError as e:
         print(f"ERROR render failed: {e}", file=sys.stderr)
         kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
@@ -225,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--to", choices=["html", "pdf", "both"], default="both")
     s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")
     s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
+    s.add_argument("--force", action="store_true", help="built-in route: render even when nothing changed since the last render")
     s.set_defaults(func=cmd_render)
     s = sub.add_parser("translations", parents=[common],
                        help="list the shown quotes that lack a translation, or merge a translator's file back")

@@ -10,6 +10,7 @@ folder, so nothing of yours is touched.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -26,6 +27,45 @@ def render(data: Path, out: Path) -> float:
     subprocess.run([sys.executable, "-m", "analysis", "render", "--data", str(data), "--out", str(out), "--quiet",
                     "--builtin"], cwd=ROOT, check=True, capture_output=True)
     return time.perf_counter() - t
+
+
+def quarto_comparison(repeat: int) -> None:
+    """Built-in route against real Quarto on the same document and data, when `quarto` is on PATH.
+
+    Each cold render starts from an empty output folder (no analysis cache) and
+    no cached figures.  Targets (issue 13): built-in cold <= 1/2 of Quarto's,
+    built-in re-render with nothing changed <= 3 s.
+    """
+    if shutil.which("quarto") is None:
+        print("real Quarto: not on PATH, comparison skipped")
+        return
+    env = {**os.environ, "QUARTO_PYTHON": sys.executable}  # the project's interpreter, with analysis importable
+
+    def timed(data: Path, out: Path, *flags: str) -> float:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "analysis", "render", "--data", str(data), "--out", str(out), "--quiet",
+                        *flags], cwd=ROOT, env=env, check=True, capture_output=True)
+        return time.perf_counter() - t
+
+    rows: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        shutil.copytree(ROOT / "data", data)
+        for k in range(repeat):
+            for name, flags in (("built-in", ["--builtin"]), ("quarto", [])):
+                for fig in (ROOT / "figures").glob(".*.key"):
+                    fig.unlink()
+                rows.setdefault(f"{name} cold render", []).append(timed(data, Path(tmp) / f"{name}{k}", *flags))
+            rows.setdefault("built-in re-render, nothing changed", []).append(
+                timed(data, Path(tmp) / f"built-in{k}", "--builtin"))
+    med = {name: statistics.median(times) for name, times in rows.items()}
+    print(f"\n{'built-in route against real Quarto':45} {'median s':>9} {'min s':>7}")
+    for name, times in rows.items():
+        print(f"{name:45} {med[name]:9.2f} {min(times):7.2f}")
+    ratio = med["built-in cold render"] / med["quarto cold render"]
+    same = med["built-in re-render, nothing changed"]
+    print(f"built-in cold / Quarto cold: {ratio:.2f} (target <= 0.50: {'met' if ratio <= 0.5 else 'NOT met'})")
+    print(f"built-in re-render, nothing changed: {same:.2f} s (target <= 3 s: {'met' if same <= 3 else 'NOT met'})")
 
 
 def append_line(path: Path, old: str, new: str) -> None:
@@ -59,6 +99,7 @@ def main() -> None:
         med = statistics.median(times)
         print(f"{name:45} {med:9.2f} {min(times):7.2f} {med / cold:14.2f}")
     print(f"({args.repeat} runs each; HTML and PDF; cold includes starting the kernel, as every render does)")
+    quarto_comparison(args.repeat)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -89,14 +90,60 @@ def test_no_warnings(rendered):
     assert rendered[0].warnings == []
 
 
-def test_html_is_self_contained(html):
+def test_html_is_self_contained(html, rendered):
     tree = _tree(html)
     for tag, attrs in tree.tags:
         for key in ("src", "href"):
             value = attrs.get(key)
-            if value is not None:
+            if value is not None and not (tag == "a" and value == "demo.pdf"):
                 assert value.startswith(("data:", "#")), f"<{tag} {key}={value[:60]!r}>"
     assert not any(tag == "link" and attrs.get("rel") == "stylesheet" for tag, attrs in tree.tags)
+    # The one link out is to the PDF made in the same render, beside the page.
+    assert [a["href"] for tag, a in tree.tags if tag == "a" and not a.get("href", "#").startswith("#")] == ["demo.pdf"]
+    assert (rendered[2] / "demo.pdf").is_file()
+
+
+def test_html_alone_links_to_no_pdf(tmp_path):
+    out = render(FIXTURE, tmp_path, ("html",), quiet=True)
+    assert ".pdf" not in out["html"].read_text(encoding="utf-8")
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_html_layout_in_a_browser(rendered):
+    """Contents beside the text on a wide screen, above it on a phone, gone in print."""
+    from playwright.sync_api import sync_playwright
+
+    def box(page, selector):
+        return page.eval_on_selector(selector, "e => { const r = e.getBoundingClientRect();"
+                                               " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,"
+                                               " shown: getComputedStyle(e).display !== 'none'}; }")
+
+    url = rendered[0]["html"].as_uri()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        wide = browser.new_page(viewport={"width": 1400, "height": 900})
+        wide.goto(url)
+        toc, main, para = box(wide, "nav#TOC"), box(wide, "main"), box(wide, "main p")
+        assert toc["left"] >= main["right"]  # at the side
+        assert toc["top"] < 200  # level with the top of the page
+        assert para["right"] - para["left"] <= 44 * 17 + 1  # 44rem: about 75 characters a line
+        assert wide.get_attribute(".other-formats a", "href") == "demo.pdf"
+        wide.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        assert box(wide, "nav#TOC")["top"] >= 0  # it stays in view while reading
+        narrow = browser.new_page(viewport={"width": 420, "height": 900})
+        narrow.goto(url)
+        toc, main = box(narrow, "nav#TOC"), box(narrow, "main")
+        assert toc["bottom"] <= main["top"]  # at the top
+        assert main["right"] <= 420
+        narrow.emulate_media(media="print")
+        assert box(narrow, ".sidebar")["shown"] is False
+        callout = narrow.eval_on_selector(".callout", "e => getComputedStyle(e).borderLeftWidth")
+        browser.close()
+    assert callout == "5px"
 
 
 def test_html_structure(html):
@@ -245,6 +292,7 @@ def test_quarto_route_says_quarto_is_missing(tmp_path, monkeypatch):
 FAKE_QUARTO = """#!/bin/sh
 # Stands in for quarto: records its arguments, writes both outputs to --output-dir.
 echo "$@" > "$FAKE_QUARTO_ARGS"
+echo "$QUARTO_PYTHON" > "$FAKE_QUARTO_ARGS.python"
 [ -n "$FAKE_QUARTO_FAIL" ] && { echo "ERROR: something broke" >&2; exit 1; }
 while [ $# -gt 0 ]; do [ "$1" = --output-dir ] && dir=$2; shift; done
 echo new > "$dir/demo.html"; echo new > "$dir/demo.pdf"
@@ -258,12 +306,15 @@ def test_quarto_route_moves_outputs_into_place(tmp_path, monkeypatch):
     (bin_dir / "quarto").chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:/usr/bin:/bin")
     monkeypatch.setenv("FAKE_QUARTO_ARGS", str(tmp_path / "args"))
+    monkeypatch.delenv("QUARTO_PYTHON", raising=False)
     out = tmp_path / "_output"
 
     result = render_with_quarto(FIXTURE, out, ("pdf",), quiet=True)
     assert result == {"pdf": out / "demo.pdf"} and not (out / "demo.html").exists()
     args = (tmp_path / "args").read_text().split()
     assert args[:2] == ["render", str(FIXTURE)] and args[-3:] == ["--to", "typst", "--quiet"]
+    # Cells run in this interpreter, which has the project's packages, unless QUARTO_PYTHON says otherwise.
+    assert (tmp_path / "args.python").read_text().strip() == sys.executable
 
     (out / "demo.pdf").write_text("old")
     monkeypatch.setenv("FAKE_QUARTO_FAIL", "1")
@@ -300,3 +351,46 @@ def test_pdf_page_comes_from_quarto_yml_typst_options():
 def test_fenced_code_block_outlasts_any_backtick_run(text):
     fence = fenced(text).split("\n", 1)[0]
     assert len(fence) >= 3 and "`" * len(fence) not in text
+
+
+def test_a_render_nothing_changed_for_keeps_its_outputs(tmp_path):
+    qmd = tmp_path / "demo.qmd"
+    shutil.copy(FIXTURE, qmd)
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.txt").write_text("written for testing\n", encoding="utf-8")
+    out = tmp_path / "out"
+    first = render(qmd, out, ("html",), quiet=True, inputs=[data])
+    page = first["html"]
+    made = page.stat().st_mtime_ns
+
+    messages: list[str] = []
+    again = render(qmd, out, ("html",), log=messages.append, inputs=[data])
+    assert "execute" not in again.timings and again == first
+    assert any("nothing changed since the last render" in m for m in messages)
+    assert page.stat().st_mtime_ns == made
+
+    # A changed input, a changed cell, a touched output, or force: a full render each time.
+    (data / "notes.txt").write_text("written for testing, edited\n", encoding="utf-8")
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data]).timings
+    qmd.write_text(qmd.read_text(encoding="utf-8").replace("counts articles", "counts the articles"), encoding="utf-8")
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data]).timings
+    assert "counts the articles" in page.read_text(encoding="utf-8")
+    page.write_text("edited by hand", encoding="utf-8")
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data]).timings
+    assert "execute" in render(qmd, out, ("html",), quiet=True, inputs=[data], force=True).timings
+    # Another format set is another render.
+    assert "execute" in render(qmd, out, ("html", "pdf"), quiet=True, inputs=[data]).timings
+
+
+def test_raw_html_blocks_and_scripts_reach_the_page(tmp_path):
+    # Written for testing: what an embedded widget (the evidence explorer) needs to get through the template.
+    qmd = tmp_path / "raw.qmd"
+    qmd.write_text('---\ntitle: "Raw"\n---\n\n## Widget\n\n```{=html}\n<div id="widget"></div>\n'
+                   '<script>document.getElementById("widget").textContent = "ran" + (1 < 2);</script>\n```\n\n'
+                   'Text <b>stays</b> text.\n', encoding="utf-8")
+    html = render(qmd, tmp_path / "out", ("html",), quiet=True)["html"].read_text(encoding="utf-8")
+    assert '<div id="widget"></div>' in html
+    assert '<script>document.getElementById("widget").textContent = "ran" + (1 < 2);</script>' in html
+    assert "Text &lt;b&gt;stays&lt;/b&gt; text." in html
+    assert html.index('id="widget"') < html.index("</main>")

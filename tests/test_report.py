@@ -111,7 +111,7 @@ def test_two_renders_give_identical_tables_and_figures(tmp_path):
     assert render(tmp_path) == 0 and main(["code", "--out", str(tmp_path), "--quiet"]) == 0
     first = snapshot()
     shutil.rmtree(tmp_path / ".cache")
-    assert render(tmp_path) == 0 and main(["code", "--out", str(tmp_path), "--quiet"]) == 0
+    assert render(tmp_path, ROOT / "data", "--force") == 0 and main(["code", "--out", str(tmp_path), "--quiet"]) == 0
     assert snapshot() == first
     assert len(first) > 10
 

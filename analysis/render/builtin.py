@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sysconfig
 import tempfile
 import time
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from . import pandoc, pdf
+from . import freeze, pandoc, pdf
 from .assemble import assemble
 from .errors import RenderError
 from .execute import execute
@@ -63,11 +64,15 @@ def publish(outputs: dict[str, Path], out_dir: Path, stem: str) -> dict[str, Pat
     return final
 
 
-def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=print) -> RenderResult:
+def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=print,
+           inputs=(), force=False) -> RenderResult:
     """Render ``qmd`` to ``out_dir/<stem>.html`` / ``.pdf`` without Quarto.
 
     Outputs are replaced only when every requested format succeeded; on any
     failure a RenderError is raised and earlier outputs stay as they were.
+    When nothing the render reads has changed since the last one (freeze.py;
+    ``inputs``: folders the cells read besides the project, such as the data)
+    and its outputs are untouched, they are kept as they are, unless ``force``.
     """
     say = (lambda *_: None) if quiet else log
     formats = check_formats(formats)
@@ -88,6 +93,17 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
         doc = load(qmd)
     cwd = Path(cwd).resolve() if cwd else execute_dir(doc)
     out_dir.mkdir(parents=True, exist_ok=True)
+
+    targets = {fmt: out_dir / (qmd.stem + EXTENSIONS[fmt]) for fmt in formats}
+    stamp = freeze.stamp_path(out_dir, qmd.stem)
+    watched = _watched(doc, cwd, out_dir, targets, stamp, inputs)
+    with stage("check"):
+        kept = None if force else freeze.unchanged(stamp, freeze.fingerprint(doc, formats, *watched), targets)
+    if kept is not None:
+        for w in kept:
+            say(f"warning: {w}")
+        say(f"render: nothing changed since the last render; kept {', '.join(str(p) for p in targets.values())}")
+        return RenderResult(targets, kept, timings)
     build = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     try:
         with stage("execute"):
@@ -96,6 +112,8 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
         final = publish(made, out_dir, qmd.stem)
     finally:
         shutil.rmtree(build, ignore_errors=True)
+    # Taken after the render, so what the cells wrote themselves (figures/) counts as seen.
+    freeze.save(stamp, freeze.fingerprint(doc, formats, *watched), final, warnings)
 
     for w in warnings:
         say(f"warning: {w}")
@@ -104,6 +122,23 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
     total = sum(timings.values())
     say(f"render: done in {total:.1f}s (" + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()) + ")")
     return RenderResult(final, warnings, timings)
+
+
+def _watched(doc: Document, cwd: Path, out_dir: Path, targets: dict, stamp: Path, inputs) -> tuple:
+    """(roots, excluded, tools) for freeze.fingerprint: what the render may read, minus what it writes."""
+    project = doc.project_root or doc.path.parent
+    roots = [project, cwd, freeze.PACKAGE, *map(Path, inputs)]
+    # The document and _quarto.yml are in the fingerprint by content.
+    exclude = [doc.path, project / "_quarto.yml", *targets.values(), stamp]
+    if not any(r.resolve().is_relative_to(out_dir) for r in roots):
+        exclude.append(out_dir)
+    output_dir = (doc.config.get("project") or {}).get("output-dir")
+    if output_dir:
+        exclude.append(project / output_dir)
+    site = Path(sysconfig.get_paths()["purelib"])
+    tools = {"pandoc": pandoc.version(), "typst": metadata.version("typst"),
+             "site-packages": site.stat().st_mtime_ns if site.exists() else None}
+    return roots, exclude, tools
 
 
 def _convert(doc: Document, build: Path, formats, cwd: Path, stage) -> tuple[dict[str, Path], list[str]]:
@@ -123,6 +158,7 @@ def _convert(doc: Document, build: Path, formats, cwd: Path, stage) -> tuple[dic
             toc=format_option(doc.config, "html", "toc", True),
             toc_title=format_option(doc.config, "html", "toc-title", "Contents"),
             title=doc.config.get("title"),
+            pdf_link=f"{stem}.pdf" if "pdf" in formats else None,
         ))
     typ = build / f"{stem}.typ"
     if "pdf" in formats:

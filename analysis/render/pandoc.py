@@ -35,12 +35,17 @@ def _common(md: Path, out: Path, resource_path: list[Path], filters=_FILTERS) ->
 
 
 def html_args(
-    md: Path, out: Path, resource_path: list[Path], *, toc: bool, toc_title: str, title: str | None
+    md: Path, out: Path, resource_path: list[Path], *, toc: bool, toc_title: str, title: str | None,
+    pdf_link: str | None = None,
 ) -> list[str]:
+    """``pdf_link``: where the page links to its PDF (made in the same render)."""
     args = _common(md, out, resource_path) + ["-t", "html5", "--embed-resources"]
+    args += [f"--template={HERE / 'template.html'}"]
     args += [f"--css={HERE / 'report.css'}", f"--css={HERE / 'standalone.css'}"]
     if toc:
         args += ["--toc", "--toc-depth=3", "-M", f"toc-title={toc_title}"]
+    if pdf_link:
+        args += ["-M", f"pdf-link={pdf_link}"]
     if not title:
         args += ["-M", f"pagetitle={md.stem}"]  # pandoc insists on a <title>
     return args

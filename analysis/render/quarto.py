@@ -1,8 +1,10 @@
 """The Quarto route: shell out to ``quarto render`` where Quarto is installed."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -43,7 +45,10 @@ def render_with_quarto(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet
     say(f"render: quarto route ({exe}) for {qmd.name}")
     start = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        # Quarto runs cells with QUARTO_PYTHON, else whatever python3 is on PATH, which may
+        # lack this project's packages: default to the interpreter running us.
+        env = {**os.environ, "QUARTO_PYTHON": os.environ.get("QUARTO_PYTHON") or sys.executable}
+        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
         if proc.returncode:
             tail = " / ".join(proc.stderr.strip().splitlines()[-5:])
             raise RenderError(f"quarto render failed (exit {proc.returncode}): {tail}", proc.stderr)
