@@ -179,3 +179,59 @@ def test_exported_wide_tables(hand):
     share = t["outlet_frame_share"].set_index("outlet")
     assert share.loc["Beta News", "rockets"] == pytest.approx(0.1538, abs=1e-9)
     assert t["outlet_frame_per_1000_words"].set_index("outlet").loc["Alpha Daily", "postman"] == pytest.approx(75.76, abs=1e-9)
+
+
+def test_table_columns_in_order(hand):
+    table = outlet_frame_table(hand.corpus, hand.codebook, hand.segments_frame(), hand.mentions)
+    assert list(table.columns) == ["outlet", "frame", "label", "sentences", "articles", "share", "per_1000_words",
+                                   "sentences_total", "articles_total", "words"]
+
+
+def test_an_outlet_without_sentences_gets_zero_not_nan(hand):
+    # keep only Alpha's sentences: Beta still has its 5 articles, but 0 sentences and 0 words
+    segs = hand.segments_frame()
+    alpha = segs[segs.article_id.isin(["001", "002", "003", "007", "008"])]
+    table = outlet_frame_table(hand.corpus, hand.codebook, alpha, hand.mentions)
+    beta = table[table.outlet == "Beta News"]
+    assert list(beta.share) == [0.0, 0.0] and list(beta.per_1000_words) == [0.0, 0.0]
+    assert list(beta.sentences_total) == [0, 0] and list(beta.words) == [0, 0] and list(beta.articles_total) == [5, 5]
+
+
+def test_frame_totals_rank_frames_across_outlets(hand):
+    from analysis.results.tables import frame_totals
+    table = outlet_frame_table(hand.corpus, hand.codebook, hand.segments_frame(), hand.mentions)
+    # postman 5+4 = 9 sentences, 4+4 = 8 articles, in 2 outlets; rockets 2+2 = 4, 2+2 = 4, in 2 outlets
+    got = [tuple(r) for r in frame_totals(table)[["frame", "label", "sentences", "articles", "outlets"]].itertuples(index=False)]
+    assert got == [("postman", "Postman", 9, 8, 2), ("rockets", "Rockets", 4, 4, 2)]
+
+
+def test_frame_totals_break_ties_by_id_and_count_outlets_that_carry_the_frame():
+    import pandas as pd
+    from analysis.results.tables import frame_totals
+    table = pd.DataFrame({"outlet": ["o1", "o2", "o1", "o2", "o1", "o2"], "frame": ["b", "b", "a", "a", "c", "c"],
+                          "label": ["B", "B", "A", "A", "C", "C"], "sentences": [3, 0, 1, 2, 5, 1],
+                          "articles": [2, 0, 1, 1, 3, 1]})
+    got = [tuple(r) for r in frame_totals(table).itertuples(index=False)]
+    # c: 6 sentences; a and b: 3 each, a first by id; b is carried by one outlet only
+    assert got == [("c", "C", 6, 4, 2), ("a", "A", 3, 2, 2), ("b", "B", 3, 2, 1)]
+
+
+def test_wide_keeps_the_codebook_order():
+    import pandas as pd
+    from analysis.results.tables import wide
+    table = pd.DataFrame({"outlet": ["o1", "o1", "o2", "o2"], "frame": ["zeta", "alpha", "zeta", "alpha"],
+                          "sentences": [1, 2, 3, 4]})
+    w = wide(table)
+    assert list(w.columns) == ["zeta", "alpha"] and list(w.index) == ["o1", "o2"]
+    assert w.loc["o2", "alpha"] == 4 and w.loc["o1", "zeta"] == 1
+
+
+def test_export_writes_the_documented_tables(hand):
+    from analysis.results.tables import export_tables
+    t = export_tables(hand)
+    assert list(t) == ["mentions", "frame_sentences", "outlet_frame", "outlet_frame_sentences",
+                       "outlet_frame_articles", "outlet_frame_share", "outlet_frame_per_1000_words", "segments",
+                       "removed", "quotations", "speakers", "timelines", "attacks", "sourcing", "articles"]
+    assert len(t["mentions"]) == 14 and len(t["frame_sentences"]) == 13 and "sentence" not in t["frame_sentences"]
+    assert len(t["segments"]) == 27 and len(t["articles"]) == 10 and len(t["outlet_frame"]) == 4
+    assert list(t["outlet_frame_share"].columns) == ["outlet", "postman", "rockets"]
