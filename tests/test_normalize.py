@@ -45,3 +45,19 @@ def test_offset_map_points_back():
     j = norm.index("الكاظمي")
     s, e = original_span(index, j, j + len("الكاظمي"))
     assert text[s:e] == "الكَاظِمِيّ"
+
+
+def test_curly_quotes_fold_to_ascii_and_other_text_stays():
+    from analysis.text.normalize import fold_quotes
+    assert fold_quotes("“قال” ‘x’ z") == "\"قال\" 'x' z"
+    assert normalize("‘Iraq’s’") == "'Iraq's'"
+
+
+def test_span_ends_inside_an_expanded_character():
+    # ﻻ (one character) normalizes to ل + ا: index [0, 0, 1, 2] for "ﻻب"
+    norm, index = normalize_with_map("\ufefbب")
+    assert (norm, index) == ("لاب", [0, 0, 1, 2])
+    assert original_span(index, 0, 1) == (0, 1)   # half of the ligature still quotes the whole of it
+    assert original_span(index, 1, 1) == (0, 0)   # an empty span stays empty
+    assert original_span(index, 2, 3) == (1, 2)
+    assert original_span(index, 0, 3) == (0, 2)

@@ -1,4 +1,4 @@
-from analysis.text.segment import split_sentences
+from analysis.text.segment import Span, split_sentences
 
 
 def texts(t):
@@ -36,3 +36,28 @@ def test_empty_and_blank():
 def test_abbreviations_do_not_split_english():
     assert texts("U.S. troops will leave Iraq. Gen. Qaani arrived.") == ["U.S. troops will leave Iraq.", "Gen. Qaani arrived."]
     assert texts("The U.N. said so. Then it ended.") == ["The U.N. said so.", "Then it ended."]
+
+
+def test_straight_quotes_are_counted_on_their_own_line_only():
+    # the quote on line 2 closes on line 2: its inner period does not cut, on any line of the text
+    t = 'سطر أول\nقال "جاء. وذهب" ثم سكت.\nوقال "نعم\nانتهى'
+    assert texts(t) == ["سطر أول", 'قال "جاء. وذهب" ثم سكت.', 'وقال "نعم', "انتهى"]
+    # a quote that closes on the last character of the text
+    assert texts('قال "جاء. وذهب"') == ['قال "جاء. وذهب"']
+
+
+def test_a_quote_closing_after_the_span_end_does_not_count():
+    t = 'قال "جاء. وذهب" ثم'
+    # up to (not including) the closing quote at 14: the quote never closes inside the span
+    assert split_sentences(t, 0, 14) == [Span(0, 9), Span(10, 14)]
+
+
+def test_all_capital_words_end_a_sentence():
+    # only initials (U.S.) and listed short forms (Gen.) keep the sentence going, not acronyms
+    assert texts("The deal was signed at the UN. Then NATO left. It ended.") == [
+        "The deal was signed at the UN.", "Then NATO left.", "It ended."]
+    assert texts("He wrote a. Then b.") == ["He wrote a.", "Then b."]
+
+
+def test_decimal_number_at_the_start():
+    assert texts("3.5 مليون برميل يوميا.") == ["3.5 مليون برميل يوميا."]

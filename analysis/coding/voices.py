@@ -61,7 +61,9 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
                                          quotes[m.sentence_id], m.language, deniable[m.frame])
         rows.append({"speaker": att.actor.id, "speaker_name": att.actor.name_en, "speaker_kind": att.actor.kind,
                      "speaker_side": att.actor.side, "attribution": att.how, "in_quote": in_quote, "stance": stance})
-    voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, index=mentions.index[:len(rows)]).reset_index(drop=True)], axis=1)
+    voice_columns = ["speaker", "speaker_name", "speaker_kind", "speaker_side", "attribution", "in_quote", "stance"]
+    voices = pd.DataFrame(rows, columns=voice_columns)  # columns named: a corpus with no mention has none
+    voiced = pd.concat([mentions.reset_index(drop=True), voices], axis=1)
     qrows = []
     for seg in segments:
         art = corpus.article(seg.article_id)

@@ -91,7 +91,7 @@ def _abbreviation(text: str, i: int) -> bool:
     while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
     word = text[j:i]
-    if len(word) == 1 and word.isupper() or (len(word) >= 3 and word[-2] == "." and word.replace(".", "").isupper()):
+    if len(word) == 1 and word.isupper() or (len(word) >= 3 and word[-2] == "." and word.isupper()):  # isupper skips "."
         return True  # U.S / U.N / an initial
     return word.lower() in ABBREVIATIONS
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Mutation testing of the modules that count and attribute, one module at a time
+# (mutmut 3, configured under [tool.mutmut] in pyproject.toml), and each one's score.
+#
+#   bash scripts/mutation.sh                          # all seven modules (about an hour on 2 cores)
+#   bash scripts/mutation.sh analysis.text.segment    # one module
+#
+# Score = mutants killed (a test failed, or the mutant hung and timed out) / all
+# mutants of the module.  mutmut keeps its state in mutants/ (git-ignored), so a
+# rerun only checks what changed.  `.venv/bin/mutmut results` lists survivors,
+# `.venv/bin/mutmut show <name>` prints one as a diff.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || set -- analysis.text.normalize analysis.text.segment analysis.coding.article \
+  analysis.results.tables analysis.coding.stance analysis.coding.voices analysis.coding.speakers
+# The tests that exercise each module, fastest first (pytest -x stops at the first failure).
+# [tool.mutmut] lists them all; the others are left out with --ignore through PYTEST_ADDOPTS.
+ALL="test_normalize test_segment test_handcoded test_scan test_context test_coding test_stance test_speakers test_english test_nearmiss"
+tests_for() {
+  case "$1" in
+    analysis.text.normalize) echo "test_normalize test_segment test_handcoded test_context" ;;
+    analysis.text.segment) echo "test_segment test_handcoded" ;;
+    analysis.coding.article) echo "test_handcoded test_scan test_context test_coding" ;;
+    analysis.results.tables) echo "test_handcoded" ;;
+    *) echo "test_stance test_speakers test_handcoded test_coding test_english" ;;
+  esac
+}
+for module in "$@"; do
+  keep=" $(tests_for "$module") "
+  ignore=""
+  for t in $ALL; do
+    case "$keep" in *" $t "*) ;; *) ignore="$ignore --ignore=tests/$t.py" ;; esac
+  done
+  PYTEST_ADDOPTS="$ignore" .venv/bin/mutmut run "$module.*" >/dev/null 2>&1 || true
+  .venv/bin/mutmut results --all true 2>/dev/null | awk -v m="$module." '
+    index($1, m) == 1 { total++; s = $NF; if (s == "killed" || s == "timeout") killed++; else left[s]++ }
+    END {
+      if (!total) { printf "%-28s no mutants\n", m; exit }
+      printf "%-28s %4d/%-4d killed (%.1f %%)", m, killed, total, 100 * killed / total
+      for (s in left) printf "  %s %d", s, left[s]
+      printf "\n"
+    }'
+done
