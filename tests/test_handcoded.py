@@ -29,6 +29,8 @@ def hand(tmp_path_factory):
     dst = tmp_path_factory.mktemp("handcoded") / "data"
     shutil.copytree(FIXTURE, dst)
     for f in (ROOT / "data").glob("*.yaml"):
+        if f.name in ("rules.yaml", "report.yaml"):
+            continue  # the seed story's extraction rules and report name the seed's frames
         if not (dst / f.name).exists():
             shutil.copy(f, dst / f.name)
     return analyse(dst)
@@ -231,7 +233,7 @@ def test_export_writes_the_documented_tables(hand):
     t = export_tables(hand)
     assert list(t) == ["mentions", "frame_sentences", "outlet_frame", "outlet_frame_sentences",
                        "outlet_frame_articles", "outlet_frame_share", "outlet_frame_per_1000_words", "segments",
-                       "removed", "quotations", "speakers", "timelines", "attacks", "sourcing", "articles"]
+                       "removed", "quotations", "speakers", "claims", "details", "sourcing", "articles"]
     assert len(t["mentions"]) == 14 and len(t["frame_sentences"]) == 13 and "sentence" not in t["frame_sentences"]
     assert len(t["segments"]) == 27 and len(t["articles"]) == 10 and len(t["outlet_frame"]) == 4
     assert list(t["outlet_frame_share"].columns) == ["outlet", "postman", "rockets"]
