@@ -52,7 +52,7 @@ def test_key_judgments_counted_by_hand(html):
     assert "Blaming the ministry. 3 of 3 outlets carry the frame" in t
     assert "3 of its 8 sentences are denials, voiced by Nadia Saleh" in t
     # w02 and w07 say "before summer": the deadline is the summer_season event of events.csv
-    assert "rationing ends before summer (21 Jun 2031)" in t
+    assert "rationing ends before summer (21 Jun 2025)" in t
     assert "Districts named: Old Town." in t
 
 
@@ -64,11 +64,11 @@ def test_a_corpus_of_more_than_three_weeks_is_counted_per_week(study):
     from analysis.report import views
     from analysis.pipeline import analyse
     a = analyse(study / "data")
-    assert views.span_days(a) == 38  # 5 May – 12 Jun 2031: the briefing draws coverage per week
+    assert views.span_days(a) == 38  # 5 May – 12 Jun 2025: the briefing draws coverage per week
     weekly = views.weekly(a)
     assert weekly.articles.sum() == 8
-    # weeks start on Monday: 5 May 2031 is a Monday; w05 (2 Jun), w06 (9 Jun), w07 (10 Jun), w08 (12 Jun)
-    assert list(weekly[weekly.outlet == "River Wire"].week.dt.strftime("%Y-%m-%d")) == ["2031-06-02", "2031-06-09"]
+    # weeks start on Monday: 5 May 2025 is a Monday; w05 (2 Jun), w06 (9 Jun), w07 (10 Jun), w08 (12 Jun)
+    assert list(weekly[weekly.outlet == "River Wire"].week.dt.strftime("%Y-%m-%d")) == ["2025-06-02", "2025-06-09"]
 
 
 def read(path: Path) -> list[dict]:
