@@ -120,17 +120,59 @@ def cmd_evaluate(args, rep: Reporter) -> int:
     return 0
 
 
+STAMP = ".render-stamp"
+
+
+def render_fingerprint(args, formats, use_quarto: bool) -> str:
+    """Everything a render reads: the document and project file, every file of the data folder, the
+    package's own files, the date (``date: today``), the commit (provenance), the formats and route."""
+    import datetime
+    import hashlib
+    import subprocess
+    h = hashlib.sha256(f"{datetime.date.today()}|{formats}|{use_quarto}".encode())
+    qmd = Path(args.qmd).resolve()
+    package = Path(__file__).resolve().parent
+    files = [qmd, qmd.parent / "_quarto.yml"]
+    files += sorted(p for p in args.data.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files += sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for p in files:
+        h.update(str(p).encode() + b"\0")
+        if p.exists():
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    try:
+        h.update(subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, timeout=5).stdout)
+    except OSError:
+        pass
+    return h.hexdigest()
+
+
 def cmd_render(args, rep: Reporter) -> int:
     from analysis.io.errors import Problems
     from analysis.io.scratch import render_lock
+    from analysis.render import quarto_available
     from analysis.validate import validate_all
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    stamp = args.out / STAMP
+    key = render_fingerprint(args, formats, quarto_available() and not args.builtin)
+    outputs = [args.out / f"{Path(args.qmd).stem}.{f}" for f in formats]
+    if not args.force and stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
+        print("nothing changed since the last render (document, data, code, date): outputs kept; "
+              "--force renders anyway", file=sys.stderr)
+        rep.summary(outputs)
+        return 0
     problems = Problems()  # every input, gold and translations included, before a kernel starts
     validate_all(args.data, problems, cache_dir=args.out / ".cache")
     problems.raise_if_any()
     with render_lock(args.out) as stale:
         if stale:
             rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        return _render(args, rep)
+        if stamp.exists():
+            stamp.unlink()
+        code = _render(args, rep)
+    if code == 0:
+        from analysis.io.output import write_text
+        write_text(stamp, key)
+    return code
 
 
 def _render(args, rep: Reporter) -> int:

@@ -146,3 +146,10 @@ def test_bad_input_leaves_the_previous_briefing(briefing, data_copy, capsys):
     assert "000_1f50c9dbfb2fc940.txt:1: not valid UTF-8 at byte offset 7" in err
     assert "left as they were" in err and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in briefing.glob("report.*")} == before
+
+
+def test_a_render_with_nothing_changed_is_skipped(briefing, capsys):
+    before = {p.name: p.stat().st_mtime_ns for p in briefing.glob("report.*")}
+    assert render(briefing) == 0
+    assert "nothing changed since the last render" in capsys.readouterr().err
+    assert {p.name: p.stat().st_mtime_ns for p in briefing.glob("report.*")} == before
