@@ -64,7 +64,7 @@ def test_a_corpus_of_more_than_three_weeks_is_counted_per_week(study):
     from analysis.report import views
     from analysis.pipeline import analyse
     a = analyse(study / "data")
-    assert views.span_days(a) == 38  # 5 May – 12 Jun 2025: the briefing draws coverage per week
+    assert views.span_days(a) == 38  # 5 May – 12 Jun 2025: more than three weeks
     weekly = views.weekly(a)
     assert weekly.articles.sum() == 8
     # weeks start on Monday: 5 May 2025 is a Monday; w05 (2 Jun), w06 (9 Jun), w07 (10 Jun), w08 (12 Jun)

@@ -73,11 +73,12 @@ def role_of(text: MatchText, language: str, roles: dict[str, dict[str, AnyOf]]) 
 def claims(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """One row per match of a claim pattern in a sentence carrying the rule's frame."""
     by_id = {s.sentence_id: s for s in segments}
+    articles = {a.id: a for a in corpus.articles}
     rows = []
     for frame, rule in rules.claims.items():
         for r in _frame_rows(stances, frame).itertuples(index=False):
             seg = by_id[r.sentence_id]
-            art = corpus.article(r.article_id)
+            art = articles[r.article_id]
             role = role_of(seg.match_text, art.language, rule.roles)
             for kind in rule.kinds:
                 for m in kind.pattern.finditer(seg.norm):
@@ -107,12 +108,13 @@ def _first_cue(cues: Cues, key: str, seg: Segment, lang: str) -> str:
 def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues: Cues, rules: Rules) -> pd.DataFrame:
     """One row per sentence carrying a frame with detail rules: the cues found, "; "-joined."""
     by_id = {s.sentence_id: s for s in segments}
+    articles = {a.id: a for a in corpus.articles}
     fields = list(dict.fromkeys(c for d in rules.details.values() for c in d.fields))
     rows = []
     for frame, rule in rules.details.items():
         linked = set(_frame_rows(stances, rule.linked).sentence_id) if rule.linked else set()
         for r in _frame_rows(stances, frame).itertuples(index=False):
-            seg, art = by_id[r.sentence_id], corpus.article(r.article_id)
+            seg, art = by_id[r.sentence_id], articles[r.article_id]
             row = {"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": r.sentence_id}
             for column, (how, name) in rule.fields.items():
                 row[column] = ("; ".join(_names(cues.named.get(name, {}), seg.match_text, art.language)) if how == "all"
@@ -128,8 +130,11 @@ def sourcing_profile(corpus: Corpus, segments: list[Segment], speakers: pd.DataF
     """Per outlet: sentences resting on anonymous sources, named officials, other media; exclusivity claims."""
     rows = []
     kinds = speakers.set_index("sentence_id")["speaker_kind"]
+    by_article: dict[str, list[Segment]] = {}
+    for seg in segments:
+        by_article.setdefault(seg.article_id, []).append(seg)
     for art in corpus.articles:
-        segs = [s for s in segments if s.article_id == art.id]
+        segs = by_article.get(art.id, [])
         own_name = Term(art.outlet.name_ar) if art.outlet.name_ar else None
         counts = {"anonymous sources": 0, "named officials": 0, "other media": 0, "exclusivity claims": 0}
         for seg in segs:

@@ -245,8 +245,9 @@ class Briefing:
         return ev if self.story.events is None else ev[ev.id.isin(self.story.events)]
 
     def fig_timeline(self):
-        """Publication dates against key events; per week by outlet once the corpus spans > three weeks."""
-        if views.span_days(self.analysis) > WEEKLY_AFTER_DAYS:
+        """Publication dates against key events; per week by outlet once the corpus spans more than three
+        weeks and is too large to show article by article (story.overview_articles)."""
+        if views.span_days(self.analysis) > WEEKLY_AFTER_DAYS and not self.per_article:
             return self._figure("timeline", figures.weekly, views.weekly(self.analysis), self._events(),
                                 "Articles and frame sentences per week, by outlet")
         arts = self.analysis.corpus.frame()[["article_id", "outlet", "date", "date_confidence"]]
