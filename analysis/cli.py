@@ -216,6 +216,8 @@ def cmd_translations(args, rep: Reporter) -> int:
 
 def cmd_init(args, rep: Reporter) -> int:
     from analysis.init import init_study
+    if args.dir.exists() and not args.dir.is_dir():
+        raise InputError(Problem(str(args.dir), None, "is a file, not a folder", "give init a new or existing folder"))
     made = init_study(args.dir)
     for p in made:
         print(f"created {p}")
@@ -280,14 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml, data/ with the default codebook and rules")
     s.add_argument("dir", type=Path, help="folder for the new study (created; existing files are kept)")
     s.add_argument("--quiet", "-q", action="store_true")
-    s.set_defaults(func=cmd_init)
+    s.set_defaults(func=cmd_init, data=None, out=None)
     return p
 
 
 def check_paths(args) -> None:
     """Folders where folders are expected, a file where a file is, before anything runs."""
     for flag, path in (("--data", args.data), ("--out", args.out)):
-        if path.exists() and not path.is_dir():
+        if path is not None and path.exists() and not path.is_dir():
             raise InputError(Problem(str(path), None, f"{flag} is a file, not a folder",
                                      f"give {flag} a folder" + (" (the one holding manifest.csv)" if flag == "--data" else "")))
     file = getattr(args, "file", None)

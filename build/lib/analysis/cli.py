@@ -1,0 +1,318 @@
+"""Command line: python -m analysis <command> [--data DIR] ...
+
+The library raises InputError; this is the one place that turns it into an
+"ERROR file:line: what / fix:" message and a non-zero exit, with no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from analysis.io.errors import InputError, Problem, os_problem
+
+EXIT_INPUT = 2
+EXIT_ENVIRONMENT = 1
+
+
+class Reporter:
+    """Progress and stage timings on stderr; --quiet keeps only errors and the summary."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+        self.stages: list[tuple[str, float]] = []
+        self.warnings: list[str] = []
+
+    def log(self, msg: str) -> None:
+        if not self.quiet:
+            print(msg, file=sys.stderr)
+
+    def stage(self, name: str):
+        reporter = self
+
+        class _Stage:
+            def __enter__(self):
+                self.t = time.perf_counter()
+
+            def __exit__(self, *exc):
+                dt = time.perf_counter() - self.t
+                reporter.stages.append((name, dt))
+                reporter.log(f"  {name}: {dt:.2f}s")
+
+        return _Stage()
+
+    def summary(self, outputs: list[Path]) -> None:
+        total = time.perf_counter() - self.t0
+        for p in outputs:
+            print(f"wrote {p}")
+        for w in self.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        print(f"done in {total:.1f}s" + (f", {len(self.warnings)} warning(s)" if self.warnings else ""), file=sys.stderr)
+
+
+def _analyse(args, rep: Reporter):
+    from analysis.pipeline import analyse
+    with rep.stage("analysis"):
+        return analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache")
+
+
+def cmd_validate(args, rep: Reporter) -> int:
+    from analysis.io.errors import Problems
+    from analysis.validate import validate_all
+    problems = Problems()
+    validate_all(args.data, problems)
+    for p in problems.items:
+        print(p, file=sys.stderr)
+    n = len(problems.errors)
+    print(f"{args.data}: {'OK' if n == 0 else f'{n} problem(s)'}" + (f", {len(problems.items) - n} note(s)" if len(problems.items) > n else ""))
+    return 0 if n == 0 else EXIT_INPUT
+
+
+def cmd_code(args, rep: Reporter) -> int:
+    from analysis.io.output import write_tables
+    from analysis.results.tables import export_tables, wide
+    a = _analyse(args, rep)
+    with rep.stage("tables"):
+        tables = export_tables(a)
+        paths = write_tables(args.out, tables)
+    table = wide(tables["outlet_frame"], "sentences")
+    print("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
+    print(table.to_string())
+    rep.summary(paths)
+    return 0
+
+
+def cmd_kwic(args, rep: Reporter) -> int:
+    from analysis.match.kwic import kwic
+    a = _analyse(args, rep)
+    hits = kwic(a, args.pattern, regex=args.regex, width=args.width)
+    for h in hits.itertuples(index=False):
+        print(f"{h.outlet} {h.date} {h.sentence_id} [{h.start}:{h.end}]\n    …{h.left}【{h.match}】{h.right}…")
+    print(f"{len(hits)} hit(s) in {hits.sentence_id.nunique() if len(hits) else 0} sentence(s)")
+    return 0
+
+
+def cmd_explain(args, rep: Reporter) -> int:
+    from analysis.coding.explain import explain
+    a = _analyse(args, rep)
+    print(explain(a, sentence_id=args.sentence, text=args.text, language=args.language, show_all=args.all))
+    return 0
+
+
+def cmd_add(args, rep: Reporter) -> int:
+    from analysis.add import add_article
+    paths = add_article(args)
+    rep.summary(paths)
+    return 0
+
+
+def cmd_evaluate(args, rep: Reporter) -> int:
+    from analysis.results.evaluate import evaluate, GOLD
+    from analysis.io.output import write_tables
+    a = _analyse(args, rep)
+    gold = args.gold or args.data / GOLD
+    with rep.stage("evaluation"):
+        ev = evaluate(a, gold)
+    print(ev.summary_text())
+    rep.summary(write_tables(args.out, ev.tables()))
+    return 0
+
+
+STAMP = ".render-stamp"
+
+
+def render_fingerprint(args, formats, use_quarto: bool) -> str:
+    """Everything a render reads: the document and project file, every file of the data folder, the
+    package's own files, the date (``date: today``), the commit (provenance), the formats and route."""
+    import datetime
+    import hashlib
+    import subprocess
+    h = hashlib.sha256(f"{datetime.date.today()}|{formats}|{use_quarto}".encode())
+    qmd = Path(args.qmd).resolve()
+    package = Path(__file__).resolve().parent
+    files = [qmd, qmd.parent / "_quarto.yml"]
+    files += sorted(p for p in args.data.rglob("*") if p.is_file() and not p.name.startswith("."))
+    files += sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for p in files:
+        h.update(str(p).encode() + b"\0")
+        if p.exists():
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    try:
+        h.update(subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, timeout=5).stdout)
+    except OSError:
+        pass
+    return h.hexdigest()
+
+
+def cmd_render(args, rep: Reporter) -> int:
+    from analysis.io.errors import Problems
+    from analysis.io.scratch import render_lock
+    from analysis.render import quarto_available
+    from analysis.validate import validate_all
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    stamp = args.out / STAMP
+    key = render_fingerprint(args, formats, quarto_available() and not args.builtin)
+    outputs = [args.out / f"{Path(args.qmd).stem}.{f}" for f in formats]
+    if not args.force and stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
+        print("nothing changed since the last render (document, data, code, date): outputs kept; "
+              "--force renders anyway", file=sys.stderr)
+        rep.summary(outputs)
+        return 0
+    problems = Problems()  # every input, gold and translations included, before a kernel starts
+    validate_all(args.data, problems, cache_dir=args.out / ".cache")
+    problems.raise_if_any()
+    with render_lock(args.out) as stale:
+        if stale:
+            rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
+        if stamp.exists():
+            stamp.unlink()
+        code = _render(args, rep)
+    if code == 0:
+        from analysis.io.output import write_text
+        write_text(stamp, key)
+    return code
+
+
+def _render(args, rep: Reporter) -> int:
+    from analysis.render import RenderError, quarto_available, render, render_with_quarto
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    import os
+    from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
+    os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
+    os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
+    os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
+    use_quarto = quarto_available() and not args.builtin
+    route = render_with_quarto if use_quarto else render
+    print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
+    try:
+        outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log)
+    except RenderError as e:
+        print(f"ERROR render failed: {e}", file=sys.stderr)
+        kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
+        print("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
+        return 1
+    rep.warnings += list(getattr(outputs, "warnings", []))
+    rep.summary(list(outputs.values()))
+    return 0
+
+
+def cmd_translations(args, rep: Reporter) -> int:
+    from analysis import translations
+    from analysis.report.briefing import load
+    b = load(args.data, figures_dir=args.out / "figures")
+    if args.merge:
+        target, n = translations.merge(args.merge, args.data, b.analysis)
+        print(f"merged {n} row(s) from {args.merge} into {target}")
+        return 0
+    sentences, words = translations.missing(b)
+    paths = translations.write_missing(b, args.out)
+    print(f"{len(sentences)} shown quote(s) and {len(words)} Arabic table word(s) lack a translation")
+    rep.summary(paths)
+    return 0
+
+
+def cmd_init(args, rep: Reporter) -> int:
+    from analysis.init import init_study
+    if args.dir.exists() and not args.dir.is_dir():
+        raise InputError(Problem(str(args.dir), None, "is a file, not a folder", "give init a new or existing folder"))
+    made = init_study(args.dir)
+    for p in made:
+        print(f"created {p}")
+    print(f"next: cd {args.dir}; framing add ARTICLE.txt --outlet ID --outlet-en NAME --outlet-ar NAME "
+          f"--country C --date YYYY-MM-DD --language ar; framing render")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", type=Path, default=Path("data"), help="corpus folder laid out like data/ (default: data)")
+    common.add_argument("--out", type=Path, default=Path("_output"), help="output folder (default: _output)")
+    common.add_argument("--quiet", "-q", action="store_true", help="no progress output (for CI)")
+    p = argparse.ArgumentParser(prog="python -m analysis", description="Media-framing briefing: validate, code, search, explain, evaluate and render.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("validate", parents=[common], help="check every input file; exit 0 means clean")
+    s.set_defaults(func=cmd_validate)
+    s = sub.add_parser("code", parents=[common], help="code the corpus; write mentions and outlet × frame tables")
+    s.set_defaults(func=cmd_code)
+    s = sub.add_parser("kwic", parents=[common], help="keyword in context, with the codebook's normalization and clitic rules")
+    s.add_argument("pattern", help="a term or phrase as in the codebook (globs *, sets <name>), or a regex with --regex")
+    s.add_argument("--regex", action="store_true", help="treat PATTERN as an RE2 regex on normalized text")
+    s.add_argument("--width", type=int, default=50, help="characters of context on each side")
+    s.set_defaults(func=cmd_kwic)
+    s = sub.add_parser("explain", parents=[common], help="why a sentence was (not) coded: normalized form, indicators, stance, speaker")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("sentence", nargs="?", help="sentence id, e.g. 002:s031")
+    g.add_argument("--text", help="a raw sentence instead of a sentence id")
+    s.add_argument("--language", default="ar", choices=["ar", "en"], help="language of --text")
+    s.add_argument("--all", action="store_true", help="list every indicator, not only those that fired")
+    s.set_defaults(func=cmd_explain)
+    s = sub.add_parser("add", parents=[common], help="add an article (.txt or saved .html) to the corpus")
+    s.add_argument("file", type=Path, help="article as plain text or a saved HTML page")
+    s.add_argument("--id", help="article id (default: derived from the file name)")
+    s.add_argument("--outlet", required=True, help="outlet id from outlets.csv (or a new id with --outlet-en etc.)")
+    s.add_argument("--outlet-en", help="English name, to create a new outlet")
+    s.add_argument("--outlet-ar", help="Arabic name, to create a new outlet")
+    s.add_argument("--country", help="country, to create a new outlet")
+    s.add_argument("--date", default="", help="publication date YYYY-MM-DD")
+    s.add_argument("--date-basis", default=None, choices=["stated", "inferred", "unknown"])
+    s.add_argument("--url", default="")
+    s.add_argument("--title", default="")
+    s.add_argument("--language", required=True, choices=["ar", "en"])
+    s.set_defaults(func=cmd_add)
+    s = sub.add_parser("evaluate", parents=[common], help="compare the coding with hand coding (gold): P/R/F1, stance, speaker, alpha")
+    s.add_argument("--gold", type=Path, help="gold file (default: DATA/gold.csv)")
+    s.set_defaults(func=cmd_evaluate)
+    s = sub.add_parser("render", parents=[common], help="render the briefing to HTML and/or PDF")
+    s.add_argument("--to", choices=["html", "pdf", "both"], default="both")
+    s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")
+    s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
+    s.add_argument("--force", action="store_true", help="render even when nothing changed since the last render")
+    s.set_defaults(func=cmd_render)
+    s = sub.add_parser("translations", parents=[common],
+                       help="list the shown quotes that lack a translation, or merge a translator's file back")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--missing", action="store_true",
+                   help="write OUT/translations_missing.csv and OUT/glossary_missing.csv for a translator")
+    g.add_argument("--merge", type=Path, metavar="FILE", help="validate a filled-in file and merge it into DATA")
+    s.set_defaults(func=cmd_translations)
+    s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml, data/ with the default codebook and rules")
+    s.add_argument("dir", type=Path, help="folder for the new study (created; existing files are kept)")
+    s.add_argument("--quiet", "-q", action="store_true")
+    s.set_defaults(func=cmd_init, data=None, out=None)
+    return p
+
+
+def check_paths(args) -> None:
+    """Folders where folders are expected, a file where a file is, before anything runs."""
+    for flag, path in (("--data", args.data), ("--out", args.out)):
+        if path is not None and path.exists() and not path.is_dir():
+            raise InputError(Problem(str(path), None, f"{flag} is a file, not a folder",
+                                     f"give {flag} a folder" + (" (the one holding manifest.csv)" if flag == "--data" else "")))
+    file = getattr(args, "file", None)
+    if isinstance(file, Path) and file.is_dir():
+        raise InputError(Problem(str(file), None, "is a folder; add takes one article file",
+                                 "give a .txt or saved .html file (run add once per article)"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    rep = Reporter(args.quiet)
+    try:
+        check_paths(args)
+        return args.func(args, rep)
+    except InputError as e:
+        print(e, file=sys.stderr)
+        print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as e:  # the one place an operating-system error becomes a message
+        problem, input_fault = os_problem(e)
+        print(problem, file=sys.stderr)
+        print("stopped; each output file is either the previous one or a whole new one, never half-written",
+              file=sys.stderr)
+        return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        return 130

@@ -1,0 +1,78 @@
+"""Frame scope: drop the mentions whose frame or indicator needs context that is not there.
+
+A codebook ``context:`` names patterns that must occur in the hit's sentence, in a
+window of sentences around it, or anywhere in the article (see docs/codebook.md).
+This runs over the mention rows after matching, so it works with any scanner, and
+it only reads the sentences of articles that have a hit needing context.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from analysis.inputs.codebook import Codebook, Context
+
+
+class ArticleScope:
+    """One article's sentences, in order, and which of them each context pattern list matches."""
+
+    def __init__(self, segments):
+        self.segments = list(segments)
+        self.position = {s.sentence_id: i for i, s in enumerate(self.segments)}
+        self._found: dict[int, list[int]] = {}
+
+    def matching(self, ctx: Context) -> list[int]:
+        """Positions of the sentences where one of the context's patterns matches (computed once)."""
+        key = id(ctx)
+        if key not in self._found:
+            self._found[key] = [i for i, s in enumerate(self.segments)
+                                if any(p.find(s.match_text) for p in ctx.patterns)]
+        return self._found[key]
+
+    def holds(self, ctx: Context, sentence_id: str) -> bool:
+        found = self.matching(ctx)
+        if ctx.within is None:
+            return bool(found)
+        here = self.position[sentence_id]
+        return any(abs(i - here) <= ctx.within for i in found)
+
+
+def unmet(requirements: list[Context], scope: ArticleScope, sentence_id: str) -> Context | None:
+    """The first requirement that does not hold for a hit in this sentence, or None."""
+    return next((ctx for ctx in requirements if not scope.holds(ctx, sentence_id)), None)
+
+
+def split_by_context(rows: list[dict], codebook: Codebook, language: str, scope: ArticleScope,
+                     sentence_id: str) -> tuple[list[dict], list[tuple[dict, Context]]]:
+    """The hits of one sentence that keep their context, and those vetoed with the requirement they miss."""
+    kept, vetoed = [], []
+    for r in rows:
+        ctx = unmet(codebook.frame(r["frame"]).requirements(language, r["indicator"]), scope, sentence_id)
+        if ctx is None:
+            kept.append(r)
+        else:
+            vetoed.append((r, ctx))
+    return kept, vetoed
+
+
+def apply_context(rows: list[dict], segments, codebook: Codebook) -> list[dict]:
+    """Mention rows (with article_id, language, frame, indicator, sentence_id) that keep their context."""
+    needs = {(f.id, lang, i.label): f.requirements(lang, i.label) for f in codebook.frames
+             for lang in f.indicators for i in f.indicators[lang]}
+    needs = {k: v for k, v in needs.items() if v}
+    if not needs:
+        return rows
+    by_article = defaultdict(list)
+    for s in segments:
+        by_article[s.article_id].append(s)
+    scopes: dict[str, ArticleScope] = {}
+    kept = []
+    for r in rows:
+        requirements = needs.get((r["frame"], r["language"], r["indicator"]))
+        if requirements:
+            aid = r["article_id"]
+            if aid not in scopes:
+                scopes[aid] = ArticleScope(by_article[aid])
+            if unmet(requirements, scopes[aid], r["sentence_id"]) is not None:
+                continue
+        kept.append(r)
+    return kept

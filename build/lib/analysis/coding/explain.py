@@ -1,0 +1,51 @@
+"""Why a sentence was or was not coded: normalized form, indicators, stance, speaker."""
+from __future__ import annotations
+
+from analysis.coding.article import Segment, code_segment
+from analysis.coding.context import ArticleScope, split_by_context
+from analysis.io.errors import InputError, Problem
+from analysis.text.normalize import normalize_with_map
+from analysis.coding.speakers import attributions, find_quotations
+from analysis.coding.voices import voice_of
+
+
+def explain(analysis, sentence_id: str | None = None, text: str | None = None, language: str = "ar",
+            show_all: bool = False) -> str:
+    if sentence_id:
+        seg = next((s for s in analysis.segments if s.sentence_id == sentence_id), None)
+        if seg is None:
+            raise InputError(Problem("SENTENCE", None, f"no sentence '{sentence_id}'",
+                                     "use an id like 002:s031 from _output/tables/segments.csv or `kwic`"))
+        language = analysis.corpus.article(seg.article_id).language
+    else:
+        norm, index = normalize_with_map(text)
+        seg = Segment("(text)", "(text)", 0, len(text), text, norm, tuple(index))
+    mt = seg.match_text
+    found = attributions(mt, analysis.actors, language, None)
+    lines = [f"sentence   {seg.sentence_id}  [{seg.start}:{seg.end}]", f"original   {seg.text}",
+             f"normalized {seg.norm}", "speakers   " + (", ".join(f"{a.actor.id} ({a.how})" for a in found) or "outlet (own voice)"), ""]
+    # frame scope: the article's sentences (a free text is an article of one sentence)
+    scope = ArticleScope([s for s in analysis.segments if s.article_id == seg.article_id] if sentence_id else [seg])
+    rows, out_of_scope = split_by_context(code_segment(seg, analysis.codebook, language), analysis.codebook,
+                                          language, scope, seg.sentence_id)
+    fired = {(r["frame"], r["indicator"]) for r in rows}
+    for frame in analysis.codebook.frames:
+        vetoed = [x.canonical for x in frame.excludes.get(language, []) if x.find(mt)]
+        hits = [r for r in rows if r["frame"] == frame.id]
+        scoped = [(r, c) for r, c in out_of_scope if r["frame"] == frame.id]
+        if not hits and not show_all and not vetoed and not scoped:
+            continue
+        lines.append(f"{frame.id}: {'CODED' if hits else 'not coded'}" + (f" (vetoed by exclude {vetoed})" if vetoed else ""))
+        for r, c in scoped:
+            lines.append(f"  x {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r}"
+                         f"  vetoed by context: needs {c.canonical} (codebook line {c.line})")
+        for r in hits:
+            att, _, st = voice_of(seg, r["start"], r["end"], found, find_quotations(seg.text, seg.start), language,
+                                  frame.deniable)
+            lines.append(f"  + {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r}  stance={st} speaker={att.actor.id}")
+        if show_all:
+            for ind in frame.indicators.get(language, []):
+                if (frame.id, ind.label) not in fired:
+                    why = "excluded by 'not'" if ind.pattern.find(mt) else "no match"
+                    lines.append(f"  - {ind.label}  ({why})")
+    return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""Structured facts read from frame sentences, as data/rules.yaml says: claims
+(pattern matches with content, deadline and role) and details (cue lists looked
+up per sentence), plus each outlet's sourcing profile.
+
+Numbers may be written in digits (any script, normalized to ASCII) or words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.inputs.codebook import term_list
+from analysis.coding.article import Segment
+from analysis.inputs.corpus import Corpus
+from analysis.io.errors import Problems
+from analysis.match.patterns import AnyOf, MatchText, Term
+from analysis.io.yamlio import line_of, load_yaml
+from analysis.extract.rules import Rules
+
+CUES = "cues.yaml"
+SOURCING_KEYS = ("anonymous_sources", "exclusivity")  # read by the sourcing profile
+CLAIM_COLUMNS = ["frame", "article_id", "outlet", "sentence_id", "kind", "content", "deadline", "role", "speaker",
+                 "stance", "start", "end", "match", "sentence"]
+DETAIL_COLUMNS = ["frame", "article_id", "outlet", "sentence_id", "linked", "speaker", "stance", "sentence"]
+
+
+@dataclass
+class Cues:
+    named: dict[str, dict[str, dict[str, AnyOf]]]  # list -> name -> language -> pattern
+    lists: dict[str, dict[str, AnyOf]]             # list -> language -> pattern
+
+    def kinds(self) -> dict[str, str]:
+        return {n: "named" for n in self.named} | {n: "plain" for n in self.lists}
+
+
+def load_cues(data_dir: Path, problems: Problems) -> Cues:
+    """Named lists ({name: {ar, en}}, e.g. places) and plain lists ({ar, en}); any list name."""
+    path = data_dir / CUES
+    doc = (load_yaml(path) if path.exists() else {}) or {}
+    targets: dict[str, dict[str, dict[str, AnyOf]]] = {}
+    lists: dict[str, dict[str, AnyOf]] = {}
+
+    def terms(node, where) -> AnyOf:
+        return term_list(node, where, path, problems, "write the cue in plain spelling")
+
+    for key, node in doc.items():
+        if not isinstance(node, dict):
+            problems.add(path, line_of(doc, key), f"'{key}' is not a cue list",
+                         "write 'ar: [...]' and 'en: [...]' under it, or named entries each with ar/en")
+        elif set(node) <= {"ar", "en"}:
+            lists[key] = {lang: terms(v, key) for lang, v in node.items()}
+        else:
+            targets[key] = {name: {lang: terms(v, name) for lang, v in (langs or {}).items()}
+                            for name, langs in node.items()}
+    return Cues(targets, lists)
+
+    
+def _frame_rows(stances: pd.DataFrame, frame: str) -> pd.DataFrame:
+    return stances[stances.frame == frame]
+
+
+def role_of(text: MatchText, language: str, roles: dict[str, dict[str, AnyOf]]) -> str:
+    """The role of the first role cue in the sentence (demand, offer ...), else report."""
+    found = []
+    for role, langs in roles.items():
+        if language in langs:
+            found += [(s, role) for s, _ in langs[language].find(text)]
+    return min(found)[1] if found else "report"
+
+
+def claims(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """One row per match of a claim pattern in a sentence carrying the rule's frame."""
+    by_id = {s.sentence_id: s for s in segments}
+    articles = {a.id: a for a in corpus.articles}
+    rows = []
+    for frame, rule in rules.claims.items():
+        for r in _frame_rows(stances, frame).itertuples(index=False):
+            seg = by_id[r.sentence_id]
+            art = articles[r.article_id]
+            role = role_of(seg.match_text, art.language, rule.roles)
+            for kind in rule.kinds:
+                for m in kind.pattern.finditer(seg.norm):
+                    start, end = seg.original(*m.span())
+                    rows.append({"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en,
+                                 "sentence_id": r.sentence_id, "kind": kind.kind, "content": kind.describe(m),
+                                 "deadline": kind.deadline, "role": role, "speaker": r.speaker,
+                                 "stance": r.stance, "start": start, "end": end, "match": art.text[start:end],
+                                 "sentence": seg.text})
+    return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def _names(found: dict[str, dict[str, AnyOf]], text: MatchText, lang: str) -> list[str]:
+    return [name for name, langs in found.items() if lang in langs and langs[lang].find(text)]
+
+
+def _first_cue(cues: Cues, key: str, seg: Segment, lang: str) -> str:
+    """The original words of the first cue of a list in the sentence, or ''."""
+    pattern = cues.lists.get(key, {}).get(lang)
+    hits = pattern.find(seg.match_text) if pattern else []
+    if not hits:
+        return ""
+    start, end = seg.original(*hits[0])
+    return seg.text[start - seg.start:end - seg.start]
+
+
+def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues: Cues, rules: Rules) -> pd.DataFrame:
+    """One row per sentence carrying a frame with detail rules: the cues found, "; "-joined."""
+    by_id = {s.sentence_id: s for s in segments}
+    articles = {a.id: a for a in corpus.articles}
+    fields = list(dict.fromkeys(c for d in rules.details.values() for c in d.fields))
+    rows = []
+    for frame, rule in rules.details.items():
+        linked = set(_frame_rows(stances, rule.linked).sentence_id) if rule.linked else set()
+        for r in _frame_rows(stances, frame).itertuples(index=False):
+            seg, art = by_id[r.sentence_id], articles[r.article_id]
+            row = {"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": r.sentence_id}
+            for column, (how, name) in rule.fields.items():
+                row[column] = ("; ".join(_names(cues.named.get(name, {}), seg.match_text, art.language)) if how == "all"
+                               else _first_cue(cues, name, seg, art.language))
+            rows.append(row | {"linked": rule.linked if r.sentence_id in linked else "", "speaker": r.speaker,
+                               "stance": r.stance, "sentence": seg.text})
+    cols = DETAIL_COLUMNS[:4] + fields + DETAIL_COLUMNS[4:]
+    return pd.DataFrame(rows, columns=cols).fillna({c: "" for c in fields})
+
+
+def sourcing_profile(corpus: Corpus, segments: list[Segment], speakers: pd.DataFrame,
+                     removed: pd.DataFrame, cues: Cues) -> pd.DataFrame:
+    """Per outlet: sentences resting on anonymous sources, named officials, other media; exclusivity claims."""
+    rows = []
+    kinds = speakers.set_index("sentence_id")["speaker_kind"]
+    by_article: dict[str, list[Segment]] = {}
+    for seg in segments:
+        by_article.setdefault(seg.article_id, []).append(seg)
+    for art in corpus.articles:
+        segs = by_article.get(art.id, [])
+        own_name = Term(art.outlet.name_ar) if art.outlet.name_ar else None
+        counts = {"anonymous sources": 0, "named officials": 0, "other media": 0, "exclusivity claims": 0}
+        for seg in segs:
+            text = seg.match_text
+            kind = kinds.get(seg.sentence_id, "outlet")
+            anon_cue = cues.lists.get("anonymous_sources", {}).get(art.language)
+            counts["anonymous sources"] += kind == "anonymous" or bool(anon_cue and anon_cue.find(text))
+            counts["named officials"] += kind in ("named", "office")
+            counts["other media"] += kind == "media"
+            told_us = own_name is not None and any(seg.norm[max(0, s - 3):s].strip(' "«“').endswith("ل")
+                                                   or seg.norm[s:s + 1] == "ل" for s, _ in own_name.find(text))
+            excl = cues.lists.get("exclusivity", {}).get(art.language)
+            counts["exclusivity claims"] += told_us or bool(excl and excl.find(text))
+        counts["exclusivity claims"] += int(((removed.article_id == art.id) & (removed.rule == "exclusive_tag")).sum())
+        for measure, n in counts.items():
+            rows.append({"outlet": art.outlet.name_en, "article_id": art.id, "measure": measure, "sentences": int(n)})
+    df = pd.DataFrame(rows, columns=["outlet", "article_id", "measure", "sentences"])
+    return df.groupby(["outlet", "measure"], sort=False, as_index=False)["sentences"].sum()

@@ -1,0 +1,296 @@
+"""Load and validate the corpus: outlets table, article manifest, article texts.
+
+Article text is kept exactly as read by ``open(path, encoding="utf-8-sig").read()``:
+a leading BOM dropped, CRLF/CR read as LF, nothing else changed.  Every offset
+in the package points into that string.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.io.errors import Problems, did_you_mean
+from analysis.io.yamlio import encoding_fix
+
+MANIFEST = "manifest.csv"
+OUTLETS = "outlets.csv"
+MANIFEST_COLUMNS = (
+    "id", "file", "outlet", "outlet_basis", "outlet_confidence", "outlet_evidence",
+    "date", "date_basis", "date_confidence", "date_evidence", "title", "language", "url",
+)
+REQUIRED = ("id", "file", "outlet", "date", "language")
+OUTLET_COLUMNS = ("id", "name_en", "name_ar", "country", "url")
+BASES = ("stated", "inferred", "unknown")
+CONFIDENCES = ("high", "medium", "low")
+LANGUAGES = ("ar", "en")
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_FIELD = 10_000_000  # characters in one CSV field (Python's default limit is 131,072)
+FUTURE_SLACK = timedelta(days=2)  # time zones: a date up to two days ahead is not flagged
+csv.field_size_limit(MAX_FIELD)
+
+
+@dataclass(frozen=True)
+class Outlet:
+    id: str
+    name_en: str
+    name_ar: str
+    country: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    file: str  # relative to the data folder, with forward slashes
+    outlet: Outlet
+    date: date | None
+    language: str
+    text: str = field(repr=False)
+    sha256: str
+    title: str = ""
+    url: str = ""
+    outlet_basis: str = "unknown"
+    outlet_confidence: str = "low"
+    outlet_evidence: str = ""
+    date_basis: str = "unknown"
+    date_confidence: str = "low"
+    date_evidence: str = ""
+
+
+@dataclass
+class Corpus:
+    data_dir: Path
+    outlets: dict[str, Outlet]
+    articles: list[Article]
+
+    def article(self, article_id: str) -> Article:
+        for a in self.articles:
+            if a.id == article_id:
+                return a
+        raise KeyError(article_id)
+
+    def frame(self) -> pd.DataFrame:
+        """One row per article: the manifest as the analysis sees it."""
+        rows = [{
+            "article_id": a.id, "file": a.file, "outlet": a.outlet.name_en,
+            "outlet_ar": a.outlet.name_ar, "country": a.outlet.country,
+            "outlet_basis": a.outlet_basis, "outlet_confidence": a.outlet_confidence,
+            "outlet_evidence": a.outlet_evidence,
+            "date": a.date, "date_basis": a.date_basis, "date_confidence": a.date_confidence,
+            "date_evidence": a.date_evidence, "language": a.language, "title": a.title,
+            "sha256": a.sha256,
+        } for a in self.articles]
+        return pd.DataFrame(rows)
+
+
+def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...],
+                  problems: Problems) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their physical line numbers; header problems are reported, not raised.
+
+    Every expected column is present in each row ('' where an optional column is
+    absent from the file).  Only CR/LF end a row: U+2028 and other Unicode line
+    breaks inside a field stay in the field.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(path, None, "file not found",
+                     f"create {path.name} with the header: {','.join(expected)}")
+        return []
+    except IsADirectoryError:
+        problems.add(path, None, "is a folder, not a file",
+                     f"move the folder away and put the {path.name} file there")
+        return []
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.add(path, raw[:e.start].count(b"\n") + 1,
+                     f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
+        return []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as e:
+        problems.add(path, 1, f"unreadable CSV header: {e}", "check the quotes on the first line")
+        return []
+    missing = [c for c in required if c not in header]
+    extra = [c for c in header if c not in expected]
+    for c in missing:
+        problems.add(path, 1, f"missing column '{c}'", f"add a '{c}' column to the header")
+    for c in extra:
+        problems.add(path, 1, f"unknown column '{c}'{did_you_mean(c, expected)}",
+                     f"rename or remove it; allowed columns: {', '.join(expected)}")
+    if missing or extra:
+        return []
+    rows = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            fix = (f"a field is over {MAX_FIELD:,} characters: split the text or move it to its own file"
+                   if "field larger" in str(e) else "check the double quotes on this line (a quote inside a field is written \"\")")
+            problems.add(path, reader.line_num, f"unreadable CSV row: {e}", fix)
+            break  # the reader cannot resynchronize after a broken row
+        if None in row:
+            problems.add(path, reader.line_num, "more fields than columns",
+                         "quote fields that contain commas with double quotes")
+            continue
+        rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in expected}))
+    return rows
+
+
+def parse_date(value: str, path: Path, line: int, problems: Problems, fix: str) -> date | None:
+    """A YYYY-MM-DD date; an invalid one, or one in the future, is reported."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        problems.add(path, line, f"invalid date '{value}'", fix)
+        return None
+    if day > date.today() + FUTURE_SLACK:
+        problems.add(path, line, f"date '{value}' is in the future", "check the year; " + fix)
+        return None
+    return day
+
+
+def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
+    path = data_dir / OUTLETS
+    outlets: dict[str, Outlet] = {}
+    for line, row in read_csv_rows(path, OUTLET_COLUMNS, ("id", "name_en", "name_ar", "country"), problems):
+        oid = row["id"]
+        if not oid:
+            problems.add(path, line, "empty outlet id", "give the outlet a short id such as 'daily_news'")
+        elif oid in outlets:
+            problems.add(path, line, f"duplicate outlet id '{oid}'", "each outlet id must appear once")
+        else:
+            outlets[oid] = Outlet(**{k: row.get(k, "") for k in OUTLET_COLUMNS})
+    return outlets
+
+
+def read_article_text(path: Path, problems: Problems, where: tuple[Path, int]) -> str | None:
+    """Decode one article; a BOM is dropped and CRLF read as LF, silently."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.add(*where, f"article file '{path}' does not exist",
+                     "fix the 'file' column or copy the article into the data folder")
+        return None
+    except IsADirectoryError:
+        problems.add(*where, f"article path '{path}' is a folder, not a file",
+                     "point the 'file' column at the article's .txt file")
+        return None
+    except OSError as e:  # a symlink loop, a name too long, no permission
+        problems.add(*where, f"cannot read article file '{path}': {e.strerror or e}",
+                     "fix the 'file' column, or the file's link or permissions")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.add(path, 1, "the article is UTF-16, not UTF-8", encoding_fix(raw))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        problems.add(path, line, f"not valid UTF-8 at byte offset {e.start}", encoding_fix(raw))
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.add(*where, f"article file '{path.name}' is empty",
+                     "paste the article text into the file or remove its manifest row")
+        return None
+    return text
+
+
+def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_empty: bool = False) -> Corpus:
+    """Validate everything and return the corpus; raises InputError unless a collector is passed."""
+    data_dir = Path(data_dir)
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    outlets = load_outlets(data_dir, problems)
+    manifest = data_dir / MANIFEST
+    articles: list[Article] = []
+    seen: dict[str, int] = {}
+    root = data_dir.resolve()
+    for line, row in read_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
+        where = (manifest, line)
+        aid = row["id"]
+        if not aid:
+            problems.add(*where, "missing id", "give every article a unique id, e.g. 005")
+            continue
+        if not ID_RE.match(aid):
+            problems.add(*where, f"id '{aid}' has characters other than letters, digits, '_', '-', '.'",
+                         "use a plain id such as 005 or aljarida_2020_08_18")
+            continue
+        if aid in seen:
+            problems.add(*where, f"duplicate id '{aid}' (first on line {seen[aid]})",
+                         "give each article its own id")
+            continue
+        seen[aid] = line
+        rel = row["file"]
+        try:
+            path = (data_dir / rel).resolve()
+        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symlink loop
+            problems.add(*where, f"file '{rel}' is a symbolic link that loops", "point the link at a real file, or copy the article in")
+            continue
+        if not rel or Path(rel).is_absolute() or not path.is_relative_to(root):
+            problems.add(*where, f"file '{rel}' is outside the data folder {data_dir}",
+                         "give a path relative to the data folder, e.g. articles/005.txt")
+            continue
+        outlet = outlets.get(row["outlet"])
+        if outlet is None:
+            problems.add(*where, f"unknown outlet '{row['outlet']}'{did_you_mean(row['outlet'], outlets)}",
+                         f"use an id from {OUTLETS} or add the outlet there")
+        day = parse_date(row["date"], manifest, line, problems,
+                         "write dates as YYYY-MM-DD, or leave empty and set date_basis to unknown") if row["date"] else None
+        if row["language"] not in LANGUAGES:
+            problems.add(*where, f"language '{row['language']}' is not one of {', '.join(LANGUAGES)}",
+                         "set language to ar or en")
+        for col, allowed in (("outlet_basis", BASES), ("date_basis", BASES),
+                             ("outlet_confidence", CONFIDENCES), ("date_confidence", CONFIDENCES)):
+            if row[col] and row[col] not in allowed:
+                problems.add(*where, f"{col} '{row[col]}' is not one of {', '.join(allowed)}",
+                             f"set {col} to one of {', '.join(allowed)}")
+        text = read_article_text(path, problems, where)
+        if text is None or outlet is None:
+            continue
+        articles.append(Article(
+            id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=row["language"],
+            text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
+            url=row["url"], outlet_basis=row["outlet_basis"] or "unknown",
+            outlet_confidence=row["outlet_confidence"] or "low", outlet_evidence=row["outlet_evidence"],
+            date_basis=row["date_basis"] or ("unknown" if day is None else "stated"),
+            date_confidence=row["date_confidence"] or "low", date_evidence=row["date_evidence"],
+        ))
+    if not seen and not allow_empty and not any(p.file.endswith(MANIFEST) for p in problems.errors):
+        problems.add(manifest, None, "the manifest lists no articles", "add one row per article (see README: Add an article)")
+    if own:
+        problems.raise_if_any()
+    articles.sort(key=lambda a: a.id)
+    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
+
+
+EVENTS = "events.csv"
+EVENT_COLUMNS = ("id", "date", "label", "source")  # id: optional, for data/rules.yaml deadlines
+
+
+def load_events(data_dir: Path | str, problems: Problems | None = None) -> pd.DataFrame:
+    """Key events for the timeline figure (optional file)."""
+    path = Path(data_dir) / EVENTS
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    rows = []
+    if path.exists():
+        for line, row in read_csv_rows(path, EVENT_COLUMNS, ("date", "label"), problems):
+            day = parse_date(row["date"], path, line, problems, "write dates as YYYY-MM-DD")
+            if day is not None:
+                rows.append({"id": row.get("id", ""), "date": day, "label": row["label"], "source": row.get("source", "")})
+    if own:
+        problems.raise_if_any()
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))

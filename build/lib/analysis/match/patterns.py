@@ -1,0 +1,354 @@
+"""The pattern language of the codebook, kwic and the actors gazetteer.
+
+Patterns run on *normalized* text (see normalize.py).  Four kinds:
+
+- ``Term``   a word or phrase in plain spelling.  Arabic words tolerate clitics:
+             proclitics و ف ب ك ل لل ال on the first word, an optional ال on later
+             words, enclitics ه ها هم هما هن ك كم كما كن نا ي ني on the last word
+             (a final ة, normalized to ه, becomes ت before an enclitic: قاعدتها).
+             ``*`` inside a word means "any further letters" (glob).
+             ``<name>`` stands for any entry of the named set.
+             Latin words are case-insensitive unless written in capitals (US, UN).
+- ``Regex``  an escape hatch, compiled with RE2 (linear time, no catastrophic
+             backtracking).  ``\\w``/``\\W`` are rewritten to cover Arabic letters.
+- ``Near``   A within N words of B, in either order, in the same sentence.
+- ``AnyOf``  any of several patterns (what a set reference expands to).
+
+Each pattern has a compact canonical text form (``canonical``) that tests compare.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+from analysis.text.normalize import TEH_MARBUTA, normalize, normalize_with_map
+
+PROCLITICS = r"(?P<pro>[وف]?(?:[بك]?ال|لل|[بكل])?)"
+PREPOSITIONS = frozenset("بكل")
+ENCLITICS = ("هما", "هم", "هن", "ها", "ه", "كما", "كم", "كن", "ك", "نا", "ني", "ي")
+ENCLITIC = "(?:" + "|".join(ENCLITICS) + ")"
+DEFINITE = "ال"
+WORD_GAP = r"[\s«»\"'()\-–—]+"
+ARABIC = regex.compile(r"\p{Arabic}")
+WORD = regex.compile(r"\w+")
+# Sentences with nothing in common with any frame: a pattern matching all of
+# them would match every sentence.
+NEUTRAL_PROBES = ("كان الطقس معتدلا في المدينة صباح اليوم", "The weather was mild this morning", "x")
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled; the codebook loader adds file and line."""
+
+
+@dataclass
+class MatchText:
+    """A normalized sentence, where its words start (for proximity), and where
+    a ة was folded to ه (so that العامة "public" is not عام "year" + enclitic ه)."""
+
+    norm: str
+    feminine: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, original: str) -> "MatchText":
+        norm, index = normalize_with_map(original)
+        return cls(norm, feminine_positions(original, index))
+
+    @cached_property
+    def word_starts(self) -> list[int]:
+        return [m.start() for m in WORD.finditer(self.norm)]
+
+    def word_index(self, pos: int) -> int:
+        return max(bisect.bisect_right(self.word_starts, pos) - 1, 0)
+
+
+class Pattern:
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        raise NotImplementedError
+
+    @property
+    def canonical(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def fingerprint(self) -> str:
+        """What the pattern matches, spelled out (set references expanded), for cache keys."""
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.canonical
+
+
+def _is_arabic(word: str) -> bool:
+    return bool(ARABIC.search(word))
+
+
+def _glob(word: str) -> str:
+    if word == "*":
+        return r"\w+"  # a lone * stands for exactly one word: "<msg> * <to_us>"
+    return r"\w*".join(regex.escape(part) for part in word.split("*"))
+
+
+# Words that can carry the accusative tanween alef (جدولاً زمنياً → جدولا زمنيا).
+_NO_ACCUSATIVE_ALEF = tuple("اوهء")  # nisba ي does take it: زمنياً
+
+
+def _arabic_word(word: str, first: bool, last: bool) -> str:
+    if word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
+        word = word[2:]
+    prefix = PROCLITICS if first else f"(?:{DEFINITE})?"
+    if word.endswith("*"):
+        return prefix + _glob(word)
+    if last and word.endswith("ه") and len(word) > 2:
+        return prefix + _glob(word[:-1]) + f"(?:ه|ت{ENCLITIC})"
+    alef = "" if word.endswith(_NO_ACCUSATIVE_ALEF) or word == "*" else "ا?"
+    return prefix + _glob(word) + alef + (f"(?P<enc>{ENCLITIC[3:]}?" if last else "")
+
+
+def _latin_word(word: str, last: bool) -> str:
+    core = _glob(word)
+    if not (word.isupper() and len(word) > 1):
+        core = f"(?i:{core})"
+    return core + ("(?:'s)?" if last and not word.endswith("*") else "")
+
+
+@dataclass
+class Term(Pattern):
+    text: str
+    sets: dict[str, "AnyOf"] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self):
+        words = normalize(self.text).split()
+        if not words or all(set(w) <= {"*"} for w in words):
+            raise PatternError(f"empty term '{self.text}'")
+        self.words = words
+        self._source = r"(?<!\w)" + self.fragment(True, True) + r"(?!\w)"  # checks set references now
+
+    @cached_property
+    def _rx(self):
+        # Compiled on first use: most set members are only ever used inside phrases.
+        return regex.compile(self._source)
+
+    def fragment(self, first: bool, last: bool) -> str:
+        parts = []
+        n = len(self.words)
+        for i, w in enumerate(self.words):
+            is_first, is_last = first and i == 0, last and i == n - 1
+            if w.startswith("<") and w.endswith(">"):
+                ref = self.sets.get(w[1:-1])
+                if ref is None:
+                    raise PatternError(f"unknown set {w}")
+                parts.append(ref.fragment(is_first, is_last))
+            elif _is_arabic(w):
+                parts.append(_arabic_word(w, is_first, is_last))
+            else:
+                parts.append(_latin_word(w, is_last))
+        return WORD_GAP.join(parts)
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text)]
+
+    @staticmethod
+    def _keeps(m, text: MatchText) -> bool:
+        """Reject an enclitic ه that is really a folded ة (العامة is not عام + ه)."""
+        enc = m.groupdict().get("enc")
+        return not (enc == "ه" and m.end() - 1 in text.feminine)
+
+    def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+        """Matches whose first word carries a preposition (للرئيس, بالرئيس): never a subject."""
+        return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text) and self._governed(m)]
+
+    @staticmethod
+    def _governed(m) -> bool:
+        pro = m.groupdict().get("pro") or ""
+        return bool(PREPOSITIONS & set(pro.removesuffix("ال")))
+
+    @property
+    def canonical(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def fingerprint(self) -> str:
+        return self._source
+
+
+@dataclass
+class AnyOf(Pattern):
+    items: list[Pattern]
+    name: str = ""
+
+    def fragment(self, first: bool, last: bool) -> str:
+        # Longest entries first: the alternation stops at the first that matches, and
+        # سرية must be tried before سري + enclitic ه (a folded ة, rejected later).
+        frags = []
+        for p in sorted(self.items, key=lambda p: -len(p.canonical)):
+            if not isinstance(p, (Term, AnyOf)):
+                raise PatternError(f"set <{self.name}> can only hold plain terms inside a phrase")
+            frags.append(p.fragment(first, last))  # the regex module allows repeated group names
+        return "(?:" + "|".join(frags) + ")"
+
+    def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+        if self._terms_rx is not None and (found := self._term_matches(text)) is not None:
+            return [m.span() for m in found if Term._governed(m)]
+        return [s for p in self.items if isinstance(p, (Term, AnyOf)) for s in p.find_governed(text)]
+
+    @cached_property
+    def _terms_rx(self):
+        """All-term sets compile to one alternation (longest first), which is much faster to run."""
+        if not self.items or not all(isinstance(p, Term) for p in self.items):
+            return None
+        alts = sorted((p._source for p in self.items), key=len, reverse=True)
+        return regex.compile("|".join(f"(?:{a})" for a in alts))
+
+    def _term_matches(self, text: MatchText):
+        """Fast path; None when a match was a folded ة taken for an enclitic, since the
+        alternation then never tried the other terms at that position."""
+        found = list(self._terms_rx.finditer(text.norm, overlapped=True))
+        return None if any(not Term._keeps(m, text) for m in found) else found
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        if self._terms_rx is not None and (found := self._term_matches(text)) is not None:
+            return _drop_nested([m.span() for m in found])
+        spans = sorted({s for p in self.items for s in p.find(text)})
+        return _drop_nested(spans)
+
+    @property
+    def canonical(self) -> str:
+        return f"<{self.name}>" if self.name else "(" + " | ".join(p.canonical for p in self.items) + ")"
+
+    @property
+    def fingerprint(self) -> str:
+        return "any(" + "|".join(p.fingerprint for p in self.items) + ")"
+
+
+def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if out and s[0] < out[-1][1]:
+            continue
+        out.append(s)
+    return out
+
+
+@contextmanager
+def _quiet_stderr():
+    """RE2 logs parse errors straight to fd 2; we report them ourselves."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    saved = os.dup(fd)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), fd)
+        try:
+            yield
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+UNICODE_CLASSES = {r"\w": r"[\p{L}\p{N}_]", r"\W": r"[^\p{L}\p{N}_]"}
+
+
+def _rewrite_classes(pattern: str) -> str:
+    out, i = [], 0
+    while i < len(pattern):
+        two = pattern[i:i + 2]
+        if two in UNICODE_CLASSES:
+            out.append(UNICODE_CLASSES[two])
+            i += 2
+        elif pattern[i] == "\\":
+            out.append(two)
+            i += 2
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+@dataclass
+class Regex(Pattern):
+    pattern: str
+
+    def __post_init__(self):
+        import re2
+        if not self.pattern.strip():
+            raise PatternError("empty regex")
+        if r"\b" in self.pattern:
+            raise PatternError(r"\b only knows ASCII letters in RE2; write a plain term (which has word boundaries) or use (?:^|\W)")
+        source = _rewrite_classes(normalize(self.pattern))
+        try:
+            with _quiet_stderr():
+                self._rx = re2.compile(source)
+        except Exception as e:  # re2 raises its own error class
+            msg = e.args[0].decode() if e.args and isinstance(e.args[0], bytes) else str(e)
+            raise PatternError(f"invalid regex: {msg}") from None
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        return [m.span() for m in self._rx.finditer(text.norm) if m.end() > m.start()]
+
+    def search(self, text: str) -> bool:
+        return self._rx.search(text) is not None
+
+    def matches_empty(self) -> bool:
+        return self._rx.search("") is not None
+
+    @property
+    def canonical(self) -> str:
+        return f"re/{self.pattern}/"
+
+    @property
+    def fingerprint(self) -> str:
+        return self.canonical
+
+
+@dataclass
+class Near(Pattern):
+    a: Pattern
+    b: Pattern
+    within: int
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        hits_b = self.b.find(text)
+        out = []
+        for sa in self.a.find(text):
+            ia = text.word_index(sa[0])
+            # B may lie inside A's match ("<msg> * <to_us>" near <iran>), but not be the same hit
+            close = [sb for sb in hits_b if sb != sa and abs(text.word_index(sb[0]) - ia) <= self.within]
+            if close:
+                sb = min(close, key=lambda sb: abs(text.word_index(sb[0]) - ia))
+                out.append((min(sa[0], sb[0]), max(sa[1], sb[1])))
+        return _drop_nested(out)
+
+    @property
+    def canonical(self) -> str:
+        return f"NEAR/{self.within}({self.a.canonical}, {self.b.canonical})"
+
+    @property
+    def fingerprint(self) -> str:
+        return f"near/{self.within}({self.a.fingerprint}, {self.b.fingerprint})"
+
+
+def matches_everything(p: Pattern) -> bool:
+    """True for a pattern that would code every sentence.
+
+    Only a regex can: a term has at least one word that is not a bare glob,
+    and proximity or any-of patterns are made of terms and regexes.
+    """
+    if isinstance(p, Regex):
+        return p.matches_empty() or all(p.find(MatchText.of(s)) for s in NEUTRAL_PROBES)
+    if isinstance(p, Near):
+        return matches_everything(p.a) and matches_everything(p.b)
+    if isinstance(p, AnyOf):
+        return any(matches_everything(i) for i in p.items)
+    return False
+
+
+def feminine_positions(original: str, index: list[int]) -> frozenset[int]:
+    return frozenset(i for i, o in enumerate(index[:-1]) if original[o] == TEH_MARBUTA)

@@ -1,0 +1,164 @@
+"""One pass per article: a literal prefilter for many patterns at once.
+
+Every term match contains certain literal strings (the letters of each word
+once the optional proclitics, ال, enclitics and glob parts are set aside).
+``requirement`` works out, for any pattern, a necessary condition over those
+literals: a conjunction of clauses, each clause satisfied by any one of its
+literals.  ``Prefilter`` compiles the literals of many patterns into one
+Aho–Corasick automaton (pyahocorasick; chosen by measurement, see README
+"Performance"), scans all sentences of an article in one pass, bisects the
+hits into sentences, and says which patterns *may* match in which sentence.
+The exact matcher (patterns.py) then runs only there, so the answers are the
+same as running every pattern on every sentence; a pattern without literals
+(an RE2 ``regex:``, a term made only of globs) is a candidate everywhere.
+
+Latin literals are case-folded, and so is the scanned text: a superset of the
+exact matcher's case-insensitive matches, which the exact check then narrows.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import ahocorasick
+
+from analysis.match.patterns import DEFINITE, AnyOf, Near, Pattern, Term, _is_arabic
+from analysis.text.normalize import normalize
+
+Clause = frozenset[str]            # any one of these literals
+Conjunction = tuple[Clause, ...]    # all of these clauses
+Requirement = tuple[Conjunction, ...]  # any of these conjunctions
+ALWAYS: Requirement = ((),)         # the empty conjunction holds everywhere
+MAX_ALTERNATIVES = 64               # beyond this, NEAR keeps one side's alternatives only
+
+
+def _longest_part(word: str) -> str:
+    return max(word.split("*"), key=len)
+
+
+def _word_literal(word: str, last: bool) -> str:
+    """The literal every match of one term word contains ("" if none), mirroring patterns._arabic_word."""
+    if _is_arabic(word):
+        if word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
+            word = word[2:]
+        if not word.endswith("*") and last and word.endswith("ه") and len(word) > 2:
+            word = word[:-1]
+    return _longest_part(word).casefold()
+
+
+def _best(clauses) -> Clause | None:
+    """The most selective clause: longest shortest literal, then fewest alternatives."""
+    return min(clauses, key=lambda c: (-min(map(len, c)), len(c)), default=None)
+
+
+def requirement(p: Pattern) -> Requirement:
+    """A necessary condition for ``p`` to match a text, over literals that must occur in it."""
+    if isinstance(p, Term):
+        clauses = []
+        n = len(p.words)
+        for i, w in enumerate(p.words):
+            if w.startswith("<") and w.endswith(">"):
+                ref = p.sets.get(w[1:-1])
+                clause = _any_clause(ref.items) if ref is not None else None
+            else:
+                lit = _word_literal(w, i == n - 1)
+                clause = frozenset([lit]) if lit else None
+            if clause:
+                clauses.append(clause)
+        return (tuple(dict.fromkeys(clauses)),)
+    if isinstance(p, Near):
+        a, b = requirement(p.a), requirement(p.b)
+        if len(a) * len(b) > MAX_ALTERNATIVES:
+            return min(a, b, key=len)
+        return tuple(dict.fromkeys(tuple(dict.fromkeys(ca + cb)) for ca in a for cb in b))
+    if isinstance(p, AnyOf):
+        alts = [conj for item in p.items for conj in requirement(item)]
+        return ALWAYS if not alts or () in alts else tuple(dict.fromkeys(alts))
+    return ALWAYS  # Regex and anything else: run it everywhere
+
+
+def _any_clause(items: list[Pattern]) -> Clause | None:
+    """One clause that any match of any item satisfies (None if some item has no literal)."""
+    out: set[str] = set()
+    for item in items:
+        for conj in requirement(item):
+            best = _best(conj)
+            if best is None:
+                return None
+            out |= best
+    return frozenset(out) if out else None
+
+
+@dataclass
+class Prefilter:
+    """Many requirements, one automaton; ``candidates`` answers per sentence."""
+
+    requirements: list[Requirement]
+
+    def __post_init__(self):
+        literals = sorted({lit for req in self.requirements for conj in req for clause in conj for lit in clause})
+        self.literals = literals
+        lit_id = {lit: k for k, lit in enumerate(literals)}
+        self.always = [k for k, req in enumerate(self.requirements) if () in req]
+        # each alternative as (requirement, clauses of literal ids), filed under the literals of its best clause
+        self._opens: list[list[tuple[int, list[frozenset[int]]]]] = [[] for _ in literals]
+        for k, req in enumerate(self.requirements):
+            if () in req:
+                continue
+            for conj in req:
+                clauses = [frozenset(lit_id[x] for x in c) for c in conj]
+                for lid in lit_ids(_best(conj), lit_id):
+                    self._opens[lid].append((k, clauses))
+        self._automaton = None
+        if literals:
+            a = ahocorasick.Automaton()
+            for k, lit in enumerate(literals):
+                a.add_word(lit, k)
+            a.make_automaton()
+            self._automaton = a
+
+    def __getstate__(self):  # the automaton pickles; rebuilding it is as cheap and keeps pickles small
+        state = self.__dict__.copy()
+        state["_automaton"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def hits(self, texts: list[str]) -> list[set[int]]:
+        """Per text, the ids of the literals it contains (one scan over all texts)."""
+        found: list[set[int]] = [set() for _ in texts]
+        if self._automaton is None or not texts:
+            return found
+        folded = [t.casefold() for t in texts]
+        starts, pos = [], 0
+        for t in folded:
+            starts.append(pos)
+            pos += len(t) + 1
+        joined = "\n".join(folded)
+        right = bisect.bisect_right
+        for end, lid in self._automaton.iter(joined):
+            found[right(starts, end) - 1].add(lid)
+        return found
+
+    def candidates(self, texts: list[str]) -> list[list[int]]:
+        """Per text, the requirement ids (in order) whose literals all occur in it."""
+        out = []
+        for present in self.hits(texts):
+            opened = set(self.always)
+            for lid in present:
+                for k, clauses in self._opens[lid]:
+                    if k not in opened and all(c & present for c in clauses):
+                        opened.add(k)
+            out.append(sorted(opened))
+        return out
+
+
+def lit_ids(clause: Clause, lit_id: dict[str, int]) -> list[int]:
+    return [lit_id[x] for x in clause]
+
+
+def literal_of(text: str) -> str:
+    """A codebook word as the scanner sees it (normalized, case-folded): for tests and explain."""
+    return normalize(text).casefold()

@@ -1,0 +1,144 @@
+"""The built-in route: .qmd -> HTML and PDF with pip packages only."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from . import pandoc, pdf
+from .assemble import assemble
+from .errors import RenderError
+from .execute import execute
+from .qmd import Document, execute_dir, load
+
+EXTENSIONS = {"html": ".html", "pdf": ".pdf"}
+
+
+class RenderResult(dict):
+    """``{format: output path}``, plus what the tools warned about and stage timings."""
+
+    def __init__(self, outputs: dict, warnings: list[str], timings: dict[str, float]):
+        super().__init__(outputs)
+        self.warnings = warnings
+        self.timings = timings
+
+
+def check_formats(formats) -> tuple[str, ...]:
+    formats = tuple(dict.fromkeys([formats] if isinstance(formats, str) else formats))
+    unknown = [f for f in formats if f not in EXTENSIONS]
+    if unknown or not formats:
+        raise RenderError(f"formats must be among {sorted(EXTENSIONS)}, got {list(formats)}")
+    return formats
+
+
+def format_option(config: dict, fmt: str, key: str, default):
+    """A format's option as Quarto reads it: format.<fmt>.<key>, else top level."""
+    options = (config.get("format") or {}).get(fmt)
+    if isinstance(options, dict) and key in options:
+        return options[key]
+    return config.get(key, default)
+
+
+def page_options(config: dict) -> dict:
+    """The PDF page as _quarto.yml's typst format sets it (Quarto's defaults otherwise)."""
+    return {
+        "papersize": str(format_option(config, "typst", "papersize", "us-letter")),
+        "margin": {str(k): str(v) for k, v in (format_option(config, "typst", "margin", None) or {"x": "1.25in", "y": "1.25in"}).items()},
+        "fontsize": str(format_option(config, "typst", "fontsize", "11pt")),
+    }
+
+
+def publish(outputs: dict[str, Path], out_dir: Path, stem: str) -> dict[str, Path]:
+    """Move finished files into place; nothing moves unless all were made."""
+    final = {}
+    for fmt, tmp in outputs.items():
+        final[fmt] = out_dir / (stem + EXTENSIONS[fmt])
+        os.replace(tmp, final[fmt])
+    return final
+
+
+def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=print) -> RenderResult:
+    """Render ``qmd`` to ``out_dir/<stem>.html`` / ``.pdf`` without Quarto.
+
+    Outputs are replaced only when every requested format succeeded; on any
+    failure a RenderError is raised and earlier outputs stay as they were.
+    """
+    say = (lambda *_: None) if quiet else log
+    formats = check_formats(formats)
+    qmd, out_dir = Path(qmd).resolve(), Path(out_dir).resolve()
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name):
+        start = time.perf_counter()
+        yield
+        timings[name] = time.perf_counter() - start
+
+    say(
+        f"render: built-in route (jupytext, nbclient, pandoc {pandoc.version()}, "
+        f"typst {metadata.version('typst')}) for {qmd.name}"
+    )
+    with stage("read"):
+        doc = load(qmd)
+    cwd = Path(cwd).resolve() if cwd else execute_dir(doc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    try:
+        with stage("execute"):
+            execute(doc, cwd, build / "kernel.log")
+        made, warnings = _convert(doc, build, formats, cwd, stage)
+        final = publish(made, out_dir, qmd.stem)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+    for w in warnings:
+        say(f"warning: {w}")
+    for fmt, path in final.items():
+        say(f"render: {fmt} -> {path}")
+    total = sum(timings.values())
+    say(f"render: done in {total:.1f}s (" + ", ".join(f"{k} {v:.2f}s" for k, v in timings.items()) + ")")
+    return RenderResult(final, warnings, timings)
+
+
+def _convert(doc: Document, build: Path, formats, cwd: Path, stage) -> tuple[dict[str, Path], list[str]]:
+    """Executed document -> files in ``build``: markdown, then HTML and Typst side by side, then PDF."""
+    stem = doc.path.stem
+    warnings: list[str] = []
+    with stage("assemble"):
+        md = build / f"{stem}.md"
+        md.write_text(assemble(doc, build, warnings.append), encoding="utf-8")
+
+    resources = [build, doc.path.parent, cwd]
+    made, jobs = {}, []
+    if "html" in formats:
+        made["html"] = build / f"{stem}.html"
+        jobs.append(pandoc.html_args(
+            md, made["html"], resources,
+            toc=format_option(doc.config, "html", "toc", True),
+            toc_title=format_option(doc.config, "html", "toc-title", "Contents"),
+            title=doc.config.get("title"),
+        ))
+    typ = build / f"{stem}.typ"
+    if "pdf" in formats:
+        page = build / "page.yaml"
+        page.write_text(yaml.safe_dump(page_options(doc.config)), encoding="utf-8")
+        jobs.append(pandoc.typst_args(
+            md, typ, resources,
+            toc=format_option(doc.config, "typst", "toc", False),
+            fonts=pdf.font_families(),
+            page=page,
+        ))
+    with stage("pandoc"):
+        warnings += pandoc.run(jobs, cwd=build)
+
+    if "pdf" in formats:
+        made["pdf"] = build / f"{stem}.pdf"
+        with stage("typst"):
+            warnings += pdf.compile_pdf(typ, made["pdf"])
+    return made, warnings

@@ -1,0 +1,120 @@
+"""Pandoc-markdown building blocks for the briefing, safe for untrusted text.
+
+Every piece of article text, translation or codebook string passes through
+``escape`` (all ASCII punctuation backslash-escaped), so ``<script>`` or an
+HTML comment in an article shows as text in HTML and PDF alike.
+"""
+from __future__ import annotations
+
+import math
+import re
+import string
+
+import pandas as pd
+
+_PUNCT = frozenset(string.punctuation)
+
+
+def escape(text) -> str:
+    """Literal text in pandoc markdown: punctuation escaped, newlines folded."""
+    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in re.sub(r"\s+", " ", s))
+
+
+def arabic_inline(text: str) -> str:
+    """Arabic inside an English sentence, isolated so «…», numbers and brackets keep their places."""
+    return f'[{escape(text)}]{{dir="rtl" lang="ar"}}'
+
+
+# A run of Arabic inside other text: from the first Arabic letter (or an opening
+# quote before it) to the last (or the closing quote after it).
+_ARABIC_RUN = re.compile(r"[«\"“]?[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]"
+                         r"(?:[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF\s\d«»\"“”()\-/.…:]*[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF»\"”])?")
+
+
+def mixed(text) -> str:
+    """Escaped text whose Arabic runs are isolated right-to-left spans (an English note quoting Arabic)."""
+    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    out, pos = [], 0
+    for m in _ARABIC_RUN.finditer(s):
+        out += [escape(s[pos:m.start()]), arabic_inline(m.group())]
+        pos = m.end()
+    out.append(escape(s[pos:]))
+    return "".join(out)
+
+
+def arabic_block(inner_md: str) -> str:
+    return f'::: {{dir="rtl" lang="ar" .arabic}}\n{inner_md}\n:::\n'
+
+
+def mark(text: str) -> str:
+    return f"[{escape(text)}]{{.mark}}"
+
+
+def highlighted(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    """``text[start:end]`` with the spans marked, all escaped."""
+    out, pos = [], start
+    for s, e in _merge(spans):
+        if s < pos or e > end:
+            continue
+        out += [escape(text[pos:s]), mark(text[s:e])]
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(x for x in out if x)
+
+
+def _merge(spans):
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [tuple(x) for x in merged]
+
+
+def fmt(value, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
+          arabic_columns: tuple[str, ...] = ()) -> str:
+    """A pipe table; Arabic columns are isolated right-to-left spans."""
+    cols = list(df.columns)
+    head = "| " + " | ".join(escape(c) for c in cols) + " |"
+    rows, widths = [], [len(str(c)) for c in cols]
+    tokens = [max((len(t) for t in str(c).split()), default=1) for c in cols]  # longest unbreakable piece
+    for r in df.itertuples(index=False):
+        cells = []
+        for k, (c, v) in enumerate(zip(cols, r)):
+            cell = fmt(v, digits)
+            widths[k] = max(widths[k], len(cell))
+            tokens[k] = max([tokens[k]] + [len(t) for t in cell.split()])
+            cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else escape(cell))
+        rows.append("| " + " | ".join(cells) + " |")
+    # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
+    dashes = ["-" * max(6, round(1.4 * t) + 2, min(w, 45)) for w, t in zip(widths, tokens)]
+    align = "|" + "|".join(d + ":" if pd.api.types.is_numeric_dtype(df[c]) else ":" + d for d, c in zip(dashes, cols)) + "|"
+    out = "\n".join([head, align, *rows]) + "\n"
+    if caption:
+        out += f"\n: {escape(caption)}" + (f" {{#{label}}}" if label else "") + "\n"
+    return out + "\n"
+
+
+def bullets(items: list[str]) -> str:
+    return "\n".join(f"- {i}" for i in items) + "\n\n"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def join_names(names: list[str]) -> str:
+    names = list(dict.fromkeys(names))
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

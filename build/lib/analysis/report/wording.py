@@ -1,0 +1,45 @@
+"""Small helpers for the briefing's conditional wording: plurals, name lists,
+"only X reports", and a markdown string that an inline `{python}` expression
+shows as markup (not as escaped text)."""
+from __future__ import annotations
+
+from analysis.report.markdown import escape, join_names, plural
+
+__all__ = ["Md", "join_names", "plural", "verb", "names_or", "only", "number", "of"]
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+class Md(str):
+    """Markdown: inline `{python}` shows it as markup, print() as text."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def verb(n: int, singular: str, many: str) -> str:
+    """The verb agreeing with a count: verb(1, 'asserts', 'assert') -> 'asserts'."""
+    return singular if n == 1 else many
+
+
+def names_or(names: list[str], nobody: str = "nobody") -> str:
+    """An escaped name list, or ``nobody`` when it is empty."""
+    names = [escape(x) for x in names]
+    return join_names(names) if len(names) else nobody
+
+
+def only(names: list[str], singular: str, many: str, none: str = "No outlet") -> str:
+    """"Only Outlet A reports", "Outlet A and Outlet B report", "No outlet reports"."""
+    if not names:
+        return f"{none} {singular}"
+    return f"{'Only ' if len(names) == 1 else ''}{names_or(names)} {verb(len(names), singular, many)}"
+
+
+def number(n: int) -> str:
+    """Small counts in words (as prose writes them), larger ones in digits."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else f"{n:,}"
+
+
+def of(n: int, word: str, many: str | None = None) -> str:
+    """plural() with the count in words: "five articles", "one week"."""
+    return f"{number(n)} {word if n == 1 else (many or word + 's')}"

@@ -1,0 +1,91 @@
+"""Evidence: the quoted sentences a reader sees, with their translations.
+
+A quote is always ``article.text[start:end]`` of a whole sentence; the matched
+phrases are listed as offsets for highlighting.  Its id is ``article_id:start-end``; translations are
+keyed by that id and checked against the original text, so an edited article
+never shows a stale translation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.io.errors import Problems
+
+TRANSLATIONS = "translations.csv"
+TRANSLATION_COLUMNS = ("evidence_id", "article_id", "start", "end", "arabic", "english", "translator", "note")
+MISSING = "[translation missing: add it to data/translations.csv]"
+
+
+def evidence_id(article_id: str, start: int, end: int) -> str:
+    return f"{article_id}:{start}-{end}"
+
+
+@dataclass(frozen=True)
+class Translation:
+    english: str
+    translator: str
+    note: str
+
+
+def load_translations(path: Path, analysis, problems: Problems | None = None) -> dict[str, Translation]:
+    """Translations whose Arabic still equals the article text at their offsets."""
+    from analysis.inputs.corpus import read_csv_rows
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    out: dict[str, Translation] = {}
+    if not path.exists():
+        return out
+    texts = {a.id: a.text for a in analysis.corpus.articles}
+    for line, row in read_csv_rows(path, TRANSLATION_COLUMNS, ("evidence_id", "article_id", "start", "end", "english"), problems):
+        aid = row["article_id"]
+        try:
+            start, end = int(row["start"]), int(row["end"])
+        except ValueError:
+            problems.add(path, line, f"start/end must be whole numbers, got '{row['start']}', '{row['end']}'",
+                         "copy the offsets from _output/tables/segments.csv")
+            continue
+        if aid not in texts:
+            problems.add(path, line, f"evidence '{row['evidence_id']}' points at article '{aid}', which is not in the manifest",
+                         "fix the article_id or remove the row")
+            continue
+        if row["evidence_id"] != evidence_id(aid, start, end):
+            problems.add(path, line, f"evidence_id '{row['evidence_id']}' does not match article_id/start/end",
+                         f"set it to {evidence_id(aid, start, end)}")
+            continue
+        original = texts[aid][start:end]
+        if not (0 <= start < end <= len(texts[aid])) or (row["arabic"] and row["arabic"].strip() != original.strip()):
+            problems.add(path, line, f"evidence '{row['evidence_id']}' no longer matches the article text (it was edited or the offsets are wrong)",
+                         "re-translate the sentence now at those offsets (see _output/tables/segments.csv) and update start/end/arabic")
+            continue
+        if not row["english"].strip():
+            problems.add(path, line, f"empty translation for '{row['evidence_id']}'", "write the English or remove the row", level="note")
+            continue
+        out[row["evidence_id"]] = Translation(row["english"].strip(), row["translator"], row["note"])
+    if own:
+        problems.raise_if_any()
+    return out
+
+
+def evidence_table(analysis, translations: dict[str, Translation], frames: list[str] | None = None) -> pd.DataFrame:
+    """One row per (sentence, frame): quote offsets, highlight offsets, stance, speaker, translation."""
+    st = analysis.stances if frames is None else analysis.stances[analysis.stances.frame.isin(frames)]
+    meta = analysis.corpus.frame().set_index("article_id")
+    m = analysis.mentions
+    rows = []
+    for r in st.itertuples(index=False):
+        hits = m[(m.sentence_id == r.sentence_id) & (m.frame == r.frame)]
+        eid = evidence_id(r.article_id, r.sentence_start, r.sentence_end)
+        t = translations.get(eid)
+        rows.append({
+            "evidence_id": eid, "article_id": r.article_id, "outlet": r.outlet, "date": meta.loc[r.article_id, "date"],
+            "date_confidence": meta.loc[r.article_id, "date_confidence"], "file": meta.loc[r.article_id, "file"],
+            "frame": r.frame, "stance": r.stance, "speaker": r.speaker_name, "sentence_id": r.sentence_id,
+            "start": r.sentence_start, "end": r.sentence_end,
+            "highlights": sorted({(int(h.start), int(h.end)) for h in hits.itertuples()}),
+            "indicators": "; ".join(dict.fromkeys(hits.indicator)), "arabic": r.sentence,
+            "english": t.english if t else None, "translator": t.translator if t else "",
+        })
+    return pd.DataFrame(rows)

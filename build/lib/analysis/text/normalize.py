@@ -1,0 +1,132 @@
+"""Arabic (and Latin) normalization for matching, never for display.
+
+A chain of small pure ``str -> str`` rules, applied in this order:
+
+1. ``fold_compatibility``   NFKC: presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF),
+                            ligatures such as ﻻ, full-width Latin.
+2. ``remove_diacritics``    tashkeel U+064B–U+0652, dagger alef U+0670, combining
+                            madda/hamza U+0653–U+0655, Quranic marks U+0610–U+061A.
+3. ``remove_tatweel``       U+0640.
+4. ``fold_alef``            أ إ آ ٱ (U+0623 U+0625 U+0622 U+0671) → ا.
+5. ``fold_yeh``             ى U+0649 and Persian ی U+06CC → ي U+064A.
+6. ``fold_teh_marbuta``     ة U+0629 → ه U+0647; Persian/Kurdish heh ە ھ → ه.
+7. ``fold_kaf``             Persian ک U+06A9 and swash ڪ U+06AA → ك U+0643.
+8. ``fold_digits``          Arabic-Indic U+0660–U+0669 and Persian U+06F0–U+06F9 → 0–9.
+9. ``fold_quotes``          curly quotes and apostrophes to ASCII.
+
+Case is not folded here: matching is case-insensitive for Latin words except
+all-capital acronyms (US, UN), which would otherwise collide with "us", "un".
+
+Order matters once: NFKC runs first because it turns presentation forms into the
+base letters that the later rules fold.  Every rule works character by character,
+so ``normalize_with_map`` can keep, for each output character, the index of the
+original character it came from.  Codebook terms go through the same chain.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+TATWEEL = "\u0640"
+ALEF = "\u0627"
+ALEF_VARIANTS = frozenset("\u0623\u0625\u0622\u0671")  # أ إ آ ٱ
+YEH = "\u064a"
+YEH_VARIANTS = frozenset("\u0649\u06cc")  # ى ی
+HEH = "\u0647"
+TEH_MARBUTA = "\u0629"
+HEH_VARIANTS = frozenset(TEH_MARBUTA + "\u06d5\u06be")  # ة ە ھ
+KAF = "\u0643"
+KAF_VARIANTS = frozenset("\u06a9\u06aa")  # ک ڪ
+DIACRITICS = frozenset(
+    [chr(c) for c in range(0x064B, 0x0656)]  # tashkeel + combining madda/hamza
+    + ["\u0670"]  # dagger alef
+    + [chr(c) for c in range(0x0610, 0x061B)]  # Quranic annotation marks
+)
+DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+QUOTE_FOLDS = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}
+
+
+def fold_compatibility(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def remove_diacritics(text: str) -> str:
+    return "".join(ch for ch in text if ch not in DIACRITICS)
+
+
+def remove_tatweel(text: str) -> str:
+    return text.replace(TATWEEL, "")
+
+
+def _fold(variants: frozenset[str], target: str):
+    def rule(text: str) -> str:
+        return "".join(target if ch in variants else ch for ch in text)
+    return rule
+
+
+fold_alef = _fold(ALEF_VARIANTS, ALEF)
+fold_yeh = _fold(YEH_VARIANTS, YEH)
+fold_teh_marbuta = _fold(HEH_VARIANTS, HEH)
+fold_kaf = _fold(KAF_VARIANTS, KAF)
+
+
+def fold_digits(text: str) -> str:
+    return "".join(DIGITS.get(ch, ch) for ch in text)
+
+
+def fold_quotes(text: str) -> str:
+    return "".join(QUOTE_FOLDS.get(ch, ch) for ch in text)
+
+
+CHAIN = (
+    fold_compatibility,
+    remove_diacritics,
+    remove_tatweel,
+    fold_alef,
+    fold_yeh,
+    fold_teh_marbuta,
+    fold_kaf,
+    fold_digits,
+    fold_quotes,
+)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_char(ch: str) -> str:
+    for rule in CHAIN:
+        ch = rule(ch)
+        if not ch:
+            break
+    return ch
+
+
+def normalize(text: str) -> str:
+    """The normalized form used for matching."""
+    return "".join(_normalize_char(ch) for ch in text)
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalized text plus, for each of its characters, the original index.
+
+    The map has one extra entry, ``len(text)``, so that an end offset maps too:
+    ``original[m[i]:m[j]]`` is the original span behind ``norm[i:j]``.
+    """
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        n = _normalize_char(ch)
+        out.append(n)
+        index.extend([i] * len(n))
+    index.append(len(text))
+    return "".join(out), index
+
+
+def original_span(index: list[int], start: int, end: int) -> tuple[int, int]:
+    """Original (start, end) behind normalized [start, end).
+
+    The end runs up to the next kept character, so marks dropped by
+    normalization (a final shadda, tatweel) stay inside the quoted span.
+    """
+    if end <= start:
+        return index[start], index[start]
+    return index[start], max(index[end], index[end - 1] + 1)  # part of one expanded character (¼ → 1⁄4)
