@@ -3,9 +3,12 @@
 Prints wall-clock seconds for each scenario and its ratio to the cold render
 measured in the same run (these machines are noisy; compare ratios, not
 seconds across runs).  Works on a scratch copy of data/ and a scratch output
-folder, so nothing of yours is touched.
+folder, so nothing of yours is touched.  Then the same for a corpus of
+--large articles resampled from the seeds (benchmarks/resample.py): cold, and
+after a one-line codebook edit (targets: seeds with nothing changed ≤ 3 s,
+the large re-render ≤ 30 s).
 
-    .venv/bin/python benchmarks/rerender.py [--repeat 3]
+    .venv/bin/python benchmarks/rerender.py [--repeat 3] [--large 1000]
 """
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from resample import resample  # noqa: E402
+PROBE = "frames:\n  - id: bench_probe\n    label_en: Benchmark probe\n    indicators:\n      ar: [طائرة مسيرة]\n"
 
 
 def render(data: Path, out: Path) -> float:
@@ -77,6 +83,7 @@ def append_line(path: Path, old: str, new: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--large", type=int, default=1000, help="articles in the resampled corpus (0: skip)")
     args = ap.parse_args()
     rows: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,8 +92,7 @@ def main() -> None:
             shutil.copytree(ROOT / "data", data)
             rows.setdefault("cold render (no caches)", []).append(render(data, out))
             rows.setdefault("re-render, nothing changed", []).append(render(data, out))
-            append_line(data / "codebook.yaml", "frames:\n",
-                        "frames:\n  - id: bench_probe\n    label_en: Benchmark probe\n    indicators:\n      ar: [طائرة مسيرة]\n")
+            append_line(data / "codebook.yaml", "frames:\n", PROBE)
             rows.setdefault("re-render after a one-line codebook edit", []).append(render(data, out))
             tr = data / "translations.csv"
             text = tr.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -100,6 +106,17 @@ def main() -> None:
         print(f"{name:45} {med:9.2f} {min(times):7.2f} {med / cold:14.2f}")
     print(f"({args.repeat} runs each; HTML and PDF; cold includes starting the kernel, as every render does)")
     quarto_comparison(args.repeat)
+    if args.large:
+        with tempfile.TemporaryDirectory() as tmp:
+            data, out = resample(args.large, Path(tmp) / "data"), Path(tmp) / "out"
+            cold = render(data, out)
+            same = render(data, out)
+            append_line(data / "codebook.yaml", "frames:\n", PROBE)
+            edit = render(data, out)
+        print(f"\n{args.large} resampled articles (1 run each)")
+        for name, t in (("cold render (no caches)", cold), ("re-render, nothing changed", same),
+                        ("re-render after a one-line codebook edit", edit)):
+            print(f"{name:45} {t:9.2f} {'':7} {t / cold:14.2f}")
 
 
 if __name__ == "__main__":
