@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--to", choices=["html", "pdf", "both"], default="both")
     s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")
     s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
-    s.add_argument("--force", action="store_true", help="built-in route: render even when nothing changed since the last render")
+    s.add_argument("--force", action="store_true", help="render even when nothing changed since the last render")
     s.set_defaults(func=cmd_render)
     s = sub.add_parser("translations", parents=[common],
                        help="list the shown quotes that lack a translation, or merge a translator's file back")
