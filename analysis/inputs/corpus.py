@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.io.errors import Problems, did_you_mean
 from analysis.io.yamlio import encoding_fix
+from analysis.text.segment import ENDERS, MAX_SENTENCE
 
 MANIFEST = "manifest.csv"
 OUTLETS = "outlets.csv"
@@ -34,6 +35,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_FIELD = 10_000_000  # characters in one CSV field (Python's default limit is 131,072)
 FUTURE_SLACK = timedelta(days=2)  # time zones: a date up to two days ahead is not flagged
 csv.field_size_limit(MAX_FIELD)
+_NO_END = re.compile("[^\n" + re.escape("".join(sorted(ENDERS))) + "]{" + str(MAX_SENTENCE + 1) + ",}")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Corpus:
     data_dir: Path
     outlets: dict[str, Outlet]
     articles: list[Article]
+    warnings: list[str] = field(default_factory=list)  # tolerated quirks the analyst should know about
 
     def article(self, article_id: str) -> Article:
         for a in self.articles:
@@ -216,6 +219,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     outlets = load_outlets(data_dir, problems)
     manifest = data_dir / MANIFEST
     articles: list[Article] = []
+    warnings: list[str] = []
     seen: dict[str, int] = {}
     root = data_dir.resolve()
     for line, row in read_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
@@ -260,6 +264,12 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         text = read_article_text(path, problems, where)
         if text is None or outlet is None:
             continue
+        if (run := _NO_END.search(text)):
+            note = (f"article '{aid}' has {run.end() - run.start():,} characters with no sentence end "
+                    f"from line {text.count(chr(10), 0, run.start()) + 1}: coded in pieces of at most {MAX_SENTENCE:,} characters")
+            problems.add(path, text.count("\n", 0, run.start()) + 1, note,
+                         "add the missing punctuation or line breaks if the pieces cut sentences badly", level="note")
+            warnings.append(note)
         articles.append(Article(
             id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=row["language"],
             text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
@@ -273,7 +283,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     if own:
         problems.raise_if_any()
     articles.sort(key=lambda a: a.id)
-    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
+    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, warnings=warnings)
 
 
 EVENTS = "events.csv"
