@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.inputs.corpus import load_events
 from analysis.io.errors import InputError, Problems
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
@@ -26,6 +27,7 @@ def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = No
         load_inputs(data_dir, problems)
     except InputError as e:  # a YAML syntax error stops that file only
         problems.items += e.problems
+    load_events(data_dir, problems)
     if problems.errors:
         return
     analysis = analyse(data_dir, cache_dir=cache_dir)

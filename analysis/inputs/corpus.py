@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.io.errors import Problems, did_you_mean
 from analysis.io.yamlio import encoding_fix
+from analysis.match.patterns import PatternError, Term
 from analysis.text.segment import ENDERS, MAX_SENTENCE
 
 MANIFEST = "manifest.csv"
@@ -117,7 +118,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         problems.add(path, raw[:e.start].count(b"\n") + 1,
                      f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
         return []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
         header = reader.fieldnames or []
     except csv.Error as e:
@@ -134,6 +135,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         return []
     rows = []
     while True:
+        start = reader.line_num + 1  # where this row begins (a quoted field may span lines)
         try:
             row = next(reader)
         except StopIteration:
@@ -141,7 +143,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         except csv.Error as e:
             fix = (f"a field is over {MAX_FIELD:,} characters: split the text or move it to its own file"
                    if "field larger" in str(e) else "check the double quotes on this line (a quote inside a field is written \"\")")
-            problems.add(path, reader.line_num, f"unreadable CSV row: {e}", fix)
+            problems.add(path, start, f"unreadable CSV row: {e}", fix)
             break  # the reader cannot resynchronize after a broken row
         if None in row:
             problems.add(path, reader.line_num, "more fields than columns",
@@ -174,6 +176,12 @@ def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
         elif oid in outlets:
             problems.add(path, line, f"duplicate outlet id '{oid}'", "each outlet id must appear once")
         else:
+            try:  # the Arabic name is looked for in the text (an outlet citing itself)
+                Term(row["name_ar"]) if row["name_ar"] else None
+            except PatternError as e:
+                problems.add(path, line, f"name_ar '{row['name_ar']}' cannot be looked for in the text: {e}",
+                             "write the name in plain letters (no <, >, * or brackets)")
+                continue
             outlets[oid] = Outlet(**{k: row.get(k, "") for k in OUTLET_COLUMNS})
     return outlets
 
