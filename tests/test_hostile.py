@@ -618,3 +618,55 @@ def test_typst_cannot_read_outside_its_folder(tmp_path):
     typ.write_text('#read("/etc/passwd")\n', encoding="utf-8")
     with pytest.raises(RenderError, match="file not found"):
         compile_pdf(typ, tmp_path / "doc.pdf")
+
+
+# ---- the same hostile corpus through Quarto, where it is installed -----------------------------------
+
+MARKED = re.compile(MARK + r"\d\d ")  # a payload's marker (base64 fonts may hold "ZQX" by chance)
+
+
+class Marked(HTMLParser):
+    """Tags, script/style bodies and comments that carry a payload's marker: Quarto adds its own scripts."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.faults, self.raw = [], None
+
+    def handle_starttag(self, tag, attrs):
+        self.raw = tag if tag in ("script", "style") else None
+        for k, v in attrs:
+            if k.startswith("on"):
+                self.faults.append(f"<{tag} {k}=>")
+            if MARKED.search(v or "") and (tag in FORBIDDEN_TAGS or k in ("href", "src")):
+                self.faults.append(f"<{tag} {k}={v[:30]}>")
+        if tag in FORBIDDEN_TAGS and MARKED.search(self.get_starttag_text() or ""):
+            self.faults.append(f"<{tag}>")
+
+    def handle_data(self, data):
+        if self.raw and MARKED.search(data):
+            self.faults.append(f"payload inside <{self.raw}>")
+
+    def handle_endtag(self, tag):
+        self.raw = None
+
+    def handle_comment(self, data):
+        if MARKED.search(data) or "hidden" in data:
+            self.faults.append(f"<!--{data[:20]}-->")
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH (source /tmp/rq/env.sh)")
+def test_quarto_route_keeps_payloads_as_text(tmp_path):
+    from pypdf import PdfReader
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data)
+    hostile_corpus(data)
+    assert main(["render", "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    p = Marked()
+    p.feed(html)
+    assert p.faults == []
+    assert not {"\x00", "\x1b"} & set(html)
+    shown = " ".join(html.split())
+    assert all(f"{MARK}{k:02d}" in shown for k in range(len(PAYLOADS)))
+    text = " ".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
+    assert "root:x:0:0" not in text and "ZQX24" in text
