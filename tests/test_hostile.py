@@ -205,10 +205,8 @@ def converted(tmp_path_factory):
     typ_cases = {}
     for m in re.finditer(r"#block\[(.*?)\] <case-(\d+-\w+)>", typ_text, re.S):
         typ_cases[m.group(2)] = m.group(1)
-    from pypdf import PdfReader
-    pdf_text = (" ".join(page.extract_text() for page in PdfReader(build / "cases.pdf").pages)
-                if compile_error is None else compile_error)
-    return html_cases, typ_cases, pdf_text, compile_error
+    text = pdf_text(build / "cases.pdf") if compile_error is None else compile_error
+    return html_cases, typ_cases, text, compile_error
 
 
 @pytest.mark.parametrize("k, helper", CASES, ids=[f"{k:02d}-{h}" for k, h in CASES])
@@ -334,9 +332,17 @@ def test_no_typst_code_survives_in_the_typst_source(rendered):
     assert typst_faults(source) == []
 
 
-def test_pdf_shows_payloads_as_text_and_reads_no_file(rendered):
+def pdf_text(path: Path) -> str:
+    """The PDF's text: poppler's pdftotext where installed (fast), else pypdf."""
+    import subprocess
+    if shutil.which("pdftotext"):
+        return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     from pypdf import PdfReader
-    text = " ".join(p.extract_text() for p in PdfReader(rendered[1] / "report.pdf").pages)
+    return " ".join(p.extract_text() for p in PdfReader(path).pages)
+
+
+def test_pdf_shows_payloads_as_text_and_reads_no_file(rendered):
+    text = pdf_text(rendered[1] / "report.pdf")
     assert "root:x:0:0" not in text
     assert "ZQX00" in text and "ZQX24" in text  # <script> and #read payloads printed, not run
 
@@ -432,7 +438,7 @@ FAULTS = [
      + "".join(f"bomb{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9)}]\n" for i in range(1, 9)) + "version:"),
      "validate", 2, "codebook.yaml:", "aliases expand", "anchors"),
     ("deep nesting", lambda d: add_frame(d, "  - id: deep\n    label_en: Deep\n    indicators:\n      en:\n        - "
-     + "[" * 60 + "x" + "]" * 60 + "\n"), "validate", 2, "codebook.yaml:", "nested more than", "flatten"),
+     + "[" * 60 + "x" + "]" * 60 + "\n"), "validate", 2, "codebook.yaml:F+5:", "nested more than", "flatten"),
     ("recursive alias", lambda d: (d / "actors.yaml").write_text("actors: &a\n  - *a\n"), "validate", 2,
      "actors.yaml:", "refers to the entry that contains it", "recursive alias"),
     # operating system
@@ -475,15 +481,15 @@ FAULTS = [
      "events.csv:2", "in the future", "check the year"),
     # codebook
     ("regex matching every space", lambda d: add_frame(d, "  - id: spaces\n    label_en: Spaces\n    indicators:\n"
-     "      ar:\n        - regex: '\\s'\n"), "validate", 2, "codebook.yaml:", "of 96 ar sentences (100%)", "more specific"),
+     "      ar:\n        - regex: '\\s'\n"), "validate", 2, "codebook.yaml:F+5:", "of 96 ar sentences (100%)", "more specific"),
     ("glob matching almost every word", lambda d: add_frame(d, "  - id: alef\n    label_en: Alef\n    indicators:\n"
-     "      ar:\n        - term: '*ا*'\n"), "code", 2, "codebook.yaml:", "(100%) of the corpus", "more specific"),
+     "      ar:\n        - term: '*ا*'\n"), "code", 2, "codebook.yaml:F+5:", "(100%) of the corpus", "more specific"),
     ("within: true", lambda d: add_frame(d, "  - id: near_true\n    label_en: Near\n    indicators:\n      ar:\n"
-     "        - near: [ساعي, بريد]\n          within: true\n"), "validate", 2, "codebook.yaml:", "'within' must be a positive", "within: 5"),
+     "        - near: [ساعي, بريد]\n          within: true\n"), "validate", 2, "codebook.yaml:F+6:", "'within' must be a positive", "within: 5"),
     ("Arabic frame id", lambda d: add_frame(d, "  - id: ساعي\n    label_en: Arabic id\n    indicators:\n      ar: [ساعي بريد]\n"),
-     "validate", 2, "codebook.yaml:", "must be short English snake_case", "label_ar"),
+     "validate", 2, "codebook.yaml:F+1:", "must be short English snake_case", "label_ar"),
     ("term: scalar error has a line", lambda d: add_frame(d, "  - id: blank_term\n    label_en: Blank\n    indicators:\n"
-     "      ar:\n        - term: '   '\n"), "validate", 2, "codebook.yaml:", "empty term", "fix the pattern"),
+     "      ar:\n        - term: '   '\n"), "validate", 2, "codebook.yaml:F+5:", "empty term", "fix the pattern"),
 ]
 
 
@@ -521,6 +527,9 @@ def test_fault(setup, capsys, monkeypatch, name, breaker, command, exit_code, wh
     assert code == exit_code, err
     assert elapsed < 60  # no hang (a YAML bomb used to run out of memory)
     if exit_code:
+        if (m := re.search(r"F\+(\d+)", where)):  # a line counted from 'frames:', where add_frame inserts
+            frames = (DATA / "codebook.yaml").read_text(encoding="utf-8").split("\n").index("frames:") + 1
+            where = where.replace(m.group(0), str(frames + int(m.group(1))))
         _line_of(where, err)
         assert what in err and fix in err and "fix:" in err, err
         assert snapshot(out) == before  # nothing written or half-written
@@ -656,7 +665,6 @@ class Marked(HTMLParser):
 
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH (source /tmp/rq/env.sh)")
 def test_quarto_route_keeps_payloads_as_text(tmp_path):
-    from pypdf import PdfReader
     data, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data)
     hostile_corpus(data)
@@ -668,5 +676,5 @@ def test_quarto_route_keeps_payloads_as_text(tmp_path):
     assert not {"\x00", "\x1b"} & set(html)
     shown = " ".join(html.split())
     assert all(f"{MARK}{k:02d}" in shown for k in range(len(PAYLOADS)))
-    text = " ".join(page.extract_text() for page in PdfReader(out / "report.pdf").pages)
+    text = pdf_text(out / "report.pdf")
     assert "root:x:0:0" not in text and "ZQX24" in text
