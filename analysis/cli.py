@@ -73,7 +73,13 @@ def cmd_validate(args, rep: Reporter) -> int:
 def cmd_code(args, rep: Reporter) -> int:
     from analysis.io.output import write_tables
     from analysis.results.tables import export_tables, wide
+    from analysis.io.errors import Problems
+    from analysis.validate import overbroad_patterns
     a = _analyse(args, rep)
+    problems = Problems()
+    overbroad_patterns(a, problems)  # a pattern marking nearly every sentence would fill every table
+    problems.raise_if_any()
+    rep.warnings += a.corpus.warnings
     with rep.stage("tables"):
         tables = export_tables(a)
         paths = write_tables(args.out, tables)
@@ -163,6 +169,7 @@ def cmd_render(args, rep: Reporter) -> int:
     problems = Problems()  # every input, gold and translations included, before a kernel starts
     validate_all(args.data, problems, cache_dir=args.out / ".cache")
     problems.raise_if_any()
+    rep.warnings += [p.what for p in problems.items]  # notes: tolerated, but the analyst should know
     with render_lock(args.out) as stale:
         if stale:
             rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")

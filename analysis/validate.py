@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.inputs.corpus import load_events
 from analysis.io.errors import InputError, Problems
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
-from analysis.pipeline import analyse, load_inputs
+from analysis.pipeline import Analysis, analyse, load_inputs
 from analysis.inputs.corpus import load_events
 from analysis.report.story import load_story
 from analysis.results.glossary import load_glossary
+
+# An indicator that fires in this share of a language's sentences, or on this share of its words,
+# is not telling frames apart; a corpus needs this many sentences (words) for the share to mean much.
+MAX_SENTENCE_SHARE, MIN_SENTENCES = 0.6, 20
+MAX_WORD_SHARE, MIN_WORDS = 0.2, 200
 
 
 def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
@@ -21,10 +27,12 @@ def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = No
         load_inputs(data_dir, problems)
     except InputError as e:  # a YAML syntax error stops that file only
         problems.items += e.problems
+    load_events(data_dir, problems)
     if problems.errors:
         return
     analysis = analyse(data_dir, cache_dir=cache_dir)
     check_story(data_dir, analysis.codebook.labels(), problems)
+    overbroad_patterns(analysis, problems)
     for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
         if (data_dir / name).exists():
             try:
@@ -40,3 +48,34 @@ def check_story(data_dir: Path, labels: dict, problems: Problems) -> None:
         load_glossary(data_dir, problems)
     except InputError as e:
         problems.items += e.problems
+
+
+def overbroad_patterns(analysis: Analysis, problems: Problems) -> None:
+    """Refuse indicators that match almost every sentence or word of their language in this corpus.
+
+    The codebook loader already refuses a pattern that matches any text at all
+    ('.*'); this catches the ones that only nearly do ('\\s', '*ا*'), with the share they matched.
+    """
+    m = analysis.mentions
+    if m.empty:
+        return
+    language = {a.id: a.language for a in analysis.corpus.articles}
+    segs = analysis.segments_frame()
+    segs = segs.assign(language=segs.article_id.map(language))
+    sentences = segs.groupby("language").size()
+    words = segs.groupby("language").words.sum()
+    cb = analysis.codebook
+    for (frame, lang, label), g in m.groupby(["frame", "language", "indicator"], sort=True):
+        n_sent, n_words = int(sentences.get(lang, 0)), int(words.get(lang, 0))
+        s_share = g.sentence_id.nunique() / n_sent if n_sent else 0.0
+        w_share = len(g) / n_words if n_words else 0.0
+        if n_sent >= MIN_SENTENCES and s_share >= MAX_SENTENCE_SHARE:
+            what = f"{g.sentence_id.nunique()} of {n_sent} {lang} sentences ({s_share:.0%})"
+        elif n_words >= MIN_WORDS and w_share >= MAX_WORD_SHARE:
+            what = f"{len(g)} of {n_words} {lang} words ({w_share:.0%})"
+        else:
+            continue
+        ind = next((i for i in cb.frame(frame).indicators.get(lang, []) if i.label == label), None)
+        problems.add(cb.path, ind.line if ind else None,
+                     f"frame '{frame}' indicators.{lang}: '{label}' matches {what} of the corpus",
+                     "make the pattern more specific: an indicator should pick out the sentences that carry the frame")

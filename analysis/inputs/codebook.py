@@ -6,6 +6,7 @@ keys get a "did you mean".  See docs/codebook.md for the format.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 from analysis.inputs.corpus import LANGUAGES
 from analysis.io.errors import Problems
 from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
-from analysis.io.yamlio import check_keys, line_of, load_yaml
+from analysis.io.yamlio import LineStr, check_keys, line_of, load_yaml
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")
@@ -26,6 +27,7 @@ INDICATOR_CONTEXT_KEYS = ("within", "any", "note")
 SCOPES = {"sentence": 0, "article": None}
 KINDS = ("term", "regex", "near")
 DEFAULT_WITHIN = 5
+FRAME_ID = re.compile(r"[a-z][a-z0-9_]*")  # ASCII snake_case: ids go into file names, URLs and anchors
 
 
 @dataclass
@@ -183,9 +185,13 @@ class _Parser:
             return None
         kind = kinds[0]
         value = node[kind]
+        if not isinstance(value, (str, list, dict)):  # a number or true: text, with the key's line for messages
+            line = line_of(node, kind)
+            value = LineStr(str(value))
+            value.line = line
         try:
             if kind == "term":
-                return self.pattern(str(value), lang, where) if isinstance(value, str) else self.pattern(value, lang, where)
+                return self.pattern(value, lang, where)
             if kind == "regex":
                 p = Regex(str(value))
                 if matches_everything(p):
@@ -200,7 +206,7 @@ class _Parser:
                 return None
             a, b = (self.pattern(x, lang, where) for x in parts)
             within = node.get("within", DEFAULT_WITHIN)
-            if not isinstance(within, int) or within < 1:
+            if isinstance(within, bool) or not isinstance(within, int) or within < 1:  # true is an int in Python
                 self.error(node, f"{where}: 'within' must be a positive whole number of words, got {within!r}",
                            "e.g. within: 5", key="within")
                 return None
@@ -241,8 +247,9 @@ class _Parser:
             if fid in seen:
                 self.error(fnode, f"duplicate frame id '{fid}' (first on line {seen[fid]})", "give each frame its own id", key="id")
                 continue
-            if not fid.isidentifier() or fid != fid.lower():
-                self.error(fnode, f"frame id '{fid}' must be short English snake_case", "e.g. troop_withdrawal", key="id")
+            if not FRAME_ID.fullmatch(fid):
+                self.error(fnode, f"frame id '{fid}' must be short English snake_case (a-z, 0-9, _)",
+                           "e.g. troop_withdrawal; put the Arabic name in label_ar", key="id")
                 continue
             seen[fid] = line_of(fnode, "id")
             inds = self.indicators(fid, fnode.get("indicators"), "indicators")

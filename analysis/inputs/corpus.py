@@ -18,6 +18,8 @@ import pandas as pd
 
 from analysis.io.errors import Problems, did_you_mean
 from analysis.io.yamlio import encoding_fix
+from analysis.match.patterns import PatternError, Term
+from analysis.text.segment import ENDERS, MAX_SENTENCE
 
 MANIFEST = "manifest.csv"
 OUTLETS = "outlets.csv"
@@ -34,6 +36,7 @@ ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_FIELD = 10_000_000  # characters in one CSV field (Python's default limit is 131,072)
 FUTURE_SLACK = timedelta(days=2)  # time zones: a date up to two days ahead is not flagged
 csv.field_size_limit(MAX_FIELD)
+_NO_END = re.compile("[^\n" + re.escape("".join(sorted(ENDERS))) + "]{" + str(MAX_SENTENCE + 1) + ",}")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Corpus:
     data_dir: Path
     outlets: dict[str, Outlet]
     articles: list[Article]
+    warnings: list[str] = field(default_factory=list)  # tolerated quirks the analyst should know about
 
     def article(self, article_id: str) -> Article:
         for a in self.articles:
@@ -114,7 +118,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         problems.add(path, raw[:e.start].count(b"\n") + 1,
                      f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
         return []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
         header = reader.fieldnames or []
     except csv.Error as e:
@@ -131,6 +135,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         return []
     rows = []
     while True:
+        start = reader.line_num + 1  # where this row begins (a quoted field may span lines)
         try:
             row = next(reader)
         except StopIteration:
@@ -138,7 +143,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         except csv.Error as e:
             fix = (f"a field is over {MAX_FIELD:,} characters: split the text or move it to its own file"
                    if "field larger" in str(e) else "check the double quotes on this line (a quote inside a field is written \"\")")
-            problems.add(path, reader.line_num, f"unreadable CSV row: {e}", fix)
+            problems.add(path, start, f"unreadable CSV row: {e}", fix)
             break  # the reader cannot resynchronize after a broken row
         if None in row:
             problems.add(path, reader.line_num, "more fields than columns",
@@ -171,6 +176,12 @@ def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
         elif oid in outlets:
             problems.add(path, line, f"duplicate outlet id '{oid}'", "each outlet id must appear once")
         else:
+            try:  # the Arabic name is looked for in the text (an outlet citing itself)
+                Term(row["name_ar"]) if row["name_ar"] else None
+            except PatternError as e:
+                problems.add(path, line, f"name_ar '{row['name_ar']}' cannot be looked for in the text: {e}",
+                             "write the name in plain letters (no <, >, * or brackets)")
+                continue
             outlets[oid] = Outlet(**{k: row.get(k, "") for k in OUTLET_COLUMNS})
     return outlets
 
@@ -216,6 +227,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     outlets = load_outlets(data_dir, problems)
     manifest = data_dir / MANIFEST
     articles: list[Article] = []
+    warnings: list[str] = []
     seen: dict[str, int] = {}
     root = data_dir.resolve()
     for line, row in read_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
@@ -260,6 +272,12 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         text = read_article_text(path, problems, where)
         if text is None or outlet is None:
             continue
+        if (run := _NO_END.search(text)):
+            note = (f"article '{aid}' has {run.end() - run.start():,} characters with no sentence end "
+                    f"from line {text.count(chr(10), 0, run.start()) + 1}: coded in pieces of at most {MAX_SENTENCE:,} characters")
+            problems.add(path, text.count("\n", 0, run.start()) + 1, note,
+                         "add the missing punctuation or line breaks if the pieces cut sentences badly", level="note")
+            warnings.append(note)
         articles.append(Article(
             id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=row["language"],
             text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
@@ -273,7 +291,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     if own:
         problems.raise_if_any()
     articles.sort(key=lambda a: a.id)
-    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
+    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, warnings=warnings)
 
 
 EVENTS = "events.csv"

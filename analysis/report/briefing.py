@@ -277,7 +277,7 @@ class Briefing:
         cite = (f"{md.escape(row.outlet)}, {row.date:%d %b %Y}" if row.date else md.escape(row.outlet))
         if cite_stance:
             cite += f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)}"
-        cite += f" · `{row.file}` \\[{row.start}:{row.end}\\]"
+        cite += f" · {md.code(row.file)} \\[{row.start}:{row.end}\\]"
         return (f"::: {{.quote}}\n{md.arabic_block(arabic)}\n{english}\n\n[{cite}]{{.cite}}\n:::\n\n")
 
     def quotes(self, frame: str, stance: str | None = None, limit: int | None = None) -> str:
@@ -463,7 +463,7 @@ class Briefing:
                 seg = by_id[r.sentence_id]
                 gold, system = md.escape(r.gold) or "—", md.escape(r.system) or "—"
                 amb = " · *ambiguous in gold*" if r.ambiguous_in_gold else ""
-                out.append(f"- `{r.sentence_id}` · {md.escape(self.label(r.frame))} · gold: {gold} · coder: {system}{amb}\n\n"
+                out.append(f"- {md.code(r.sentence_id)} · {md.escape(self.label(r.frame))} · gold: {gold} · coder: {system}{amb}\n\n"
                            f"  {md.arabic_inline(seg.text)}\n")
             out.append("\n")
         return "".join(out)

@@ -1,8 +1,16 @@
 """Pandoc-markdown building blocks for the briefing, safe for untrusted text.
 
-Every piece of article text, translation or codebook string passes through
-``escape`` (all ASCII punctuation backslash-escaped), so ``<script>`` or an
-HTML comment in an article shows as text in HTML and PDF alike.
+The one escaping rule: every data string that reaches the briefing (article
+text, translations, outlet and actor names, frame and event labels, file
+names, ids, gold notes) goes through ``escape``, ``mixed``, ``code`` or a
+helper built on them, never into an f-string raw.  ``escape`` backslash-escapes
+all ASCII punctuation, so no markup can open from data: no code span
+(`` ` ``), raw attribute (``{=html}``, ``{=typst}``), math (``$``), tag or
+comment (``<``), citation or cross-reference (``@``), link or span (``[``),
+heading, list or table syntax.  Control characters (NUL, ESC, ...) are
+dropped and line breaks folded.  Pandoc then escapes the literal text for
+its target (HTML entities, Typst escapes); typst runs with its root limited
+to the render folder; figure labels are drawn with mathtext off.
 """
 from __future__ import annotations
 
@@ -15,10 +23,31 @@ import pandas as pd
 _PUNCT = frozenset(string.punctuation)
 
 
-def escape(text) -> str:
-    """Literal text in pandoc markdown: punctuation escaped, newlines folded."""
+# C0/C1 controls other than whitespace, and DEL: NUL, ESC and the like never reach the output.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def clean(text) -> str:
+    """A data value as one line of plain text: None/NaN empty, control characters dropped, whitespace folded."""
     s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in re.sub(r"\s+", " ", s))
+    return re.sub(r"\s+", " ", _CONTROL.sub("", s))
+
+
+def escape(text) -> str:
+    """Literal text in pandoc markdown: punctuation escaped, controls dropped, newlines folded."""
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in clean(text))
+
+
+def code(text) -> str:
+    """A literal shown in monospace (a file name, an id): a code span no backtick inside can close.
+
+    Nothing may follow it directly but a space or punctuation the caller writes
+    (``{...}`` right after a code span would make it raw output).
+    """
+    s = clean(text)
+    fence = "`" * (max((len(r) for r in re.findall(r"`+", s)), default=0) + 1)
+    pad = " " if s.startswith("`") or s.endswith("`") or not s else ""
+    return f"{fence}{pad}{s}{pad}{fence}"
 
 
 def arabic_inline(text: str) -> str:
@@ -34,7 +63,7 @@ _ARABIC_RUN = re.compile(r"[«\"“]?[\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF]"
 
 def mixed(text) -> str:
     """Escaped text whose Arabic runs are isolated right-to-left spans (an English note quoting Arabic)."""
-    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    s = clean(text)
     out, pos = [], 0
     for m in _ARABIC_RUN.finditer(s):
         out += [escape(s[pos:m.start()]), arabic_inline(m.group())]
@@ -52,7 +81,7 @@ def mark(text: str) -> str:
 
 
 def highlighted(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
-    """``text[start:end]`` with the spans marked, all escaped."""
+    """``text[start:end]`` with the spans marked, all escaped (controls dropped: offsets stay those of the original)."""
     out, pos = [], start
     for s, e in _merge(spans):
         if s < pos or e > end:
@@ -106,6 +135,7 @@ def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
 
 
 def bullets(items: list[str]) -> str:
+    """A list of items that are markdown already (built from escaped pieces)."""
     return "\n".join(f"- {i}" for i in items) + "\n\n"
 
 
@@ -114,7 +144,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def join_names(names: list[str]) -> str:
-    names = list(dict.fromkeys(names))
+    """'A, B and C' as markdown: each name is data, escaped (Arabic runs isolated)."""
+    names = [mixed(n) for n in dict.fromkeys(names)]
     if not names:
         return "none"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -3,7 +3,7 @@
 shows as markup (not as escaped text)."""
 from __future__ import annotations
 
-from analysis.report.markdown import escape, join_names, plural
+from analysis.report.markdown import join_names, plural
 
 __all__ = ["Md", "join_names", "plural", "verb", "names_or", "only", "number", "of"]
 
@@ -23,8 +23,7 @@ def verb(n: int, singular: str, many: str) -> str:
 
 
 def names_or(names: list[str], nobody: str = "nobody") -> str:
-    """An escaped name list, or ``nobody`` when it is empty."""
-    names = [escape(x) for x in names]
+    """An escaped name list (join_names escapes each name), or ``nobody`` when it is empty."""
     return join_names(names) if len(names) else nobody
 
 

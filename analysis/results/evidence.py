@@ -56,7 +56,12 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
                          f"set it to {evidence_id(aid, start, end)}")
             continue
         original = texts[aid][start:end]
-        if not (0 <= start < end <= len(texts[aid])) or (row["arabic"] and row["arabic"].strip() != original.strip()):
+        if not row["arabic"] and 0 <= start < end <= len(texts[aid]):  # nothing to check it against later
+            problems.add(path, line, f"evidence '{row['evidence_id']}' has an empty 'arabic' cell, so an edit of the article "
+                                     "would leave this translation stale unnoticed",
+                         f"copy the sentence at {start}-{end} into the arabic column (it begins: {original.strip()[:40]}…)")
+            continue
+        if not (0 <= start < end <= len(texts[aid])) or row["arabic"].strip() != original.strip():
             problems.add(path, line, f"evidence '{row['evidence_id']}' no longer matches the article text (it was edited or the offsets are wrong)",
                          "re-translate the sentence now at those offsets (see _output/tables/segments.csv) and update start/end/arabic")
             continue

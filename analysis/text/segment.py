@@ -7,10 +7,20 @@ A period between two digits (3.5), after an initial or a short form (U.S.,
 Gen.) does not end a sentence, nor does a run of
 two or more periods: Arabic headlines use ".." as a dash ("فيلق القدس.. علاقة").  Leading and
 trailing spaces are trimmed from each span; empty spans are dropped.
+
+A span longer than MAX_SENTENCE characters (a page pasted as one line with no
+punctuation) is cut into pieces of at most that length, at a space where
+there is one, so that coding stays linear in the size of the text; the corpus
+loader warns about such articles (inputs/corpus.py).  Every step here is
+linear in the length of the text.
 """
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
+
+MAX_SENTENCE = 3000  # characters; real sentences, even long Arabic ones, stay well under
 
 ENDERS = frozenset(".؟?!؛;")
 OPENERS = {"«": "»", "“": "”"}
@@ -36,11 +46,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     end = len(text) if end is None else end
     spans: list[Span] = []
     closers: list[str] = []  # stack of expected closing quotes
+    quotes: list[int] | None = None  # positions of straight quotes on the current line, found once per line
     begin = i = start
     while i < end:
         ch = text[i]
         if ch == "\n":
             closers.clear()
+            quotes = None
             if (s := _trim(text, begin, i)):
                 spans.append(s)
             begin = i + 1
@@ -51,8 +63,13 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         elif ch == STRAIGHT:
             if closers and closers[-1] == STRAIGHT:
                 closers.pop()
-            elif text.count(STRAIGHT, i + 1, _line_end(text, i, end)) % 2 == 1:
-                closers.append(STRAIGHT)  # only open a quote that closes on this line
+            else:
+                if quotes is None or (quotes and quotes[-1] < i):
+                    line_end = _line_end(text, i, end)
+                    quotes = [m.start() for m in re.finditer(STRAIGHT, text[i:line_end])]
+                    quotes = [i + q for q in quotes]
+                if (len(quotes) - bisect.bisect_right(quotes, i)) % 2 == 1:
+                    closers.append(STRAIGHT)  # only open a quote that closes on this line
         elif ch in ENDERS and not closers:
             if ch == "." and _abbreviation(text, i):
                 i += 1
@@ -72,7 +89,24 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         i += 1
     if (s := _trim(text, begin, end)):
         spans.append(s)
+    if any(sp.end - sp.start > MAX_SENTENCE for sp in spans):
+        spans = [piece for sp in spans for piece in _cut(text, sp)]
     return spans
+
+
+def _cut(text: str, span: Span) -> list[Span]:
+    """A span in pieces of at most MAX_SENTENCE characters, each ending at a space where possible."""
+    out, begin = [], span.start
+    while span.end - begin > MAX_SENTENCE:
+        limit = begin + MAX_SENTENCE
+        cut = text.rfind(" ", begin + MAX_SENTENCE // 2, limit)
+        cut = limit if cut < 0 else cut
+        if (s := _trim(text, begin, cut)):
+            out.append(s)
+        begin = cut
+    if (s := _trim(text, begin, span.end)):
+        out.append(s)
+    return out
 
 
 def _line_end(text: str, i: int, end: int) -> int:
@@ -87,9 +121,11 @@ ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "
 
 def _abbreviation(text: str, i: int) -> bool:
     """U.S., U.N., Gen. Smith: a period after an initial or a known short form."""
-    j = i
-    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+    j, stop = i, max(0, i - 12)  # short forms are short: never walk back further (linear time)
+    while j > stop and (text[j - 1].isalpha() or text[j - 1] == "."):
         j -= 1
+    if j == stop and j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        return False
     word = text[j:i]
     if len(word) == 1 and word.isupper() or (len(word) >= 3 and word[-2] == "." and word.isupper()):  # isupper skips "."
         return True  # U.S / U.N / an initial
