@@ -21,7 +21,7 @@ from analysis.io.output import write_bytes, write_text
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"  # package data: works outside the checkout
 DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yaml", "cues.yaml", "rules.yaml",
-                 "events.csv", "report.yaml")
+                 "events.csv", "report.yaml", "lexicon.yaml")
 
 
 def extract_text(path: Path) -> str:

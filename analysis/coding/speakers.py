@@ -2,24 +2,35 @@
 
 Attribution is read from the sentence, in this order (first that applies):
 1. a source phrase: بحسب / وفقا لـ / نقلا عن / according to + actor;
-2. a statement owner: تصريح(ات) لـ + actor ("a statement by the minister");
-3. a reporting verb followed by its subject (Arabic verb–subject order):
-   قال / أكد / أشار / أعلن / نفى / أوضح … + actor;
+2. a statement owner: تصريح(ات) لـ + actor ("a statement by Kadhimi");
+3. a reporting verb (data/lexicon.yaml) followed by its subject (Arabic
+   verb–subject order): قال / أكد / رأى / زعم … + actor.  A speaker the
+   gazetteer does not know («قال مسؤول في المفوضية», "a ministry spokesman
+   said") is "unlisted", with the words that name them; named when a title is
+   followed by a proper name, anonymous otherwise.  After a verb read as a
+   passive («يُتهم الكاظمي من قيادات …») the agent after من speaks;
 4. an actor followed by a reporting verb (subject–verb order, English "X said");
-5. a reporting verb with no subject of its own, or an anaphor (المصدر, الأخير):
+5. an actor (or unlisted speaker) right before a colon: «قآني في بغداد: لا عودة …»;
+6. a reporting verb with no subject of its own, or an anaphor (المصدر, الأخير):
    the last speaker named earlier in the same article.
 Sentences with none of these are in the outlet's own voice.
+
+Each mention takes the speaker of its own clause (``speaker_for``): the first
+cue before it, unless a later cue opens a new clause with a new subject; a cue
+after it only in its own clause or in a short closing tag ("…, he said").
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
+from analysis.coding.lexicon import Lexicon, for_data, shipped
 from analysis.inputs.corpus import LANGUAGES
 from analysis.inputs.codebook import term_list
-from analysis.io.errors import Problems
+from analysis.io.errors import InputError, Problems
 from analysis.match.patterns import AnyOf, MatchText, Term
 from analysis.io.yamlio import check_keys, line_of, load_yaml
 
@@ -28,36 +39,57 @@ ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")
 KINDS = ("named", "office", "anonymous", "media")
 OUTLET = "outlet"
 OUTLET_SIDE = "Outlet's own voice"
+UNLISTED = "unlisted"
+UNLISTED_SIDE = "Speakers not in the gazetteer"
 
-# Grammar tables (normalized spellings; Terms add clitics).
+# Closed grammar tables stay here; the open-ended word lists are in data/lexicon.yaml.
 SOURCE_PHRASES = {
     "ar": ["بحسب", "حسب", "وفقا ل", "وفق ما", "وفقا لما", "نقلا عن", "طبقا ل"],
     "en": ["according to", "quoting", "cited by"],
 }
 # "تصريحا للكاظمي": a statement *by* someone (with ل); "في بيان البيت الأبيض" merely names one.
 STATEMENT_OWNER = regex.compile(r"(?:تصريح\w*|حديث\w*|بيان\w*)\s+$")
-REPORTING_VERBS = {
-    "ar": ["قال", "يقول", "تقول", "قالت", "اكد", "يؤكد", "اكدت", "تؤكد", "اشار", "يشير", "اشارت", "اعلن",
-           "يعلن", "اعلنت", "نفي", "نفت", "ينفي", "اوضح", "يوضح", "اوضحت", "اضاف", "يضيف", "اضافت", "ذكر",
-           "يذكر", "ذكرت", "كشف", "يكشف", "كشفت", "لفت", "لفتت", "شدد", "يشدد", "اعتبر", "يعتبر", "يري",
-           "صرح", "يصرح", "افاد", "افادت", "نقل", "نقلت", "ابلغ", "تحدث", "عبر عن", "طالب", "حذر", "توعد",
-           "تعهد", "اكتفي بقول", "دعا", "يدعو", "دعت", "تدعو", "يطلب"],  # not طلب: also the noun "request"
-    "en": ["said", "says", "told", "stated", "added", "noted", "denied", "announced", "confirmed", "warned",
-           "claimed", "insisted", "reported", "quoted"],
-}
-# Participles share the subject of the main verb: "قال X …، مشيرا إلى أن …".
-PARTICIPLES = {"ar": ["مؤكدا", "مشيرا", "مضيفا", "موضحا", "مشددا", "قائلا", "معتبرا", "لافتا", "محذرا"],
-               "en": ["saying", "adding", "noting", "insisting", "warning"]}
 ANAPHORA = {"ar": ["المصدر", "المصادر", "الاخير", "القيادي", "المصدر المطلع"], "en": ["the source", "the official"]}
+# Anaphors are definite: «مصادر الطاقة» (energy sources) is not "the sources".
+DEFINITE = regex.compile(r"^[وفبلك]?(?:ال|لل)|^(?i:the)(?!\w)")
+DEFINITE_AT = regex.compile(r"[وفبلك]?(?:ال|لل)|(?i:the)(?!\w)")
+# Only a source noun speaks without a verb («المصدر: …»); «وقصد الأخير الموقع» is no speech.
+SOURCE_NOUN = regex.compile(r"^[وفبل]?(?:ال|لل)?(?:مصدر|مصادر)|^(?i:the\s+source)")
 VERB_SUBJECT_WINDOW = 6   # words between a reporting verb and its subject
 SUBJECT_VERB_WINDOW = 3   # words between a subject and its verb
 SOURCE_WINDOW = 4         # words between بحسب and the source
+COLON_WINDOW = 3          # words between a speaker and the colon that opens their words
+COLON_LEAD = 12           # the colon must come early: «قآني في بغداد: …»
+UNLISTED_WORDS = 6        # longest run of words naming an unlisted speaker
+TAG_WORDS = 3             # words after a closing "…, X said [on Tuesday]." (it covers the sentence)
+TAG_REST = regex.compile(r"\s*(?:$|(?:on|in|at|during|late|earlier|yesterday|today|last|this|في|خلال|امس|اليوم|لـ?\w+)(?!\w))", regex.I)
 QUOTE_MIN_WORDS = 4       # «…» around a name or a short phrase is emphasis, not a quotation
 PATRONYMIC = regex.compile(r"(?<!\w)(?:بن|ابن|bin|ibn)(?!\w)")  # «سلمان بن عبد العزيز» is a name
 # Where the reported words begin: a colon, or the complementizer إن/أن (normalized ان).
 CONTENT_START = regex.compile(r":|(?<!\w)[بلف]?ان(?!\w)|(?i:(?<!\w)that(?!\w))")
 CLAUSE_GAP = regex.compile(r"[،,;؛.]")
+BREAK = regex.compile(r"[،,;؛.:«»\"“”()]")  # ends the words naming a speaker
+# A new clause with its own speaker: «…، فيما قال X», "…, while X said".
+COORDINATOR = regex.compile(r"\s*(?:[وف]?(?:فيما|بينما|في حين|من جهته|من جهتها|من جانبه|من جانبها)|(?i:while|whereas|meanwhile))(?!\w)")
 QUOTES = regex.compile(r"«[^«»\n]+»|“[^“”\n]+”|\"[^\"\n]+\"")
+# Words that end the name of an unlisted speaker: «قال مسؤول في المفوضية | لوكالة … | إن …».
+NP_STOP = {
+    "ar": regex.compile(r"[وف]?(?:في\s+(?:تصريح|حديث|بيان|مؤتمر|لقاء|مقابل|اتصال|كلم|تغريد)\w*|خلال|اليوم|امس|لدي|عبر|بعد|قبل|حين|عندما|لل\w*|لـ\w*|ل(?:وكال|صحيف|قنا|موقع|وسائل)\w*|[بلف]?ان\w*|الي|علي|ايضا|كذلك|مؤكدا|مشيرا|قائلا)(?!\w)"),
+    "en": regex.compile(r"(?i:on|in\s+an?|during|after|before|told|that|who|which|also|today|yesterday|when|as|and|to|for\s+(?:his|her|their)|said|says)(?!\w)"),
+}
+ARABIC_FUNCTION = frozenset({"في", "من", "عن", "الي", "علي", "مع", "باسم", "لدي", "ان", "انه", "انها", "قد", "لم", "لا"})
+EN_DETERMINERS = frozenset({"a", "an", "the", "one", "two", "three", "several", "some", "another"})
+EN_FUNCTION = frozenset({"that", "and", "or", "but", "he", "she", "they", "it", "we", "who", "which", "said", "told",
+                         "says", "to", "of", "in", "on", "at", "for", "with", "by", "from", "is", "was"})
+# A verb read as passive: «ويُتهم الكاظمي من قيادات …» — the agent after من speaks.
+PASSIVE_AGENT = regex.compile(r"\s+(?:من\s+قبل|من|(?i:by))\s+")
+# What may stand between an Arabic verb and its subject: an adverbial or a prepositional phrase.
+INTERVENING = regex.compile(r"[وف]?(?:في|خلال|من|عبر|امام|لدي|بعد|قبل|ايضا|كذلك|اليوم|امس|بدور\w*|[لب]\w+)(?!\w)")
+TIME_WORDS = regex.compile(r"[وف]?ال(?:يوم|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت)(?!\w)")
+# A fronted clause that belongs to the speaker after it: «وتعليقاً على الطلب …، يقول X».
+LEAD_IN = regex.compile(r"\s*(?:[وف]?(?:تعليقا|ردا|تعقيبا)\s+علي|(?i:commenting\s+on|responding\s+to|asked\s+about|in\s+response\s+to))(?!\w)")
+# A reporting verb right after a negation is no attribution: «زيارة لم يُعلن عنها».
+NEGATED = regex.compile(r"(?:(?<!\w)(?:[وف]?(?:لم|لن|لا)|(?i:not|never))|(?i:n't))\s+$")
 
 
 @dataclass(frozen=True)
@@ -73,10 +105,23 @@ class Actor:
 OUTLET_ACTOR = Actor(OUTLET, "the outlet itself", "", OUTLET, OUTLET_SIDE, {})
 
 
+class Gazetteer(dict):
+    """The actors by id, with the lexicon of the corpus folder they came from."""
+    lexicon: Lexicon | None = None
+
+
+def lexicon_of(actors) -> Lexicon:
+    return getattr(actors, "lexicon", None) or shipped()
+
+
 def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
     path = data_dir / ACTORS
     doc = load_yaml(path)
-    actors: dict[str, Actor] = {}
+    actors = Gazetteer()
+    try:
+        actors.lexicon = for_data(data_dir, problems)
+    except InputError as e:
+        problems.items += e.problems
     if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
         problems.add(path, line_of(doc) or 1, "expected a top-level 'actors:' list", "see the comments at the top of the shipped file")
         return actors
@@ -84,7 +129,7 @@ def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
         if not isinstance(node, dict) or not check_keys(node, ACTOR_KEYS, ("id", "name_en", "kind", "patterns"), path, problems, "actor"):
             continue
         aid = str(node["id"])
-        if aid in actors or aid == OUTLET:
+        if aid in actors or aid in (OUTLET, UNLISTED):
             problems.add(path, line_of(node, "id"), f"duplicate or reserved actor id '{aid}'", "give each actor its own id")
             continue
         if node["kind"] not in KINDS:
@@ -118,11 +163,24 @@ def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> lis
             governed = set(a.patterns[language].find_governed(text))
             found += [ActorMention(s, e, a, (s, e) in governed) for s, e in a.patterns[language].find(text)]
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
-    kept: list[ActorMention] = []
+    kept: list[ActorMention] = []  # sorted by start; overlap checked against the neighbours
     for m in found:
-        if all(m.end <= k.start or m.start >= k.end for k in kept):
-            kept.append(m)
-    return sorted(kept, key=lambda m: m.start)
+        k = _bisect_start(kept, m.start)
+        if (k < len(kept) and kept[k].start < m.end) or (k > 0 and kept[k - 1].end > m.start):
+            continue
+        kept.insert(k, m)
+    return kept
+
+
+def _bisect_start(kept: list[ActorMention], pos: int) -> int:
+    lo, hi = 0, len(kept)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if kept[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 _CUE_CACHE: dict[tuple[str, str], AnyOf] = {}
@@ -131,8 +189,7 @@ _CUE_CACHE: dict[tuple[str, str], AnyOf] = {}
 def cue(kind: str, language: str) -> AnyOf:
     key = (kind, language)
     if key not in _CUE_CACHE:
-        table = {"source": SOURCE_PHRASES, "verb": REPORTING_VERBS, "anaphor": ANAPHORA,
-                 "participle": PARTICIPLES}[kind]
+        table = {"source": SOURCE_PHRASES, "anaphor": ANAPHORA}[kind]
         _CUE_CACHE[key] = AnyOf([Term(t) for t in table[language]], name=kind)
     return _CUE_CACHE[key]
 
@@ -140,77 +197,329 @@ def cue(kind: str, language: str) -> AnyOf:
 @dataclass(frozen=True)
 class Attribution:
     actor: Actor
-    how: str  # source phrase, statement owner, verb-subject, subject-verb, carried over, own voice
+    how: str  # source phrase, statement owner, verb-subject, subject-verb, colon, carried over, own voice
     at: int = 0  # normalized position of the cue in the sentence
+    cue: str = ""  # the cue's words (normalized), for explain
+    span: tuple[int, int] | None = None  # normalized span of the words naming an unlisted speaker
+    cue_at: int = -1  # where the cue word is, when ``at`` is the subject's position (subject-verb)
+
+    @property
+    def cue_span(self) -> tuple[int, int]:
+        start = self.cue_at if self.cue_at >= 0 else self.at
+        return start, start + len(self.cue)
 
 
-OWN_VOICE = Attribution(OUTLET_ACTOR, "own voice")
+OWN_VOICE = Attribution(OUTLET_ACTOR, "own voice", -1)
+
+
+def unlisted_actor(words: str, named: bool) -> Actor:
+    return Actor(UNLISTED, words, "", "named" if named else "anonymous", UNLISTED_SIDE, {})
+
+
+class _Sentence:
+    """Word positions and cue lists of one sentence, for look-ups by bisection."""
+
+    def __init__(self, text: MatchText, language: str, lexicon: Lexicon):
+        self.text, self.norm, self.language, self.lexicon = text, text.norm, language, lexicon
+        self.words = text.word_starts
+        self.word_ends = [m.end() for m in regex.finditer(r"\w+", self.norm)]
+        self.gaps = [m.start() for m in CLAUSE_GAP.finditer(self.norm)]
+        quotes = [q for q, _ in find_quotations(self.norm, 0)]
+        self.content = sorted(quotes + [m.start() for m in CONTENT_START.finditer(self.norm)])
+        self.heads = lexicon.find("unlisted_heads", language, self.norm) + lexicon.find("titles", language, self.norm)
+        self.heads.sort()
+        self.head_starts = [s for s, _ in self.heads]
+        self.titles = lexicon.find("titles", language, self.norm)
+        self.title_starts = [s for s, _ in self.titles]
+
+    def between(self, a: int, b: int) -> int:
+        return self.text.word_index(b) - self.text.word_index(a)
+
+    def gap_between(self, a: int, b: int) -> bool:
+        k = bisect.bisect_left(self.gaps, a)
+        return k < len(self.gaps) and self.gaps[k] < b
+
+    def next_content(self, pos: int) -> int:
+        k = bisect.bisect_left(self.content, pos)
+        return self.content[k] if k < len(self.content) else len(self.norm)
+
+    def next_word(self, pos: int) -> int | None:
+        k = bisect.bisect_left(self.words, pos)
+        return self.words[k] if k < len(self.words) else None
+
+    def word_at(self, start: int) -> str:
+        k = bisect.bisect_left(self.words, start)
+        return self.norm[start:self.word_ends[k]] if k < len(self.word_ends) else ""
+
+    def title_at(self, pos: int) -> bool:
+        k = bisect.bisect_left(self.title_starts, pos)
+        return k < len(self.titles) and self.titles[k][0] == pos
+
+    def head_at(self, pos: int) -> tuple[int, int] | None:
+        k = bisect.bisect_left(self.head_starts, pos)
+        return self.heads[k] if k < len(self.heads) and self.heads[k][0] == pos else None
+
+    # -- unlisted speakers ------------------------------------------------------------
+    def noun_phrase_after(self, pos: int, limit: int) -> tuple[int, int] | None:
+        """The words naming a speaker that start at the first word after ``pos``: a head
+        (مسؤول, مصدر, النائب …) and what qualifies it, up to a stop word, a clause break or
+        the reported words."""
+        first = self.next_word(pos)
+        if first is None or first >= limit or self.gap_between(pos, first):
+            return None
+        head = self.head_at(first)
+        if head is None:
+            return None
+        kept = [(first, head[1])]
+        k = bisect.bisect_left(self.words, head[1])
+        n = self.between(first, head[1])
+        stop = NP_STOP[self.language]
+        while k < len(self.words) and n < UNLISTED_WORDS:
+            w = self.words[k]
+            if w >= limit or BREAK.search(self.norm, kept[-1][1], w) or stop.match(self.norm, w):
+                break
+            kept.append((w, self.word_ends[k]))
+            k, n = k + 1, n + 1
+        # a trailing preposition belongs to what follows
+        while len(kept) > 1 and self.norm[kept[-1][0]:kept[-1][1]].lower() in ARABIC_FUNCTION | EN_FUNCTION:
+            kept.pop()
+        end = kept[-1][1]
+        return (first, end) if end > first else None
+
+    def noun_phrase_before(self, verb: int) -> tuple[int, int] | None:
+        """English subject–verb order: "a ministry spokesman said", "an official at the commission said"."""
+        k = bisect.bisect_left(self.head_starts, verb) - 1
+        while k >= 0 and self.heads[k][1] > verb:
+            k -= 1
+        if k < 0:
+            return None
+        hs, he = self.heads[k]
+        if self.between(he, verb) > 5 or self.gap_between(he, verb):
+            return None
+        between = self.norm[he:verb].split()
+        if any(w.lower() in {"who", "which", "that", "and", "said", "says"} for w in between):
+            return None
+        start, j = hs, bisect.bisect_left(self.words, hs) - 1
+        for _ in range(4):
+            if j < 0 or self.gap_between(self.words[j], start):
+                break
+            w = self.word_at(self.words[j])
+            if w.lower() in EN_DETERMINERS:
+                start = self.words[j]
+                break
+            if w.lower() in EN_FUNCTION:
+                break
+            start, j = self.words[j], j - 1
+        end = verb
+        while end > start and self.norm[end - 1].isspace():
+            end -= 1
+        return start, end
+
+    def named(self, span: tuple[int, int]) -> bool:
+        """A title followed by a proper name: «النائب فلان», "Foreign Minister Fuad Hussein"."""
+        s, e = span
+        k = bisect.bisect_left(self.title_starts, s)
+        while k < len(self.titles) and self.titles[k][1] <= e:
+            j = bisect.bisect_left(self.words, self.titles[k][1])
+            for _ in range(3):
+                if j >= len(self.words) or self.words[j] >= e:
+                    break
+                w = self.word_at(self.words[j])
+                if self.language == "en":
+                    if w[:1].isupper():
+                        return True
+                    j += 1
+                    continue
+                if w in ARABIC_FUNCTION or w.startswith(("لل", "بال")):
+                    break
+                if not w.startswith(("ال", "وال")):
+                    return True
+                j += 1
+            k += 1
+        return False
+
+    def unlisted(self, span: tuple[int, int], how: str, at: int, cue: str, cue_at: int = -1) -> Attribution:
+        words = " ".join(self.norm[span[0]:span[1]].split())
+        return Attribution(unlisted_actor(words, self.named(span)), how, at, cue, span, cue_at)
+
+
+def _verb_cues(sent: _Sentence) -> list[tuple[int, int]]:
+    """Reporting verbs, less those right after a negation («لم يُعلن عنها»)."""
+    out = []
+    for s, e in sent.lexicon.find("reporting_verbs", sent.language, sent.norm):
+        if NEGATED.search(sent.norm, max(0, s - 12), s):
+            continue
+        out.append((s, e))
+    return out
 
 
 def attributions(text: MatchText, actors: dict[str, Actor], language: str,
-                 previous: Actor | None, earlier: tuple[Actor, ...] = ()) -> list[Attribution]:
+                 previous: Actor | None, earlier: tuple[Actor, ...] = (), lexicon: Lexicon | None = None) -> list[Attribution]:
     """Every attribution cue in the sentence with the speaker it introduces, in text order.
 
     ``earlier`` are the article's speakers so far: a definite "the Iraqi source"
     (المصدر العراقي) is the unnamed source of that side introduced before, if any.
     """
+    sent = _Sentence(text, language, lexicon or lexicon_of(actors))
+    norm = text.norm
     mentions = [_resolve_definite(m, text, earlier) for m in find_actors(text, actors, language)]
+    starts = [m.start for m in mentions]
     found: list[Attribution] = []
+    between = sent.between
 
-    def words_between(a: int, b: int) -> int:
-        return text.word_index(b) - text.word_index(a)
+    def mentions_from(lo: int, hi: int) -> list[ActorMention]:
+        return mentions[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
 
-    anaphors = cue("anaphor", language).find(text)
-    quote_starts = [q for q, _ in find_quotations(text.norm, 0)] + [m.start() for m in CONTENT_START.finditer(text.norm)]
+    anaphors = [(s, e) for s, e in cue("anaphor", language).find(text) if DEFINITE.search(norm[s:e])]
+    anaphor_starts = [s for s, _ in anaphors]
+    mention_at = set(starts)
+
+    def anaphor_at(pos: int) -> bool:
+        k = bisect.bisect_left(anaphor_starts, pos)
+        return k < len(anaphors) and anaphors[k][0] == pos
 
     def refers_back(e: int) -> bool:
         """An anaphor (المصدر, الأخير) right after a cue that is not itself the start of a named actor."""
-        return any(a_s >= e and words_between(e, a_s) <= 1 and not any(m.start == a_s for m in mentions)
-                   for a_s, _ in anaphors)
+        k = bisect.bisect_left(anaphor_starts, e)
+        return k < len(anaphors) and between(e, anaphors[k][0]) <= 1 and anaphors[k][0] not in mention_at
 
     for s, e in cue("source", language).find(text):
-        limit = next((q for q in quote_starts if q >= e), len(text.norm))
-        after = [m for m in mentions if e <= m.start < limit and words_between(e, m.start) <= SOURCE_WINDOW]
+        limit = sent.next_content(e)
+        after = [m for m in mentions_from(e, limit) if between(e, m.start) <= SOURCE_WINDOW][:1]
         if refers_back(e):
             if previous is not None:
-                found.append(Attribution(previous, "source phrase, carried over", s))
+                found.append(Attribution(previous, "source phrase, carried over", s, norm[s:e]))
         elif after:
-            found.append(Attribution(after[0].actor, "source phrase", s))
+            found.append(Attribution(after[0].actor, "source phrase", s, norm[s:e], (after[0].start, after[0].end)))
+        elif (np := sent.noun_phrase_after(e, limit)) is not None:
+            found.append(sent.unlisted(np, "source phrase, unlisted", s, norm[s:e]))
     for m in mentions:
-        owner = text.norm[m.start:m.start + 1] == "ل" or text.norm[:m.start].endswith("ل")
-        if owner and STATEMENT_OWNER.search(text.norm[:m.start].removesuffix("ل")):
-            found.append(Attribution(m.actor, "statement owner", m.start))
-    verbs = cue("verb", language).find(text)
+        lam = norm[m.start - 1:m.start] == "ل"
+        if not (lam or norm[m.start:m.start + 1] == "ل"):
+            continue
+        cut = m.start - lam
+        owner = STATEMENT_OWNER.search(norm[max(0, cut - 40):cut])
+        if owner:
+            found.append(Attribution(m.actor, "statement owner", m.start, owner.group().strip(),
+                                     cue_at=max(0, cut - 40) + owner.start()))
+    verbs = _verb_cues(sent)
+    verb_starts = [v[0] for v in verbs]
+    taken = {a.at for a in found}
+    sources_so_far = sorted(a.at for a in found)
     for s, e in verbs:
-        if any(a.at <= s < a.at + 1 for a in found):
+        if s in taken:
             continue
+        verb = norm[s:e]
         if refers_back(e):
-            if previous is not None:
-                found.append(Attribution(previous, "carried over", s))
+            antecedent = _antecedent(found, s) or previous
+            if antecedent is not None:
+                found.append(Attribution(antecedent, "carried over", s, verb))
             continue
-        limit = next((q for q in quote_starts if q >= e), len(text.norm))
-        after = [m for m in mentions if e <= m.start < limit and not m.governed
-                 and words_between(e, m.start) <= VERB_SUBJECT_WINDOW]
-        before = [m for m in mentions if m.end <= s and words_between(m.end, s) <= SUBJECT_VERB_WINDOW
-                  and not CLAUSE_GAP.search(text.norm, m.end, s)]
-        earlier = [a for a in found if a.at < s]
-        subject_first = language == "en" and before  # "the minister told the AP": the object follows the verb
-        if after and not subject_first and not any(e < v[0] < after[0].start for v in verbs):
-            found.append(Attribution(after[0].actor, "verb-subject", s))
+        limit = sent.next_content(e)
+        window = [m for m in mentions_from(e, limit) if not m.governed][:1]
+        after = [m for m in window if between(e, m.start) <= VERB_SUBJECT_WINDOW]
+        first_word = sent.next_word(e)
+        np = sent.noun_phrase_after(e, limit)
+        k = bisect.bisect_left(starts, s) - 1
+        before = []
+        while k >= 0 and not before:
+            m = mentions[k]
+            if m.end <= s and between(m.end, s) <= SUBJECT_VERB_WINDOW and not sent.gap_between(m.end, s):
+                before = [m]
+            elif m.end <= s:
+                break
+            k -= 1
+        np_before = sent.noun_phrase_before(s) if language == "en" and not before else None
+        if np_before is not None and anaphor_at(np_before[0]):  # "the source added …"
+            antecedent = _antecedent(found, s) or previous
+            if antecedent is not None:
+                found.append(Attribution(antecedent, "carried over", s, verb))
+            continue
+        subject_first = language == "en" and (before or np_before)  # "Kadhimi told the AP": the object follows
+        nv = bisect.bisect_right(verb_starts, s)
+        next_verb = verb_starts[nv] if nv < len(verb_starts) else len(norm)
+        last = [a for a in found if a.at < s]
+        if np is not None and not after and sent.title_at(np[0]):
+            # a title and then a known name, past the window: «أشار الباحث … «فراس إلياس»»
+            after = [m for m in mentions_from(np[1], np[1] + 3) if not m.governed][:1]
+        att = None
+        if sent.lexicon.match_at("noun_like_verbs", language, norm, s) and not (
+                (after and after[0].start == first_word) or np is not None or limit == first_word):
+            continue  # «رفض الفصائل لأي تفاوض» is a noun: the verb reading needs its subject at once
+        if (language == "ar" and first_word is not None and first_word < limit and not (after and after[0].start == first_word)
+                and np is None and DEFINITE_AT.match(norm, first_word) and not TIME_WORDS.match(norm, first_word)
+                and not anaphor_at(first_word) and not sent.lexicon.match_at("object_first_verbs", language, norm, s)):
+            continue  # «وتشير الزيارة إلى …»: the verb has a subject of its own that is not a speaker
+        if after and not subject_first and after[0].start == first_word:
+            att = Attribution(after[0].actor, "verb-subject", s, verb, (after[0].start, after[0].end))
+        elif np is not None and not subject_first and not (after and sent.title_at(np[0])):
+            # a title followed by a known name is that actor: «الباحث … «فراس إلياس»», «النائب ظافر العاني»
+            att = sent.unlisted(np, "verb-subject, unlisted", s, verb)
+        elif after and not subject_first and not next_verb < after[0].start and (
+                language != "ar" or INTERVENING.match(norm, first_word) or (np is not None and sent.title_at(np[0]))):
+            # «وقال في مؤتمر صحفي الكاظمي»; not «طهران ترفض تسهيل زيارة … الكاظمي» (an object first)
+            att = Attribution(after[0].actor, "verb-subject", s, verb, (after[0].start, after[0].end))
         elif before:
-            found.append(Attribution(before[-1].actor, "subject-verb", before[-1].start))
-        elif earlier:  # a verb with no subject of its own continues the sentence's speaker
-            found.append(Attribution(max(earlier, key=lambda a: a.at).actor, "same subject", s))
+            att = Attribution(before[0].actor, "subject-verb", before[0].start, verb, (before[0].start, before[0].end), s)
+        elif np_before is not None:
+            att = sent.unlisted(np_before, "subject-verb, unlisted", np_before[0], verb, cue_at=s)
+        if att is not None:
+            att = _passive_agent(att, sent, mentions_from, limit) or att
+        elif last:  # a verb with no subject of its own continues the sentence's speaker
+            att = Attribution(max(last, key=lambda a: a.at).actor, "same subject", s, verb)
         elif previous is not None:
-            found.append(Attribution(previous, "carried over", s))
-    for s, _ in cue("participle", language).find(text):
-        earlier = [a for a in found if a.at < s]
-        speaker = max(earlier, key=lambda a: a.at).actor if earlier else previous
+            att = Attribution(previous, "carried over", s, verb)
+        if att is not None:
+            found.append(att)
+    for s, e in sent.lexicon.find("participles", language, norm):
+        last = [a for a in found if a.at < s]
+        speaker = max(last, key=lambda a: a.at).actor if last else previous
         if speaker is not None:
-            found.append(Attribution(speaker, "same subject", s))
+            found.append(Attribution(speaker, "same subject", s, norm[s:e]))
+    colon = _colon_speaker(sent, mentions, found)
+    if colon is not None:
+        found.append(colon)
     if not found and previous is not None:
-        found += [Attribution(previous, "carried over", s) for s, _ in cue("anaphor", language).find(text)][:1]
+        found += [Attribution(previous, "carried over", s, norm[s:e]) for s, e in anaphors
+                  if SOURCE_NOUN.search(norm[s:e])][:1]
     return sorted(found, key=lambda a: a.at)
+
+
+def _antecedent(found: list[Attribution], pos: int) -> Actor | None:
+    """«أعلنت مصادر عراقية …، ولفتت المصادر …»: "the sources" are the ones named earlier in the sentence."""
+    last = [a for a in found if a.at < pos and a.actor.kind != "media"]
+    return last[-1].actor if last else None
+
+
+def _passive_agent(att: Attribution, sent: _Sentence, mentions_from, limit: int) -> Attribution | None:
+    """«ويُتهم الكاظمي من قيادات في الفصائل»: after a verb read as passive, the agent speaks."""
+    if not sent.lexicon.match_at("passive_verbs", sent.language, sent.norm, att.at):
+        return None
+    subject_end = att.span[1] if att.span else next((m.end for m in mentions_from(att.at, limit)), None)
+    if subject_end is None:
+        return None
+    m = PASSIVE_AGENT.match(sent.norm, subject_end)
+    if m is None:
+        return None
+    agent = [x for x in mentions_from(m.end(), m.end() + 1)]
+    if agent:
+        return Attribution(agent[0].actor, "passive agent", att.at, att.cue, (agent[0].start, agent[0].end), att.cue_at)
+    np = sent.noun_phrase_after(m.end() - 1, limit)
+    return sent.unlisted(np, "passive agent, unlisted", att.at, att.cue, att.cue_at) if np else None
+
+
+def _colon_speaker(sent: _Sentence, mentions: list[ActorMention], found: list[Attribution]) -> Attribution | None:
+    """A speaker right before an early colon: «قآني في بغداد: لا عودة …», «مسؤول في المفوضية: …»."""
+    colon = sent.norm.find(":", 0, 400)
+    if colon < 0 or sent.text.word_index(colon) > COLON_LEAD or CLAUSE_GAP.search(sent.norm, 0, colon):
+        return None
+    if any(a.at < colon for a in found):  # «قال الكاظمي: …» is the verb's
+        return None
+    lead = [m for m in mentions if m.end <= colon and not m.governed and sent.between(m.end, colon) <= COLON_WINDOW]
+    if lead:
+        return Attribution(lead[-1].actor, "speaker before a colon", lead[-1].start, ":", cue_at=colon)
+    np = sent.noun_phrase_after(0, colon) if sent.words and sent.head_at(sent.words[0]) else None
+    return sent.unlisted(np, "speaker before a colon, unlisted", np[0], ":", colon) if np else None
 
 
 DEFINITE_SOURCE = regex.compile(r"^[وف]?(?:ال|ل?ل)?(?:مصدر|مصادر)|^(?i:the\s+sources?)")
@@ -226,12 +535,12 @@ def _resolve_definite(m: ActorMention, text: MatchText, earlier: tuple[Actor, ..
 
 
 def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attribution:
-    """Who voices a mention.
+    """Who voices a sentence (or a quotation in it).
 
     Inside a direct quotation: whoever the text attributes the quotation to
     (the nearest cue before it).  Elsewhere: the sentence's source, i.e. its
-    first attribution, so that in "according to the source, the envoy told
-    the minister …" the voice is the source that told the outlet.  Media that only
+    first attribution, so that in "according to the source, Qaani told
+    Kadhimi …" the voice is the source that told the outlet.  Media that only
     relay someone's statement give way to that someone.
     """
     if not found:
@@ -240,6 +549,83 @@ def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attr
         before = [a for a in found if a.at <= quote_start]
         return before[-1] if before else found[0]
     return next((a for a in found if a.actor.kind != "media"), found[0])
+
+
+def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start: int | None = None) -> Attribution:
+    """Who voices the mention at normalized ``pos``: the speaker of its own clause.
+
+    - Inside a quotation: the nearest cue before the quotation (as ``speaker_at``).
+    - Cues before the mention: the first of them (the source that told the outlet:
+      "according to the source, Qaani told Kadhimi …" is the source's), unless a later
+      cue opens a clause of its own with a new subject («…، متهما …» keeps the speaker;
+      «…، فيما قال X» or a new clause with no reported words between hands over to X).
+    - Otherwise a cue after the mention in the same clause ("Iraq is no postman Kadhimi
+      said"), or a short closing tag ("…, Kadhimi said on Tuesday.").
+    - Otherwise the outlet's own voice: «بعد اغتيال سليماني، دعا الصدر إلى …» does not
+      put the killing in Sadr's mouth.
+    """
+    if not found:
+        return OWN_VOICE
+    if quote_start is not None:
+        return speaker_at(found, quote_start)
+    return _timeline(found, text).at(pos)
+
+
+class _Timeline:
+    """The speaker in force after each cue of a sentence, worked out once, left to right."""
+
+    def __init__(self, found: list[Attribution], text: MatchText):
+        norm = text.norm
+        self.found, self.text, self.norm = found, text, norm
+        self.ats = [a.at for a in found]
+        self.gaps = [m.end() for m in CLAUSE_GAP.finditer(norm)]
+        content = [m.start() for m in CONTENT_START.finditer(norm)]
+        self.governing: list[Attribution] = []
+        cur = None
+        for a in found:
+            if cur is None:
+                cur = a
+            elif a.how == "same subject" or a.actor == cur.actor:
+                pass
+            elif cur.actor.kind == "media" and a.actor.kind != "media":
+                cur = a  # media relaying someone's statement give way to that someone
+            elif cur.how.startswith("source phrase"):
+                pass  # "according to X, …" covers the whole sentence
+            else:
+                k = bisect.bisect_left(self.gaps, a.at) - 1  # the last clause break before this cue
+                if k >= 0 and self.gaps[k] > cur.at:
+                    c = bisect.bisect_left(content, cur.at)
+                    reported = c < len(content) and content[c] < a.at
+                    if not reported or COORDINATOR.match(norm, self.gaps[k]):
+                        cur = a
+            self.governing.append(cur)
+
+    def at(self, pos: int) -> Attribution:
+        i = bisect.bisect_right(self.ats, pos) - 1
+        if i >= 0:
+            return self.governing[i]
+        after = self.found[0]
+        first_gap = bisect.bisect_right(self.gaps, pos)
+        if first_gap >= len(self.gaps) or self.gaps[first_gap] > after.at or LEAD_IN.match(self.norm):
+            return after  # same clause, or a lead-in clause («تعليقا على …، يقول X»)
+        # a closing tag: the cue's clause is the last one, and little follows its cue
+        # ("…, Kadhimi said on Tuesday."; not "…, Sadr said US troops must leave.")
+        last_gap = bisect.bisect_right(self.gaps, after.at) - 1
+        end = len(self.norm.rstrip().rstrip("."))
+        rest = max(after.cue_span[1], after.span[1] if after.span else 0)
+        if (all(g >= end for g in self.gaps[last_gap + 1:]) and rest <= end
+                and self.text.word_index(end) - self.text.word_index(rest) <= TAG_WORDS
+                and TAG_REST.match(self.norm[rest:end])):
+            return after
+        return OWN_VOICE
+
+
+def _timeline(found: list[Attribution], text: MatchText) -> _Timeline:
+    cached = text.__dict__.get("_speaker_timeline")
+    if cached is None or cached.found is not found or cached.text is not text:
+        cached = _Timeline(found, text)
+        text.__dict__["_speaker_timeline"] = cached
+    return cached
 
 
 def carried_forward(found: list[Attribution]) -> Actor | None:

@@ -2,25 +2,33 @@
 
 - denied:   a negation particle at most three words before the frame words in
             the same clause (لن يكون ساعي بريد; نحن لا نلعب دور ساعي البريد),
-            unless an exceptive follows it (لن … إلا, لن … دون أن are
-            conditional assertions) or it is part of a fixed affirmative phrase
-            (لا بد, لا مفر, لا سيما); or a denial verb (نفى, أنكر) shortly before
-            in the same clause.  Frames whose codebook entry says
-            ``denial: false`` (refusal is part of the frame, as in "no control
-            of militia weapons") are never denied.
-- reported: the sentence attributes the words to someone, or the match sits
-            inside a direct quotation.
+            unless an exceptive follows it in the clause (لن … إلا, لن … دون أن
+            are conditional assertions), it is part of a fixed affirmative
+            phrase (لا بد, لا مفر, لا سيما), or it negates a word whose negation
+            affirms (لم تتوقف الهجمات, لن ننسى, زيارة لم يُعلن عنها, غير معلنة;
+            data/lexicon.yaml); or a verb of denying or rejecting (نفى, أنكر,
+            رفض أن) shortly before in the same clause.  Frames whose codebook
+            entry says ``denial: false`` (refusal is part of the frame, as in
+            "no control of militia weapons") are never denied.
+- reported: the mention's speaker is someone other than the outlet, or the
+            match sits inside a direct quotation.
 - asserted: the outlet's own voice.
 
 Clauses end at Arabic/Latin commas, colons, quotation marks and the
 conjunctions لكن / بل / بينما, so a negation in one clause does not flip a
-frame in the next.
+frame in the next.  Everything a mention needs is found once per sentence
+(``SentenceCues``) and looked up by bisection, so a sentence with many mentions
+costs time linear in its length (docs/stance.md).
 """
 from __future__ import annotations
 
+import bisect
+from dataclasses import dataclass
+
 import regex
 
-from analysis.match.patterns import AnyOf, MatchText, Term
+from analysis.coding.lexicon import Lexicon, shipped
+from analysis.match.patterns import MatchText
 
 ASSERTED, REPORTED, DENIED = "asserted", "reported", "denied"
 STANCES = (ASSERTED, REPORTED, DENIED)
@@ -31,6 +39,7 @@ NEGATION = {
     "ar": regex.compile(r"(?<!\w)[وف]?(?:لا|لن|لم|ليس|ليست|لست|لسنا|ليسوا|لستم|ليسا|غير)(?!\w)"),
     "en": regex.compile(r"(?i)(?<!\w)(?:not|never|no|neither|nor|cannot|won't|can't|don't|doesn't|isn't|aren't|wasn't|weren't)(?!\w)|n't(?!\w)"),
 }
+GHAIR = regex.compile(r"[وف]?غير")
 # "Not … except / without" is an assertion with a condition: لن تحل الذكرى إلا …,
 # لن تغادر القوات دون أن تضمن …
 EXCEPTIVE = {
@@ -43,57 +52,140 @@ NOT_NEGATION = {
     "ar": regex.compile(r"(?<!\w)[وف]?(?:لا\s*بد|لا\s+مفر|لا\s+سيما|لا\s+(?:ي|ت)زال|لا\s+زال|لا\s+شك|لا\s+ريب|لا\s+غني|لم\s+(?:ي|ت)زل)(?!\w)"),
     "en": regex.compile(r"(?i)(?<!\w)(?:no doubt|not only|no longer)(?!\w)"),
 }
-# Verbs of denying (not of refusing: "Iraq refuses to be an arena" voices the arena frame).
-DENIAL_TERMS = {
-    "ar": ["نفي", "ينفي", "نفت", "تنفي", "نفوا", "ينفون", "انكر", "ينكر", "انكرت", "تنكر"],
-    "en": ["denied", "denies", "deny", "dismissed claims", "dismissed reports"],
-}
 CLAUSE_BREAK = regex.compile(r"[،,:؛;«»\"“”()]|(?<!\w)(?:لكن|ولكن|بل|بينما|but|while|whereas)(?!\w)")
 # Words allowed between a negation particle and the frame words: نحن لا [نلعب دور] ساعي البريد;
 # English spends more words on the same construction ("do not [play the role of] messenger").
 NEGATION_WINDOW = {"ar": 3, "en": 5}
 DENIAL_WINDOW = 12  # words between a denial verb and the frame words, in the same clause
-
-_DENIAL: dict[str, AnyOf] = {}
-
-
-def denial_cue(language: str) -> AnyOf:
-    if language not in _DENIAL:
-        _DENIAL[language] = AnyOf([Term(t) for t in DENIAL_TERMS[language]], name="denial")
-    return _DENIAL[language]
+AUXILIARIES = 2     # «لم يتم الإعلان», "has not yet been disclosed"
 
 
-def clause_start(norm: str, pos: int) -> int:
-    starts = [m.end() for m in CLAUSE_BREAK.finditer(norm, 0, pos)]
-    return starts[-1] if starts else 0
+@dataclass(frozen=True)
+class Reason:
+    stance: str
+    cue: str = ""       # what decided it: "negation", "denial verb", "negation that affirms", …
+    at: int = -1        # normalized span of the cue in the sentence (-1: none)
+    end: int = -1
 
 
-def negated(text: MatchText, start: int, language: str, end: int | None = None) -> bool:
-    """A negation particle in the clause before the frame words (or within the matched
-    phrase itself, e.g. an indicator written as "ليس ساعي بريد"), not undone by an exceptive."""
-    lo = clause_start(text.norm, start)
-    idioms = [m.span() for m in NOT_NEGATION[language].finditer(text.norm, lo)]
-    for m in NEGATION[language].finditer(text.norm, lo, start if end is None else end):
-        if text.word_index(start) - text.word_index(m.start()) - 1 > NEGATION_WINDOW[language]:
-            continue
-        if any(s <= m.start() < e for s, e in idioms):
-            continue
-        if not EXCEPTIVE[language].search(text.norm, m.end()):
-            return True
-    return False
+class SentenceCues:
+    """Clause bounds, negations, exceptives and denial verbs of one sentence, found once."""
+
+    def __init__(self, text: MatchText, language: str, lexicon: Lexicon):
+        norm = text.norm
+        self.text, self.language, self.lexicon = text, language, lexicon
+        breaks = list(CLAUSE_BREAK.finditer(norm))
+        self.clause_starts = [m.end() for m in breaks]   # a clause begins after each break
+        self.clause_ends = [m.start() for m in breaks]
+        idioms = [m.span() for m in NOT_NEGATION[language].finditer(norm)]
+        idiom_starts = [s for s, _ in idioms]
+        self.negations = []  # (start, end, affirming cue span or None)
+        for m in NEGATION[language].finditer(norm):
+            k = bisect.bisect_right(idiom_starts, m.start()) - 1
+            if k >= 0 and idioms[k][0] <= m.start() < idioms[k][1]:
+                continue
+            self.negations.append((m.start(), m.end(), self._affirming(m.group(), m.end())))
+        self.negation_starts = [n[0] for n in self.negations]
+        self.exceptives = [m.start() for m in EXCEPTIVE[language].finditer(norm)]
+        self.denials = lexicon.find("denial_verbs", language, norm)
+        self.denial_starts = [s for s, _ in self.denials]
+
+    def _affirming(self, particle: str, end: int) -> tuple[int, int] | None:
+        """The word after the particle (past «يتم», "been") whose negation affirms, if any."""
+        norm, lang = self.text.norm, self.language
+        kind = "negated_adjectives" if lang == "ar" and GHAIR.fullmatch(particle) else "negation_affirms"
+        pos = end
+        for _ in range(AUXILIARIES + 1):
+            k = bisect.bisect_left(self.text.word_starts, pos)
+            if k >= len(self.text.word_starts):
+                return None
+            pos = self.text.word_starts[k]
+            hit = self.lexicon.match_at(kind, lang, norm, pos)
+            if hit:
+                return hit
+            aux = self.lexicon.match_at("negation_auxiliaries", lang, norm, pos)
+            if not aux:
+                return None
+            pos = aux[1]
+        return None
+
+    def clause(self, pos: int) -> tuple[int, int]:
+        """Bounds [lo, hi) of the clause around ``pos``."""
+        k = bisect.bisect_right(self.clause_starts, pos) - 1
+        lo = self.clause_starts[k] if k >= 0 else 0
+        j = bisect.bisect_left(self.clause_ends, pos)
+        hi = self.clause_ends[j] if j < len(self.clause_ends) else len(self.text.norm)
+        return lo, max(hi, pos)
+
+    def negation(self, start: int, end: int | None) -> Reason | None:
+        """A negation particle in the clause before the frame words (or inside the matched phrase
+        itself, e.g. an indicator written as "ليس ساعي بريد"), not undone by an exceptive."""
+        text, norm = self.text, self.text.norm
+        lo, hi = self.clause(start)
+        stop = start if end is None else end
+        # Only particles within the window can count: look no further back than it.
+        wi = text.word_index(start)
+        earliest = text.word_starts[max(wi - NEGATION_WINDOW[self.language] - 1, 0)] if text.word_starts else 0
+        first = bisect.bisect_left(self.negation_starts, max(lo, earliest))
+        affirmed = None
+        for i in range(first, bisect.bisect_left(self.negation_starts, stop)):
+            s, e, affirms = self.negations[i]
+            if wi - text.word_index(s) - 1 > NEGATION_WINDOW[self.language]:
+                continue
+            if affirms is not None:
+                affirmed = affirmed or Reason("", "negation that affirms", s, affirms[1])
+                continue
+            k = bisect.bisect_left(self.exceptives, e)
+            if k < len(self.exceptives) and self.exceptives[k] < hi:
+                continue
+            return Reason(DENIED, "negation", s, e)
+        return affirmed
+
+    def denial_verb(self, start: int) -> Reason | None:
+        """A denial verb earlier in the same clause, close enough to govern the frame words."""
+        lo, _ = self.clause(start)
+        k = bisect.bisect_right(self.denial_starts, start) - 1
+        while k >= 0 and self.denials[k][0] >= lo:
+            s, e = self.denials[k]
+            if e <= start:
+                if self.text.word_index(start) - self.text.word_index(e) <= DENIAL_WINDOW:
+                    return Reason(DENIED, "denial verb", s, e)
+                return None
+            k -= 1
+        return None
 
 
-def denied_by_verb(text: MatchText, start: int, language: str) -> bool:
-    """A denial verb earlier in the same clause, close enough to govern the frame words."""
-    lo = clause_start(text.norm, start)
-    return any(lo <= s and e <= start and text.word_index(start) - text.word_index(e) <= DENIAL_WINDOW
-               for s, e in denial_cue(language).find(text))
+def sentence_cues(text: MatchText, language: str, lexicon: Lexicon | None = None) -> SentenceCues:
+    """The cues of a sentence, kept on its MatchText so that each mention reuses them."""
+    lexicon = lexicon or shipped()
+    store = text.__dict__.setdefault("_stance_cues", {})
+    key = (language, lexicon.path)
+    if key not in store:
+        store[key] = SentenceCues(text, language, lexicon)
+    return store[key]
+
+
+def stance_reason(text: MatchText, start: int, language: str, attributed: bool, in_quote: bool,
+                  end: int | None = None, deniable: bool = True, lexicon: Lexicon | None = None) -> Reason:
+    """The stance of the frame words at normalized [start, end), with the cue that decided it."""
+    cues = sentence_cues(text, language, lexicon)
+    affirmed = None
+    if deniable:
+        neg = cues.negation(start, end)
+        if neg is not None and neg.stance == DENIED:
+            return neg
+        affirmed = neg
+        verb = cues.denial_verb(start)
+        if verb is not None:
+            return verb
+    stance = REPORTED if attributed or in_quote else ASSERTED
+    if affirmed is not None:
+        return Reason(stance, affirmed.cue, affirmed.at, affirmed.end)
+    if in_quote:
+        return Reason(stance, "inside a quotation")
+    return Reason(stance, "attributed to a speaker" if attributed else "the outlet's own voice")
 
 
 def stance_of(text: MatchText, start: int, language: str, attributed: bool, in_quote: bool,
-              end: int | None = None, deniable: bool = True) -> str:
-    if deniable and (negated(text, start, language, end) or denied_by_verb(text, start, language)):
-        return DENIED
-    if attributed or in_quote:
-        return REPORTED
-    return ASSERTED
+              end: int | None = None, deniable: bool = True, lexicon: Lexicon | None = None) -> str:
+    return stance_reason(text, start, language, attributed, in_quote, end, deniable, lexicon).stance

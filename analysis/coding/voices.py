@@ -1,24 +1,58 @@
 """Add who-says-what to the mentions: speaker, attribution, quotation, stance.
 
-This is the wiring step; the rules live in speakers.py and stance.py.
+This is the wiring step; the rules live in speakers.py and stance.py.  Each
+sentence is attributed once (``attribute_segments``) and every look-up after
+that is by dict or bisection, so the cost is linear in the corpus.  All
+functions work on any list of segments, e.g. one article's.
 """
 from __future__ import annotations
+
+import bisect
+from collections import defaultdict
 
 import pandas as pd
 
 from analysis.coding.article import Segment
 from analysis.inputs.corpus import Corpus
-from analysis.coding.speakers import OUTLET, Actor, Attribution, attributions, carried_forward, find_quotations, speaker_at
-from analysis.coding.stance import stance_of
+from analysis.coding.speakers import (OUTLET, UNLISTED, Actor, Attribution, attributions, carried_forward,
+                                      find_quotations, lexicon_of, speaker_at, speaker_for)
+from analysis.coding.stance import Reason, stance_reason
 
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")
+SENTENCE_END = tuple(".!?؟…؛;")
+HEADLINE_WORDS = 25
 QUOTATION_COLUMNS = ["article_id", "outlet", "sentence_id", "start", "end", "speaker", "quote", "frames"]
+VOICE_COLUMNS = ["speaker", "speaker_name", "speaker_kind", "speaker_side", "attribution", "in_quote", "stance",
+                 "speaker_words", "speaker_cue", "speaker_cue_at", "stance_cue", "stance_cue_at"]
+STANCE_COLUMNS = ["article_id", "outlet", "sentence_id", "frame", "stance", "speaker", "speaker_name",
+                  "speaker_kind", "sentence_start", "sentence_end", "sentence", "speaker_words"]
+
+_LAST: tuple = ()  # (segments, actors, result) of the last attribution: add_voices and sentence_speakers share it
+
+
+def is_headline(text: str, seg: Segment) -> bool:
+    """A title or sub-heading: a line of its own, short, with no closing punctuation."""
+    line_start = text.rfind("\n", 0, seg.start) + 1
+    line_end = text.find("\n", seg.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:seg.start].strip() or text[seg.end:line_end].strip():
+        return False
+    return not seg.text.rstrip().endswith(SENTENCE_END) and len(seg.text.split()) <= HEADLINE_WORDS
 
 
 def attribute_segments(corpus: Corpus, segments: list[Segment],
                        actors: dict[str, Actor]) -> dict[str, list[Attribution]]:
-    """Attribution cues of every sentence, carrying the last speaker forward within an article."""
+    """Attribution cues of every sentence, carrying the last speaker forward within an article.
+
+    Headlines and sub-headings are the outlet's voice unless they quote: they
+    inherit no speaker and pass none on.
+    """
+    global _LAST
+    if _LAST and _LAST[0] is segments and _LAST[1] is actors and _LAST[2] == len(segments):
+        return _LAST[3]
+    articles = {a.id: a for a in corpus.articles}
+    lexicon = lexicon_of(actors)
     out: dict[str, list[Attribution]] = {}
     previous: Actor | None = None
     history: list[Actor] = []
@@ -26,52 +60,108 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
     for seg in segments:
         if last is None or seg.article_id != last.article_id:
             previous, history = None, []
-        lang = corpus.article(seg.article_id).language
-        found = attributions(seg.match_text, actors, lang, previous, tuple(history))
-        if not found and previous is not None and last is not None and last.text.rstrip().endswith(CONTINUES):
+        art = articles[seg.article_id]
+        headline = is_headline(art.text, seg)
+        found = attributions(seg.match_text, actors, art.language, None if headline else previous, tuple(history), lexicon)
+        if (not found and not headline and previous is not None and last is not None
+                and last.text.rstrip().endswith(CONTINUES)):
             found = [Attribution(previous, "continues the sentence before")]
         out[seg.sentence_id] = found
-        previous = carried_forward(found) or previous
+        if not headline:
+            previous = carried_forward(found) or previous
         history += [a.actor for a in found]
         last = seg
+    _LAST = (segments, actors, len(segments), out)
     return out
 
 
+def _norm_pos(seg: Segment, original: int) -> int:
+    """Normalized position of an original offset (the first at or after it)."""
+    return bisect.bisect_left(seg.index, original, 0, len(seg.norm))
+
+
+def _orig(seg: Segment, norm_pos: int) -> int:
+    """Offset within the sentence's original text of a normalized position."""
+    return seg.index[min(norm_pos, len(seg.index) - 1)] - seg.start if norm_pos >= 0 else -1
+
+
 def voice_of(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
-             language: str, deniable: bool = True) -> tuple[Attribution, bool, str]:
+             language: str, deniable: bool = True, lexicon=None) -> tuple[Attribution, bool, str]:
     """Speaker, whether inside a quotation, and stance of one match at original [start, end)."""
+    att, in_quote, reason = voice_reason(seg, start, end, found, quotes, language, deniable, lexicon)
+    return att, in_quote, reason.stance
+
+
+def voice_reason(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
+                 language: str, deniable: bool = True, lexicon=None) -> tuple[Attribution, bool, Reason]:
     norm_start, norm_end = _norm_pos(seg, start), _norm_pos(seg, end)
     quote = next(((qs, qe) for qs, qe in quotes if qs <= start and end <= qe), None)
-    att = speaker_at(found, _norm_pos(seg, quote[0]) if quote else None)
-    stance = stance_of(seg.match_text, norm_start, language, att.actor.id != OUTLET, quote is not None,
-                       norm_end, deniable)
-    return att, quote is not None, stance
+    att = speaker_for(found, seg.match_text, norm_start, _norm_pos(seg, quote[0]) if quote else None)
+    reason = stance_reason(seg.match_text, norm_start, language, att.actor.id != OUTLET, quote is not None,
+                           norm_end, deniable, lexicon)
+    return att, quote is not None, reason
+
+
+def _sliced(seg: Segment, start: int, end: int) -> str:
+    s, e = seg.original(start, end)
+    return seg.text[s - seg.start:e - seg.start]
+
+
+def speaker_cue(seg: Segment, att: Attribution) -> tuple[str, int]:
+    """The cue that names the speaker, as in the text, and its offset in the sentence."""
+    if att.at < 0 or not att.cue:
+        return "", -1
+    s, e = att.cue_span
+    return _sliced(seg, s, min(e, len(seg.norm))), _orig(seg, s)
+
+
+def stance_cue(seg: Segment, reason: Reason) -> tuple[str, int]:
+    """"negation 'لن'", "denial verb 'نفى'" …, as in the text, and its offset in the sentence."""
+    if reason.at < 0:
+        return reason.cue, -1
+    return f"{reason.cue} '{_sliced(seg, reason.at, reason.end)}'", _orig(seg, reason.at)
+
+
+def speaker_words(seg: Segment, att: Attribution) -> str:
+    """The original words naming an unlisted speaker ("مسؤول في المفوضية"); empty for listed ones."""
+    if att.actor.id != UNLISTED or att.span is None:
+        return ""
+    s, e = seg.original(*att.span)
+    return seg.text[s - seg.start:e - seg.start]
 
 
 def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
                actors: dict[str, Actor], codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions with speaker and stance columns, and the quotations table."""
     found = attribute_segments(corpus, segments, actors)
+    lexicon = lexicon_of(actors)
     deniable = {f.id: f.deniable for f in codebook.frames}
     by_id = {s.sentence_id: s for s in segments}
     quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
     rows = []
     for m in mentions.itertuples(index=False):
-        att, in_quote, stance = voice_of(by_id[m.sentence_id], m.start, m.end, found[m.sentence_id],
-                                         quotes[m.sentence_id], m.language, deniable[m.frame])
-        rows.append({"speaker": att.actor.id, "speaker_name": att.actor.name_en, "speaker_kind": att.actor.kind,
-                     "speaker_side": att.actor.side, "attribution": att.how, "in_quote": in_quote, "stance": stance})
-    voice_columns = ["speaker", "speaker_name", "speaker_kind", "speaker_side", "attribution", "in_quote", "stance"]
-    voices = pd.DataFrame(rows, columns=voice_columns)  # columns named: a corpus with no mention has none
-    voiced = pd.concat([mentions.reset_index(drop=True), voices], axis=1)
+        seg = by_id[m.sentence_id]
+        att, in_quote, reason = voice_reason(seg, m.start, m.end, found[m.sentence_id], quotes[m.sentence_id],
+                                             m.language, deniable[m.frame], lexicon)
+        words = speaker_words(seg, att)
+        (scue, sat), (tcue, tat) = speaker_cue(seg, att), stance_cue(seg, reason)
+        rows.append({"speaker": att.actor.id, "speaker_name": words or att.actor.name_en,
+                     "speaker_kind": att.actor.kind, "speaker_side": att.actor.side, "attribution": att.how,
+                     "in_quote": in_quote, "stance": reason.stance, "speaker_words": words,
+                     "speaker_cue": scue, "speaker_cue_at": sat, "stance_cue": tcue, "stance_cue_at": tat})
+    voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
+    frames_in = defaultdict(list)  # sentence → (start, end, frame) of its mentions
+    for sid, s, e, f in zip(voiced.sentence_id, voiced.start, voiced.end, voiced.frame):
+        frames_in[sid].append((s, e, f))
+    articles = {a.id: a for a in corpus.articles}
     qrows = []
     for seg in segments:
-        art = corpus.article(seg.article_id)
+        art = articles[seg.article_id]
         for qs, qe in quotes[seg.sentence_id]:
-            inside = voiced[(voiced.sentence_id == seg.sentence_id) & (voiced.start >= qs) & (voiced.end <= qe)]
+            inside = {f for s, e, f in frames_in[seg.sentence_id] if s >= qs and e <= qe}
             qrows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": seg.sentence_id,
                           "start": qs, "end": qe, "speaker": speaker_at(found[seg.sentence_id], _norm_pos(seg, qs)).actor.id,
-                          "quote": art.text[qs:qe], "frames": ";".join(sorted(set(inside.frame)))})
+                          "quote": art.text[qs:qe], "frames": ";".join(sorted(inside))})
     return voiced, pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
 
 
@@ -83,23 +173,25 @@ def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str,
         att = speaker_at(found[seg.sentence_id])
         rows.append({"article_id": seg.article_id, "sentence_id": seg.sentence_id, "speaker": att.actor.id,
                      "speaker_kind": att.actor.kind, "attribution": att.how,
-                     "speakers": ";".join(dict.fromkeys(a.actor.id for a in found[seg.sentence_id]))})
-    return pd.DataFrame(rows)
-
-
-def _norm_pos(seg: Segment, original: int) -> int:
-    return next((i for i, o in enumerate(seg.index) if o >= original), len(seg.norm))
+                     "speakers": ";".join(dict.fromkeys(a.actor.id for a in found[seg.sentence_id])),
+                     "speaker_words": speaker_words(seg, att)})
+    return pd.DataFrame(rows, columns=["article_id", "sentence_id", "speaker", "speaker_kind", "attribution",
+                                       "speakers", "speaker_words"])
 
 
 def sentence_stances(voiced: pd.DataFrame, codebook) -> pd.DataFrame:
     """One row per (sentence, frame), with the stance and speaker of its most central mention.
 
     The codebook lists a frame's indicators from most to least central, so in
-    "X makes Y a mere messenger; Y need not carry its messages" the
-    accusation (ساعي بريد) outranks the refusal around it.
+    "Iran makes Iraq a mere postman; Iraq need not carry its messages" the
+    accusation (ساعي بريد) outranks the refusal around it.  Every mention keeps
+    its own stance and speaker in the mentions table (docs/stance.md).
     """
+    if voiced.empty:
+        return pd.DataFrame(columns=STANCE_COLUMNS)
     rank = {(f.id, i.label): k for f in codebook.frames for inds in f.indicators.values() for k, i in enumerate(inds)}
     voiced = voiced.assign(_rank=[rank.get((f, i), 1 << 20) for f, i in zip(voiced.frame, voiced.indicator)])
+    if "speaker_words" not in voiced:
+        voiced = voiced.assign(speaker_words="")
     first = voiced.sort_values(["sentence_id", "frame", "_rank", "start"], kind="stable").drop_duplicates(["sentence_id", "frame"])
-    return first[["article_id", "outlet", "sentence_id", "frame", "stance", "speaker", "speaker_name",
-                  "speaker_kind", "sentence_start", "sentence_end", "sentence"]].reset_index(drop=True)
+    return first[STANCE_COLUMNS].reset_index(drop=True)

@@ -15,7 +15,7 @@ from analysis.results.evidence import TRANSLATIONS
 
 PACKAGES = ("pandas", "matplotlib", "regex", "google-re2", "krippendorff", "jupytext", "nbclient",
             "pypandoc-binary", "typst", "arabic-reshaper", "python-bidi")
-INPUTS = ("manifest.csv", "outlets.csv", "codebook.yaml", "actors.yaml", "cues.yaml", "boilerplate.yaml",
+INPUTS = ("manifest.csv", "outlets.csv", "codebook.yaml", "actors.yaml", "cues.yaml", "lexicon.yaml", "boilerplate.yaml",
           "rules.yaml", "report.yaml", "events.csv", TRANSLATIONS, "glossary.csv", GOLD)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.coding.speakers import OUTLET_ACTOR
+from analysis.coding.speakers import OUTLET_ACTOR, UNLISTED
 from analysis.pipeline import Analysis
 from analysis.results.evaluate import POOLED, Evaluation
 from analysis.results.evidence import evidence_table
@@ -25,7 +25,8 @@ def evidence(a: Analysis, translations: dict) -> pd.DataFrame:
 
 
 def speaker_names(a: Analysis) -> dict[str, str]:
-    return {k: x.name_en for k, x in a.actors.items()} | {OUTLET_ACTOR.id: OUTLET_ACTOR.name_en}
+    return ({k: x.name_en for k, x in a.actors.items()} | {OUTLET_ACTOR.id: OUTLET_ACTOR.name_en}
+            | {UNLISTED: "a speaker not in the gazetteer"})
 
 
 def outlets_with(c: pd.DataFrame, frame: str) -> list[str]:

@@ -28,7 +28,7 @@ def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.Data
     own = problems is None
     problems = problems if problems is not None else Problems()
     frames = set(analysis.codebook.frame_ids)
-    speakers = set(analysis.actors) | {"outlet", "unknown"}
+    speakers = set(analysis.actors) | {"outlet", "unknown", "unlisted"}  # unlisted: not in the gazetteer
     by_article: dict[str, list] = {}
     for s in analysis.segments:
         by_article.setdefault(s.article_id, []).append(s)

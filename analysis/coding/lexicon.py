@@ -1,0 +1,117 @@
+"""The grammar words of stance and attribution, from data/lexicon.yaml.
+
+Each list compiles, per language, to one regex over normalized text, so that a
+sentence is scanned once per list whatever its length.  Arabic entries take
+و/ف in front; verbs also take an object pronoun (أبلغه) but never ال, so that
+التابع (affiliated) is not the verb تابع and ذكرى (anniversary) is not ذكر.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import regex
+
+from analysis.io.errors import InputError, Problems
+from analysis.io.yamlio import line_of, load_yaml
+from analysis.text.normalize import normalize
+
+LEXICON = "lexicon.yaml"
+SHIPPED = Path(__file__).resolve().parents[1] / "defaults" / LEXICON  # package data (a link to data/ in the checkout)
+LANGS = ("ar", "en")
+# list name → (Arabic words may carry ال, verbs may carry an object pronoun, Latin case-sensitive)
+LISTS = {
+    "negation_affirms": (True, False, False),
+    "negation_auxiliaries": (False, False, False),
+    "negated_adjectives": (True, False, False),
+    "denial_verbs": (False, False, False),  # «رفضه» (his refusal) is a noun
+    "reporting_verbs": (False, True, False),
+    "participles": (False, False, False),
+    "passive_verbs": (False, False, False),
+    "noun_like_verbs": (False, False, False),
+    "object_first_verbs": (False, False, False),
+    "unlisted_heads": (True, False, False),
+    "titles": (False, False, True),
+}
+OBJECT_PRONOUNS = "(?:هما|هم|هن|ها|ه|كما|كم|ك|نا)"
+ARABIC = regex.compile(r"\p{Arabic}")
+
+
+def _word(w: str) -> str:
+    return r"\w*".join(regex.escape(p) for p in w.split("*"))
+
+
+def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive: bool) -> regex.Pattern | None:
+    alts = []
+    for entry in sorted({normalize(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True):
+        parts = entry.split()
+        body = r"\s+".join(_word(p) for p in parts)
+        if ARABIC.search(entry):
+            pro = "[وف]?" + ("(?:ال|بال|لل)?" if definite else "")
+            enc = f"{OBJECT_PRONOUNS}?" if pronoun and not parts[-1].endswith("ت") else ""
+            alts.append(f"{pro}{body}{enc}")
+        else:
+            alts.append(body if case_sensitive or (entry.isupper() and len(entry) > 1) else f"(?i:{body})")
+    if not alts:
+        return None
+    return regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    path: str
+    lists: dict  # (name, language) → compiled regex or None
+
+    def find(self, name: str, language: str, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+        rx = self.lists.get((name, language))
+        if rx is None:
+            return []
+        return [m.span() for m in rx.finditer(text, lo, len(text) if hi is None else hi)]
+
+    def match_at(self, name: str, language: str, text: str, pos: int) -> tuple[int, int] | None:
+        """The entry that starts exactly at ``pos``, if any."""
+        rx = self.lists.get((name, language))
+        m = rx.match(text, pos) if rx is not None else None
+        return m.span() if m else None
+
+
+def load_lexicon(path: Path, problems: Problems | None = None) -> Lexicon:
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    doc = load_yaml(path)
+    lists = {}
+    if not isinstance(doc, dict):
+        problems.add(path, line_of(doc) or 1, "expected a mapping of word lists", "see the comments in the shipped data/lexicon.yaml")
+        doc = {}
+    for key in doc:
+        if key not in LISTS:
+            problems.add(path, line_of(doc, key), f"unknown list '{key}'", f"use one of {', '.join(LISTS)}")
+    for name, flags in LISTS.items():
+        node = doc.get(name)
+        if node is None:
+            problems.add(path, 1, f"no '{name}' list", f"add '{name}:' with 'ar:' and 'en:' lists (see the shipped file)")
+            continue
+        for lang in LANGS:
+            words = node.get(lang) if isinstance(node, dict) else None
+            if not isinstance(words, list):
+                problems.add(path, line_of(node, lang if isinstance(node, dict) else None) or line_of(node),
+                             f"'{name}' has no '{lang}:' list", f"add '{lang}: [...]' under '{name}:' (it may be empty)")
+                continue
+            lists[(name, lang)] = compile_list(words, *flags)
+    if own and problems.errors:
+        raise InputError(problems.items)
+    return Lexicon(str(path), lists)
+
+
+@cache
+def shipped() -> Lexicon:
+    return load_lexicon(SHIPPED)
+
+
+def for_data(data_dir: Path, problems: Problems | None = None) -> Lexicon:
+    """The corpus folder's own lexicon.yaml if it has one, else the shipped one."""
+    path = Path(data_dir) / LEXICON
+    if path.exists() and path.resolve() != SHIPPED.resolve():
+        return load_lexicon(path, problems)
+    return shipped()
