@@ -47,9 +47,16 @@ def test_straight_quotes_are_counted_on_their_own_line_only():
 
 
 def test_a_quote_closing_after_the_span_end_does_not_count():
-    t = 'قال "جاء. وذهب" ثم'
+    t = 'قال "جاء. وذهب" ثم\nسطر'
     # up to (not including) the closing quote at 14: the quote never closes inside the span
     assert split_sentences(t, 0, 14) == [Span(0, 9), Span(10, 14)]
+
+
+def test_glued_sentences_around_digits():
+    # scraped text often loses the space after a period: a period is a decimal point only between digits
+    assert texts("عاد في عام 2020.ثم غادر") == ["عاد في عام 2020.", "ثم غادر"]
+    assert texts("غادر الجنود.5 آلاف بقوا") == ["غادر الجنود.", "5 آلاف بقوا"]
+    assert texts("بلغ النمو 3.5") == ["بلغ النمو 3.5"]
 
 
 def test_all_capital_words_end_a_sentence():
