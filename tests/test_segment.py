@@ -68,3 +68,33 @@ def test_all_capital_words_end_a_sentence():
 
 def test_decimal_number_at_the_start():
     assert texts("3.5 مليون برميل يوميا.") == ["3.5 مليون برميل يوميا."]
+
+
+def test_trailing_spaces_are_trimmed_before_a_line_break():
+    assert split_sentences("جاء  \nذهب") == [Span(0, 3), Span(6, 9)]
+
+
+def test_a_guillemet_quotation_closes_and_the_sentence_goes_on():
+    assert texts("قال «نعم.» ثم غادر. وعاد") == ["قال «نعم.» ثم غادر.", "وعاد"]
+
+
+def test_a_stray_straight_quote_does_not_pair_with_the_next():
+    # the first " has four after it on its line (even): it opens nothing, and «"جاء. ذهب"» stays whole
+    t = 'أ" قال "جاء. ذهب" ثم "نعم" انتهى.'
+    assert texts(t) == [t]
+
+
+def test_a_line_may_end_with_a_short_form():
+    assert texts("He met Gen.\nQaani arrived.") == ["He met Gen.", "Qaani arrived."]
+
+
+def test_sentences_after_a_decimal_or_a_run_of_periods_still_split():
+    assert texts("بلغ النمو 3.5 في المئة. ثم تراجع") == ["بلغ النمو 3.5 في المئة.", "ثم تراجع"]
+    assert texts("فيلق القدس.. علاقة ملتبسة. ثم انتهى") == ["فيلق القدس.. علاقة ملتبسة.", "ثم انتهى"]
+    assert texts("انتظر... ثم عاد. وانتهى") == ["انتظر... ثم عاد.", "وانتهى"]
+
+
+def test_a_run_of_enders_and_a_closing_quote_stay_with_their_sentence():
+    assert texts("هل جاء؟! نعم") == ["هل جاء؟!", "نعم"]
+    assert texts('قال نعم." ثم') == ['قال نعم."', "ثم"]
+    assert texts("قال «لن نكون ساعي بريد.» وغادر") == ["قال «لن نكون ساعي بريد.» وغادر"]
