@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -27,3 +28,13 @@ def sentence_with(analysis, article_id, fragment):
     hits = [s for s in analysis.segments if s.article_id == article_id and fragment in s.text]
     assert hits, f"no sentence of {article_id} contains {fragment!r}"
     return hits[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fresh_caches_under_mutation():
+    """mutmut forks each mutant from a process that already normalized text: start it
+    with an empty character cache, or cached results would hide the mutant."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from analysis.text.normalize import _normalize_char
+        _normalize_char.cache_clear()
+    yield

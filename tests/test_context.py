@@ -241,3 +241,17 @@ ROLE_CASES = [
 @pytest.mark.parametrize("text,language,expected", ROLE_CASES)
 def test_postman_needs_iraq_in_the_role(text, language, expected):
     assert ("postman" in frames_of(text, language)) is expected, frames_of(text, language)
+
+
+def test_not_vetoes_one_indicator_and_exclude_the_whole_frame(tmp_path):
+    cb = load_codebook(write(tmp_path, HEAD + """\
+          not: [تمرين]
+        - term: [إعصار]
+          label: hurricane word
+    exclude:
+      ar: [فيلم]
+"""))
+    # s001 both fire; s002 the drill vetoes the storm word only; s003 the film vetoes the frame
+    text = "عاصفة ثم إعصار.\nتمرين على عاصفة وإعصار.\nفيلم عن عاصفة وإعصار."
+    assert coded(text, cb) == [("storm", "storm word", "s001"), ("storm", "hurricane word", "s001"),
+                               ("storm", "hurricane word", "s002")]

@@ -237,3 +237,26 @@ def test_export_writes_the_documented_tables(hand):
     assert len(t["mentions"]) == 14 and len(t["frame_sentences"]) == 13 and "sentence" not in t["frame_sentences"]
     assert len(t["segments"]) == 27 and len(t["articles"]) == 10 and len(t["outlet_frame"]) == 4
     assert list(t["outlet_frame_share"].columns) == ["outlet", "postman", "rockets"]
+
+
+def test_segment_rows(hand):
+    segs = hand.segments_frame()
+    assert list(segs.columns) == ["article_id", "sentence_id", "start", "end", "words", "sentence"]
+    # 001 line 2 runs from 21 to 21+34 = 55; line 3 from 56 to 56+40 = 96 (3+1+7+1+2+1+6+1+2+1+4+1+4+1+5, the period included)
+    rows = [tuple(r) for r in segs[segs.article_id == "001"].itertuples(index=False)]
+    assert rows == [("001", "001:s001", 0, 20, 3, "Written for testing."),
+                    ("001", "001:s002", 21, 55, 6, "العراق ساعي بريد بين طهران وواشنطن"),
+                    ("001", "001:s003", 56, 96, 8, "قال الكاظمي إن العراق لن يكون ساعي بريد.")]
+
+
+def test_mention_rows_carry_their_article_and_sentence(hand):
+    assert list(hand.mentions.columns[:13]) == ["article_id", "file", "outlet", "language", "frame", "indicator",
+                                                "sentence_id", "start", "end", "match", "sentence",
+                                                "sentence_start", "sentence_end"]
+    m = hand.mentions.iloc[1]
+    assert (m.article_id, m.file, m.outlet, m.language, m.frame, m.indicator, m.sentence_id) == \
+        ("001", "articles/001.txt", "Alpha Daily", "ar", "postman", "ساعي بريد", "001:s003")
+    assert (m.sentence, m.sentence_start, m.sentence_end) == ("قال الكاظمي إن العراق لن يكون ساعي بريد.", 56, 96)
+    e = hand.mentions.iloc[9]
+    assert (e.article_id, e.file, e.outlet, e.language, e.indicator, e.sentence_start, e.sentence_end) == \
+        ("007", "articles/007.txt", "Alpha Daily", "en", "postman", 21, 62)

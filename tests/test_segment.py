@@ -47,9 +47,16 @@ def test_straight_quotes_are_counted_on_their_own_line_only():
 
 
 def test_a_quote_closing_after_the_span_end_does_not_count():
-    t = 'قال "جاء. وذهب" ثم'
+    t = 'قال "جاء. وذهب" ثم\nسطر'
     # up to (not including) the closing quote at 14: the quote never closes inside the span
     assert split_sentences(t, 0, 14) == [Span(0, 9), Span(10, 14)]
+
+
+def test_glued_sentences_around_digits():
+    # scraped text often loses the space after a period: a period is a decimal point only between digits
+    assert texts("عاد في عام 2020.ثم غادر") == ["عاد في عام 2020.", "ثم غادر"]
+    assert texts("غادر الجنود.5 آلاف بقوا") == ["غادر الجنود.", "5 آلاف بقوا"]
+    assert texts("بلغ النمو 3.5") == ["بلغ النمو 3.5"]
 
 
 def test_all_capital_words_end_a_sentence():
@@ -61,3 +68,33 @@ def test_all_capital_words_end_a_sentence():
 
 def test_decimal_number_at_the_start():
     assert texts("3.5 مليون برميل يوميا.") == ["3.5 مليون برميل يوميا."]
+
+
+def test_trailing_spaces_are_trimmed_before_a_line_break():
+    assert split_sentences("جاء  \nذهب") == [Span(0, 3), Span(6, 9)]
+
+
+def test_a_guillemet_quotation_closes_and_the_sentence_goes_on():
+    assert texts("قال «نعم.» ثم غادر. وعاد") == ["قال «نعم.» ثم غادر.", "وعاد"]
+
+
+def test_a_stray_straight_quote_does_not_pair_with_the_next():
+    # the first " has four after it on its line (even): it opens nothing, and «"جاء. ذهب"» stays whole
+    t = 'أ" قال "جاء. ذهب" ثم "نعم" انتهى.'
+    assert texts(t) == [t]
+
+
+def test_a_line_may_end_with_a_short_form():
+    assert texts("He met Gen.\nQaani arrived.") == ["He met Gen.", "Qaani arrived."]
+
+
+def test_sentences_after_a_decimal_or_a_run_of_periods_still_split():
+    assert texts("بلغ النمو 3.5 في المئة. ثم تراجع") == ["بلغ النمو 3.5 في المئة.", "ثم تراجع"]
+    assert texts("فيلق القدس.. علاقة ملتبسة. ثم انتهى") == ["فيلق القدس.. علاقة ملتبسة.", "ثم انتهى"]
+    assert texts("انتظر... ثم عاد. وانتهى") == ["انتظر... ثم عاد.", "وانتهى"]
+
+
+def test_a_run_of_enders_and_a_closing_quote_stay_with_their_sentence():
+    assert texts("هل جاء؟! نعم") == ["هل جاء؟!", "نعم"]
+    assert texts('قال نعم." ثم') == ['قال نعم."', "ثم"]
+    assert texts("قال «لن نكون ساعي بريد.» وغادر") == ["قال «لن نكون ساعي بريد.» وغادر"]

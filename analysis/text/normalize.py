@@ -58,16 +58,24 @@ def remove_tatweel(text: str) -> str:
     return text.replace(TATWEEL, "")
 
 
-def _fold(variants: frozenset[str], target: str):
-    def rule(text: str) -> str:
-        return "".join(target if ch in variants else ch for ch in text)
-    return rule
+def _fold(text: str, variants: frozenset[str], target: str) -> str:
+    return "".join(target if ch in variants else ch for ch in text)
 
 
-fold_alef = _fold(ALEF_VARIANTS, ALEF)
-fold_yeh = _fold(YEH_VARIANTS, YEH)
-fold_teh_marbuta = _fold(HEH_VARIANTS, HEH)
-fold_kaf = _fold(KAF_VARIANTS, KAF)
+def fold_alef(text: str) -> str:
+    return _fold(text, ALEF_VARIANTS, ALEF)
+
+
+def fold_yeh(text: str) -> str:
+    return _fold(text, YEH_VARIANTS, YEH)
+
+
+def fold_teh_marbuta(text: str) -> str:
+    return _fold(text, HEH_VARIANTS, HEH)
+
+
+def fold_kaf(text: str) -> str:
+    return _fold(text, KAF_VARIANTS, KAF)
 
 
 def fold_digits(text: str) -> str:

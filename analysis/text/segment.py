@@ -60,23 +60,19 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             closers.append(OPENERS[ch])
         elif closers and ch == closers[-1]:
             closers.pop()
-        elif ch == STRAIGHT:
-            if closers and closers[-1] == STRAIGHT:
-                closers.pop()
-            else:
-                if quotes is None or (quotes and quotes[-1] < i):
-                    line_end = _line_end(text, i, end)
-                    quotes = [m.start() for m in re.finditer(STRAIGHT, text[i:line_end])]
-                    quotes = [i + q for q in quotes]
-                if (len(quotes) - bisect.bisect_right(quotes, i)) % 2 == 1:
-                    closers.append(STRAIGHT)  # only open a quote that closes on this line
+        elif ch == STRAIGHT:  # (a straight quote that closes one was popped above)
+            if quotes is None or (quotes and quotes[-1] < i):
+                line_end = _line_end(text, i, end)
+                quotes = [i + m.start() for m in re.finditer(STRAIGHT, text[i:line_end])]
+            if (len(quotes) - bisect.bisect_right(quotes, i)) % 2 == 1:
+                closers.append(STRAIGHT)  # only open a quote that closes on this line
         elif ch in ENDERS and not closers:
             if ch == "." and _abbreviation(text, i):
                 i += 1
                 continue
             if ch == "." and (_decimal_point(text, i, end) or text[i + 1:i + 2] == "."):
-                i += 2 if text[i + 1:i + 2] == "." else 1
-                while i < end and text[i] == ".":
+                i += 1
+                while i < end and text[i] == ".":  # the rest of a run of periods
                     i += 1
                 continue
             j = i + 1
