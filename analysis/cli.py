@@ -121,6 +121,8 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
+    if _unchanged_since_last_render(args, rep):
+        return 0
     from analysis.io.errors import Problems
     from analysis.io.scratch import render_lock
     from analysis.validate import validate_all
@@ -133,14 +135,37 @@ def cmd_render(args, rep: Reporter) -> int:
         return _render(args, rep)
 
 
-def _render(args, rep: Reporter) -> int:
-    from analysis.render import RenderError, quarto_available, render, render_with_quarto
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+def _kernel_env(args) -> None:
     import os
     from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
     os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
+
+
+def _unchanged_since_last_render(args, rep: Reporter) -> bool:
+    """Built-in route: nothing changed since the last render, whose inputs were checked then; keep its outputs."""
+    from analysis.render import RenderError, quarto_available, up_to_date
+    if args.force or (quarto_available() and not args.builtin):
+        return False
+    _kernel_env(args)  # part of what the last render saw
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    try:
+        kept = up_to_date(Path(args.qmd), args.out, formats, inputs=[args.data])
+    except (RenderError, OSError):
+        return False  # the render itself will say what is wrong
+    if kept is None:
+        return False
+    rep.log(f"nothing changed since the last render; kept {', '.join(map(str, kept.values()))} (--force renders anyway)")
+    rep.warnings += kept.warnings
+    rep.summary(list(kept.values()))
+    return True
+
+
+def _render(args, rep: Reporter) -> int:
+    from analysis.render import RenderError, quarto_available, render, render_with_quarto
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    _kernel_env(args)
     use_quarto = quarto_available() and not args.builtin
     route = render_with_quarto if use_quarto else render
     print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)

@@ -146,3 +146,13 @@ def test_bad_input_leaves_the_previous_briefing(briefing, data_copy, capsys):
     assert "000_1f50c9dbfb2fc940.txt:1: not valid UTF-8 at byte offset 7" in err
     assert "left as they were" in err and "Traceback" not in err
     assert {p.name: p.read_bytes() for p in briefing.glob("report.*")} == before
+
+
+def test_a_render_with_nothing_changed_keeps_the_briefing(briefing, data_copy):
+    made = {p.name: p.stat().st_mtime_ns for p in briefing.glob("report.*")}
+    assert render(briefing) == 0  # same data, same document: nothing to do
+    assert {p.name: p.stat().st_mtime_ns for p in briefing.glob("report.*")} == made
+    # The same data from another folder, with one article broken: checked and refused, not skipped.
+    (data_copy / "articles/000_1f50c9dbfb2fc940.txt").write_bytes(b"broken \xc3\x28 text")
+    assert render(briefing, data_copy) == 2
+    assert {p.name: p.stat().st_mtime_ns for p in briefing.glob("report.*")} == made
