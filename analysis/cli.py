@@ -126,46 +126,13 @@ def cmd_evaluate(args, rep: Reporter) -> int:
     return 0
 
 
-STAMP = ".render-stamp"
-
-
-def render_fingerprint(args, formats, use_quarto: bool) -> str:
-    """Everything a render reads: the document and project file, every file of the data folder, the
-    package's own files, the date (``date: today``), the commit (provenance), the formats and route."""
-    import datetime
-    import hashlib
-    import subprocess
-    h = hashlib.sha256(f"{datetime.date.today()}|{formats}|{use_quarto}".encode())
-    qmd = Path(args.qmd).resolve()
-    package = Path(__file__).resolve().parent
-    files = [qmd, qmd.parent / "_quarto.yml"]
-    files += sorted(p for p in args.data.rglob("*") if p.is_file() and not p.name.startswith("."))
-    files += sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    for p in files:
-        h.update(str(p).encode() + b"\0")
-        if p.exists():
-            h.update(hashlib.sha256(p.read_bytes()).digest())
-    try:
-        h.update(subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, timeout=5).stdout)
-    except OSError:
-        pass
-    return h.hexdigest()
-
-
 def cmd_render(args, rep: Reporter) -> int:
+    if _unchanged_since_last_render(args, rep):
+        return 0
     from analysis.io.errors import Problems
     from analysis.io.scratch import render_lock
     from analysis.render import quarto_available
     from analysis.validate import validate_all
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
-    stamp = args.out / STAMP
-    key = render_fingerprint(args, formats, quarto_available() and not args.builtin)
-    outputs = [args.out / f"{Path(args.qmd).stem}.{f}" for f in formats]
-    if not args.force and stamp.exists() and stamp.read_text() == key and all(p.exists() for p in outputs):
-        print("nothing changed since the last render (document, data, code, date): outputs kept; "
-              "--force renders anyway", file=sys.stderr)
-        rep.summary(outputs)
-        return 0
     problems = Problems()  # every input, gold and translations included, before a kernel starts
     validate_all(args.data, problems, cache_dir=args.out / ".cache")
     problems.raise_if_any()
@@ -173,23 +140,40 @@ def cmd_render(args, rep: Reporter) -> int:
     with render_lock(args.out) as stale:
         if stale:
             rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        if stamp.exists():
-            stamp.unlink()
-        code = _render(args, rep)
-    if code == 0:
-        from analysis.io.output import write_text
-        write_text(stamp, key)
-    return code
+        return _render(args, rep)
 
 
-def _render(args, rep: Reporter) -> int:
-    from analysis.render import RenderError, quarto_available, render, render_with_quarto
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+def _kernel_env(args) -> None:
     import os
     from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
     os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
+
+
+def _unchanged_since_last_render(args, rep: Reporter) -> bool:
+    """Built-in route: nothing changed since the last render, whose inputs were checked then; keep its outputs."""
+    from analysis.render import RenderError, quarto_available, up_to_date
+    if args.force or (quarto_available() and not args.builtin):
+        return False
+    _kernel_env(args)  # part of what the last render saw
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    try:
+        kept = up_to_date(Path(args.qmd), args.out, formats, inputs=[args.data])
+    except (RenderError, OSError):
+        return False  # the render itself will say what is wrong
+    if kept is None:
+        return False
+    rep.log(f"nothing changed since the last render; kept {', '.join(map(str, kept.values()))} (--force renders anyway)")
+    rep.warnings += kept.warnings
+    rep.summary(list(kept.values()))
+    return True
+
+
+def _render(args, rep: Reporter) -> int:
+    from analysis.render import RenderError, quarto_available, render, render_with_quarto
+    formats = ("html", "pdf") if args.to == "both" else (args.to,)
+    _kernel_env(args)
     use_quarto = quarto_available() and not args.builtin
     route = render_with_quarto if use_quarto else render
     print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)

@@ -10,8 +10,8 @@ Two routes give the same content:
 
 docs/quarto-subset.md lists the Quarto features a report may use.
 """
-from .builtin import RenderResult, render
+from .builtin import RenderResult, render, up_to_date
 from .errors import RenderError
 from .quarto import quarto_available, render_with_quarto
 
-__all__ = ["RenderError", "RenderResult", "quarto_available", "render", "render_with_quarto"]
+__all__ = ["RenderError", "RenderResult", "quarto_available", "render", "render_with_quarto", "up_to_date"]

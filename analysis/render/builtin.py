@@ -64,6 +64,23 @@ def publish(outputs: dict[str, Path], out_dir: Path, stem: str) -> dict[str, Pat
     return final
 
 
+def up_to_date(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, inputs=()) -> RenderResult | None:
+    """The last render's result if ``render()`` would keep it as it is (nothing changed), else None.
+
+    Cheap (reads the document, stats files): a caller may skip its own
+    checks of inputs that the last render already saw.
+    """
+    formats = check_formats(formats)
+    qmd, out_dir = Path(qmd).resolve(), Path(out_dir).resolve()
+    doc = load(qmd)
+    cwd = Path(cwd).resolve() if cwd else execute_dir(doc)
+    targets = {fmt: out_dir / (qmd.stem + EXTENSIONS[fmt]) for fmt in formats}
+    stamp = freeze.stamp_path(out_dir, qmd.stem)
+    watched = _watched(doc, cwd, out_dir, targets, stamp, inputs)
+    kept = freeze.unchanged(stamp, freeze.fingerprint(doc, formats, *watched), targets)
+    return None if kept is None else RenderResult(targets, kept, {})
+
+
 def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=print,
            inputs=(), force=False) -> RenderResult:
     """Render ``qmd`` to ``out_dir/<stem>.html`` / ``.pdf`` without Quarto.

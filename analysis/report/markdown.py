@@ -123,7 +123,8 @@ def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
             cell = fmt(v, digits)
             widths[k] = max(widths[k], len(cell))
             tokens[k] = max([tokens[k]] + [len(t) for t in cell.split()])
-            cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else escape(cell))
+            # Elsewhere an Arabic run (a cue word with its gloss) is isolated too: dir="rtl" in HTML.
+            cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else mixed(cell))
         rows.append("| " + " | ".join(cells) + " |")
     # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
     dashes = ["-" * max(6, round(1.4 * t) + 2, min(w, 45)) for w, t in zip(widths, tokens)]

@@ -1,0 +1,20 @@
+-- Table columns in Typst output size to their content.  Shared by Quarto
+-- (_quarto.yml `filters:`) and the built-in renderer.
+--
+-- A pipe table with a long row gets fixed relative widths from its dashes,
+-- which Typst keeps even when a short word ("Sentence", "002:s002") is wider
+-- than its column: the word then runs into the next column.  Auto columns
+-- are as wide as their content needs and share what is left.
+
+if not FORMAT:match("typst") then
+  return {}
+end
+
+function Table(tbl)
+  local specs = {}
+  for i, spec in ipairs(tbl.colspecs) do
+    specs[i] = { spec[1], nil }
+  end
+  tbl.colspecs = specs
+  return tbl
+end
