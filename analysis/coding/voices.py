@@ -4,6 +4,8 @@ This is the wiring step; the rules live in speakers.py and stance.py.
 """
 from __future__ import annotations
 
+import bisect
+
 import pandas as pd
 
 from analysis.coding.article import Segment
@@ -14,6 +16,8 @@ from analysis.coding.stance import stance_of
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")
 QUOTATION_COLUMNS = ["article_id", "outlet", "sentence_id", "start", "end", "speaker", "quote", "frames"]
+VOICE_COLUMNS = ["speaker", "speaker_name", "speaker_kind", "speaker_side", "attribution", "in_quote", "stance"]
+SPEAKER_COLUMNS = ["article_id", "sentence_id", "speaker", "speaker_kind", "attribution", "speakers"]
 
 
 def attribute_segments(corpus: Corpus, segments: list[Segment],
@@ -49,9 +53,13 @@ def voice_of(seg: Segment, start: int, end: int, found: list[Attribution], quote
 
 
 def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
-               actors: dict[str, Actor], codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions with speaker and stance columns, and the quotations table."""
-    found = attribute_segments(corpus, segments, actors)
+               actors: dict[str, Actor], codebook, found: dict[str, list[Attribution]] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions with speaker and stance columns, and the quotations table.
+
+    ``found``: the output of ``attribute_segments`` when the caller has it already (each sentence
+    is attributed once)."""
+    found = attribute_segments(corpus, segments, actors) if found is None else found
     deniable = {f.id: f.deniable for f in codebook.frames}
     by_id = {s.sentence_id: s for s in segments}
     quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
@@ -61,34 +69,36 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
                                          quotes[m.sentence_id], m.language, deniable[m.frame])
         rows.append({"speaker": att.actor.id, "speaker_name": att.actor.name_en, "speaker_kind": att.actor.kind,
                      "speaker_side": att.actor.side, "attribution": att.how, "in_quote": in_quote, "stance": stance})
-    voice_columns = ["speaker", "speaker_name", "speaker_kind", "speaker_side", "attribution", "in_quote", "stance"]
-    voices = pd.DataFrame(rows, columns=voice_columns)  # columns named: a corpus with no mention has none
-    voiced = pd.concat([mentions.reset_index(drop=True), voices], axis=1)
+    voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
+    by_sentence: dict[str, list[tuple[int, int, str]]] = {}  # grouped once, not a mask per quote
+    for sid, start, end, frame in zip(voiced.sentence_id, voiced.start, voiced.end, voiced.frame):
+        by_sentence.setdefault(sid, []).append((start, end, frame))
     qrows = []
     for seg in segments:
         art = corpus.article(seg.article_id)
         for qs, qe in quotes[seg.sentence_id]:
-            inside = voiced[(voiced.sentence_id == seg.sentence_id) & (voiced.start >= qs) & (voiced.end <= qe)]
+            inside = {f for s, e, f in by_sentence.get(seg.sentence_id, ()) if s >= qs and e <= qe}
             qrows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": seg.sentence_id,
                           "start": qs, "end": qe, "speaker": speaker_at(found[seg.sentence_id], _norm_pos(seg, qs)).actor.id,
-                          "quote": art.text[qs:qe], "frames": ";".join(sorted(set(inside.frame)))})
+                          "quote": art.text[qs:qe], "frames": ";".join(sorted(inside))})
     return voiced, pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
 
 
-def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor]) -> pd.DataFrame:
+def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor],
+                      found: dict[str, list[Attribution]] | None = None) -> pd.DataFrame:
     """Every sentence with its first speaker (the outlet where nobody else speaks)."""
-    found = attribute_segments(corpus, segments, actors)
+    found = attribute_segments(corpus, segments, actors) if found is None else found
     rows = []
     for seg in segments:
         att = speaker_at(found[seg.sentence_id])
         rows.append({"article_id": seg.article_id, "sentence_id": seg.sentence_id, "speaker": att.actor.id,
                      "speaker_kind": att.actor.kind, "attribution": att.how,
                      "speakers": ";".join(dict.fromkeys(a.actor.id for a in found[seg.sentence_id]))})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
 
 
 def _norm_pos(seg: Segment, original: int) -> int:
-    return next((i for i, o in enumerate(seg.index) if o >= original), len(seg.norm))
+    return bisect.bisect_left(seg.index, original, 0, len(seg.norm))  # the map never decreases
 
 
 def sentence_stances(voiced: pd.DataFrame, codebook) -> pd.DataFrame:
