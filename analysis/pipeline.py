@@ -241,8 +241,10 @@ def _run_tasks(tasks: list[Task], inputs: Inputs, jobs: int, scheduler: str | No
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    fork = sys.platform.startswith("linux")
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    import threading
+    # fork shares the compiled patterns; but forking a process with threads (a Jupyter kernel) can hang
+    fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if fork else "forkserver" if sys.platform.startswith("linux") else "spawn")
     if fork:
         warm(inputs)
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs,)) as pool:
