@@ -10,7 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.io.errors import InputError, Problem, os_problem
+from analysis.io.errors import InputError, Problem, SchedulerError, os_problem
+from analysis.io.output import OutputError
 
 EXIT_INPUT = 2
 EXIT_ENVIRONMENT = 1
@@ -24,6 +25,7 @@ class Reporter:
         self.t0 = time.perf_counter()
         self.stages: list[tuple[str, float]] = []
         self.warnings: list[str] = []
+        self.throughput = ""
 
     def log(self, msg: str) -> None:
         if not self.quiet:
@@ -47,6 +49,8 @@ class Reporter:
         total = time.perf_counter() - self.t0
         for p in outputs:
             print(f"wrote {p}")
+        if self.throughput:
+            print(self.throughput, file=sys.stderr)
         for w in self.warnings:
             print(f"warning: {w}", file=sys.stderr)
         print(f"done in {total:.1f}s" + (f", {len(self.warnings)} warning(s)" if self.warnings else ""), file=sys.stderr)
@@ -55,7 +59,15 @@ class Reporter:
 def _analyse(args, rep: Reporter):
     from analysis.pipeline import analyse
     with rep.stage("analysis"):
-        return analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache")
+        a = analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
+                    scheduler=args.scheduler)
+    st = a.stats
+    where = f"on the Dask cluster at {st['scheduler']}" if st["scheduler"] else \
+        ("serially" if st["jobs"] == 1 else f"with {st['jobs']} processes")
+    rep.throughput = (f"coded {st['articles']} article(s) in {st['seconds']:.1f}s ({st['articles_per_s']:.1f} articles/s, "
+                      f"{where}; {st['cached']} from the cache); {len(a.segments)} sentences, "
+                      f"{len(a.mentions)} mentions, {len(a.stances)} frame sentences")
+    return a
 
 
 def cmd_validate(args, rep: Reporter) -> int:
@@ -149,6 +161,11 @@ def _kernel_env(args) -> None:
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
     os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
+    from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
+    if args.jobs:
+        os.environ[JOBS_ENV] = str(args.jobs)
+    if args.scheduler:
+        os.environ[SCHEDULER_ENV] = args.scheduler
 
 
 def _unchanged_since_last_render(args, rep: Reporter) -> bool:
@@ -217,11 +234,25 @@ def cmd_init(args, rep: Reporter) -> int:
     return 0
 
 
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, got '{value}'")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", type=Path, default=Path("data"), help="corpus folder laid out like data/ (default: data)")
     common.add_argument("--out", type=Path, default=Path("_output"), help="output folder (default: _output)")
     common.add_argument("--quiet", "-q", action="store_true", help="no progress output (for CI)")
+    common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
+                        help="processes that code articles (default: all cores; 1 = serial)")
+    common.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="send the per-article work to a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
     p = argparse.ArgumentParser(prog="python -m analysis", description="Media-framing briefing: validate, code, search, explain, evaluate and render.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -299,6 +330,13 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
         return EXIT_INPUT
+    except OutputError as e:
+        print(f"ERROR {e}", file=sys.stderr)
+        return 1
+    except SchedulerError as e:
+        print(f"ERROR {e}", file=sys.stderr)
+        print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
+        return 1
     except OSError as e:  # the one place an operating-system error becomes a message
         problem, input_fault = os_problem(e)
         print(problem, file=sys.stderr)

@@ -1,27 +1,39 @@
-"""Wire the steps together: corpus → clean → segments → mentions → tables.
+"""Wire the steps together: corpus → clean → segments → mentions → voices → tables.
 
-Each step's result stays on the returned ``Analysis`` so that an analyst can
-stop at any step in a notebook and look.
+The unit of work is a batch of consecutive articles: ``analyse_batch`` segments
+each article, codes it (one scan for all frames), adds speakers and stance, and
+extracts timelines, attacks and sourcing counts.  ``analyse`` runs it for every
+batch, serially, in a process pool (``jobs``) or on a Dask cluster
+(``scheduler``), gathers the results in article order and concatenates them, so
+the tables are the same whatever runs them.  Each step's result stays on the returned ``Analysis`` so
+that an analyst can stop at any step in a notebook and look.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import sys
+from contextlib import suppress
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from tqdm import tqdm
 
-from analysis.coding import clean
-from analysis.coding import context
 from analysis.coding import article as coding
+from analysis.coding import clean, context, voices
+from analysis.coding.speakers import ACTORS, Actor, load_actors
 from analysis.extract import extractions as extract
-from analysis.extract.rules import Rules, load_rules
-from analysis.coding import voices
-from analysis.io.cache import ArticleCache, file_hash, source_hash
+from analysis.extract.rules import RULES, Rules, load_rules
 from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
-from analysis.inputs.corpus import Corpus, load_corpus, load_events
-from analysis.io.errors import InputError, Problems
-from analysis.coding.speakers import Actor, load_actors
+from analysis.inputs.corpus import EVENTS, Article, Corpus, load_corpus, load_events
+from analysis.io.cache import ArticleCache, cpu_count, file_hash, source_hash
+from analysis.io.errors import InputError, Problems, SchedulerError
+
+JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
+SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
+BATCH = 16                           # articles per unit of work
+SOURCING_COLUMNS = ["outlet", "measure", "sentences"]
 
 
 @dataclass
@@ -39,6 +51,7 @@ class Analysis:
     details: pd.DataFrame       # data/rules.yaml: one row per sentence of a frame with detail rules
     rules: Rules
     sourcing: pd.DataFrame
+    stats: dict = field(default_factory=dict)  # articles, seconds, articles/s, cache hits
 
     def segments_frame(self) -> pd.DataFrame:
         return coding.segments_frame(self.segments)
@@ -74,42 +87,318 @@ def load_inputs(data_dir: Path | str, problems: Problems | None = None):
     return corpus, rules, codebook, actors, cues, extraction
 
 
-def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None) -> Analysis:
+
+@dataclass
+class Inputs:
+    """What every article's work needs besides the article (sent once to each worker)."""
+    rules: list
+    codebook: Codebook
+    actors: dict[str, Actor]
+    cues: object
+    outlets: dict
+    extraction: Rules
+
+
+@dataclass
+class Piece:
+    article: Article
+    cut: tuple | None                 # cached (segments, removed), or None
+    rows: dict[str, list[dict]]       # cached mention rows by frame id (missing frames are coded)
+    found: dict | None = None         # cached attributions of its sentences (voices.attribute_segments)
+
+
+@dataclass
+class Task:
+    """A batch of consecutive articles: the pandas steps cost per call, so they run per batch.
+    Batches are cut from the article order alone, never from the number of workers."""
+    pieces: list[Piece]
+
+
+@dataclass
+class BatchResult:
+    cuts: list[tuple]                 # per article: (segments, removed)
+    fresh: list[dict[str, list[dict]]]  # per article: newly coded mention rows by frame id, for the cache
+    found: list[dict | None]          # per article: attributions newly computed, for the cache
+    mentions: pd.DataFrame
+    quotations: pd.DataFrame
+    stances: pd.DataFrame
+    speakers: pd.DataFrame
+    claims: pd.DataFrame
+    details: pd.DataFrame
+    sourcing: pd.DataFrame
+
+
+def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
+    """All the work on a batch of articles: segments, mentions (one scan of each article for all
+    frames), voices and extractions."""
+    codebook = inputs.codebook
+    cuts, fresh, rows, new_found, found = [], [], [], [], {}
+    for piece in task.pieces:
+        article = piece.article
+        cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)
+        missing = [f for f in codebook.frames if f.id not in piece.rows]
+        new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}
+        rows += [r for f in codebook.frames for r in (piece.rows[f.id] if f.id in piece.rows else new[f.id])]
+        # attributions restart with every article, so one article at a time gives the same answer
+        att = piece.found
+        if att is None:
+            att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
+        new_found.append(att if piece.found is None else None)
+        found.update(att)
+        cuts.append(cut)
+        fresh.append(new)
+    arts = [p.article for p in task.pieces]
+    some = Corpus(Path("."), inputs.outlets, arts)
+    segments = [s for cut in cuts for s in cut[0]]
+    rows = context.apply_context(rows, segments, codebook)  # frame scope (codebook 'context:'), per article
+    mentions, quotations = voices.add_voices(some, segments, coding.mentions_frame(rows), inputs.actors, codebook,
+                                             found=found)
+    stances = voices.sentence_stances(mentions, codebook)
+    speakers = voices.sentence_speakers(some, segments, inputs.actors, found=found)
+    removed_df = clean.removed_frame([x for cut in cuts for x in cut[1]], {a.id: a for a in arts})
+    return BatchResult(
+        cuts, fresh, new_found, mentions, quotations, stances, speakers,
+        claims=extract.claims(some, segments, stances, inputs.extraction),
+        details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
+        sourcing=extract.sourcing_profile(some, segments, speakers, removed_df, inputs.cues),
+    )
+
+
+def _compile(p) -> None:
+    """Compile a pattern's regexes and prefilters now (they are otherwise built on first use)."""
+    from analysis.match.patterns import AnyOf, Near, Term
+    if isinstance(p, Term):
+        p._rx
+    elif isinstance(p, AnyOf):
+        p._prefilter
+        for item in p.items:
+            _compile(item)
+    elif isinstance(p, Near):
+        _compile(p.a)
+        _compile(p.b)
+
+
+def warm(inputs: Inputs) -> None:
+    """Compile everything once in the parent, so that forked workers inherit it instead of each
+    compiling it again."""
+    from analysis.coding import speakers, stance
+    for f in inputs.codebook.frames:
+        for lang, inds in f.indicators.items():
+            coding.scanner(inputs.codebook, lang)
+            for i in inds:
+                _compile(i.pattern)
+                for x in i.excludes:
+                    _compile(x)
+        for xs in f.excludes.values():
+            for x in xs:
+                _compile(x)
+    for a in inputs.actors.values():
+        for p in a.patterns.values():
+            _compile(p)
+    _walk(vars(inputs.cues))
+    for lang in ("ar", "en"):  # the built-in cue lists, where these modules have them
+        for kind in ("source", "verb", "anaphor", "participle"):
+            with suppress(Exception):
+                _compile(speakers.cue(kind, lang))
+        with suppress(Exception):
+            _compile(stance.denial_cue(lang))
+
+
+def _walk(node) -> None:
+    """Compile every pattern in nested dicts and lists."""
+    if isinstance(node, dict):
+        for v in node.values():
+            _walk(v)
+    elif isinstance(node, (list, tuple)):
+        for v in node:
+            _walk(v)
+    else:
+        _compile(node)
+
+
+# The worker side of a process pool: inputs arrive once per worker, not once per article.
+_WORKER_INPUTS: Inputs | None = None
+
+
+def _init_worker(inputs: Inputs) -> None:
+    global _WORKER_INPUTS
+    _WORKER_INPUTS = inputs
+
+
+def _run_in_worker(task: Task) -> BatchResult:
+    return analyse_batch(task, _WORKER_INPUTS)
+
+
+def _run_tasks(tasks: list[Task], inputs: Inputs, jobs: int, scheduler: str | None, bar):
+    """Yield the results in task order, however they are computed."""
+    if scheduler:
+        yield from _run_on_dask(tasks, inputs, scheduler, bar)
+        return
+    if jobs <= 1 or len(tasks) < 2:  # one batch: a pool costs more than it saves
+        for t in tasks:
+            yield analyse_batch(t, inputs)
+            bar.update(len(t.pieces))
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    import threading
+    # fork shares the compiled patterns; but forking a process with threads (a Jupyter kernel) can hang
+    fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if fork else "forkserver" if sys.platform.startswith("linux") else "spawn")
+    if fork:
+        warm(inputs)
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs,)) as pool:
+        for t, r in zip(tasks, pool.map(_run_in_worker, tasks)):  # map keeps the order
+            yield r
+            bar.update(len(t.pieces))
+
+
+def _run_on_dask(tasks: list[Task], inputs: Inputs, scheduler, bar):
+    """The same per-article work on a Dask distributed cluster; ``scheduler`` is an address or a Client."""
+    from distributed import Client, as_completed
+    if isinstance(scheduler, Client):
+        client = scheduler
+    else:
+        try:
+            client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError, ValueError) as e:
+            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+    try:
+        shared = client.scatter(inputs, broadcast=True, hash=False)  # hashing walks every pattern: slow
+        futures = client.map(analyse_batch, tasks, inputs=shared, pure=False)
+        order = {f.key: k for k, f in enumerate(futures)}
+        done: dict[int, BatchResult] = {}
+        nxt = 0
+        for fut in as_completed(futures):
+            k = order[fut.key]
+            done[k] = fut.result()
+            bar.update(len(tasks[k].pieces))
+            while nxt in done:  # stream in article order as soon as the next one is in
+                yield done.pop(nxt)
+                nxt += 1
+    finally:
+        if client is not scheduler:
+            client.close()
+
+
+def _concat(frames: list[pd.DataFrame], like: pd.DataFrame | None = None) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return like.iloc[0:0] if like is not None else pd.DataFrame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def _by_frame(df: pd.DataFrame, frames: list[str]) -> pd.DataFrame:
+    if not len(df):
+        return df
+    rank = {f: k for k, f in enumerate(frames)}
+    order = sorted(range(len(df)), key=lambda i: rank.get(df["frame"].iat[i], len(rank)))  # stable
+    return df.iloc[order].reset_index(drop=True)
+
+
+def default_jobs() -> int:
+    return int(os.environ.get(JOBS_ENV) or 0) or cpu_count()
+
+
+def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
+            jobs: int | None = None, scheduler=None, batch: int = BATCH) -> Analysis:
+    """Analyse a corpus.  ``jobs``: processes (default: all cores, or $FRAMING_JOBS; 1 = serial);
+    ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
+    t0 = time.perf_counter()
     data_dir = Path(data_dir)
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
     corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
-    # Cached per article (segments) and per article × frame (mentions), so an edit to one
-    # article recodes that article and an edit to one frame recodes that frame only.
+    inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction)
+    # Cached per article (segments) and per article x frame (mentions), so an edit to one
+    # article recodes that article and an edit to one frame recodes that frame only; and per
+    # batch for voices and extractions, keyed on everything they depend on.
     cache = ArticleCache(cache_dir, source_hash())
     rules_hash = file_hash(data_dir / clean.BOILERPLATE)
-    segments, removed, rows = [], [], []
-    for article in tqdm(corpus.articles, desc="coding", unit="article", disable=not progress, leave=False):
-        art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
-        seg_key = cache.key("segments", rules_hash, *art_key)
-        cut = cache.get(seg_key)
-        if cut is None:
-            cut = coding.segment_article(article, rules)
-            cache.put(seg_key, cut)
-        segments += cut[0]
-        removed += cut[1]
-        keys = {f.id: cache.key("mentions", rules_hash, f.fingerprint, *art_key) for f in codebook.frames}
-        found = {fid: cache.get(k) for fid, k in keys.items()}
-        missing = [f for f in codebook.frames if found[f.id] is None]
-        if missing:  # one scan of the article for all the frames not cached
-            for fid, fresh in coding.code_frames(article, cut[0], codebook, missing).items():
-                found[fid] = fresh
-                cache.put(keys[fid], fresh)
-        for f in codebook.frames:
-            rows += found[f.id]
-    rows = context.apply_context(rows, segments, codebook)  # frame scope (codebook 'context:')
+    actors_hash = file_hash(data_dir / ACTORS)
+    voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
+    fingerprints = {f.id: f.fingerprint for f in codebook.frames}
+    batches = [corpus.articles[i:i + batch] for i in range(0, len(corpus.articles), batch)]
+    results: list[BatchResult | None] = []
+    tasks, todo = [], []  # batches to compute, and (batch number, per-article keys) for each
+    hits = 0
+    for n, arts in enumerate(batches):
+        keys = []
+        for article in arts:
+            art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
+            keys.append({"segments": cache.key("segments", rules_hash, *art_key), "art": "|".join(art_key),
+                         "found": cache.key("attributions", rules_hash, actors_hash, *art_key),
+                         **{fid: cache.key("mentions", rules_hash, fp, *art_key) for fid, fp in fingerprints.items()}})
+        result_key = cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in keys))
+        cuts = [cache.get(k["segments"]) for k in keys]
+        done = cache.get(result_key) if all(c is not None for c in cuts) else None
+        if done is not None:
+            done.cuts = cuts
+            cache.touch(*(k[x] for k in keys for x in ("found", *fingerprints)))  # in use: pruning keeps them
+            hits += len(arts)
+            results.append(done)
+            continue
+        pieces = [Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid])) is not None},
+                        cache.get(k["found"]) if cut is not None else None)
+                  for a, cut, k in zip(arts, cuts, keys)]
+        tasks.append(Task(pieces))
+        todo.append((n, keys, result_key))
+        results.append(None)
+    bar = tqdm(total=len(corpus.articles), initial=hits, desc="coding", unit="article", disable=not progress,
+               leave=False, file=sys.stderr, dynamic_ncols=True)
+    recoded: dict[str, int] = {}  # frame id -> articles coded afresh (the cache's misses)
+    segmented = sum(p.cut is None for t in tasks for p in t.pieces)
+    try:
+        for task, (n, keys, result_key), r in zip(tasks, todo, _run_tasks(tasks, inputs, jobs, scheduler, bar)):
+            for piece, k, cut, fresh, att in zip(task.pieces, keys, r.cuts, r.fresh, r.found):
+                if piece.cut is None:
+                    cache.put(k["segments"], cut)
+                if att is not None:
+                    cache.put(k["found"], att)
+                for fid, rows in fresh.items():
+                    recoded[fid] = recoded.get(fid, 0) + 1
+                    cache.put(k[fid], rows)
+            cuts, r.cuts, r.fresh, r.found = r.cuts, [], [], []
+            cache.put(result_key, r)  # without the segments, which have their own entries
+            r.cuts = cuts
+            results[n] = r
+    finally:
+        bar.close()  # the bar is gone before whatever is printed next
+    cache.prune()
+    cache.close()
+    segments = [s for r in results for cut in r.cuts for s in cut[0]]
+    removed = [x for r in results for cut in r.cuts for x in cut[1]]
     articles = {a.id: a for a in corpus.articles}
-    removed_df = clean.removed_frame(removed, articles)
-    mentions, quotations = voices.add_voices(corpus, segments, coding.mentions_frame(rows), actors, codebook)
-    stances = voices.sentence_stances(mentions, codebook)
-    speakers = voices.sentence_speakers(corpus, segments, actors)
+    empty = analyse_empty(codebook, cues, extraction)
+    sourcing = _concat([r.sourcing for r in results], empty["sourcing"])
+    # per-batch counts summed per outlet, in order of first appearance (as for one corpus-wide pass)
+    sourcing = sourcing.groupby(["outlet", "measure"], sort=False, as_index=False)["sentences"].sum()
+    seconds = time.perf_counter() - t0
     return Analysis(
-        corpus, codebook, segments, removed_df, mentions, quotations, actors, stances, speakers,
-        claims=extract.claims(corpus, segments, stances, extraction),
-        details=extract.details(corpus, segments, stances, cues, extraction),
+        corpus, codebook, segments, clean.removed_frame(removed, articles),
+        _concat([r.mentions for r in results], empty["mentions"]),
+        _concat([r.quotations for r in results], empty["quotations"]), actors,
+        _concat([r.stances for r in results], empty["stances"]),
+        _concat([r.speakers for r in results], empty["speakers"]),
+        # frame by frame, as the rules list them (each batch lists its own frame by frame)
+        claims=_by_frame(_concat([r.claims for r in results], empty["claims"]), list(extraction.claims)),
+        details=_by_frame(_concat([r.details for r in results], empty["details"]), list(extraction.details)),
         rules=extraction,
-        sourcing=extract.sourcing_profile(corpus, segments, speakers, removed_df, cues),
+        sourcing=sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"],
+        stats={"articles": len(corpus.articles), "seconds": seconds, "cached": hits, "recoded": recoded,
+               "segmented": segmented,
+               "articles_per_s": len(corpus.articles) / seconds if seconds > 0 else 0.0,
+               "jobs": 1 if scheduler is None and (jobs <= 1 or len(tasks) < 2) else jobs,
+               "scheduler": str(scheduler) if scheduler else ""},
     )
+
+
+def analyse_empty(codebook: Codebook, cues, extraction: Rules) -> dict[str, pd.DataFrame]:
+    """The tables of an article where nothing fires, for their columns when no article has rows."""
+    from analysis.inputs.corpus import Outlet
+    outlet = Outlet("-", "-", "-", "-")
+    art = Article("-", "-", outlet, None, "ar", ".", "-")
+    r = analyse_batch(Task([Piece(art, ([], []), {f.id: [] for f in codebook.frames})]),
+                      Inputs([], codebook, {}, cues, {"-": outlet}, extraction))
+    return {k: getattr(r, k).iloc[0:0] for k in
+            ("mentions", "quotations", "stances", "speakers", "claims", "details", "sourcing")}

@@ -81,7 +81,7 @@ def main() -> None:
     from analysis.pipeline import load_inputs
     with tempfile.TemporaryDirectory() as tmp:
         data = resample.build(args.articles, Path(tmp) / "data")
-        corpus, rules, codebook, _, _ = load_inputs(data)
+        corpus, rules, codebook, *_ = load_inputs(data)
         texts = [s.norm.casefold() for a in corpus.articles for s in coding.segment_article(a, rules)[0]]
     literals = sorted(set(coding.scanner(codebook, "ar").prefilter.literals) | set(coding.scanner(codebook, "en").prefilter.literals))
     starts, pos = [], 0

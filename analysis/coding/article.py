@@ -6,6 +6,7 @@ each count can be traced to its evidence.
 """
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,7 +33,12 @@ class Segment:
     end: int
     text: str
     norm: str
-    index: tuple[int, ...]  # normalized position → offset in the original *article* text
+    index: array  # array('i'): normalized position → offset in the original *article* text
+
+    def __getstate__(self):  # cache and workers get the data, not what is recomputed from it
+        state = self.__dict__.copy()
+        state.pop("match_text", None)
+        return state
 
     @cached_property
     def match_text(self) -> MatchText:
@@ -44,7 +50,7 @@ class Segment:
         return len(self.match_text.word_starts)
 
     def original(self, norm_start: int, norm_end: int) -> tuple[int, int]:
-        return original_span(list(self.index), norm_start, norm_end)
+        return original_span(self.index, norm_start, norm_end)
 
 
 def segment_article(article: Article, rules: list[Rule]) -> tuple[list[Segment], list[Removed]]:
@@ -56,7 +62,7 @@ def segment_article(article: Article, rules: list[Rule]) -> tuple[list[Segment],
             norm, index = normalize_with_map(raw)
             sid = f"{article.id}:s{len(segments) + 1:03d}"
             segments.append(Segment(article.id, sid, span.start, span.end, raw, norm,
-                                    tuple(span.start + i for i in index)))
+                                    array("i", [span.start + i for i in index])))
     return segments, removed
 
 

@@ -28,9 +28,6 @@ VOICE_COLUMNS = ["speaker", "speaker_name", "speaker_kind", "speaker_side", "att
 STANCE_COLUMNS = ["article_id", "outlet", "sentence_id", "frame", "stance", "speaker", "speaker_name",
                   "speaker_kind", "sentence_start", "sentence_end", "sentence", "speaker_words"]
 
-_LAST: tuple = ()  # (segments, actors, result) of the last attribution: add_voices and sentence_speakers share it
-
-
 def is_headline(text: str, seg: Segment) -> bool:
     """A title or sub-heading: a line of its own, short, with no closing punctuation."""
     line_start = text.rfind("\n", 0, seg.start) + 1
@@ -39,6 +36,8 @@ def is_headline(text: str, seg: Segment) -> bool:
     if text[line_start:seg.start].strip() or text[seg.end:line_end].strip():
         return False
     return not seg.text.rstrip().endswith(SENTENCE_END) and len(seg.text.split()) <= HEADLINE_WORDS
+SPEAKER_COLUMNS = ["article_id", "sentence_id", "speaker", "speaker_kind", "attribution", "speakers",
+                   "speaker_words"]
 
 
 def attribute_segments(corpus: Corpus, segments: list[Segment],
@@ -48,9 +47,6 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
     Headlines and sub-headings are the outlet's voice unless they quote: they
     inherit no speaker and pass none on.
     """
-    global _LAST
-    if _LAST and _LAST[0] is segments and _LAST[1] is actors and _LAST[2] == len(segments):
-        return _LAST[3]
     articles = {a.id: a for a in corpus.articles}
     lexicon = lexicon_of(actors)
     out: dict[str, list[Attribution]] = {}
@@ -71,7 +67,6 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
             previous = carried_forward(found) or previous
         history += [a.actor for a in found]
         last = seg
-    _LAST = (segments, actors, len(segments), out)
     return out
 
 
@@ -131,9 +126,13 @@ def speaker_words(seg: Segment, att: Attribution) -> str:
 
 
 def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
-               actors: dict[str, Actor], codebook) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions with speaker and stance columns, and the quotations table."""
-    found = attribute_segments(corpus, segments, actors)
+               actors: dict[str, Actor], codebook, found: dict[str, list[Attribution]] | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions with speaker and stance columns, and the quotations table.
+
+    ``found``: the output of ``attribute_segments`` when the caller has it already (each sentence
+    is attributed once)."""
+    found = attribute_segments(corpus, segments, actors) if found is None else found
     lexicon = lexicon_of(actors)
     deniable = {f.id: f.deniable for f in codebook.frames}
     by_id = {s.sentence_id: s for s in segments}
@@ -165,9 +164,10 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     return voiced, pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
 
 
-def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor]) -> pd.DataFrame:
+def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor],
+                      found: dict[str, list[Attribution]] | None = None) -> pd.DataFrame:
     """Every sentence with its first speaker (the outlet where nobody else speaks)."""
-    found = attribute_segments(corpus, segments, actors)
+    found = attribute_segments(corpus, segments, actors) if found is None else found
     rows = []
     for seg in segments:
         att = speaker_at(found[seg.sentence_id])
@@ -175,8 +175,7 @@ def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str,
                      "speaker_kind": att.actor.kind, "attribution": att.how,
                      "speakers": ";".join(dict.fromkeys(a.actor.id for a in found[seg.sentence_id])),
                      "speaker_words": speaker_words(seg, att)})
-    return pd.DataFrame(rows, columns=["article_id", "sentence_id", "speaker", "speaker_kind", "attribution",
-                                       "speakers", "speaker_words"])
+    return pd.DataFrame(rows, columns=SPEAKER_COLUMNS)
 
 
 def sentence_stances(voiced: pd.DataFrame, codebook) -> pd.DataFrame:

@@ -75,10 +75,11 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)  # tolerated quirks the analyst should know about
 
     def article(self, article_id: str) -> Article:
-        for a in self.articles:
-            if a.id == article_id:
-                return a
-        raise KeyError(article_id)
+        """By id, through an index built once (rebuilt if the list was changed)."""
+        index = self.__dict__.get("_by_id")
+        if index is None or len(index) != len(self.articles):
+            index = self.__dict__["_by_id"] = {a.id: a for a in self.articles}
+        return index[article_id]
 
     def frame(self) -> pd.DataFrame:
         """One row per article: the manifest as the analysis sees it."""

@@ -1,24 +1,36 @@
-"""Cache of the coding step, keyed by the content hash of its inputs.
+"""Cache of the coding step: one SQLite file, values pickled, keys hashed from the inputs.
 
-Keys cover the package's own source plus whatever the caller names (article
-text and metadata, boilerplate rules, a frame's fingerprint), so editing one
-article recodes that article and editing one frame recodes that frame.
+Keys cover the source of the modules that do the coding (``source_hash``: text/,
+match/, inputs/, coding/, extract/ and pipeline.py; not report/, render/ or
+results/, so editing the briefing recodes nothing) plus whatever the caller
+names (article text and metadata, boilerplate rules, a frame's fingerprint), so
+editing one article recodes that article and editing one frame recodes that frame.
+
+Bounded: every run marks the entries it used; ``prune`` then drops the rest,
+i.e. entries for articles, frames or rules that no longer exist.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import sqlite3
+import time
 from pathlib import Path
 
-from analysis.io.output import write_bytes
-
 PACKAGE = Path(__file__).resolve().parent.parent
+CODING_SOURCES = ("text", "match", "inputs", "coding", "extract", "io/cache.py", "pipeline.py")
+FILE = "coding.sqlite"
 
 
 def source_hash() -> str:
+    """The source of the modules whose output the cache keeps (not the report's or the renderer's)."""
     h = hashlib.sha256()
-    for p in sorted(PACKAGE.rglob("*.py")):
-        h.update(p.read_bytes())
+    for part in CODING_SOURCES:
+        p = PACKAGE / part
+        for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
+            h.update(f.relative_to(PACKAGE).as_posix().encode())
+            h.update(f.read_bytes())
     return h.hexdigest()
 
 
@@ -27,23 +39,80 @@ def file_hash(path: Path) -> str:
 
 
 class ArticleCache:
+    """Key → pickled value in ``directory/coding.sqlite``; a cache of None does nothing."""
+
     def __init__(self, directory: Path | None, *salts: str):
         self.dir = directory
         self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
+        self.run = time.time_ns()
+        self._db = None
+        if directory is not None:
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(directory / FILE, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, run INTEGER, value BLOB)")
+            except (OSError, sqlite3.Error):
+                self._db = None  # an unusable cache folder only costs time
+        self._pending: list[tuple[str, int, bytes]] = []
+        self._used: list[str] = []
 
     def key(self, *parts: str) -> str:
         return hashlib.sha256("|".join((self.salt, *parts)).encode()).hexdigest()
 
     def get(self, key: str):
-        if self.dir is None:
+        if self._db is None:
             return None
-        path = self.dir / f"{key}.pickle"
+        row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
         try:
-            value = pickle.loads(path.read_bytes())
-        except Exception:  # missing, truncated, corrupt or from an older layout: recompute
+            value = pickle.loads(row[0])
+        except Exception:  # truncated, corrupt or from an older layout: recompute
             return None
+        self._used.append(key)
         return value
 
+    def touch(self, *keys: str) -> None:
+        """Mark entries as used without reading them."""
+        if self._db is not None:
+            self._used += keys
+
     def put(self, key: str, value) -> None:
-        if self.dir is not None:
-            write_bytes(self.dir / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if self._db is not None:
+            self._pending.append((key, self.run, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+            if len(self._pending) >= 500:
+                self.flush()
+
+    def flush(self) -> None:
+        if self._db is None:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self._pending)
+            for i in range(0, len(self._used), 500):
+                chunk = self._used[i:i + 500]
+                self._db.execute(f"UPDATE entries SET run = ? WHERE key IN ({','.join('?' * len(chunk))})",
+                                 (self.run, *chunk))
+        self._pending, self._used = [], []
+
+    def prune(self) -> int:
+        """Drop every entry this run did not use; returns how many."""
+        if self._db is None:
+            return 0
+        self.flush()
+        n = self._db.execute("DELETE FROM entries WHERE run != ?", (self.run,)).rowcount
+        return n
+
+    def __len__(self) -> int:
+        return 0 if self._db is None else self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+
+    def close(self) -> None:
+        if self._db is not None:
+            self.flush()
+            self._db.close()
+            self._db = None
+
+
+def cpu_count() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

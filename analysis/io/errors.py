@@ -120,3 +120,7 @@ def os_problem(e: OSError) -> tuple[Problem, bool]:
                        "free some space, or write elsewhere with --out; each file already written is whole"), False
     return Problem(where, None, f"operating-system error: {e.strerror or e}",
                    "check the disk and the path, then run again"), False
+
+
+class SchedulerError(Exception):
+    """A Dask scheduler given with --scheduler could not be reached."""

@@ -60,6 +60,11 @@ class MatchText:
         return cls(norm, feminine_positions(original, index))
 
     @cached_property
+    def folded(self) -> str:
+        """Case-folded, for the literal prefilter (scan.py)."""
+        return self.norm.casefold()
+
+    @cached_property
     def word_starts(self) -> list[int]:
         return [m.start() for m in WORD.finditer(self.norm)]
 
@@ -192,29 +197,66 @@ class AnyOf(Pattern):
             frags.append(p.fragment(first, last))  # the regex module allows repeated group names
         return "(?:" + "|".join(frags) + ")"
 
+    @cached_property
+    def _prefilter(self):
+        """The items' literals in one automaton (scan.py): which items can match a text at all."""
+        from analysis.match.scan import Prefilter, requirement
+        return Prefilter([requirement(p) for p in self.items])
+
+    def _candidates(self, text: MatchText) -> tuple[int, ...]:
+        return self._prefilter.candidates_folded(text.folded)
+
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
-        if self._terms_rx is not None and (found := self._term_matches(text)) is not None:
+        ks = self._candidates(text)
+        if not ks:
+            return []
+        if self._all_terms and (found := self._term_matches(text, ks)) is not None:
             return [m.span() for m in found if Term._governed(m)]
-        return [s for p in self.items if isinstance(p, (Term, AnyOf)) for s in p.find_governed(text)]
+        return [s for k in ks if isinstance(p := self.items[k], (Term, AnyOf)) for s in p.find_governed(text)]
 
     @cached_property
-    def _terms_rx(self):
-        """All-term sets compile to one alternation (longest first), which is much faster to run."""
-        if not self.items or not all(isinstance(p, Term) for p in self.items):
-            return None
-        alts = sorted((p._source for p in self.items), key=len, reverse=True)
-        return regex.compile("|".join(f"(?:{a})" for a in alts))
+    def _all_terms(self) -> bool:
+        return bool(self.items) and all(isinstance(p, Term) for p in self.items)
 
-    def _term_matches(self, text: MatchText):
+    @cached_property
+    def _order(self) -> list[int]:
+        """Items longest source first: the order of the alternation (ties keep codebook order)."""
+        return sorted(range(len(self.items)), key=lambda k: -len(self.items[k]._source))
+
+    @cached_property
+    def _alternations(self) -> dict[tuple[int, ...], object]:
+        return {}
+
+    def _terms_rx(self, ks: tuple[int, ...]):
+        """All-term sets compile to one alternation (longest first), which is much faster to run.
+
+        Only the items that can match this text (``ks``) take part: the others match nowhere in
+        it, so at every position the first alternative that matches is the same one.
+        """
+        if len(ks) == 1:
+            return self.items[ks[0]]._rx  # the same regex as an alternation of one
+        rx = self._alternations.get(ks)
+        if rx is None:
+            keep = set(ks)
+            alts = [self.items[k]._source for k in self._order if k in keep]
+            rx = regex.compile("|".join(f"(?:{a})" for a in alts))
+            if len(self._alternations) < 4096:  # bounded: a set's subsets seen in a corpus are few
+                self._alternations[ks] = rx
+        return rx
+
+    def _term_matches(self, text: MatchText, ks: tuple[int, ...]):
         """Fast path; None when a match was a folded ة taken for an enclitic, since the
         alternation then never tried the other terms at that position."""
-        found = list(self._terms_rx.finditer(text.norm, overlapped=True))
+        found = list(self._terms_rx(ks).finditer(text.norm, overlapped=True))
         return None if any(not Term._keeps(m, text) for m in found) else found
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        if self._terms_rx is not None and (found := self._term_matches(text)) is not None:
+        ks = self._candidates(text)
+        if not ks:
+            return []
+        if self._all_terms and (found := self._term_matches(text, ks)) is not None:
             return _drop_nested([m.span() for m in found])
-        spans = sorted({s for p in self.items for s in p.find(text)})
+        spans = sorted({s for k in ks for s in self.items[k].find(text)})
         return _drop_nested(spans)
 
     @property

@@ -142,17 +142,24 @@ class Prefilter:
             found[right(starts, end) - 1].add(lid)
         return found
 
+    def candidates_folded(self, folded: str) -> tuple[int, ...]:
+        """The requirement ids (in order) that may hold in one already case-folded text."""
+        if self._automaton is None:
+            return tuple(self.always)
+        present = {lid for _, lid in self._automaton.iter(folded)}
+        return tuple(self._open(present))
+
+    def _open(self, present: set[int]) -> list[int]:
+        opened = set(self.always)
+        for lid in present:
+            for k, clauses in self._opens[lid]:
+                if k not in opened and all(c & present for c in clauses):
+                    opened.add(k)
+        return sorted(opened)
+
     def candidates(self, texts: list[str]) -> list[list[int]]:
         """Per text, the requirement ids (in order) whose literals all occur in it."""
-        out = []
-        for present in self.hits(texts):
-            opened = set(self.always)
-            for lid in present:
-                for k, clauses in self._opens[lid]:
-                    if k not in opened and all(c & present for c in clauses):
-                        opened.add(k)
-            out.append(sorted(opened))
-        return out
+        return [self._open(present) for present in self.hits(texts)]
 
 
 def lit_ids(clause: Clause, lit_id: dict[str, int]) -> list[int]:

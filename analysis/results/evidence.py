@@ -77,20 +77,27 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
 def evidence_table(analysis, translations: dict[str, Translation], frames: list[str] | None = None) -> pd.DataFrame:
     """One row per (sentence, frame): quote offsets, highlight offsets, stance, speaker, translation."""
     st = analysis.stances if frames is None else analysis.stances[analysis.stances.frame.isin(frames)]
-    meta = analysis.corpus.frame().set_index("article_id")
+    meta = {a.id: a for a in analysis.corpus.articles}
+    # the mentions of each (sentence, frame), grouped once rather than masked per row
+    spans: dict[tuple[str, str], set] = {}
+    labels: dict[tuple[str, str], list] = {}
     m = analysis.mentions
+    for sid, frame, start, end, ind in zip(m.sentence_id, m.frame, m.start, m.end, m.indicator):
+        spans.setdefault((sid, frame), set()).add((int(start), int(end)))
+        labels.setdefault((sid, frame), []).append(ind)
     rows = []
     for r in st.itertuples(index=False):
-        hits = m[(m.sentence_id == r.sentence_id) & (m.frame == r.frame)]
+        key = (r.sentence_id, r.frame)
         eid = evidence_id(r.article_id, r.sentence_start, r.sentence_end)
         t = translations.get(eid)
+        art = meta[r.article_id]
         rows.append({
-            "evidence_id": eid, "article_id": r.article_id, "outlet": r.outlet, "date": meta.loc[r.article_id, "date"],
-            "date_confidence": meta.loc[r.article_id, "date_confidence"], "file": meta.loc[r.article_id, "file"],
+            "evidence_id": eid, "article_id": r.article_id, "outlet": r.outlet, "date": art.date,
+            "date_confidence": art.date_confidence, "file": art.file,
             "frame": r.frame, "stance": r.stance, "speaker": r.speaker_name, "sentence_id": r.sentence_id,
             "start": r.sentence_start, "end": r.sentence_end,
-            "highlights": sorted({(int(h.start), int(h.end)) for h in hits.itertuples()}),
-            "indicators": "; ".join(dict.fromkeys(hits.indicator)), "arabic": r.sentence,
+            "highlights": sorted(spans.get(key, ())),
+            "indicators": "; ".join(dict.fromkeys(labels.get(key, []))), "arabic": r.sentence,
             "english": t.english if t else None, "translator": t.translator if t else "",
         })
     return pd.DataFrame(rows)

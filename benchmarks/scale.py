@@ -1,0 +1,142 @@
+"""Coding at scale: the project against two baselines timed in the same run.
+
+For each corpus size (1k and 10k articles resampled from the seeds; 100k too with
+--full) prints:
+- cold `python -m analysis code` time, articles/s and peak RSS, with --jobs 1 and all cores;
+- the pandas loop an analyst writes (per frame, one alternation of the codebook's
+  plain terms, ``Series.str.count`` over the article texts) and the project's ratio to it;
+- a raw single-pass multi-pattern scan (Aho-Corasick over every literal of the
+  codebook, counting hits) and the project's ratio to it;
+- at 10k, the time to re-code after a one-line edit to one frame (cache warm).
+
+Machines are shared and noisy: compare the ratios, which are measured in the same run.
+
+    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+import corpus as resample  # noqa: E402
+
+MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+           "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
+           "dt = time.perf_counter() - t; "
+           "sys.stderr.write(r.stderr[-2000:] if r.returncode else ''); "
+           "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+
+
+def code(data: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, of the largest process) of one `code` run."""
+    cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "analysis", "code", "--data", str(data),
+           "--out", str(out), "--jobs", str(jobs), "--quiet"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    dt, rss, rc = res.stdout.split()
+    if rc != "0":
+        raise SystemExit(f"code failed:\n{res.stderr}")
+    return float(dt), int(rss) / 1024
+
+
+def texts(data: Path):
+    import pandas as pd
+    manifest = pd.read_csv(data / "manifest.csv", dtype=str)
+    return manifest, pd.Series([(data / f).read_text(encoding="utf-8") for f in manifest.file])
+
+
+def plain_terms(codebook_path: Path) -> dict[str, list[str]]:
+    """Per frame, the plain-text indicators as written in the codebook (what a pandas user would grab)."""
+    import yaml
+    doc = yaml.safe_load(codebook_path.read_text(encoding="utf-8"))
+    out = {}
+    for f in doc["frames"]:
+        terms = [t for items in (f.get("indicators") or {}).values() for t in items if isinstance(t, str)]
+        terms = [t for t in terms if "<" not in t and "*" not in t]
+        if terms:
+            out[f["id"]] = terms
+    return out
+
+
+def pandas_loop(data: Path) -> float:
+    import re
+    t = time.perf_counter()
+    _, s = texts(data)
+    counts = {}
+    for frame, terms in plain_terms(data / "codebook.yaml").items():
+        counts[frame] = s.str.count("|".join(re.escape(x) for x in sorted(terms, key=len, reverse=True))).sum()
+    return time.perf_counter() - t
+
+
+def raw_scan(data: Path) -> float:
+    """One pass per article of an automaton holding every literal the scanner uses, counting hits."""
+    import ahocorasick
+    from analysis.coding.article import scanner
+    from analysis.inputs.codebook import load_codebook
+    from analysis.text.normalize import normalize
+    t = time.perf_counter()
+    codebook = load_codebook(data / "codebook.yaml")
+    literals = set(scanner(codebook, "ar").prefilter.literals) | set(scanner(codebook, "en").prefilter.literals)
+    a = ahocorasick.Automaton()
+    for k, lit in enumerate(sorted(literals)):
+        a.add_word(lit, k)
+    a.make_automaton()
+    _, s = texts(data)
+    hits = sum(sum(1 for _ in a.iter(normalize(x).casefold())) for x in s)
+    assert hits > 0
+    return time.perf_counter() - t
+
+
+def one_frame_edit(data: Path) -> None:
+    book = data / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
+    book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--full", action="store_true", help="also 100,000 articles")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None, help="corpus sizes (default 1000 10000)")
+    args = ap.parse_args()
+    sizes = args.sizes or [1000, 10000] + ([100000] if args.full else [])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(f"{cores} cores; load average before: {os.getloadavg()[0]:.1f}")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            data = resample.build(n, tmp / "data")
+            rows = []
+            serial, rss1 = code(data, tmp / "out1", 1)
+            rows.append((f"code --jobs 1 (cold)", serial, n / serial, f"{rss1:.0f} MB"))
+            par, rssn = code(data, tmp / "outn", cores)
+            rows.append((f"code --jobs {cores} (cold)", par, n / par, f"{rssn:.0f} MB"))
+            loop = pandas_loop(data)
+            rows.append(("pandas loop (str.count per frame)", loop, n / loop, ""))
+            scan = raw_scan(data)
+            rows.append(("raw single-pass scan (Aho-Corasick)", scan, n / scan, ""))
+            if n >= 10000 or len(sizes) == 1:
+                one_frame_edit(data)
+                edit, _ = code(data, tmp / "outn", cores)
+                rows.append((f"re-code after a one-frame edit (--jobs {cores})", edit, n / edit, ""))
+            print(f"\n{n:,} articles")
+            print(f"{'what':46} {'seconds':>9} {'articles/s':>11} {'peak RSS':>9}")
+            for what, dt, rate, rss in rows:
+                print(f"{what:46} {dt:9.1f} {rate:11.0f} {rss:>9}")
+            print(f"ratio to the pandas loop (all cores): {par / loop:.1f}   (--jobs 1: {serial / loop:.1f})")
+            print(f"ratio to the raw scan (all cores):    {par / scan:.1f}   (--jobs 1: {serial / scan:.1f})")
+            sys.stdout.flush()
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""Coding at scale: the same tables whatever runs them (serial, a process pool, a Dask
+cluster), tables written all or none, a cache that recodes only what changed, and
+corpora where nothing (or almost nothing) is there to code."""
+import csv
+import io
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.io import cache as cache_mod
+from analysis.io.output import OutputError, write_tables
+from analysis.pipeline import analyse
+from analysis.results.tables import export_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import corpus as resample  # noqa: E402  (seed paragraphs reshuffled into new articles)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def resampled(tmp_path_factory):
+    return resample.build(40, tmp_path_factory.mktemp("resampled") / "data")
+
+
+def csv_bytes(analysis) -> dict[str, bytes]:
+    return {name: df.to_csv(index=False, lineterminator="\n").encode() for name, df in export_tables(analysis).items()}
+
+
+def test_tables_are_byte_identical_whatever_the_number_of_jobs(capsys, resampled, tmp_path):
+    sums = {}
+    for jobs in (1, 2, 3):
+        code, _, err = run(capsys, "code", "--data", resampled, "--out", tmp_path / f"j{jobs}", "--jobs", jobs, "--quiet")
+        assert code == 0, err
+        assert ("serially" if jobs == 1 else f"with {jobs} processes") in err
+        sums[jobs] = checksums(tmp_path / f"j{jobs}" / "tables")
+    assert len(sums[1]) == 30  # 15 tables, each as CSV and Parquet
+    assert sums[1] == sums[2] == sums[3]
+    mentions = pd.read_csv(tmp_path / "j1" / "tables" / "mentions.csv")
+    assert mentions.article_id.nunique() > 30 and list(mentions.article_id) == sorted(mentions.article_id)
+
+
+def test_dask_local_cluster_gives_the_serial_tables(resampled):
+    distributed = pytest.importorskip("distributed")
+    serial = csv_bytes(analyse(resampled, jobs=1))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        on_dask = analyse(resampled, scheduler=client)
+    assert on_dask.stats["scheduler"]
+    assert csv_bytes(on_dask) == serial
+    assert len(pd.read_csv(io.StringIO(serial["mentions"].decode()))) > 50
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(capsys, tmp_path):
+    code, _, err = run(capsys, "code", "--out", tmp_path, "--scheduler", "tcp://127.0.0.1:9", "--quiet")
+    assert code == 1
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err and "Traceback" not in err
+    assert not (tmp_path / "tables").exists()
+
+
+def test_parquet_beside_each_csv_holds_the_same_rows(capsys, tmp_path):
+    assert run(capsys, "code", "--out", tmp_path, "--quiet")[0] == 0
+    csv_df = pd.read_csv(tmp_path / "tables" / "mentions.csv")
+    pq_df = pd.read_parquet(tmp_path / "tables" / "mentions.parquet")
+    assert list(pq_df.columns) == list(csv_df.columns)
+    assert list(pq_df["match"]) == list(csv_df["match"]) and len(pq_df) == 125
+
+
+def test_a_failure_halfway_leaves_the_previous_tables_whole(capsys, data_copy, tmp_path):
+    out = tmp_path / "out"
+    assert run(capsys, "code", "--data", data_copy, "--out", out, "--quiet")[0] == 0
+    tables = out / "tables"
+    (tables / "speakers.parquet").unlink()
+    (tables / "speakers.parquet").mkdir()  # a target that cannot be replaced
+    before = checksums(tables)
+    art = data_copy / "articles" / "000_1f50c9dbfb2fc940.txt"
+    art.write_text(art.read_text(encoding="utf-8") + "\nسطر أضيف للاختبار.\n", encoding="utf-8")
+    code, _, err = run(capsys, "code", "--data", data_copy, "--out", out, "--quiet")
+    assert code == 1
+    assert "speakers.parquet: it is a folder" in err and "previous tables" in err and "left whole" in err
+    assert checksums(tables) == before
+
+
+def test_a_failure_while_writing_the_set_restores_nothing_half_done(tmp_path, monkeypatch):
+    from analysis.io import output
+    first = {"a": pd.DataFrame({"x": [1]}), "b": pd.DataFrame({"x": [2]})}
+    write_tables(tmp_path, first)
+    before = checksums(tmp_path / "tables")
+    calls = []
+
+    def failing(path, df):
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(path, df)
+    real = output.write_parquet
+    monkeypatch.setattr(output, "write_parquet", failing)
+    with pytest.raises(OutputError, match="No space left on device.*previous tables are left whole"):
+        write_tables(tmp_path, {"a": pd.DataFrame({"x": [10]}), "b": pd.DataFrame({"x": [20]})})
+    assert checksums(tmp_path / "tables") == before
+    assert [p.name for p in tmp_path.iterdir()] == ["tables"]  # no scratch folder left behind
+
+
+def test_editing_the_report_modules_does_not_change_the_cache_key(tmp_path, monkeypatch):
+    pkg = tmp_path / "analysis"
+    shutil.copytree(cache_mod.PACKAGE, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_mod, "PACKAGE", pkg)
+    key = cache_mod.source_hash()
+    for f in ("report/briefing.py", "render/assemble.py", "results/tables.py"):
+        (pkg / f).write_text((pkg / f).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert cache_mod.source_hash() == key
+    (pkg / "match" / "patterns.py").write_text("# edited\n", encoding="utf-8")
+    assert cache_mod.source_hash() != key
+
+
+def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(data_copy, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cold = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert cold.stats["segmented"] == 5 and set(cold.stats["recoded"].values()) == {5}
+    frames = len(cold.codebook.frames)
+    # per article: segments, attributions and one entry per frame; one for the batch's voices and extractions
+    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1
+    again = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert again.stats["cached"] == 5 and again.stats["recoded"] == {}
+    book = data_copy / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    assert "  - id: postman\n" in text
+    at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
+    book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")  # one line, one frame
+    edited = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert edited.stats["segmented"] == 0
+    assert edited.stats["recoded"] == {"postman": 5}
+    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))  # the cache changes nothing but time
+    # the old postman entries and the old batch entry are gone
+    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1
+    manifest = data_copy / "manifest.csv"
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    manifest.write_text("".join(lines[:-1]), encoding="utf-8")
+    analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1
+
+
+def one_article_corpus(data_copy: Path, text: str) -> Path:
+    """data_copy with its manifest cut to one article whose text is replaced."""
+    with (data_copy / "manifest.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    row = rows[0]
+    (data_copy / row["file"]).write_text(text, encoding="utf-8")
+    with (data_copy / "manifest.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(row))
+        w.writeheader()
+        w.writerow(row)
+    (data_copy / "translations.csv").write_text("evidence_id,article_id,start,end,arabic,english,translator,note\n",
+                                                encoding="utf-8")
+    (data_copy / "gold.csv").unlink(missing_ok=True)
+    return data_copy
+
+
+@pytest.mark.parametrize("text, sentences, words", [
+    ("كان الطقس معتدلا في المدينة صباح اليوم. وذهب الناس إلى السوق.\n", 2, 11),  # written for testing: nothing fires
+    ("مرحبا\n", 1, 1),                                                              # one word
+])
+def test_a_corpus_where_nothing_fires_gives_empty_tables_and_a_summary(capsys, data_copy, tmp_path, text, sentences, words):
+    data = one_article_corpus(data_copy, text)
+    code, out, err = run(capsys, "code", "--data", data, "--out", tmp_path, "--quiet")
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert f"coded 1 article(s)" in err and f"{sentences} sentences, 0 mentions, 0 frame sentences" in err
+    tables = tmp_path / "tables"
+    mentions = pd.read_csv(tables / "mentions.csv")
+    assert len(mentions) == 0 and list(mentions.columns)[:5] == ["article_id", "file", "outlet", "language", "frame"]
+    assert len(pd.read_csv(tables / "frame_sentences.csv")) == 0
+    segs = pd.read_csv(tables / "segments.csv")
+    assert len(segs) == sentences and segs.words.sum() == words
+    long = pd.read_csv(tables / "outlet_frame.csv")
+    assert (long.sentences == 0).all() and (long.sentences_total == sentences).all()
+    assert len(pd.read_parquet(tables / "speakers.parquet")) == sentences
+
+
+def test_one_seed_article_alone(capsys, data_copy, tmp_path):
+    data = one_article_corpus(data_copy, (ROOT / "data" / "articles" / "002_60db55bcef7aaadf.txt").read_text(encoding="utf-8"))
+    code, out, err = run(capsys, "code", "--data", data, "--out", tmp_path, "--quiet")
+    assert code == 0, err
+    st = pd.read_csv(tmp_path / "tables" / "frame_sentences.csv")
+    assert len(st) > 0 and st.article_id.astype(str).str.zfill(3).unique().tolist() == ["000"]
+
+
+def test_progress_bar_is_gone_before_the_stage_timing(capsys, tmp_path):
+    code, _, err = run(capsys, "code", "--out", tmp_path)
+    assert code == 0
+    line = next(line for line in err.split("\n") if "analysis:" in line)
+    assert line.split("\r")[-1].startswith("  analysis: ")  # what remains visible on that line
+    assert "coding:" not in line.split("\r")[-1]
+    code, _, err = run(capsys, "code", "--out", tmp_path, "--quiet")
+    assert "coding:" not in err and "analysis:" not in err
