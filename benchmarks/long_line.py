@@ -43,7 +43,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kb", type=int, nargs="+", default=[50, 100, 200, 400])
     args = ap.parse_args()
-    corpus, _, codebook, actors, _ = load_inputs(ROOT / "data")
+    corpus, _, codebook, actors = load_inputs(ROOT / "data")[:4]
     deniable = {f.id: f.deniable for f in codebook.frames}
     rows = []
     for kb in args.kb:
