@@ -21,7 +21,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.coding import article as coding
-from analysis.coding import clean, context, voices
+from analysis.coding import clean, context, lexicon, voices
 from analysis.coding.speakers import ACTORS, Actor, load_actors
 from analysis.extract import extractions as extract
 from analysis.extract.rules import RULES, Rules, load_rules
@@ -315,7 +315,8 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     # batch for voices and extractions, keyed on everything they depend on.
     cache = ArticleCache(cache_dir, source_hash())
     rules_hash = file_hash(data_dir / clean.BOILERPLATE)
-    actors_hash = file_hash(data_dir / ACTORS)
+    # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
+    actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
     voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
     fingerprints = {f.id: f.fingerprint for f in codebook.frames}
     batches = [corpus.articles[i:i + batch] for i in range(0, len(corpus.articles), batch)]
@@ -348,6 +349,7 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
                leave=False, file=sys.stderr, dynamic_ncols=True)
     recoded: dict[str, int] = {}  # frame id -> articles coded afresh (the cache's misses)
     segmented = sum(p.cut is None for t in tasks for p in t.pieces)
+    attributed = sum(p.found is None for t in tasks for p in t.pieces)
     try:
         for task, (n, keys, result_key), r in zip(tasks, todo, _run_tasks(tasks, inputs, jobs, scheduler, bar)):
             for piece, k, cut, fresh, att in zip(task.pieces, keys, r.cuts, r.fresh, r.found):
@@ -386,7 +388,7 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
         rules=extraction,
         sourcing=sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"],
         stats={"articles": len(corpus.articles), "seconds": seconds, "cached": hits, "recoded": recoded,
-               "segmented": segmented,
+               "segmented": segmented, "attributed": attributed,
                "articles_per_s": len(corpus.articles) / seconds if seconds > 0 else 0.0,
                "jobs": 1 if scheduler is None and (jobs <= 1 or len(tasks) < 2) else jobs,
                "scheduler": str(scheduler) if scheduler else ""},

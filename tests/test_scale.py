@@ -142,7 +142,7 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
     book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")  # one line, one frame
     edited = analyse(data_copy, cache_dir=cache_dir, jobs=1)
-    assert edited.stats["segmented"] == 0
+    assert edited.stats["segmented"] == 0 and edited.stats["attributed"] == 0
     assert edited.stats["recoded"] == {"postman": 5}
     assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))  # the cache changes nothing but time
     # the old postman entries and the old batch entry are gone
@@ -207,3 +207,16 @@ def test_progress_bar_is_gone_before_the_stage_timing(capsys, tmp_path):
     assert "coding:" not in line.split("\r")[-1]
     code, _, err = run(capsys, "code", "--out", tmp_path, "--quiet")
     assert "coding:" not in err and "analysis:" not in err
+
+
+def test_a_lexicon_edit_redoes_the_attributions(data_copy, tmp_path):
+    from analysis.coding.lexicon import LEXICON, SHIPPED
+    cache_dir = tmp_path / "cache"
+    analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    lex = data_copy / LEXICON
+    if not lex.exists():
+        lex.write_text(SHIPPED.read_text(encoding="utf-8"), encoding="utf-8")
+    lex.write_text(lex.read_text(encoding="utf-8") + "\n# edited for testing\n", encoding="utf-8")
+    edited = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert edited.stats["cached"] == 0 and edited.stats["segmented"] == 0 and edited.stats["recoded"] == {}
+    assert edited.stats["attributed"] == 5  # every article's speakers found again, nothing else redone
