@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- analysis.text.normalize analysis.text.segment analysis.coding.article \
   analysis.results.tables analysis.coding.stance analysis.coding.voices analysis.coding.speakers
 # The tests that exercise each module, fastest first (pytest -x stops at the first failure).
-# [tool.mutmut] lists them all; the others are left out with --ignore through PYTEST_ADDOPTS.
+# [tool.mutmut] lists them all; the others are deselected through PYTEST_ADDOPTS.
 ALL="test_normalize test_segment test_handcoded test_scan test_context test_coding test_stance test_speakers test_english test_nearmiss"
 tests_for() {
   case "$1" in
@@ -29,7 +29,7 @@ for module in "$@"; do
   keep=" $(tests_for "$module") "
   ignore=""
   for t in $ALL; do
-    case "$keep" in *" $t "*) ;; *) ignore="$ignore --ignore=tests/$t.py" ;; esac
+    case "$keep" in *" $t "*) ;; *) ignore="$ignore --deselect=tests/$t.py" ;; esac
   done
   PYTEST_ADDOPTS="$ignore" .venv/bin/mutmut run "$module.*" >/dev/null 2>&1 || true
   .venv/bin/mutmut results --all true 2>/dev/null | awk -v m="$module." '
