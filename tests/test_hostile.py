@@ -102,13 +102,13 @@ class Tags(HTMLParser):
         self.text.append(data)
 
 
-def html_faults(html: str, baseline_head: bool = False) -> list[str]:
-    """What a payload could have smuggled into HTML: tags, on* attributes, script links, comments, controls."""
+def html_faults(html: str) -> list[str]:
+    """What a payload could have smuggled into an HTML fragment: tags, on* attributes, script links, comments, controls."""
     p = Tags()
     p.feed(html)
     faults = []
     for tag, attrs, in_head in p.tags:
-        if tag in FORBIDDEN_TAGS and not (baseline_head and in_head and tag == "meta"):
+        if tag in FORBIDDEN_TAGS:
             faults.append(f"<{tag}>")
         if tag == "style" and not in_head:
             faults.append("<style> in the body")
@@ -258,7 +258,8 @@ def hostile_corpus(d: Path) -> None:
     _rewrite_csv(d / "outlets.csv", lambda i, r: r.update(
         name_en=f"Outlet{i} {_payload(i)}", name_ar=f"منفذ {re.sub(r'[<>*]', ' ', _payload(i + 5))}", country=_payload(i + 10)))
     old = "articles/003_e78b460b308c2ca4.txt"
-    new = 'articles/003 `<svg onload=alert(1)>`{=html} `#read("x")`{=typst} $x$ ZQXf.txt'
+    # closes the code span the old citation opened around it, then opens raw HTML and raw Typst
+    new = 'articles/003` `<svg onload=alert(1)>`{=html} `#read("x")`{=typst} `$x$ ZQXf.txt'
     (d / old).rename(d / new)
 
     def manifest(i, r):
@@ -317,7 +318,7 @@ def test_hostile_briefing_renders(rendered):
 
 def test_no_payload_survives_in_the_html(rendered):
     html = (rendered[1] / "report.html").read_text(encoding="utf-8")
-    assert html_faults(html, baseline_head=True) == []
+    assert document_faults(html) == []
     shown = " ".join(html.split())
     for k in range(len(PAYLOADS)):  # each payload is in the briefing, as text
         assert f"{MARK}{k:02d}" in shown, k
@@ -629,13 +630,14 @@ def test_typst_cannot_read_outside_its_folder(tmp_path):
         compile_pdf(typ, tmp_path / "doc.pdf")
 
 
-# ---- the same hostile corpus through Quarto, where it is installed -----------------------------------
+# ---- whole documents, and the same hostile corpus through Quarto where it is installed ----------------
 
 MARKED = re.compile(MARK + r"\d\d ")  # a payload's marker (base64 fonts may hold "ZQX" by chance)
 
 
 class Marked(HTMLParser):
-    """Tags, script/style bodies and comments that carry a payload's marker: Quarto adds its own scripts."""
+    """Tags, script/style bodies and comments that carry a payload's marker (templates add their own
+    scripts), and on* attributes or script links anywhere."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -646,6 +648,8 @@ class Marked(HTMLParser):
         for k, v in attrs:
             if k.startswith("on"):
                 self.faults.append(f"<{tag} {k}=>")
+            if k in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript|data:text)", v or "", re.I):
+                self.faults.append(f"<{tag} {k}={v[:30]}>")
             if MARKED.search(v or "") and (tag in FORBIDDEN_TAGS or k in ("href", "src")):
                 self.faults.append(f"<{tag} {k}={v[:30]}>")
         if tag in FORBIDDEN_TAGS and MARKED.search(self.get_starttag_text() or ""):
@@ -663,6 +667,13 @@ class Marked(HTMLParser):
             self.faults.append(f"<!--{data[:20]}-->")
 
 
+def document_faults(html: str) -> list[str]:
+    """A whole briefing: the template's own scripts and styles are allowed, nothing from a payload is."""
+    p = Marked()
+    p.feed(html)
+    return p.faults + [f"control character U+{ord(c):04X}" for c in set(html) & {"\x00", "\x1b"}]
+
+
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH (source /tmp/rq/env.sh)")
 def test_quarto_route_keeps_payloads_as_text(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
@@ -670,10 +681,7 @@ def test_quarto_route_keeps_payloads_as_text(tmp_path):
     hostile_corpus(data)
     assert main(["render", "--data", str(data), "--out", str(out), "--quiet"]) == 0
     html = (out / "report.html").read_text(encoding="utf-8")
-    p = Marked()
-    p.feed(html)
-    assert p.faults == []
-    assert not {"\x00", "\x1b"} & set(html)
+    assert document_faults(html) == []
     shown = " ".join(html.split())
     assert all(f"{MARK}{k:02d}" in shown for k in range(len(PAYLOADS)))
     text = pdf_text(out / "report.pdf")
