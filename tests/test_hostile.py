@@ -444,11 +444,11 @@ FAULTS = [
      "actors.yaml:", "refers to the entry that contains it", "recursive alias"),
     # operating system
     ("read-only output", fail_replace(errno.EACCES, "Permission denied"), "code", 2,
-     "tables/", "permission denied", "choose a folder you can write to"),
+     "out/tables", "Permission denied", "choose a folder you can write to"),
     ("read-only file system", fail_replace(errno.EROFS, "Read-only file system"), "code", 2,
-     "tables/", "read-only file system", "--out"),
+     "out/tables", "Read-only file system", "--out"),
     ("full disk", fail_replace(errno.ENOSPC, "No space left on device"), "code", 1,
-     "tables/", "disk is full", "free some space"),
+     "out/tables", "No space left on device", "free some space"),
     ("article path is a folder", lambda d: folder_for(d / "articles/003_e78b460b308c2ca4.txt"), "code", 2,
      "manifest.csv:5", "is a folder, not a file", "point the 'file' column"),
     ("symlink loop", symlink_loop, "code", 2, "manifest.csv:5", "symbolic link that loops", "point the link"),
@@ -539,15 +539,24 @@ def test_fault(setup, capsys, monkeypatch, name, breaker, command, exit_code, wh
 
 
 def test_corrupt_cache_entry_is_recomputed(setup, capsys):
+    import sqlite3
     data, out = setup
     before = snapshot(out)
-    entries = sorted((out / ".cache").glob("*.pickle"))
-    assert entries
-    for i, p in enumerate(entries):  # truncated, garbage, empty
-        p.write_bytes([p.read_bytes()[:20], b"\x80\x05garbage", b""][i % 3])
+    db = out / ".cache" / "coding.sqlite"
+    assert db.exists()
+    with sqlite3.connect(db) as con:  # truncated, garbage and empty values
+        keys = [k for (k,) in con.execute("SELECT key FROM entries ORDER BY key")]
+        assert keys
+        for i, k in enumerate(keys):
+            con.execute("UPDATE entries SET value = ? WHERE key = ?", ([b"\x80\x05\x95", b"garbage", b""][i % 3], k))
+    assert main(["code", "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    assert snapshot(out) == before  # the same tables, recomputed
+    for f in db.parent.glob("coding.sqlite*"):
+        f.unlink()
+    db.write_bytes(b"not a database" * 100)  # the whole cache file corrupt
     assert main(["code", "--data", str(data), "--out", str(out), "--quiet"]) == 0
     assert "Traceback" not in capsys.readouterr().err
-    assert snapshot(out) == before  # the same tables, recomputed
+    assert snapshot(out) == before
 
 
 def test_u2028_stays_inside_its_field(setup):
