@@ -332,7 +332,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except OutputError as e:
         print(f"ERROR {e}", file=sys.stderr)
-        return 1
+        if e.os_error is None:
+            return EXIT_ENVIRONMENT
+        problem, input_fault = os_problem(e.os_error)  # read-only --out is the input's fault, a full disk is not
+        print(f"    fix: {problem.fix}", file=sys.stderr)
+        return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
     except SchedulerError as e:
         print(f"ERROR {e}", file=sys.stderr)
         print("nothing was written; earlier outputs are left as they were", file=sys.stderr)

@@ -102,13 +102,13 @@ class Tags(HTMLParser):
         self.text.append(data)
 
 
-def html_faults(html: str, baseline_head: bool = False) -> list[str]:
-    """What a payload could have smuggled into HTML: tags, on* attributes, script links, comments, controls."""
+def html_faults(html: str) -> list[str]:
+    """What a payload could have smuggled into an HTML fragment: tags, on* attributes, script links, comments, controls."""
     p = Tags()
     p.feed(html)
     faults = []
     for tag, attrs, in_head in p.tags:
-        if tag in FORBIDDEN_TAGS and not (baseline_head and in_head and tag == "meta"):
+        if tag in FORBIDDEN_TAGS:
             faults.append(f"<{tag}>")
         if tag == "style" and not in_head:
             faults.append("<style> in the body")
@@ -258,7 +258,8 @@ def hostile_corpus(d: Path) -> None:
     _rewrite_csv(d / "outlets.csv", lambda i, r: r.update(
         name_en=f"Outlet{i} {_payload(i)}", name_ar=f"منفذ {re.sub(r'[<>*]', ' ', _payload(i + 5))}", country=_payload(i + 10)))
     old = "articles/003_e78b460b308c2ca4.txt"
-    new = 'articles/003 `<svg onload=alert(1)>`{=html} `#read("x")`{=typst} $x$ ZQXf.txt'
+    # closes the code span the old citation opened around it, then opens raw HTML and raw Typst
+    new = 'articles/003` `<svg onload=alert(1)>`{=html} `#read("x")`{=typst} `$x$ ZQXf.txt'
     (d / old).rename(d / new)
 
     def manifest(i, r):
@@ -317,7 +318,7 @@ def test_hostile_briefing_renders(rendered):
 
 def test_no_payload_survives_in_the_html(rendered):
     html = (rendered[1] / "report.html").read_text(encoding="utf-8")
-    assert html_faults(html, baseline_head=True) == []
+    assert document_faults(html) == []
     shown = " ".join(html.split())
     for k in range(len(PAYLOADS)):  # each payload is in the briefing, as text
         assert f"{MARK}{k:02d}" in shown, k
@@ -443,11 +444,11 @@ FAULTS = [
      "actors.yaml:", "refers to the entry that contains it", "recursive alias"),
     # operating system
     ("read-only output", fail_replace(errno.EACCES, "Permission denied"), "code", 2,
-     "tables/", "permission denied", "choose a folder you can write to"),
+     "out/tables", "Permission denied", "choose a folder you can write to"),
     ("read-only file system", fail_replace(errno.EROFS, "Read-only file system"), "code", 2,
-     "tables/", "read-only file system", "--out"),
+     "out/tables", "Read-only file system", "--out"),
     ("full disk", fail_replace(errno.ENOSPC, "No space left on device"), "code", 1,
-     "tables/", "disk is full", "free some space"),
+     "out/tables", "No space left on device", "free some space"),
     ("article path is a folder", lambda d: folder_for(d / "articles/003_e78b460b308c2ca4.txt"), "code", 2,
      "manifest.csv:5", "is a folder, not a file", "point the 'file' column"),
     ("symlink loop", symlink_loop, "code", 2, "manifest.csv:5", "symbolic link that loops", "point the link"),
@@ -538,15 +539,24 @@ def test_fault(setup, capsys, monkeypatch, name, breaker, command, exit_code, wh
 
 
 def test_corrupt_cache_entry_is_recomputed(setup, capsys):
+    import sqlite3
     data, out = setup
     before = snapshot(out)
-    entries = sorted((out / ".cache").glob("*.pickle"))
-    assert entries
-    for i, p in enumerate(entries):  # truncated, garbage, empty
-        p.write_bytes([p.read_bytes()[:20], b"\x80\x05garbage", b""][i % 3])
+    db = out / ".cache" / "coding.sqlite"
+    assert db.exists()
+    with sqlite3.connect(db) as con:  # truncated, garbage and empty values
+        keys = [k for (k,) in con.execute("SELECT key FROM entries ORDER BY key")]
+        assert keys
+        for i, k in enumerate(keys):
+            con.execute("UPDATE entries SET value = ? WHERE key = ?", ([b"\x80\x05\x95", b"garbage", b""][i % 3], k))
+    assert main(["code", "--data", str(data), "--out", str(out), "--quiet"]) == 0
+    assert snapshot(out) == before  # the same tables, recomputed
+    for f in db.parent.glob("coding.sqlite*"):
+        f.unlink()
+    db.write_bytes(b"not a database" * 100)  # the whole cache file corrupt
     assert main(["code", "--data", str(data), "--out", str(out), "--quiet"]) == 0
     assert "Traceback" not in capsys.readouterr().err
-    assert snapshot(out) == before  # the same tables, recomputed
+    assert snapshot(out) == before
 
 
 def test_u2028_stays_inside_its_field(setup):
@@ -629,13 +639,14 @@ def test_typst_cannot_read_outside_its_folder(tmp_path):
         compile_pdf(typ, tmp_path / "doc.pdf")
 
 
-# ---- the same hostile corpus through Quarto, where it is installed -----------------------------------
+# ---- whole documents, and the same hostile corpus through Quarto where it is installed ----------------
 
 MARKED = re.compile(MARK + r"\d\d ")  # a payload's marker (base64 fonts may hold "ZQX" by chance)
 
 
 class Marked(HTMLParser):
-    """Tags, script/style bodies and comments that carry a payload's marker: Quarto adds its own scripts."""
+    """Tags, script/style bodies and comments that carry a payload's marker (templates add their own
+    scripts), and on* attributes or script links anywhere."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -646,6 +657,8 @@ class Marked(HTMLParser):
         for k, v in attrs:
             if k.startswith("on"):
                 self.faults.append(f"<{tag} {k}=>")
+            if k in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript|data:text)", v or "", re.I):
+                self.faults.append(f"<{tag} {k}={v[:30]}>")
             if MARKED.search(v or "") and (tag in FORBIDDEN_TAGS or k in ("href", "src")):
                 self.faults.append(f"<{tag} {k}={v[:30]}>")
         if tag in FORBIDDEN_TAGS and MARKED.search(self.get_starttag_text() or ""):
@@ -663,6 +676,13 @@ class Marked(HTMLParser):
             self.faults.append(f"<!--{data[:20]}-->")
 
 
+def document_faults(html: str) -> list[str]:
+    """A whole briefing: the template's own scripts and styles are allowed, nothing from a payload is."""
+    p = Marked()
+    p.feed(html)
+    return p.faults + [f"control character U+{ord(c):04X}" for c in set(html) & {"\x00", "\x1b"}]
+
+
 @pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH (source /tmp/rq/env.sh)")
 def test_quarto_route_keeps_payloads_as_text(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
@@ -670,10 +690,7 @@ def test_quarto_route_keeps_payloads_as_text(tmp_path):
     hostile_corpus(data)
     assert main(["render", "--data", str(data), "--out", str(out), "--quiet"]) == 0
     html = (out / "report.html").read_text(encoding="utf-8")
-    p = Marked()
-    p.feed(html)
-    assert p.faults == []
-    assert not {"\x00", "\x1b"} & set(html)
+    assert document_faults(html) == []
     shown = " ".join(html.split())
     assert all(f"{MARK}{k:02d}" in shown for k in range(len(PAYLOADS)))
     text = pdf_text(out / "report.pdf")

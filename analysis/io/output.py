@@ -42,7 +42,14 @@ def write_csv(path: Path, df: pd.DataFrame) -> Path:
 
 
 class OutputError(Exception):
-    """A set of outputs could not be written; the previous set is left as it was."""
+    """A set of outputs could not be written; the previous set is left as it was.
+
+    ``os_error``: the operating-system error behind it, if any (the CLI names its fix and exit code).
+    """
+
+    def __init__(self, message: str, os_error: OSError | None = None):
+        super().__init__(message)
+        self.os_error = os_error
 
 
 def _arrow_table(df: pd.DataFrame):
@@ -78,7 +85,7 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
         target.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(prefix=".tables-new.", dir=out_dir))
     except OSError as e:
-        raise OutputError(f"cannot write tables to {target}: {e.strerror or e}") from None
+        raise OutputError(f"cannot write tables to {target}: {e.strerror or e}", e) from None
     backup = scratch.with_name(scratch.name.replace("new", "old", 1))
     moved: list[str] = []
     try:
@@ -99,7 +106,8 @@ def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool =
                 os.replace(backup / name, target / name)
         msg = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
         raise OutputError(f"cannot write the tables to {target} ({msg}); "
-                          f"nothing was written, the previous tables are left whole") from None
+                          f"nothing was written, the previous tables are left whole",
+                          e if isinstance(e, OSError) else None) from None
     finally:
         for d in (scratch, backup):
             if d.exists():
