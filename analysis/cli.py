@@ -161,6 +161,8 @@ def _kernel_env(args) -> None:
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
     os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
+    from analysis.report.changes import OUT_ENV
+    os.environ[OUT_ENV] = str(args.out.resolve())  # where the kernel finds the last render's tables
     from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
     if args.jobs:
         os.environ[JOBS_ENV] = str(args.jobs)
@@ -189,6 +191,7 @@ def _unchanged_since_last_render(args, rep: Reporter) -> bool:
 
 def _render(args, rep: Reporter) -> int:
     from analysis.render import RenderError, quarto_available, render, render_with_quarto
+    from analysis.results.changes import discard, promote
     formats = ("html", "pdf") if args.to == "both" else (args.to,)
     _kernel_env(args)
     use_quarto = quarto_available() and not args.builtin
@@ -199,9 +202,11 @@ def _render(args, rep: Reporter) -> int:
         outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log, **extra)
     except RenderError as e:
         print(f"ERROR render failed: {e}", file=sys.stderr)
+        discard(args.out)  # a failed render never becomes the baseline of the changes box
         kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
         print("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
         return 1
+    promote(args.out)  # this render's tables become the baseline of the next one's changes box
     rep.warnings += list(getattr(outputs, "warnings", []))
     rep.summary(list(outputs.values()))
     return 0
@@ -242,6 +247,26 @@ def _positive(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, got '{value}'")
     return n
+
+
+def cmd_diff(args, rep: Reporter) -> int:
+    from analysis.results import changes as ch
+    from analysis.results.evidence import TRANSLATIONS, load_translations
+    against = args.against or ch.latest_dir(args.out)
+    try:
+        old = ch.read_snapshot(against)
+    except ValueError as e:
+        print(f"ERROR {e}\nfix: point --against at a render's history folder, e.g. {ch.latest_dir(args.out)}", file=sys.stderr)
+        return EXIT_INPUT
+    if old is None and args.against:
+        print(f"ERROR {against}: no render tables here ({', '.join(f + '.csv' for f in ch.FILES)})\n"
+              f"fix: point --against at a render's history folder, e.g. {ch.latest_dir(args.out)}", file=sys.stderr)
+        return EXIT_INPUT
+    a = _analyse(args, rep)
+    path = args.data / TRANSLATIONS
+    translations = load_translations(path, a) if path.exists() else {}
+    print(ch.compare(old, ch.snapshot(a, translations)).text(), end="")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -305,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("dir", type=Path, help="folder for the new study (created; existing files are kept)")
     s.add_argument("--quiet", "-q", action="store_true")
     s.set_defaults(func=cmd_init, data=None, out=None)
+    s = sub.add_parser("diff", parents=[common], help="what the data now changes against the last render (the next briefing's changes box)")
+    s.add_argument("--against", type=Path, help="a render's tables to compare with (default: OUT/history/latest; "
+                   "OUT/history/previous gives the last briefing's box)")
+    s.set_defaults(func=cmd_diff)
     return p
 
 

@@ -492,7 +492,8 @@ class Briefing:
             spans = sorted({h for hs in g.highlights for h in hs})
             r = SimpleNamespace(**{**g.iloc[0].to_dict(), "highlights": spans})
             frames = "; ".join(f"{self.label(x.frame)} ({x.stance}, {x.speaker})" for x in g.itertuples())
-            out.append(f"**{md.escape(eid)}** · {md.escape(frames)}\n\n" + self.quote(r, cite_stance=False))
+            # the anchor #ev-<evidence id> is the link an analyst sends for one sentence
+            out.append(f"[**{md.escape(eid)}**]{{#ev-{eid}}} · {md.escape(frames)}\n\n" + self.quote(r, cite_stance=False))
         return "".join(out)
 
     def codebook_table(self) -> str:

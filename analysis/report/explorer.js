@@ -1,0 +1,150 @@
+/* Evidence explorer for the HTML briefing (analysis/report/explorer.py).
+   Data comes from the JSON blob #ev-data; the DOM is built with textContent only,
+   never innerHTML, because every string in it is article text or analyst data.
+   Routes: #cell-<key> filters to a table cell, #ev-<evidence id> to one quote. */
+(function () {
+  "use strict";
+  var blob = document.getElementById("ev-data");
+  var root = document.getElementById("explorer");
+  if (!blob || !root) return;
+  var data = JSON.parse(blob.textContent);
+  var page = data.page || 50, labels = {};
+  data.frames.forEach(function (f) { labels[f[0]] = f[1]; });
+  var rows = data.rows.map(function (x) {
+    var t = data.sentences[x[0]];
+    return { id: x[0], f: x[1], fl: labels[x[1]] || x[1], s: x[2], sp: x[3], h: x[4],
+             o: t[0], d: t[1], file: t[2], a: t[3], b: t[4], ar: t[5], en: t[6] };
+  });
+  document.documentElement.classList.add("ev-js");
+  root.hidden = false;
+
+  // Search folds what Arabic spelling varies on: diacritics, tatweel, alef/yeh/teh marbuta forms.
+  function fold(s) {
+    return (s || "").toLowerCase()
+      .replace(/[\u064B-\u065F\u0670\u0640]/g, "")
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627")
+      .replace(/\u0649/g, "\u064A").replace(/\u0629/g, "\u0647");
+  }
+  rows.forEach(function (r) {
+    r.hay = fold([r.ar, r.en, r.sp, r.o, r.fl, r.id, r.file].join("\u0001"));
+  });
+
+  var q = function (sel) { return root.querySelector(sel); };
+  var controls = {};
+  root.querySelectorAll("[data-k]").forEach(function (el) { controls[el.dataset.k] = el; });
+  var tbody = q(".ev-table tbody"), more = q(".ev-more");
+  var state = { id: null }, shown = 0, matches = [];
+
+  function option(select, value, text) {
+    var o = document.createElement("option");
+    o.value = value; o.textContent = text; select.appendChild(o);
+  }
+  function uniq(key) {
+    var seen = {}, out = [];
+    rows.forEach(function (r) { if (!(r[key] in seen)) { seen[r[key]] = 1; out.push(r[key]); } });
+    return out.sort();
+  }
+  option(controls.o, "", "All outlets"); uniq("o").forEach(function (v) { option(controls.o, v, v); });
+  option(controls.f, "", "All frames"); data.frames.forEach(function (f) { option(controls.f, f[0], f[1]); });
+  option(controls.s, "", "All stances"); data.stances.forEach(function (s) { option(controls.s, s, s); });
+  option(controls.sp, "", "All speakers"); uniq("sp").forEach(function (v) { option(controls.sp, v, v); });
+  q(".ev-total").textContent = rows.length;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function cell(tr, label, child) {
+    var td = el("td"); td.setAttribute("data-label", label);
+    if (typeof child === "string") td.textContent = child; else td.appendChild(child);
+    tr.appendChild(td); return td;
+  }
+  function quote(r) {
+    var box = el("div"), ar = el("div", "ev-ar"), pos = 0;
+    ar.setAttribute("dir", "rtl"); ar.setAttribute("lang", "ar");
+    r.h.forEach(function (h) {
+      if (h[0] < pos) return;
+      ar.appendChild(document.createTextNode(r.ar.slice(pos, h[0])));
+      ar.appendChild(el("mark", null, r.ar.slice(h[0], h[1])));
+      pos = h[1];
+    });
+    ar.appendChild(document.createTextNode(r.ar.slice(pos)));
+    box.appendChild(ar);
+    box.appendChild(r.en ? el("div", "ev-en", r.en) : el("div", "ev-en ev-missing", "[translation missing]"));
+    return box;
+  }
+  function stack(parts) {
+    var box = el("div");
+    parts.forEach(function (p) { box.appendChild(p); });
+    return box;
+  }
+  function row(r) {
+    var tr = el("tr"); tr.setAttribute("data-ev", r.id);
+    cell(tr, "Quote", quote(r));
+    cell(tr, "Coded", stack([el("div", "ev-frame", r.fl), el("div", "ev-stance ev-" + r.s, r.s),
+                             el("div", "ev-speaker", r.sp)]));
+    var a = el("a", "ev-id", r.id);
+    a.href = "#ev-" + r.id; a.title = "Link to this sentence";
+    cell(tr, "Source", stack([el("div", "ev-outlet", r.o), el("div", "ev-date", r.d || "undated"), a,
+                              el("div", "ev-file", r.file + " [" + r.a + ":" + r.b + "]")]));
+    return tr;
+  }
+
+  function filter() {
+    var v = {}; Object.keys(controls).forEach(function (k) { v[k] = controls[k].value; });
+    var words = fold(v.q).split(/\s+/).filter(Boolean);
+    matches = rows.filter(function (r) {
+      if (state.id && r.id !== state.id) return false;
+      if (v.o && r.o !== v.o) return false;
+      if (v.f && r.f !== v.f) return false;
+      if (v.s && r.s !== v.s) return false;
+      if (v.sp && r.sp !== v.sp) return false;
+      if (v.from && (!r.d || r.d < v.from)) return false;
+      if (v.to && (!r.d || r.d > v.to)) return false;
+      for (var i = 0; i < words.length; i++) if (r.hay.indexOf(words[i]) < 0) return false;
+      return true;
+    });
+    tbody.textContent = ""; shown = 0; draw();
+    q(".ev-count").textContent = matches.length;
+    q(".ev-note").textContent = state.id ? " · one sentence: " + state.id : "";
+  }
+  function draw() {
+    var frag = document.createDocumentFragment(), end = Math.min(matches.length, shown + page);
+    for (; shown < end; shown++) frag.appendChild(row(matches[shown]));
+    tbody.appendChild(frag);
+    more.hidden = shown >= matches.length;
+    more.textContent = "Show more (" + (matches.length - shown) + " left)";
+  }
+  function set(filters) {
+    state.id = filters.id || null;
+    Object.keys(controls).forEach(function (k) { controls[k].value = filters[k] || ""; });
+    filter();
+  }
+
+  function route(hash, scroll) {
+    var h = decodeURIComponent(hash || "").replace(/^#/, "");
+    if (h.indexOf("cell-") === 0 && data.cells[h]) set(data.cells[h]);
+    else if (h.indexOf("ev-") === 0) set({ id: h.slice(3) });
+    else return false;
+    if (scroll) root.scrollIntoView();
+    return true;
+  }
+  var timer;
+  Object.keys(controls).forEach(function (k) {
+    controls[k].addEventListener(k === "q" ? "input" : "change", function () {
+      state.id = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
+    });
+  });
+  more.addEventListener("click", draw);
+  q(".ev-reset").addEventListener("click", function () { set({}); });
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest('a[href^="#cell-"], a[href^="#ev-"]');
+    if (!a) return;
+    var href = a.getAttribute("href");
+    if (route(href, true)) { e.preventDefault(); history.pushState(null, "", href); }
+  });
+  window.addEventListener("popstate", function () { route(location.hash, true) || set({}); });
+  if (!route(location.hash, true)) filter();
+})();

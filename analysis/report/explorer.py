@@ -1,0 +1,250 @@
+"""The HTML briefing's evidence explorer, and the clickable tables that open it.
+
+Everything here is HTML for ```{=html} blocks (the PDF never sees it):
+
+* ``explorer``: every evidence row as a JSON blob in ``<script type="application/json">``
+  plus a small script (explorer.js, shipped with the package) that builds the table with
+  ``textContent`` only, filters it and draws it page by page, so 10,000 rows stay quick.
+* ``heatmap`` and ``who_matrix``: outlet × frame and speaker × frame × stance tables whose
+  every non-zero cell links to ``#cell-<key>``.  With scripts the explorer filters to that
+  cell; without, the link lands on a static list of the cell's evidence ids (``static_lists``).
+* Every quote's anchor is its evidence id: ``#ev-<article>:<start>-<end>``.
+
+Data strings are untrusted: every one goes through ``html.escape`` (text and attributes),
+and the JSON blob has ``<``, ``>`` and ``&`` as ``\\u`` escapes so it cannot close its tag.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from html import escape
+from importlib import resources
+
+import pandas as pd
+
+STANCES = ("asserted", "reported", "denied")
+PAGE = 50  # rows drawn at a time; explorer.js reads it from the blob
+
+
+def anchor(evidence_id: str) -> str:
+    """The stable anchor of one quote: ``ev-`` + its evidence id."""
+    return f"ev-{evidence_id}"
+
+
+def cell_key(**filters: str) -> str:
+    """A stable anchor for a table cell, from what it filters on."""
+    canon = json.dumps(sorted(filters.items()), ensure_ascii=False)
+    return "cell-" + hashlib.sha1(canon.encode()).hexdigest()[:12]
+
+
+def _asset(name: str) -> str:
+    return resources.files("analysis.report").joinpath(name).read_text(encoding="utf-8")
+
+
+def json_for_script(value) -> str:
+    """JSON that is inert inside a <script> element, whatever strings it holds."""
+    s = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        s = s.replace(ch, esc)
+    return s
+
+
+def raw_html(html: str) -> str:
+    """A pandoc raw HTML block, fenced longer than any backtick run inside it."""
+    longest = max((len(m) for m in re.findall(r"`+", html)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{{=html}}\n{html}\n{fence}\n\n"
+
+
+# ---- the rows ----------------------------------------------------------------
+def records(evidence: pd.DataFrame) -> dict:
+    """The evidence as JSON-ready data, each sentence's text stored once however many frames it carries.
+
+    ``sentences``: evidence id -> [outlet, date, file, start, end, Arabic, English or None];
+    ``rows``: one [evidence id, frame, stance, speaker, highlights] per sentence × frame, highlights
+    as offsets into the quote.
+    """
+    sentences, rows = {}, []
+    for r in evidence.itertuples(index=False):
+        if r.evidence_id not in sentences:
+            date = r.date.isoformat() if hasattr(r.date, "isoformat") and not pd.isna(r.date) else ""
+            sentences[r.evidence_id] = [r.outlet, date, r.file, int(r.start), int(r.end), r.arabic,
+                                        r.english if isinstance(r.english, str) else None]
+        rows.append([r.evidence_id, r.frame, r.stance, r.speaker,
+                     [[int(s) - int(r.start), int(e) - int(r.start)] for s, e in r.highlights if r.start <= s < e <= r.end]])
+    return {"sentences": sentences, "rows": rows}
+
+
+def _sorted(evidence: pd.DataFrame) -> pd.DataFrame:
+    return evidence.sort_values(["article_id", "start", "frame"], kind="stable")
+
+
+# ---- cells -------------------------------------------------------------------
+def outlet_frame_cells(evidence: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """(outlet, frame) -> evidence ids, in reading order."""
+    if evidence.empty:
+        return {}
+    ev = _sorted(evidence)
+    return {k: list(g.evidence_id) for k, g in ev.groupby(["outlet", "frame"], sort=False)}
+
+
+def speaker_cells(evidence: pd.DataFrame) -> dict[tuple[str, str, str], list[str]]:
+    """(speaker, frame, stance) -> evidence ids."""
+    ev = _sorted(evidence)
+    return {k: list(g.evidence_id) for k, g in ev.groupby(["speaker", "frame", "stance"], sort=False)}
+
+
+def _link(n: int, key: str, title: str) -> str:
+    return f'<a class="ev-cell" href="#{escape(key)}" title="{escape(title)}">{n}</a>'
+
+
+def _caption(text: str) -> str:
+    return f'<p class="ev-caption">{escape(text)}</p>' if text else ""
+
+
+def _colour(n: int, top: int) -> str:
+    """White to dark blue by n / top; dark cells get white text."""
+    t = n / top if top else 0.0
+    lo, hi = (255, 255, 255), (33, 90, 160)
+    rgb = "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(lo, hi))
+    return f"background:#{rgb};color:{'#fff' if t > 0.55 else '#111'}"
+
+
+def heatmap(counts: pd.DataFrame, evidence: pd.DataFrame, frame_ids: list[str], label,
+            outlet_ar: dict[str, str] | None = None, caption: str = "") -> str:
+    """Frame × outlet as a coloured HTML table: 'n' and the outlet's share, each count a link."""
+    outlet_ar = outlet_ar or {}
+    cells = outlet_frame_cells(evidence)
+    c = counts.set_index(["outlet", "frame"])
+    outlets = sorted(counts.outlet.unique())
+    top = int(counts.sentences.max()) if len(counts) else 0
+    head = "".join(f'<th scope="col">{escape(o)}' + (f'<span class="ev-arname" dir="rtl" lang="ar">{escape(outlet_ar[o])}</span>'
+                                                       if outlet_ar.get(o) else "") + "</th>" for o in outlets)
+    rows = []
+    for f in frame_ids:
+        tds = []
+        for o in outlets:
+            n = int(c.loc[(o, f), "sentences"]) if (o, f) in c.index else 0
+            share = float(c.loc[(o, f), "share"]) if (o, f) in c.index else 0.0
+            if n:
+                assert n == len(cells.get((o, f), [])), (o, f)  # the count is its evidence
+                key = cell_key(outlet=o, frame=f)
+                body = _link(n, key, f"{o} · {label(f)}: open the {n} sentence(s)") + f'<small>{100 * share:.0f}%</small>'
+            else:
+                body = '<span class="ev-zero">–</span>'
+            tds.append(f'<td style="{_colour(n, top)}">{body}</td>')
+        rows.append(f'<tr><th scope="row">{escape(label(f))}</th>{"".join(tds)}</tr>')
+    return raw_html(f'<div class="ev-wrap"><table data-quarto-disable-processing="true" class="ev-heatmap"><thead><tr><th>Frame</th>{head}</tr></thead>'
+                    f'<tbody>{"".join(rows)}</tbody></table></div>' + _caption(caption))
+
+
+def who_matrix(evidence: pd.DataFrame, frame_ids: list[str], label, caption: str = "") -> str:
+    """Speaker × frame, each cell its counts by stance; every count a link to its sentences."""
+    if evidence.empty:
+        return ""
+    cells = speaker_cells(evidence)
+    frames = [f for f in frame_ids if f in set(evidence.frame)]
+    totals = evidence.groupby("speaker").size()
+    speakers = sorted(totals.index, key=lambda s: (-int(totals[s]), s))
+    head = "".join(f'<th scope="col">{escape(s.capitalize())}</th>' for s in STANCES)
+    head += "".join(f'<th scope="col">{escape(label(f))}</th>' for f in frames)
+    rows = []
+    for sp in speakers:
+        mine = evidence[evidence.speaker == sp]
+        tds = []
+        for st in STANCES:
+            n = int((mine.stance == st).sum())
+            tds.append(f'<td class="num">{_link(n, cell_key(speaker=sp, stance=st), f"{sp} · {st}") if n else "–"}</td>')
+        for f in frames:
+            parts = [f'{_link(len(ids), cell_key(speaker=sp, frame=f, stance=st), f"{sp} · {label(f)} · {st}")} {st}'
+                     for st in STANCES if (ids := cells.get((sp, f, st)))]
+            tds.append(f'<td>{"<br>".join(parts) or "–"}</td>')
+        rows.append(f'<tr><th scope="row">{escape(sp)}</th>{"".join(tds)}</tr>')
+    return raw_html(f'<div class="ev-wrap"><table data-quarto-disable-processing="true" class="ev-who"><thead><tr><th>Speaker</th>{head}</tr></thead>'
+                    f'<tbody>{"".join(rows)}</tbody></table></div>' + _caption(caption))
+
+
+def cell_filters(evidence: pd.DataFrame) -> dict[str, dict]:
+    """Every clickable cell's key -> the filter it opens (what explorer.js applies)."""
+    out = {}
+    for o, f in outlet_frame_cells(evidence):
+        out[cell_key(outlet=o, frame=f)] = {"o": o, "f": f}
+    for sp, f, st in speaker_cells(evidence):
+        out[cell_key(speaker=sp, frame=f, stance=st)] = {"sp": sp, "f": f, "s": st}
+    for (sp, st), _ in evidence.groupby(["speaker", "stance"]):
+        out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st}
+    return out
+
+
+def static_lists(evidence: pd.DataFrame, label) -> str:
+    """Each cell's evidence ids as a plain list under the cell's anchor: links that need no script."""
+    if evidence.empty:
+        return ""
+    ev = _sorted(evidence)
+    groups = [(cell_key(outlet=o, frame=f), f"{o} · {label(f)}", g) for (o, f), g in ev.groupby(["outlet", "frame"], sort=True)]
+    groups += [(cell_key(speaker=sp, frame=f, stance=st), f"{sp} · {label(f)} · {st}", g)
+               for (sp, f, st), g in ev.groupby(["speaker", "frame", "stance"], sort=True)]
+    groups += [(cell_key(speaker=sp, stance=st), f"{sp} · {st}, all frames", g)
+               for (sp, st), g in ev.groupby(["speaker", "stance"], sort=True)]
+    parts = []
+    for key, title, g in groups:
+        items = "".join(f'<li><a href="#{escape(anchor(e))}">{escape(e)}</a></li>' for e in g.evidence_id)
+        parts.append(f'<section id="{escape(key)}" class="ev-list"><h4>{escape(title)}: {len(g)}</h4><ol>{items}</ol></section>')
+    return raw_html('<div class="ev-static"><p>The sentences behind each count, by evidence id '
+                    '(the file and offsets of the quote).</p>' + "".join(parts) + "</div>")
+
+
+# ---- the explorer --------------------------------------------------------------
+def explorer(evidence: pd.DataFrame, label, frame_ids: list[str]) -> str:
+    """The filterable, searchable table of every evidence row, self-contained."""
+    frames = [f for f in frame_ids if f in set(evidence.frame)] if len(evidence) else []
+    blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}), "cells": cell_filters(evidence) if len(evidence) else {},
+            "frames": [[f, label(f)] for f in frames], "stances": list(STANCES), "page": PAGE}
+    html = (f"<style>{_asset('explorer.css')}</style>"
+            '<section id="explorer" class="ev-explorer" hidden aria-label="Evidence explorer">'
+            '<div class="ev-controls">'
+            '<label class="ev-q">Search <input type="search" data-k="q" placeholder="Arabic or English words, an evidence id…"></label>'
+            '<label>Outlet <select data-k="o"></select></label>'
+            '<label>Frame <select data-k="f"></select></label>'
+            '<label>Stance <select data-k="s"></select></label>'
+            '<label>Speaker <select data-k="sp"></select></label>'
+            '<label>From <input type="date" data-k="from"></label>'
+            '<label>To <input type="date" data-k="to"></label>'
+            '<button type="button" class="ev-reset">Show all</button></div>'
+            '<p class="ev-status" aria-live="polite"><span class="ev-count">0</span> of <span class="ev-total">0</span> '
+            'sentence–frame rows<span class="ev-note"></span></p>'
+            '<table data-quarto-disable-processing="true" class="ev-table"><thead><tr><th>Quote: original and translation</th>'
+            '<th>Frame, stance, speaker</th><th>Outlet, date, source</th></tr></thead><tbody></tbody></table>'
+            '<button type="button" class="ev-more" hidden>Show more</button></section>'
+            f'<script type="application/json" id="ev-data">{json_for_script(blob)}</script>'
+            f"<script>{_asset('explorer.js')}</script>")
+    return raw_html(html)
+
+
+# ---- for report.qmd ------------------------------------------------------------
+class View:
+    """The explorer's pieces for one briefing (anything with .analysis, .counts, .evidence, .label)."""
+
+    def __init__(self, briefing):
+        self.b = briefing
+
+    def _frames(self) -> list[str]:
+        return self.b.analysis.codebook.frame_ids
+
+    def heatmap(self) -> str:
+        outlet_ar = {a.outlet.name_en: a.outlet.name_ar for a in self.b.analysis.corpus.articles}
+        return heatmap(self.b.counts, self.b.evidence, self._frames(), self.b.label, outlet_ar,
+                       "Sentences carrying each frame, by outlet, and their share of the outlet's sentences. "
+                       "Click a count to open its sentences in the evidence explorer (Appendix A).")
+
+    def who(self) -> str:
+        return who_matrix(self.b.evidence, self._frames(), self.b.label,
+                          "Who says what: frame sentences by speaker, frame and stance. Click a count to open its sentences.")
+
+    def table(self) -> str:
+        return explorer(self.b.evidence, self.b.label, self._frames()) + static_lists(self.b.evidence, self.b.label)
+
+
+def view(briefing) -> View:
+    return View(briefing)

@@ -1,0 +1,190 @@
+"""What changed since the last render: articles, counts by outlet and frame, mentions.
+
+Each render keeps a small set of tables (its *snapshot*) under ``<out>/history/``:
+
+* ``latest/``   — the last render that finished;
+* ``previous/`` — the one before it;
+* ``.pending/`` — written while a render runs, promoted to ``latest/`` once it succeeds
+  (``promote``), so a failed render never becomes the baseline.
+
+A snapshot is three CSV files: articles, counts (outlet × frame sentences) and mentions
+(one row per sentence × frame, with its stance, speaker, quote and translation).
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.io.output import write_csv
+from analysis.results.evidence import evidence_table
+from analysis.results.tables import outlet_frame_table
+
+HISTORY, LATEST, PREVIOUS, PENDING = "history", "latest", "previous", ".pending"
+FILES = {
+    "articles": ["article_id", "outlet", "date", "file", "sha256"],
+    "counts": ["outlet", "frame", "label", "sentences"],
+    "mentions": ["evidence_id", "frame", "article_id", "outlet", "date", "stance", "speaker", "arabic", "english"],
+}
+KEY = ["evidence_id", "frame"]
+
+
+def snapshot(analysis, translations: dict) -> dict[str, pd.DataFrame]:
+    """The tables a later render compares itself with."""
+    arts = analysis.corpus.frame()
+    arts = arts.assign(date=arts.date.map(_iso))[FILES["articles"]].sort_values("article_id")
+    counts = outlet_frame_table(analysis.corpus, analysis.codebook, analysis.segments_frame(), analysis.mentions)
+    ev = evidence_table(analysis, translations)
+    if ev.empty:
+        ev = pd.DataFrame(columns=FILES["mentions"])
+    ev = ev.assign(date=ev.date.map(_iso))[FILES["mentions"]].sort_values(KEY, kind="stable")
+    counts = _strings(counts[FILES["counts"]]).assign(sentences=counts.sentences.astype(int).values)
+    return {"articles": _strings(arts), "counts": counts, "mentions": _strings(ev)}
+
+
+def _strings(df: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as the string a CSV round trip gives back (missing -> "")."""
+    return df.astype(object).where(df.notna(), "").astype(str).reset_index(drop=True)
+
+
+def _iso(d) -> str:
+    return d.isoformat() if hasattr(d, "isoformat") and not pd.isna(d) else ""
+
+
+def write_snapshot(directory: Path, tables: dict[str, pd.DataFrame]) -> None:
+    for name, df in tables.items():
+        write_csv(directory / f"{name}.csv", df)
+
+
+def read_snapshot(directory: Path) -> dict[str, pd.DataFrame] | None:
+    """A snapshot folder's tables, or None if it holds none."""
+    paths = {name: Path(directory) / f"{name}.csv" for name in FILES}
+    if not all(p.is_file() for p in paths.values()):
+        return None
+    out = {}
+    for name, p in paths.items():
+        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        missing = [c for c in FILES[name] if c not in df.columns]
+        if missing:
+            raise ValueError(f"{p}: missing column(s) {', '.join(missing)}")
+        out[name] = df
+    out["counts"] = out["counts"].assign(sentences=out["counts"].sentences.astype(int))
+    return out
+
+
+def latest_dir(out_dir: Path) -> Path:
+    return Path(out_dir) / HISTORY / LATEST
+
+
+def stage(out_dir: Path, tables: dict[str, pd.DataFrame]) -> Path:
+    """Write this render's snapshot where ``promote`` will find it once the render succeeds."""
+    pending = Path(out_dir) / HISTORY / PENDING
+    shutil.rmtree(pending, ignore_errors=True)
+    write_snapshot(pending, tables)
+    return pending
+
+
+def discard(out_dir: Path) -> None:
+    """After a failed render: forget its staged tables."""
+    shutil.rmtree(Path(out_dir) / HISTORY / PENDING, ignore_errors=True)
+
+
+def promote(out_dir: Path) -> bool:
+    """After a successful render: latest -> previous, pending -> latest."""
+    hist = Path(out_dir) / HISTORY
+    pending, latest, previous = hist / PENDING, hist / LATEST, hist / PREVIOUS
+    if not pending.is_dir():
+        return False
+    if latest.is_dir():
+        shutil.rmtree(previous, ignore_errors=True)
+        latest.rename(previous)
+    pending.rename(latest)
+    return True
+
+
+@dataclass
+class Changes:
+    """The difference between two snapshots; ``first`` when there was nothing to compare with."""
+    first: bool
+    added: pd.DataFrame = field(default_factory=pd.DataFrame)      # articles
+    removed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    edited: pd.DataFrame = field(default_factory=pd.DataFrame)     # same id, new text or metadata
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)     # outlet, frame, label, before, after, change
+    gained: pd.DataFrame = field(default_factory=pd.DataFrame)     # mentions
+    lost: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recoded: pd.DataFrame = field(default_factory=pd.DataFrame)    # same sentence and frame, new stance or speaker
+
+    @property
+    def nothing(self) -> bool:
+        return not self.first and all(len(getattr(self, k)) == 0 for k in
+                                      ("added", "removed", "edited", "counts", "gained", "lost", "recoded"))
+
+    def text(self, limit: int | None = None) -> str:
+        """The changes as plain text for the terminal (``python -m analysis diff``)."""
+        if self.first:
+            return "Changes since the last render: none to show, this is the first render (nothing to compare with).\n"
+        if self.nothing:
+            return "Changes since the last render: nothing changed.\n"
+        out = ["Changes since the last render", ""]
+        out.append(f"Articles: {len(self.added)} added, {len(self.removed)} removed, {len(self.edited)} edited")
+        for title, df in (("added", self.added), ("removed", self.removed), ("edited", self.edited)):
+            for r in df.itertuples():
+                out.append(f"  {title}: {r.article_id} · {r.outlet} · {r.date or 'undated'} · {r.file}")
+        if len(self.counts):
+            out += ["", f"Counts that moved (sentences, by outlet and frame): {len(self.counts)}"]
+            for r in _head(self.counts, limit).itertuples():
+                out.append(f"  {r.outlet} · {r.label}: {r.before} → {r.after} ({r.change:+d})")
+            out += _more(self.counts, limit)
+        for title, sign, df in (("Mentions gained", "+", self.gained), ("Mentions lost", "-", self.lost)):
+            if len(df):
+                out += ["", f"{title}: {len(df)}"]
+                for r in _head(df, limit).itertuples():
+                    out.append(f"  {sign} {r.evidence_id} · {r.outlet} · {r.label} · {r.stance} · {r.speaker}")
+                    out.append(f"      {r.arabic}")
+                    if r.english:
+                        out.append(f"      {r.english}")
+                out += _more(df, limit)
+        if len(self.recoded):
+            out += ["", f"Stance or speaker changed: {len(self.recoded)}"]
+            for r in _head(self.recoded, limit).itertuples():
+                out.append(f"  {r.evidence_id} · {r.label}: {r.stance_before} ({r.speaker_before}) → "
+                           f"{r.stance} ({r.speaker})")
+            out += _more(self.recoded, limit)
+        return "\n".join(out) + "\n"
+
+
+def _head(df: pd.DataFrame, limit: int | None) -> pd.DataFrame:
+    return df if limit is None else df.head(limit)
+
+
+def _more(df: pd.DataFrame, limit: int | None) -> list[str]:
+    return [f"  … and {len(df) - limit} more"] if limit is not None and len(df) > limit else []
+
+
+def compare(old: dict[str, pd.DataFrame] | None, new: dict[str, pd.DataFrame]) -> Changes:
+    """What moved from ``old`` to ``new`` (snapshots as ``snapshot``/``read_snapshot`` give them)."""
+    if old is None:
+        return Changes(first=True)
+    oa, na = old["articles"].set_index("article_id"), new["articles"].set_index("article_id")
+    added = na.loc[[i for i in na.index if i not in oa.index]].reset_index()
+    removed = oa.loc[[i for i in oa.index if i not in na.index]].reset_index()
+    both = [i for i in na.index if i in oa.index]
+    edited = na.loc[[i for i in both if tuple(na.loc[i]) != tuple(oa.loc[i])]].reset_index()
+
+    labels = dict(zip(old["counts"].frame, old["counts"].label)) | dict(zip(new["counts"].frame, new["counts"].label))
+    c = old["counts"][["outlet", "frame", "sentences"]].merge(
+        new["counts"][["outlet", "frame", "sentences"]], on=["outlet", "frame"], how="outer", suffixes=("_old", "_new"))
+    c = c.assign(before=c.sentences_old.fillna(0).astype(int), after=c.sentences_new.fillna(0).astype(int))
+    c = c.assign(change=c.after - c.before, label=[labels.get(f, f) for f in c.frame])
+    c = c[c.change != 0].sort_values(["outlet", "frame"]).reset_index(drop=True)[
+        ["outlet", "frame", "label", "before", "after", "change"]]
+
+    om, nm = old["mentions"], new["mentions"]
+    okey, nkey = (df.evidence_id.astype(str) + "\x00" + df.frame.astype(str) for df in (om, nm))
+    gained, lost = nm[~nkey.isin(set(okey))], om[~okey.isin(set(nkey))]
+    m = om.merge(nm, on=KEY, suffixes=("_before", ""))
+    recoded = m[(m.stance != m.stance_before) | (m.speaker != m.speaker_before)]
+    lab = lambda df: df.assign(label=[labels.get(f, f) for f in df.frame]).reset_index(drop=True)
+    return Changes(False, added, removed, edited, c, lab(gained), lab(lost), lab(recoded))
