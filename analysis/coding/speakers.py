@@ -2,13 +2,13 @@
 
 Attribution is read from the sentence, in this order (first that applies):
 1. a source phrase: بحسب / وفقا لـ / نقلا عن / according to + actor;
-2. a statement owner: تصريح(ات) لـ + actor ("a statement by Kadhimi");
+2. a statement owner: تصريح(ات) لـ + actor ("a statement by the minister");
 3. a reporting verb (data/lexicon.yaml) followed by its subject (Arabic
    verb–subject order): قال / أكد / رأى / زعم … + actor.  A speaker the
    gazetteer does not know («قال مسؤول في المفوضية», "a ministry spokesman
    said") is "unlisted", with the words that name them; named when a title is
    followed by a proper name, anonymous otherwise.  After a verb read as a
-   passive («يُتهم الكاظمي من قيادات …») the agent after من speaks;
+   passive («يُتهم الوزير من قيادات …») the agent after من speaks;
 4. an actor followed by a reporting verb (subject–verb order, English "X said");
 5. an actor (or unlisted speaker) right before a colon: «قآني في بغداد: لا عودة …»;
 6. a reporting verb with no subject of its own, or an anaphor (المصدر, الأخير):
@@ -81,7 +81,7 @@ ARABIC_FUNCTION = frozenset({"في", "من", "عن", "الي", "علي", "مع",
 EN_DETERMINERS = frozenset({"a", "an", "the", "one", "two", "three", "several", "some", "another"})
 EN_FUNCTION = frozenset({"that", "and", "or", "but", "he", "she", "they", "it", "we", "who", "which", "said", "told",
                          "says", "to", "of", "in", "on", "at", "for", "with", "by", "from", "is", "was"})
-# A verb read as passive: «ويُتهم الكاظمي من قيادات …» — the agent after من speaks.
+# A verb read as passive: «ويُتهم الوزير من قيادات …» — the agent after من speaks.
 PASSIVE_AGENT = regex.compile(r"\s+(?:من\s+قبل|من|(?i:by))\s+")
 # What may stand between an Arabic verb and its subject: an adverbial or a prepositional phrase.
 INTERVENING = regex.compile(r"[وف]?(?:في|خلال|من|عبر|امام|لدي|بعد|قبل|ايضا|كذلك|اليوم|امس|بدور\w*|[لب]\w+)(?!\w)")
@@ -435,7 +435,7 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
             if antecedent is not None:
                 found.append(Attribution(antecedent, "carried over", s, verb))
             continue
-        subject_first = language == "en" and (before or np_before)  # "Kadhimi told the AP": the object follows
+        subject_first = language == "en" and (before or np_before)  # "The minister told the AP": the object follows
         nv = bisect.bisect_right(verb_starts, s)
         next_verb = verb_starts[nv] if nv < len(verb_starts) else len(norm)
         last = [a for a in found if a.at < s]
@@ -457,7 +457,7 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
             att = sent.unlisted(np, "verb-subject, unlisted", s, verb)
         elif after and not subject_first and not next_verb < after[0].start and (
                 language != "ar" or INTERVENING.match(norm, first_word) or (np is not None and sent.title_at(np[0]))):
-            # «وقال في مؤتمر صحفي الكاظمي»; not «طهران ترفض تسهيل زيارة … الكاظمي» (an object first)
+            # «وقال في مؤتمر صحفي الوزير»; not «طهران ترفض تسهيل زيارة … الوزير» (an object first)
             att = Attribution(after[0].actor, "verb-subject", s, verb, (after[0].start, after[0].end))
         elif before:
             att = Attribution(before[0].actor, "subject-verb", before[0].start, verb, (before[0].start, before[0].end), s)
@@ -492,7 +492,7 @@ def _antecedent(found: list[Attribution], pos: int) -> Actor | None:
 
 
 def _passive_agent(att: Attribution, sent: _Sentence, mentions_from, limit: int) -> Attribution | None:
-    """«ويُتهم الكاظمي من قيادات في الفصائل»: after a verb read as passive, the agent speaks."""
+    """«ويُتهم الوزير من قيادات في الفصائل»: after a verb read as passive, the agent speaks."""
     if not sent.lexicon.match_at("passive_verbs", sent.language, sent.norm, att.at):
         return None
     subject_end = att.span[1] if att.span else next((m.end for m in mentions_from(att.at, limit)), None)
@@ -513,7 +513,7 @@ def _colon_speaker(sent: _Sentence, mentions: list[ActorMention], found: list[At
     colon = sent.norm.find(":", 0, 400)
     if colon < 0 or sent.text.word_index(colon) > COLON_LEAD or CLAUSE_GAP.search(sent.norm, 0, colon):
         return None
-    if any(a.at < colon for a in found):  # «قال الكاظمي: …» is the verb's
+    if any(a.at < colon for a in found):  # «قال الوزير: …» is the verb's
         return None
     lead = [m for m in mentions if m.end <= colon and not m.governed and sent.between(m.end, colon) <= COLON_WINDOW]
     if lead:
@@ -539,8 +539,8 @@ def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attr
 
     Inside a direct quotation: whoever the text attributes the quotation to
     (the nearest cue before it).  Elsewhere: the sentence's source, i.e. its
-    first attribution, so that in "according to the source, Qaani told
-    Kadhimi …" the voice is the source that told the outlet.  Media that only
+    first attribution, so that in "according to the source, the envoy told
+    the minister …" the voice is the source that told the outlet.  Media that only
     relay someone's statement give way to that someone.
     """
     if not found:
@@ -556,13 +556,13 @@ def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start
 
     - Inside a quotation: the nearest cue before the quotation (as ``speaker_at``).
     - Cues before the mention: the first of them (the source that told the outlet:
-      "according to the source, Qaani told Kadhimi …" is the source's), unless a later
+      "according to the source, the envoy told the minister …" is the source's), unless a later
       cue opens a clause of its own with a new subject («…، متهما …» keeps the speaker;
       «…، فيما قال X» or a new clause with no reported words between hands over to X).
-    - Otherwise a cue after the mention in the same clause ("Iraq is no postman Kadhimi
-      said"), or a short closing tag ("…, Kadhimi said on Tuesday.").
-    - Otherwise the outlet's own voice: «بعد اغتيال سليماني، دعا الصدر إلى …» does not
-      put the killing in Sadr's mouth.
+    - Otherwise a cue after the mention in the same clause ("Iraq is no messenger the minister
+      said"), or a short closing tag ("…, the minister said on Tuesday.").
+    - Otherwise the outlet's own voice: «بعد اغتيال القائد، دعا الشيخ إلى …» does not
+      put the killing in the cleric's mouth.
     """
     if not found:
         return OWN_VOICE
@@ -609,7 +609,7 @@ class _Timeline:
         if first_gap >= len(self.gaps) or self.gaps[first_gap] > after.at or LEAD_IN.match(self.norm):
             return after  # same clause, or a lead-in clause («تعليقا على …، يقول X»)
         # a closing tag: the cue's clause is the last one, and little follows its cue
-        # ("…, Kadhimi said on Tuesday."; not "…, Sadr said US troops must leave.")
+        # ("…, the minister said on Tuesday."; not "…, the cleric said US troops must leave.")
         last_gap = bisect.bisect_right(self.gaps, after.at) - 1
         end = len(self.norm.rstrip().rstrip("."))
         rest = max(after.cue_span[1], after.span[1] if after.span else 0)

@@ -182,7 +182,7 @@ def sentence_stances(voiced: pd.DataFrame, codebook) -> pd.DataFrame:
     """One row per (sentence, frame), with the stance and speaker of its most central mention.
 
     The codebook lists a frame's indicators from most to least central, so in
-    "Iran makes Iraq a mere postman; Iraq need not carry its messages" the
+    "X makes Y a mere messenger; Y need not carry its messages" the
     accusation (ساعي بريد) outranks the refusal around it.  Every mention keeps
     its own stance and speaker in the mentions table (docs/stance.md).
     """
