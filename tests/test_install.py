@@ -2,6 +2,7 @@
 the defaults come from package data, not from the checkout's data/ or report.qmd."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -18,7 +19,10 @@ ARTICLE = ("مقال كتب للاختبار.\nقال الكاظمي إن الع
 @pytest.fixture(scope="module")
 def framing(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("install")
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT), "-w", str(tmp / "wheel")],
+    src = tmp / "src"  # a clean copy: no stale build/ of the checkout; the defaults' symlinks become files
+    shutil.copytree(ROOT / "analysis", src / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / "pyproject.toml", src / "pyproject.toml")
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(src), "-w", str(tmp / "wheel")],
                            capture_output=True, text=True, cwd=tmp)
     if build.returncode:
         pytest.skip(f"cannot build a wheel here (setuptools from the index?): {build.stderr.strip()[-200:]}")
