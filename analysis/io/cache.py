@@ -16,6 +16,7 @@ import os
 import pickle
 import sqlite3
 import time
+from contextlib import suppress
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -46,24 +47,40 @@ class ArticleCache:
         self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
         self.run = time.time_ns()
         self._db = None
-        if directory is not None:
+        for _ in range(2 if directory is not None else 0):
             try:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(directory / FILE, isolation_level=None, timeout=30)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, run INTEGER, value BLOB)")
+                break
+            except sqlite3.DatabaseError:  # not a database (overwritten, truncated): start afresh
+                self._broken()
             except (OSError, sqlite3.Error):
                 self._db = None  # an unusable cache folder only costs time
+                break
         self._pending: list[tuple[str, int, bytes]] = []
         self._used: list[str] = []
 
     def key(self, *parts: str) -> str:
         return hashlib.sha256("|".join((self.salt, *parts)).encode()).hexdigest()
 
+    def _broken(self) -> None:
+        """A corrupt cache file costs a recode, never the run: stop using it, start afresh next time."""
+        with suppress(sqlite3.Error, AttributeError):
+            self._db.close()
+        self._db = None
+        with suppress(OSError):
+            (self.dir / FILE).unlink()
+
     def get(self, key: str):
         if self._db is None:
             return None
-        row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        try:
+            row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self._broken()
+            return None
         if row is None:
             return None
         try:
@@ -87,13 +104,16 @@ class ArticleCache:
     def flush(self) -> None:
         if self._db is None:
             return
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self._pending)
-            for i in range(0, len(self._used), 500):
-                chunk = self._used[i:i + 500]
-                self._db.execute(f"UPDATE entries SET run = ? WHERE key IN ({','.join('?' * len(chunk))})",
-                                 (self.run, *chunk))
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self._pending)
+                for i in range(0, len(self._used), 500):
+                    chunk = self._used[i:i + 500]
+                    self._db.execute(f"UPDATE entries SET run = ? WHERE key IN ({','.join('?' * len(chunk))})",
+                                     (self.run, *chunk))
+        except sqlite3.Error:
+            self._broken()
         self._pending, self._used = [], []
 
     def prune(self) -> int:
@@ -101,8 +121,11 @@ class ArticleCache:
         if self._db is None:
             return 0
         self.flush()
-        n = self._db.execute("DELETE FROM entries WHERE run != ?", (self.run,)).rowcount
-        return n
+        try:
+            return self._db.execute("DELETE FROM entries WHERE run != ?", (self.run,)).rowcount if self._db else 0
+        except sqlite3.Error:
+            self._broken()
+            return 0
 
     def __len__(self) -> int:
         return 0 if self._db is None else self._db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
