@@ -260,3 +260,14 @@ def test_mention_rows_carry_their_article_and_sentence(hand):
     e = hand.mentions.iloc[9]
     assert (e.article_id, e.file, e.outlet, e.language, e.indicator, e.sentence_start, e.sentence_end) == \
         ("007", "articles/007.txt", "Alpha Daily", "en", "postman", 21, 62)
+
+
+def test_code_frames_codes_only_the_frames_asked_for(hand):
+    from analysis.coding.article import code_frames
+    art = hand.corpus.article("006")
+    segs = [s for s in hand.segments if s.article_id == "006"]
+    only = code_frames(art, segs, hand.codebook, [hand.codebook.frame("postman")])
+    # 006 s002 holds two postmen (31-40, 56-65); its rockets (76-84) are not asked for
+    assert list(only) == ["postman"] and [(r["start"], r["end"]) for r in only["postman"]] == [(31, 40), (56, 65)]
+    both = code_frames(art, segs, hand.codebook)
+    assert list(both) == ["postman", "rockets"] and [(r["start"], r["end"]) for r in both["rockets"]] == [(76, 84)]

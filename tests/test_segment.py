@@ -72,6 +72,7 @@ def test_decimal_number_at_the_start():
 
 def test_trailing_spaces_are_trimmed_before_a_line_break():
     assert split_sentences("جاء  \nذهب") == [Span(0, 3), Span(6, 9)]
+    assert split_sentences("جاء   \n ذهب ") == [Span(0, 3), Span(8, 11)]
 
 
 def test_a_guillemet_quotation_closes_and_the_sentence_goes_on():
