@@ -654,6 +654,8 @@ class Marked(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.raw = tag if tag in ("script", "style") else None
+        if tag == "script" and ("type", "application/json") in attrs:
+            self.raw = "json"  # the explorer's data: payloads belong there, as JSON strings with no < > &
         for k, v in attrs:
             if k.startswith("on"):
                 self.faults.append(f"<{tag} {k}=>")
@@ -665,7 +667,10 @@ class Marked(HTMLParser):
             self.faults.append(f"<{tag}>")
 
     def handle_data(self, data):
-        if self.raw and MARKED.search(data):
+        if self.raw == "json":
+            if set(data) & set("<>&"):
+                self.faults.append("markup inside the explorer's JSON data")
+        elif self.raw and MARKED.search(data):
             self.faults.append(f"payload inside <{self.raw}>")
 
     def handle_endtag(self, tag):

@@ -196,12 +196,9 @@ def static_lists(evidence: pd.DataFrame, label) -> str:
 
 
 # ---- the explorer --------------------------------------------------------------
-def explorer(evidence: pd.DataFrame, label, frame_ids: list[str]) -> str:
-    """The filterable, searchable table of every evidence row, self-contained."""
-    frames = [f for f in frame_ids if f in set(evidence.frame)] if len(evidence) else []
-    blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}), "cells": cell_filters(evidence) if len(evidence) else {},
-            "frames": [[f, label(f)] for f in frames], "stances": list(STANCES), "page": PAGE}
-    html = (f"<style>{_asset('explorer.css')}</style>"
+def widget() -> tuple[str, str]:
+    """The explorer's fixed markup, before and after its data blob: no data string ever goes in here."""
+    head = (f"<style>{_asset('explorer.css')}</style>"
             '<section id="explorer" class="ev-explorer" hidden aria-label="Evidence explorer">'
             '<div class="ev-controls">'
             '<label class="ev-q">Search <input type="search" data-k="q" placeholder="Arabic or English words, an evidence id…"></label>'
@@ -216,9 +213,18 @@ def explorer(evidence: pd.DataFrame, label, frame_ids: list[str]) -> str:
             'sentence–frame rows<span class="ev-note"></span></p>'
             '<table data-quarto-disable-processing="true" class="ev-table"><thead><tr><th>Quote: original and translation</th>'
             '<th>Frame, stance, speaker</th><th>Outlet, date, source</th></tr></thead><tbody></tbody></table>'
-            '<button type="button" class="ev-more" hidden>Show more</button></section>'
-            f'<script type="application/json" id="ev-data">{json_for_script(blob)}</script>'
-            f"<script>{_asset('explorer.js')}</script>")
+            '<button type="button" class="ev-more" hidden>Show more</button></section>')
+    return head, f"<script>{_asset('explorer.js')}</script>"
+
+
+
+def explorer(evidence: pd.DataFrame, label, frame_ids: list[str]) -> str:
+    """The filterable, searchable table of every evidence row, self-contained."""
+    frames = [f for f in frame_ids if f in set(evidence.frame)] if len(evidence) else []
+    blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}), "cells": cell_filters(evidence) if len(evidence) else {},
+            "frames": [[f, label(f)] for f in frames], "stances": list(STANCES), "page": PAGE}
+    head, tail = widget()
+    html = head + f'<script type="application/json" id="ev-data">{json_for_script(blob)}</script>' + tail
     return raw_html(html)
 
 
