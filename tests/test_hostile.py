@@ -654,8 +654,8 @@ class Marked(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.raw = tag if tag in ("script", "style") else None
-        if tag == "script" and ("type", "application/json") in attrs:
-            self.raw = "json"  # the explorer's data: payloads belong there, as JSON strings with no < > &
+        if tag == "script" and dict(attrs).get("type") == "application/json":
+            self.raw = "json"  # data for a script (the explorer): allowed, if nothing in it can end the element
         for k, v in attrs:
             if k.startswith("on"):
                 self.faults.append(f"<{tag} {k}=>")
@@ -668,8 +668,8 @@ class Marked(HTMLParser):
 
     def handle_data(self, data):
         if self.raw == "json":
-            if set(data) & set("<>&"):
-                self.faults.append("markup inside the explorer's JSON data")
+            if re.search(r"[<>&\u2028\u2029]", data):
+                self.faults.append("raw <, >, & or a line separator inside a JSON <script>")
         elif self.raw and MARKED.search(data):
             self.faults.append(f"payload inside <{self.raw}>")
 
