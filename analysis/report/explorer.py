@@ -190,7 +190,7 @@ def static_lists(evidence: pd.DataFrame, label) -> str:
     parts = []
     for key, title, g in groups:
         items = "".join(f'<li><a href="#{escape(anchor(e))}">{escape(e)}</a></li>' for e in g.evidence_id)
-        parts.append(f'<section id="{escape(key)}" class="ev-list"><h4>{escape(title)}: {len(g)}</h4><ol>{items}</ol></section>')
+        parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: {len(g)}</p><ol>{items}</ol></section>')
     return raw_html('<div class="ev-static"><p>The sentences behind each count, by evidence id '
                     '(the file and offsets of the quote).</p>' + "".join(parts) + "</div>")
 
