@@ -14,7 +14,7 @@ from analysis.results.glossary import load_glossary
 
 # An indicator that fires in this share of a language's sentences, or on this share of its words,
 # is not telling frames apart; a corpus needs this many sentences (words) for the share to mean much.
-MAX_SENTENCE_SHARE, MIN_SENTENCES = 0.6, 20
+MAX_SENTENCE_SHARE, MIN_SENTENCES = 0.9, 20  # "almost every": a corpus picked by a topic query can carry one frame in most sentences
 MAX_WORD_SHARE, MIN_WORDS = 0.2, 200
 
 
