@@ -23,6 +23,18 @@ def data_copy(tmp_path):
     return dst
 
 
+def with_shipped_inputs(src: Path, dst: Path) -> Path:
+    """A data folder: a fixture's corpus, plus the shipped codebook, actors and lexicons it lacks.
+
+    The seed story's extraction rules and report are left out: they name the seed's events and frames.
+    """
+    shutil.copytree(src, dst)
+    for f in DATA.glob("*.yaml"):
+        if f.name not in ("rules.yaml", "report.yaml") and not (dst / f.name).exists():
+            shutil.copy(f, dst / f.name)
+    return dst
+
+
 def sentence_with(analysis, article_id, fragment):
     """The coder's sentence of an article that contains a fragment of original text."""
     hits = [s for s in analysis.segments if s.article_id == article_id and fragment in s.text]

@@ -11,12 +11,12 @@ article that names بغداد / Baghdad: the rockets of 003 and 009 are vetoed).
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from analysis.results.tables import outlet_frame_table, outlet_sizes
+from conftest import with_shipped_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "handcoded"
@@ -27,12 +27,7 @@ def hand(tmp_path_factory):
     """The fixture corpus and codebook, with the shipped actors and lexicons (shared with the stance rules)."""
     from analysis.pipeline import analyse
     dst = tmp_path_factory.mktemp("handcoded") / "data"
-    shutil.copytree(FIXTURE, dst)
-    for f in (ROOT / "data").glob("*.yaml"):
-        if f.name in ("rules.yaml", "report.yaml"):
-            continue  # the seed story's extraction rules and report name the seed's frames
-        if not (dst / f.name).exists():
-            shutil.copy(f, dst / f.name)
+    with_shipped_inputs(FIXTURE, dst)
     return analyse(dst)
 
 

@@ -5,24 +5,16 @@ must give no frame at all.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+
+from conftest import with_shipped_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 NEARMISS = Path(__file__).parent / "fixtures" / "nearmiss"
 
 
-def with_shipped_inputs(src: Path, dst: Path) -> Path:
-    """A data folder: the fixture's corpus, and the shipped codebook, actors and lexicons it lacks."""
-    shutil.copytree(src, dst)
-    for f in (ROOT / "data").glob("*.yaml"):
-        if f.name in ("rules.yaml", "report.yaml"):
-            continue  # the seed story's extraction rules and report: they name the seed's events
-        if not (dst / f.name).exists():
-            shutil.copy(f, dst / f.name)
-    return dst
 
 
 @pytest.fixture(scope="module")
