@@ -143,7 +143,6 @@ def cmd_render(args, rep: Reporter) -> int:
         return 0
     from analysis.io.errors import Problems
     from analysis.io.scratch import render_lock
-    from analysis.render import quarto_available
     from analysis.validate import validate_all
     problems = Problems()  # every input, gold and translations included, before a kernel starts
     validate_all(args.data, problems, cache_dir=args.out / ".cache")

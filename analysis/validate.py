@@ -8,7 +8,6 @@ from analysis.io.errors import InputError, Problems
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.pipeline import Analysis, analyse, load_inputs
-from analysis.inputs.corpus import load_events
 from analysis.report.story import load_story
 from analysis.results.glossary import load_glossary
 

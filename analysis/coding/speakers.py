@@ -405,7 +405,6 @@ def attributions(text: MatchText, actors: dict[str, Actor], language: str,
     verbs = _verb_cues(sent)
     verb_starts = [v[0] for v in verbs]
     taken = {a.at for a in found}
-    sources_so_far = sorted(a.at for a in found)
     for s, e in verbs:
         if s in taken:
             continue

@@ -120,7 +120,7 @@ class SentenceCues:
     def negation(self, start: int, end: int | None) -> Reason | None:
         """A negation particle in the clause before the frame words (or inside the matched phrase
         itself, e.g. an indicator written as "ليس ساعي بريد"), not undone by an exceptive."""
-        text, norm = self.text, self.text.norm
+        text = self.text
         lo, hi = self.clause(start)
         stop = start if end is None else end
         # Only particles within the window can count: look no further back than it.
