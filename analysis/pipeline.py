@@ -168,7 +168,7 @@ def _compile(p) -> None:
     """Compile a pattern's regexes and prefilters now (they are otherwise built on first use)."""
     from analysis.match.patterns import AnyOf, Near, Term
     if isinstance(p, Term):
-        p._rx
+        p._plan  # the regex itself is compiled where it may match (most never do)
     elif isinstance(p, AnyOf):
         p._prefilter
         for item in p.items:

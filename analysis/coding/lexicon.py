@@ -15,6 +15,8 @@ import regex
 
 from analysis.io.errors import InputError, Problems
 from analysis.io.yamlio import line_of, load_yaml
+from analysis.match.patterns import MatchText
+from analysis.match.scan import FIRST_WORD_CHAR, NONWORD, Anchors
 from analysis.text.normalize import normalize
 
 LEXICON = "lexicon.yaml"
@@ -42,9 +44,28 @@ def _word(w: str) -> str:
     return r"\w*".join(regex.escape(p) for p in w.split("*"))
 
 
-def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive: bool) -> regex.Pattern | None:
-    alts = []
+def entry_anchor(entry: str) -> tuple[str, int] | None:
+    """(literal, b) for one entry (see match/scan.py, Anchors): its longest plain piece, and how
+    many word starts a match can have up to it.  None if a match may not begin at a word start."""
+    if not FIRST_WORD_CHAR.match(entry):
+        return None
+    best = None
+    before = 0
+    for word in entry.split():
+        parts = word.split("*")
+        k = max(range(len(parts)), key=lambda j: len(parts[j]))
+        lit = parts[k].casefold()
+        if lit and (best is None or len(lit) > len(best[0])):
+            best = (lit, before + len(NONWORD.findall("*".join(parts[:k]))) + 1)
+        before += len(NONWORD.findall(word)) + 1
+    return best
+
+
+def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive: bool):
+    """One regex for a list, and its anchors (None: search everywhere)."""
+    alts, pairs = [], []
     for entry in sorted({normalize(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True):
+        pairs.append(entry_anchor(entry))
         parts = entry.split()
         body = r"\s+".join(_word(p) for p in parts)
         if ARABIC.search(entry):
@@ -55,7 +76,8 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
             alts.append(body if case_sensitive or (entry.isupper() and len(entry) > 1) else f"(?i:{body})")
     if not alts:
         return None
-    return regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+    rx = regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+    return rx, (None if None in pairs else Anchors(pairs))
 
 
 @dataclass(frozen=True)
@@ -64,16 +86,46 @@ class Lexicon:
     lists: dict  # (name, language) → compiled regex or None
 
     def find(self, name: str, language: str, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
-        rx = self.lists.get((name, language))
-        if rx is None:
+        compiled = self.lists.get((name, language))
+        if compiled is None:
             return []
-        return [m.span() for m in rx.finditer(text, lo, len(text) if hi is None else hi)]
+        rx, anchors = compiled
+        hi = len(text) if hi is None else hi
+        starts = anchors.starts(_words_of(text)) if anchors is not None else None
+        if starts is None:
+            return [m.span() for m in rx.finditer(text, lo, hi)]
+        out, pos = [], lo  # what finditer finds, trying only where an entry can start
+        for at in starts:
+            if pos <= at < hi and (m := rx.match(text, at, hi)):
+                out.append(m.span())
+                pos = m.end()
+        return out
+
+    def find_everywhere(self, name: str, language: str, text: str) -> list[tuple[int, int]]:
+        """The straightforward search, for tests."""
+        compiled = self.lists.get((name, language))
+        return [m.span() for m in compiled[0].finditer(text)] if compiled else []
 
     def match_at(self, name: str, language: str, text: str, pos: int) -> tuple[int, int] | None:
         """The entry that starts exactly at ``pos``, if any."""
-        rx = self.lists.get((name, language))
-        m = rx.match(text, pos) if rx is not None else None
+        compiled = self.lists.get((name, language))
+        m = compiled[0].match(text, pos) if compiled is not None else None
         return m.span() if m else None
+
+
+_LAST: tuple = ("", MatchText(""))
+
+
+def _words_of(text: str) -> MatchText:
+    """The sentence as the anchors read it.  The lists are searched one after another in the
+    same sentence, so the last one is kept (rebound whole: Dask runs tasks in threads)."""
+    global _LAST
+    last = _LAST
+    if last[0] is text or last[0] == text:
+        return last[1]
+    mt = MatchText(text)
+    _LAST = (text, mt)
+    return mt
 
 
 def load_lexicon(path: Path, problems: Problems | None = None) -> Lexicon:

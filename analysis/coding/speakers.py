@@ -32,6 +32,7 @@ from analysis.inputs.corpus import LANGUAGES
 from analysis.inputs.codebook import term_list
 from analysis.io.errors import InputError, Problems
 from analysis.match.patterns import AnyOf, MatchText, Term
+from analysis.match.scan import Prefilter, requirement
 from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 ACTORS = "actors.yaml"
@@ -158,10 +159,11 @@ class ActorMention:
 def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> list[ActorMention]:
     """Actor mentions, longest first where they overlap (an adviser to the PM is not the PM)."""
     found = []
-    for a in actors.values():
-        if language in a.patterns:
-            governed = set(a.patterns[language].find_governed(text))
-            found += [ActorMention(s, e, a, (s, e) in governed) for s, e in a.patterns[language].find(text)]
+    listed, prefilter = _gazetteer(actors, language)
+    for k in prefilter.candidates_folded(text.folded):  # the actors whose names may occur here
+        a = listed[k]
+        governed = set(a.patterns[language].find_governed(text))
+        found += [ActorMention(s, e, a, (s, e) in governed) for s, e in a.patterns[language].find(text)]
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[ActorMention] = []  # sorted by start; overlap checked against the neighbours
     for m in found:
@@ -170,6 +172,19 @@ def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> lis
             continue
         kept.insert(k, m)
     return kept
+
+
+_GAZETTEERS: dict[tuple[int, str], tuple] = {}
+
+
+def _gazetteer(actors: dict[str, Actor], language: str) -> tuple[list[Actor], Prefilter]:
+    """The actors named in a language, and one automaton of all their names (built once)."""
+    key = (id(actors), language)
+    got = _GAZETTEERS.get(key)
+    if got is None or got[0] is not actors:  # the dict is kept, so its id stays its own
+        listed = [a for a in actors.values() if language in a.patterns]
+        got = _GAZETTEERS[key] = (actors, listed, Prefilter([requirement(a.patterns[language]) for a in listed]))
+    return got[1], got[2]
 
 
 def _bisect_start(kept: list[ActorMention], pos: int) -> int:

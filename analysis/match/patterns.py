@@ -155,8 +155,31 @@ class Term(Pattern):
                 parts.append(_latin_word(w, is_last))
         return WORD_GAP.join(parts)
 
-    def find(self, text: MatchText) -> list[tuple[int, int]]:
+    @cached_property
+    def _plan(self):
+        from analysis.match.scan import plan
+        return plan(self)
+
+    def matches(self, text: MatchText) -> list:
+        """What ``finditer`` finds, trying the regex only where a match can start (scan.Anchors)."""
+        starts = self._plan.starts(text) if self._plan is not None else None
+        if starts is None:
+            return list(self._rx.finditer(text.norm))
+        if not starts:
+            return []
+        rx, norm, out, pos = self._rx, text.norm, [], 0  # compiled only when it may match
+        for at in starts:
+            if at >= pos and (m := rx.match(norm, at)):
+                out.append(m)
+                pos = m.end()
+        return out
+
+    def find_everywhere(self, text: MatchText) -> list[tuple[int, int]]:
+        """The straightforward matcher, for tests: the regex at every position."""
         return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text)]
+
+    def find(self, text: MatchText) -> list[tuple[int, int]]:
+        return [m.span() for m in self.matches(text) if self._keeps(m, text)]
 
     @staticmethod
     def _keeps(m, text: MatchText) -> bool:
@@ -166,7 +189,7 @@ class Term(Pattern):
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
         """Matches whose first word carries a preposition (للرئيس, بالرئيس): never a subject."""
-        return [m.span() for m in self._rx.finditer(text.norm) if self._keeps(m, text) and self._governed(m)]
+        return [m.span() for m in self.matches(text) if self._keeps(m, text) and self._governed(m)]
 
     @staticmethod
     def _governed(m) -> bool:
@@ -247,8 +270,34 @@ class AnyOf(Pattern):
     def _term_matches(self, text: MatchText, ks: tuple[int, ...]):
         """Fast path; None when a match was a folded ة taken for an enclitic, since the
         alternation then never tried the other terms at that position."""
-        found = list(self._terms_rx(ks).finditer(text.norm, overlapped=True))
+        found = self._alternation_matches(text, ks)
         return None if any(not Term._keeps(m, text) for m in found) else found
+
+    def _alternation_matches(self, text: MatchText, ks: tuple[int, ...]) -> list:
+        """What the overlapped alternation of the items ``ks`` finds: at each position where
+        one can start, the first item (longest first) that matches there."""
+        starts: set[int] = set()
+        for k in ks:
+            item = self.items[k]
+            got = item._plan.starts(text) if item._plan is not None else None
+            if got is None:
+                return self.alternation_everywhere(text, ks)
+            starts.update(got)
+        if not starts:
+            return []
+        keep = set(ks)
+        rxs = [self.items[k]._rx for k in self._order if k in keep]
+        norm, out = text.norm, []
+        for at in sorted(starts):
+            for rx in rxs:
+                if m := rx.match(norm, at):
+                    out.append(m)
+                    break
+        return out
+
+    def alternation_everywhere(self, text: MatchText, ks: tuple[int, ...]) -> list:
+        """The straightforward form: one alternation, tried at every position."""
+        return list(self._terms_rx(ks).finditer(text.norm, overlapped=True))
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
         ks = self._candidates(text)

@@ -21,6 +21,7 @@ import bisect
 from dataclasses import dataclass
 
 import ahocorasick
+import regex
 
 from analysis.match.patterns import DEFINITE, AnyOf, Near, Pattern, Term, _is_arabic
 from analysis.text.normalize import normalize
@@ -169,3 +170,155 @@ def lit_ids(clause: Clause, lit_id: dict[str, int]) -> list[int]:
 def literal_of(text: str) -> str:
     """A codebook word as the scanner sees it (normalized, case-folded): for tests and explain."""
     return normalize(text).casefold()
+
+
+# --- Anchors: where a term's matches can start --------------------------------
+#
+# A term's regex is tried at every position of a sentence, which costs far more
+# than finding one literal.  Every match starts at a word start (the term begins
+# with a word character and ``(?<!\w)``) and contains, in one chosen word, that
+# word's literal.  Between the match start and the literal, each further word
+# start needs a non-word character before it: a gap between the term's words, or
+# a non-word character written in a word.  So a match starts at one of the ``b``
+# word starts up to and including the literal's word, where ``b`` is 1 + those
+# characters.  Trying the regex there, left to right, finds what ``finditer``
+# finds.
+
+NONWORD = regex.compile(r"[^\w*]")  # "*" is a glob, not a character of the text
+FIRST_WORD_CHAR = regex.compile(r"^\**\w")
+MANY = 4  # beyond this many literals, one automaton beats a str.find per literal
+
+
+def _nonword(s: str) -> int:
+    return len(NONWORD.findall(s))
+
+
+def _is_ref(word: str) -> bool:
+    return word.startswith("<") and word.endswith(">")
+
+
+def _span_words(p) -> int | None:
+    """Non-word characters a match of a whole term (or set) can hold, gaps included."""
+    if isinstance(p, AnyOf):
+        counts = [_span_words(i) for i in p.items]
+        return None if not counts or None in counts else max(counts)
+    if not isinstance(p, Term):
+        return None
+    total = len(p.words) - 1
+    for w in p.words:
+        n = _span_words(p.sets.get(w[1:-1])) if _is_ref(w) else _nonword(w)
+        if n is None:
+            return None
+        total += n
+    return total
+
+
+def starts_at_word(p) -> bool:
+    """Whether every match begins with a word character (so at a word start)."""
+    if isinstance(p, AnyOf):
+        return bool(p.items) and all(starts_at_word(i) for i in p.items)
+    if not isinstance(p, Term):
+        return False
+    w = p.words[0]
+    if _is_ref(w):
+        ref = p.sets.get(w[1:-1])
+        return ref is not None and starts_at_word(ref)
+    if _is_arabic(w) and w.startswith(DEFINITE) and len(w) - 2 >= 3 and "*" not in w[:3]:
+        w = w[2:]
+    return w == "*" or bool(FIRST_WORD_CHAR.match(w))
+
+
+def anchors(p) -> list[tuple[str, int]] | None:
+    """(literal, b) pairs: every match contains one of the literals, at most b word starts
+    from its own start (counting both).  None when no word offers one."""
+    if isinstance(p, AnyOf):
+        out = []
+        for item in p.items:
+            got = anchors(item)
+            if not got:
+                return None
+            out += got
+        return out or None
+    if not isinstance(p, Term):
+        return None
+    options = []
+    before = 0  # non-word characters and gaps before word i
+    n = len(p.words)
+    for i, w in enumerate(p.words):
+        if _is_ref(w):
+            ref = p.sets.get(w[1:-1])
+            got = anchors(ref) if ref is not None else None
+            if got:
+                options.append((1, -min(len(x) for x, _ in got), [(x, before + b) for x, b in got]))
+            width = _span_words(ref) if ref is not None else None
+        else:
+            lit = _word_literal(w, i == n - 1)
+            if lit:
+                stripped = w[2:] if (_is_arabic(w) and w.startswith(DEFINITE) and len(w) - 2 >= 3
+                                     and "*" not in w[:3]) else w
+                parts = stripped.split("*")
+                k = max(range(len(parts)), key=lambda j: len(parts[j]))  # what _longest_part keeps
+                options.append((0, -len(lit), [(lit, before + _nonword("*".join(parts[:k])) + 1)]))
+            width = _nonword(w)
+        if width is None:
+            break  # later words' distances are unknown
+        before += width + 1
+    if not options:
+        return None
+    return min(options, key=lambda o: (o[0], o[1]))[2]
+
+
+class Anchors:
+    """A term's anchors, compiled: the word starts where its regex may match in a text."""
+
+    def __init__(self, pairs: list[tuple[str, int]]):
+        best: dict[str, int] = {}
+        for lit, b in pairs:
+            best[lit] = max(b, best.get(lit, 0))
+        self.pairs = sorted(best.items())
+        self._automaton = None
+
+    def __getstate__(self):
+        return {"pairs": self.pairs}
+
+    def __setstate__(self, state):
+        self.pairs, self._automaton = state["pairs"], None
+
+    def _occurrences(self, folded: str):
+        if len(self.pairs) <= MANY:
+            for lit, b in self.pairs:
+                at = folded.find(lit)
+                while at >= 0:
+                    yield at, b
+                    at = folded.find(lit, at + 1)
+            return
+        if self._automaton is None:
+            a = ahocorasick.Automaton()
+            for lit, b in self.pairs:
+                a.add_word(lit, (len(lit), b))
+            a.make_automaton()
+            self._automaton = a
+        for end, (length, b) in self._automaton.iter(folded):
+            yield end - length + 1, b
+
+    def starts(self, text) -> list[int] | None:
+        """Sorted candidate start positions in a MatchText; None if the text cannot be
+        searched this way (case folding changed its length)."""
+        folded = text.folded
+        if len(folded) != len(text.norm):
+            return None
+        ws = text.word_starts
+        out: set[int] = set()
+        right = bisect.bisect_right
+        for at, b in self._occurrences(folded):
+            t = right(ws, at)
+            out.update(ws[max(0, t - b):t])
+        return sorted(out)
+
+
+def plan(p) -> Anchors | None:
+    """How to search a term: by its anchors, or (None) everywhere."""
+    if not starts_at_word(p):
+        return None
+    pairs = anchors(p)
+    return Anchors(pairs) if pairs else None
