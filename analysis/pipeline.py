@@ -10,7 +10,9 @@ that an analyst can stop at any step in a notebook and look.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+import pickle
 import sys
 from contextlib import suppress
 import time
@@ -27,7 +29,7 @@ from analysis.extract import extractions as extract
 from analysis.extract.rules import RULES, Rules, load_rules
 from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
 from analysis.inputs.corpus import EVENTS, Article, Corpus, load_corpus, load_events
-from analysis.io.cache import ArticleCache, cpu_count, file_hash, source_hash
+from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
 from analysis.io.errors import InputError, Problems, SchedulerError
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
@@ -126,6 +128,8 @@ class BatchResult:
     claims: pd.DataFrame
     details: pd.DataFrame
     sourcing: pd.DataFrame
+    new_cuts: list[bool] = field(default_factory=list)  # per article: segmented afresh (not from the cache)
+    packed: Packed | None = None      # the worker's pickles, when it ran in another process
 
 
 def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
@@ -158,6 +162,7 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
     removed_df = clean.removed_frame([x for cut in cuts for x in cut[1]], {a.id: a for a in arts})
     return BatchResult(
         cuts, fresh, new_found, mentions, quotations, stances, speakers,
+        new_cuts=[p.cut is None for p in task.pieces],
         claims=extract.claims(some, segments, stances, inputs.extraction),
         details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
         sourcing=extract.sourcing_profile(some, segments, speakers, removed_df, inputs.cues),
@@ -225,8 +230,50 @@ def _init_worker(inputs: Inputs) -> None:
     _WORKER_INPUTS = inputs
 
 
-def _run_in_worker(task: Task) -> BatchResult:
-    return analyse_batch(task, _WORKER_INPUTS)
+@dataclass
+class Packed:
+    """A batch's result as the worker pickled it: the parent keeps these bytes in the cache as
+    they are and unpickles only what it reads, instead of unpickling and pickling it all again."""
+    result: bytes                     # the BatchResult without its per-article parts
+    segments: list[bytes | None]      # per article: the new (segments, removed), or None if cached
+    found: list[bytes | None]         # per article: new attributions, or None
+    fresh: list[dict[str, bytes]]     # per article: newly coded mention rows by frame id
+
+
+def pack(r: BatchResult, inputs: Inputs) -> Packed:
+    dump = lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
+    segments = [dump(c) if new else None for c, new in zip(r.cuts, r.new_cuts)]
+    shared = gazetteer(inputs.actors)
+    found = [shared.dumps(f) if f is not None else None for f in r.found]
+    fresh = [{fid: dump(rows) for fid, rows in f.items()} for f in r.fresh]
+    rest = dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[])
+    return Packed(dump(rest), segments, found, fresh)
+
+
+def unpack(p: Packed, task: Task) -> BatchResult:
+    r = pickle.loads(p.result)
+    r.cuts = [pickle.loads(b) if b is not None else piece.cut for b, piece in zip(p.segments, task.pieces)]
+    r.packed = p
+    return r
+
+
+def gazetteer(actors: dict[str, Actor]) -> Shared:
+    """The actors as the cached attributions name them (built once per actors dict)."""
+    got = _SHARED.get(id(actors))
+    if got is None or got[0] is not actors:
+        got = _SHARED[id(actors)] = (actors, Shared(actors))
+    return got[1]
+
+
+_SHARED: dict[int, tuple] = {}
+
+
+def _run_in_worker(task: Task) -> Packed:
+    return pack(analyse_batch(task, _WORKER_INPUTS), _WORKER_INPUTS)
+
+
+def _run_on_worker(task: Task, inputs: Inputs) -> Packed:
+    return pack(analyse_batch(task, inputs), inputs)
 
 
 def _run_tasks(tasks: list[Task], inputs: Inputs, jobs: int, scheduler: str | None, bar):
@@ -249,7 +296,7 @@ def _run_tasks(tasks: list[Task], inputs: Inputs, jobs: int, scheduler: str | No
         warm(inputs)
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs,)) as pool:
         for t, r in zip(tasks, pool.map(_run_in_worker, tasks)):  # map keeps the order
-            yield r
+            yield unpack(r, t)
             bar.update(len(t.pieces))
 
 
@@ -265,13 +312,13 @@ def _run_on_dask(tasks: list[Task], inputs: Inputs, scheduler, bar):
             raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     try:
         shared = client.scatter(inputs, broadcast=True, hash=False)  # hashing walks every pattern: slow
-        futures = client.map(analyse_batch, tasks, inputs=shared, pure=False)
+        futures = client.map(_run_on_worker, tasks, inputs=shared, pure=False)
         order = {f.key: k for k, f in enumerate(futures)}
         done: dict[int, BatchResult] = {}
         nxt = 0
         for fut in as_completed(futures):
             k = order[fut.key]
-            done[k] = fut.result()
+            done[k] = unpack(fut.result(), tasks[k])
             bar.update(len(tasks[k].pieces))
             while nxt in done:  # stream in article order as soon as the next one is in
                 yield done.pop(nxt)
@@ -319,6 +366,7 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
     voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
     fingerprints = {f.id: f.fingerprint for f in codebook.frames}
+    shared = gazetteer(actors)
     batches = [corpus.articles[i:i + batch] for i in range(0, len(corpus.articles), batch)]
     results: list[BatchResult | None] = []
     tasks, todo = [], []  # batches to compute, and (batch number, per-article keys) for each
@@ -340,11 +388,12 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
             results.append(done)
             continue
         pieces = [Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid])) is not None},
-                        cache.get(k["found"]) if cut is not None else None)
+                        cache.get(k["found"], shared) if cut is not None else None)
                   for a, cut, k in zip(arts, cuts, keys)]
         tasks.append(Task(pieces))
         todo.append((n, keys, result_key))
         results.append(None)
+    tqdm.monitor_interval = 0  # its monitor thread would make the pool fall back from fork to forkserver
     bar = tqdm(total=len(corpus.articles), initial=hits, desc="coding", unit="article", disable=not progress,
                leave=False, file=sys.stderr, dynamic_ncols=True)
     recoded: dict[str, int] = {}  # frame id -> articles coded afresh (the cache's misses)
@@ -352,15 +401,29 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     attributed = sum(p.found is None for t in tasks for p in t.pieces)
     try:
         for task, (n, keys, result_key), r in zip(tasks, todo, _run_tasks(tasks, inputs, jobs, scheduler, bar)):
+            if r.packed is not None:  # pickled by the worker: keep its bytes
+                p = r.packed
+                for piece, k, seg, att, fresh in zip(task.pieces, keys, p.segments, p.found, p.fresh):
+                    if seg is not None:
+                        cache.put_bytes(k["segments"], seg)
+                    if att is not None:
+                        cache.put_bytes(k["found"], att)
+                    for fid, rows in fresh.items():
+                        recoded[fid] = recoded.get(fid, 0) + 1
+                        cache.put_bytes(k[fid], rows)
+                cache.put_bytes(result_key, p.result)
+                r.packed = None
+                results[n] = r
+                continue
             for piece, k, cut, fresh, att in zip(task.pieces, keys, r.cuts, r.fresh, r.found):
                 if piece.cut is None:
                     cache.put(k["segments"], cut)
                 if att is not None:
-                    cache.put(k["found"], att)
+                    cache.put_bytes(k["found"], shared.dumps(att))
                 for fid, rows in fresh.items():
                     recoded[fid] = recoded.get(fid, 0) + 1
                     cache.put(k[fid], rows)
-            cuts, r.cuts, r.fresh, r.found = r.cuts, [], [], []
+            cuts, r.cuts, r.fresh, r.found, r.new_cuts = r.cuts, [], [], [], []
             cache.put(result_key, r)  # without the segments, which have their own entries
             r.cuts = cuts
             results[n] = r

@@ -47,6 +47,6 @@ def _fresh_caches_under_mutation():
     """mutmut forks each mutant from a process that already normalized text: start it
     with an empty character cache, or cached results would hide the mutant."""
     if os.environ.get("MUTANT_UNDER_TEST"):
-        from analysis.text.normalize import _normalize_char
-        _normalize_char.cache_clear()
+        from analysis.text.normalize import clear_caches
+        clear_caches()
     yield

@@ -15,8 +15,8 @@ import pandas as pd
 from analysis.coding.clean import Removed, Rule, content_ranges, find_boilerplate
 from analysis.inputs.codebook import Codebook, Frame
 from analysis.inputs.corpus import Article
-from analysis.text.normalize import TEH_MARBUTA, normalize_with_map, original_span
-from analysis.match.patterns import MatchText
+from analysis.text.normalize import normalize_with_offsets, original_span
+from analysis.match.patterns import MatchText, feminine_in
 from analysis.match.scan import Prefilter, requirement
 from analysis.text.segment import split_sentences
 
@@ -33,7 +33,7 @@ class Segment:
     end: int
     text: str
     norm: str
-    index: array  # array('i'): normalized position → offset in the original *article* text
+    index: range | array  # normalized position → offset in the original *article* text (a range if one to one)
 
     def __getstate__(self):  # cache and workers get the data, not what is recomputed from it
         state = self.__dict__.copy()
@@ -42,8 +42,7 @@ class Segment:
 
     @cached_property
     def match_text(self) -> MatchText:
-        return MatchText(self.norm, frozenset(i for i, o in enumerate(self.index[:-1])
-                                               if self.text[o - self.start] == TEH_MARBUTA))
+        return MatchText(self.norm, feminine_in(self.text, self.index, self.start))
 
     @property
     def words(self) -> int:
@@ -59,10 +58,9 @@ def segment_article(article: Article, rules: list[Rule]) -> tuple[list[Segment],
     for line_start, line_end in content_ranges(article.text, removed):
         for span in split_sentences(article.text, line_start, line_end):
             raw = article.text[span.start:span.end]
-            norm, index = normalize_with_map(raw)
+            norm, index = normalize_with_offsets(raw, span.start)
             sid = f"{article.id}:s{len(segments) + 1:03d}"
-            segments.append(Segment(article.id, sid, span.start, span.end, raw, norm,
-                                    array("i", [span.start + i for i in index])))
+            segments.append(Segment(article.id, sid, span.start, span.end, raw, norm, index))
     return segments, removed
 
 

@@ -12,6 +12,7 @@ i.e. entries for articles, frames or rules that no longer exist.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 import sqlite3
@@ -39,6 +40,27 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
 
 
+class Shared:
+    """Objects both sides of a pickle already hold (the actors of the gazetteer, with their
+    compiled names): pickled as their name, not as a copy, in every cached attribution."""
+
+    def __init__(self, objects: dict[str, object]):
+        self.by_name = dict(objects)
+        self._by_id = {id(o): name for name, o in self.by_name.items()}
+
+    def dumps(self, value) -> bytes:
+        buf = io.BytesIO()
+        p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        p.persistent_id = lambda o: self._by_id.get(id(o))
+        p.dump(value)
+        return buf.getvalue()
+
+    def loads(self, blob: bytes):
+        u = pickle.Unpickler(io.BytesIO(blob))
+        u.persistent_load = self.by_name.__getitem__  # an unknown name raises: the entry is recomputed
+        return u.load()
+
+
 class ArticleCache:
     """Key → pickled value in ``directory/coding.sqlite``; a cache of None does nothing."""
 
@@ -52,6 +74,7 @@ class ArticleCache:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(directory / FILE, isolation_level=None, timeout=30)
                 self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last commit costs a recode, no fsync per batch
                 self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, run INTEGER, value BLOB)")
                 break
             except sqlite3.DatabaseError:  # not a database (overwritten, truncated): start afresh
@@ -73,7 +96,7 @@ class ArticleCache:
         with suppress(OSError):
             (self.dir / FILE).unlink()
 
-    def get(self, key: str):
+    def get(self, key: str, shared: Shared | None = None):
         if self._db is None:
             return None
         try:
@@ -84,7 +107,7 @@ class ArticleCache:
         if row is None:
             return None
         try:
-            value = pickle.loads(row[0])
+            value = shared.loads(row[0]) if shared is not None else pickle.loads(row[0])
         except Exception:  # truncated, corrupt or from an older layout: recompute
             return None
         self._used.append(key)
@@ -97,7 +120,12 @@ class ArticleCache:
 
     def put(self, key: str, value) -> None:
         if self._db is not None:
-            self._pending.append((key, self.run, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+            self.put_bytes(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def put_bytes(self, key: str, blob: bytes) -> None:
+        """Keep a value pickled elsewhere (a worker process) as it is."""
+        if self._db is not None:
+            self._pending.append((key, self.run, blob))
             if len(self._pending) >= 500:
                 self.flush()
 

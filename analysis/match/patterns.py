@@ -134,6 +134,11 @@ class Term(Pattern):
         self.words = words
         self._source = r"(?<!\w)" + self.fragment(True, True) + r"(?!\w)"  # checks set references now
 
+    def __getstate__(self):  # a compiled regex pickles as its source and compiles again on loading:
+        state = self.__dict__.copy()  # leave it to first use, as most terms are never tried
+        state.pop("_rx", None)
+        return state
+
     @cached_property
     def _rx(self):
         # Compiled on first use: most set members are only ever used inside phrases.
@@ -276,24 +281,26 @@ class AnyOf(Pattern):
     def _alternation_matches(self, text: MatchText, ks: tuple[int, ...]) -> list:
         """What the overlapped alternation of the items ``ks`` finds: at each position where
         one can start, the first item (longest first) that matches there."""
-        starts: set[int] = set()
+        rank = self._rank
+        tries: dict[int, list[int]] = {}  # start → the items that can match there, as ranks
         for k in ks:
             item = self.items[k]
             got = item._plan.starts(text) if item._plan is not None else None
             if got is None:
                 return self.alternation_everywhere(text, ks)
-            starts.update(got)
-        if not starts:
-            return []
-        keep = set(ks)
-        rxs = [self.items[k]._rx for k in self._order if k in keep]
-        norm, out = text.norm, []
-        for at in sorted(starts):
-            for rx in rxs:
-                if m := rx.match(norm, at):
+            for at in got:
+                tries.setdefault(at, []).append(rank[k])
+        norm, out, order = text.norm, [], self._order
+        for at in sorted(tries):
+            for r in sorted(tries[at]):  # an item that cannot start here would fail here
+                if m := self.items[order[r]]._rx.match(norm, at):
                     out.append(m)
                     break
         return out
+
+    @cached_property
+    def _rank(self) -> dict[int, int]:
+        return {k: r for r, k in enumerate(self._order)}
 
     def alternation_everywhere(self, text: MatchText, ks: tuple[int, ...]) -> list:
         """The straightforward form: one alternation, tried at every position."""
@@ -442,4 +449,14 @@ def matches_everything(p: Pattern) -> bool:
 
 
 def feminine_positions(original: str, index: list[int]) -> frozenset[int]:
-    return frozenset(i for i, o in enumerate(index[:-1]) if original[o] == TEH_MARBUTA)
+    return feminine_in(original, index, 0)
+
+
+def feminine_in(original: str, index, base: int) -> frozenset[int]:
+    """Normalized positions of the ة of ``original`` (``index`` maps them to original + base)."""
+    out = []
+    at = original.find(TEH_MARBUTA)
+    while at >= 0:
+        out.append(bisect.bisect_left(index, at + base))  # ة → ه is one character for one
+        at = original.find(TEH_MARBUTA, at + 1)
+    return frozenset(out)

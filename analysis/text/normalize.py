@@ -25,6 +25,7 @@ original character it came from.  Codebook terms go through the same chain.
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from functools import lru_cache
 
 TATWEEL = "\u0640"
@@ -108,25 +109,63 @@ def _normalize_char(ch: str) -> str:
     return ch
 
 
+class _Table(dict):
+    """Code point → normalized string, filled on first sight, for ``str.translate`` (C speed)."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _normalize_char(chr(code))
+        return out
+
+
+class _Widths(dict):
+    """Code point → a character whose code is the normalized length (0 dropped, 1 kept, 2+ expanded)."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = chr(len(_normalize_char(chr(code))))
+        return out
+
+
+_TABLE, _WIDTHS = _Table(), _Widths()
+ONE = "\x01"
+
+
+def clear_caches() -> None:
+    """Forget every character's normalized form (tests that change the rules)."""
+    _normalize_char.cache_clear()
+    _TABLE.clear()
+    _WIDTHS.clear()
+
+
 def normalize(text: str) -> str:
     """The normalized form used for matching."""
-    return "".join(_normalize_char(ch) for ch in text)
+    return text.translate(_TABLE)
 
 
-def normalize_with_map(text: str) -> tuple[str, list[int]]:
-    """Normalized text plus, for each of its characters, the original index.
+def normalize_with_offsets(text: str, base: int = 0):
+    """Like ``normalize_with_map``, in compact form: a ``range`` when every character was kept as
+    one (most sentences), else an ``array('i')``."""
+    norm = text.translate(_TABLE)
+    if len(norm) == len(text) and text.translate(_WIDTHS).count(ONE) == len(text):
+        return norm, range(base, base + len(text) + 1)
+    return norm, array("i", normalize_with_map(text, base)[1])
+
+
+def normalize_with_map(text: str, base: int = 0) -> tuple[str, list[int]]:
+    """Normalized text plus, for each of its characters, the original index (+ ``base``).
 
     The map has one extra entry, ``len(text)``, so that an end offset maps too:
     ``original[m[i]:m[j]]`` is the original span behind ``norm[i:j]``.
     """
-    out: list[str] = []
+    norm = text.translate(_TABLE)
+    n = len(text)
+    widths = text.translate(_WIDTHS)
+    if widths.count(ONE) == n:  # every character kept as one: the common case
+        return norm, list(range(base, base + n + 1))
     index: list[int] = []
-    for i, ch in enumerate(text):
-        n = _normalize_char(ch)
-        out.append(n)
-        index.extend([i] * len(n))
-    index.append(len(text))
-    return "".join(out), index
+    for i, w in enumerate(widths, base):
+        index.extend([i] * ord(w))
+    index.append(base + n)
+    return norm, index
 
 
 def original_span(index: list[int], start: int, end: int) -> tuple[int, int]:
