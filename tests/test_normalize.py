@@ -61,3 +61,13 @@ def test_span_ends_inside_an_expanded_character():
     assert original_span(index, 1, 1) == (0, 0)   # an empty span stays empty
     assert original_span(index, 2, 3) == (1, 2)
     assert original_span(index, 0, 3) == (0, 2)
+
+
+def test_compact_offsets_written_out():
+    from analysis.text.normalize import normalize_with_offsets
+    norm, index = normalize_with_offsets("abc", 5)
+    assert (norm, index) == ("abc", range(5, 9))          # one to one: a range, 4 entries with the end
+    norm, index = normalize_with_offsets("قالَ", 10)       # the fatha (offset 3) is dropped
+    assert norm == "قال" and list(index) == [10, 11, 12, 14]
+    norm, index = normalize_with_offsets("\ufefbب", 0)    # the lam-alef ligature expands to two letters
+    assert norm == "لاب" and list(index) == [0, 0, 1, 2]

@@ -39,3 +39,11 @@ def test_matches_map_back_into_the_original(text):
     for s, e in Term("ساعي بريد").find(MatchText.of(text)):
         os_, oe = original_span(index, s, e)
         assert 0 <= os_ < oe <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ANY, ARABICISH), st.integers(min_value=0, max_value=10_000))
+def test_compact_offsets_are_the_offset_map(text, base):
+    from analysis.text.normalize import normalize_with_offsets
+    norm, index = normalize_with_offsets(text, base)
+    assert (norm, list(index)) == normalize_with_map(text, base)

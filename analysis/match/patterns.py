@@ -231,14 +231,31 @@ class AnyOf(Pattern):
         from analysis.match.scan import Prefilter, requirement
         return Prefilter([requirement(p) for p in self.items])
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_last", None)
+        return state
+
     def _candidates(self, text: MatchText) -> tuple[int, ...]:
         return self._prefilter.candidates_folded(text.folded)
 
-    def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+    def _searched(self, text: MatchText):
+        """(candidate items, fast-path matches or None) for a text; the last text's are kept,
+        as an actor's name is searched twice in a row (find_governed, then find).  Rebound
+        whole, never updated in place: Dask runs tasks in threads."""
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] is text:
+            return last[1], last[2]
         ks = self._candidates(text)
+        found = self._term_matches(text, ks) if ks and self._all_terms else None
+        self._last = (text, ks, found)
+        return ks, found
+
+    def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
+        ks, found = self._searched(text)
         if not ks:
             return []
-        if self._all_terms and (found := self._term_matches(text, ks)) is not None:
+        if found is not None:
             return [m.span() for m in found if Term._governed(m)]
         return [s for k in ks if isinstance(p := self.items[k], (Term, AnyOf)) for s in p.find_governed(text)]
 
@@ -307,10 +324,10 @@ class AnyOf(Pattern):
         return list(self._terms_rx(ks).finditer(text.norm, overlapped=True))
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        ks = self._candidates(text)
+        ks, found = self._searched(text)
         if not ks:
             return []
-        if self._all_terms and (found := self._term_matches(text, ks)) is not None:
+        if found is not None:
             return _drop_nested([m.span() for m in found])
         spans = sorted({s for k in ks for s in self.items[k].find(text)})
         return _drop_nested(spans)

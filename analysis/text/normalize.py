@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from array import array
+from itertools import compress
 from functools import lru_cache
 
 TATWEEL = "\u0640"
@@ -145,8 +146,14 @@ def normalize_with_offsets(text: str, base: int = 0):
     """Like ``normalize_with_map``, in compact form: a ``range`` when every character was kept as
     one (most sentences), else an ``array('i')``."""
     norm = text.translate(_TABLE)
-    if len(norm) == len(text) and text.translate(_WIDTHS).count(ONE) == len(text):
-        return norm, range(base, base + len(text) + 1)
+    widths = text.translate(_WIDTHS)
+    n = len(text)
+    if len(norm) == n and widths.count(ONE) == n:
+        return norm, range(base, base + n + 1)
+    if max(widths) <= ONE:  # characters only dropped (tashkeel, tatweel): keep the others' offsets
+        index = array("i", compress(range(base, base + n), widths.encode("latin-1")))
+        index.append(base + n)
+        return norm, index
     return norm, array("i", normalize_with_map(text, base)[1])
 
 
