@@ -61,13 +61,16 @@ def _analyse(args, rep: Reporter):
     with rep.stage("analysis"):
         a = analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
                     scheduler=args.scheduler)
-    st = a.stats
+    rep.throughput = throughput(a.stats, len(a.segments), len(a.mentions), len(a.stances))
+    return a
+
+
+def throughput(st: dict, sentences: int, mentions: int, frame_sentences: int) -> str:
     where = f"on the Dask cluster at {st['scheduler']}" if st["scheduler"] else \
         ("serially" if st["jobs"] == 1 else f"with {st['jobs']} processes")
-    rep.throughput = (f"coded {st['articles']} article(s) in {st['seconds']:.1f}s ({st['articles_per_s']:.1f} articles/s, "
-                      f"{where}; {st['cached']} from the cache); {len(a.segments)} sentences, "
-                      f"{len(a.mentions)} mentions, {len(a.stances)} frame sentences")
-    return a
+    return (f"coded {st['articles']} article(s) in {st['seconds']:.1f}s ({st['articles_per_s']:.1f} articles/s, "
+            f"{where}; {st['cached']} from the cache); {sentences} sentences, "
+            f"{mentions} mentions, {frame_sentences} frame sentences")
 
 
 def cmd_validate(args, rep: Reporter) -> int:
@@ -83,21 +86,31 @@ def cmd_validate(args, rep: Reporter) -> int:
 
 
 def cmd_code(args, rep: Reporter) -> int:
-    from analysis.io.output import write_tables
-    from analysis.results.tables import export_tables, wide
+    """Code the corpus and write the tables as the batches come in (bounded memory at any size)."""
     from analysis.io.errors import Problems
-    from analysis.validate import overbroad_patterns
-    a = _analyse(args, rep)
-    problems = Problems()
-    overbroad_patterns(a, problems)  # a pattern marking nearly every sentence would fill every table
-    problems.raise_if_any()
-    rep.warnings += a.corpus.warnings
-    with rep.stage("tables"):
-        tables = export_tables(a)
-        paths = write_tables(args.out, tables)
-    table = wide(tables["outlet_frame"], "sentences")
+    from analysis.io.output import TableSet
+    from analysis.pipeline import Run
+    from analysis.results.stream import TableStream
+    from analysis.results.tables import ORDER, wide
+    from analysis.validate import overbroad_from
+    run = Run(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
+              scheduler=args.scheduler)
+    with TableSet(args.out, ORDER) as tables:  # nothing lands unless everything is written
+        with rep.stage("analysis"):
+            stream = TableStream(run, tables)
+            for batch in run.batches():
+                stream.add(batch)
+        rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
+                                    stream.rows["frame_sentences"])
+        problems = Problems()
+        overbroad_from(*stream.counts(), run.codebook, problems)  # a pattern marking nearly every sentence
+        problems.raise_if_any()
+        rep.warnings += run.corpus.warnings
+        with rep.stage("tables"):
+            small = stream.finish()
+            paths = tables.commit()
     print("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
-    print(table.to_string())
+    print(wide(small["outlet_frame"], "sentences").to_string())
     rep.summary(paths)
     return 0
 

@@ -14,6 +14,8 @@ import dataclasses
 import os
 import pickle
 import sys
+from collections import deque
+from collections.abc import Iterator
 from contextlib import suppress
 import time
 from dataclasses import dataclass, field
@@ -276,12 +278,16 @@ def _run_on_worker(task: Task, inputs: Inputs) -> Packed:
     return pack(analyse_batch(task, inputs), inputs)
 
 
-def _run_tasks(tasks: list[Task], inputs: Inputs, jobs: int, scheduler: str | None, bar):
-    """Yield the results in task order, however they are computed."""
+WINDOW = 4  # batches in flight per worker: enough to keep them busy, few enough to bound memory
+
+
+def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar, parallel: bool):
+    """Yield the results in task order, however they are computed.  ``tasks`` is consumed
+    lazily, a few batches ahead of the results, so memory stays bounded on any corpus."""
     if scheduler:
-        yield from _run_on_dask(tasks, inputs, scheduler, bar)
+        yield from _run_on_dask(tasks, inputs, scheduler, bar, jobs)
         return
-    if jobs <= 1 or len(tasks) < 2:  # one batch: a pool costs more than it saves
+    if not parallel:
         for t in tasks:
             yield analyse_batch(t, inputs)
             bar.update(len(t.pieces))
@@ -295,14 +301,28 @@ def _run_tasks(tasks: list[Task], inputs: Inputs, jobs: int, scheduler: str | No
     if fork:
         warm(inputs)
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs,)) as pool:
-        for t, r in zip(tasks, pool.map(_run_in_worker, tasks)):  # map keeps the order
-            yield unpack(r, t)
-            bar.update(len(t.pieces))
+        yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t), lambda f: f.result(),
+                             WINDOW * jobs, bar)
 
 
-def _run_on_dask(tasks: list[Task], inputs: Inputs, scheduler, bar):
+def _in_order(tasks: Iterator[Task], submit, result, window: int, bar):
+    """Submit up to ``window`` tasks ahead; yield their results in submission order."""
+    pending: deque = deque()
+    for t in tasks:
+        pending.append((t, submit(t)))
+        if len(pending) >= window:
+            t0, f = pending.popleft()
+            yield unpack(result(f), t0)
+            bar.update(len(t0.pieces))
+    while pending:
+        t0, f = pending.popleft()
+        yield unpack(result(f), t0)
+        bar.update(len(t0.pieces))
+
+
+def _run_on_dask(tasks: Iterator[Task], inputs: Inputs, scheduler, bar, jobs: int):
     """The same per-article work on a Dask distributed cluster; ``scheduler`` is an address or a Client."""
-    from distributed import Client, as_completed
+    from distributed import Client
     if isinstance(scheduler, Client):
         client = scheduler
     else:
@@ -312,17 +332,9 @@ def _run_on_dask(tasks: list[Task], inputs: Inputs, scheduler, bar):
             raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     try:
         shared = client.scatter(inputs, broadcast=True, hash=False)  # hashing walks every pattern: slow
-        futures = client.map(_run_on_worker, tasks, inputs=shared, pure=False)
-        order = {f.key: k for k, f in enumerate(futures)}
-        done: dict[int, BatchResult] = {}
-        nxt = 0
-        for fut in as_completed(futures):
-            k = order[fut.key]
-            done[k] = unpack(fut.result(), tasks[k])
-            bar.update(len(tasks[k].pieces))
-            while nxt in done:  # stream in article order as soon as the next one is in
-                yield done.pop(nxt)
-                nxt += 1
+        workers = max(jobs, sum(client.nthreads().values()) or 1)
+        yield from _in_order(tasks, lambda t: client.submit(_run_on_worker, t, inputs=shared, pure=False),
+                             lambda f: f.result(), WINDOW * workers, bar)
     finally:
         if client is not scheduler:
             client.close()
@@ -347,115 +359,192 @@ def default_jobs() -> int:
     return int(os.environ.get(JOBS_ENV) or 0) or cpu_count()
 
 
+@dataclass
+class Batch:
+    """One batch of consecutive articles and its cache keys."""
+    articles: list[Article]
+    keys: list[dict[str, str]]  # per article: cache key by kind (segments, found, one per frame)
+    result_key: str
+    hit: bool                   # segments and result are all in the cache
+
+
+class Run:
+    """One coding run over a corpus, batch by batch, in article order.
+
+    ``batches()`` yields each batch's result as soon as it and the ones before it are
+    done, so that a caller can write them out and let them go (``code`` at any corpus
+    size); ``analyse`` keeps them all and concatenates them.  Cached per article
+    (segments), per article x frame (mentions), so an edit to one article recodes that
+    article and an edit to one frame recodes that frame only; and per batch for voices
+    and extractions, keyed on everything they depend on.
+    """
+
+    def __init__(self, data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
+                 jobs: int | None = None, scheduler=None, batch: int = BATCH):
+        self.t0 = time.perf_counter()
+        self.data_dir = data_dir = Path(data_dir)
+        self.progress = progress
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
+        corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
+        self.corpus, self.codebook, self.actors, self.cues, self.extraction = corpus, codebook, actors, cues, extraction
+        self.inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction)
+        self.cache = cache = ArticleCache(cache_dir, source_hash())
+        rules_hash = file_hash(data_dir / clean.BOILERPLATE)
+        # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
+        actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
+        voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
+        self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
+        self.shared = gazetteer(actors)
+        self.plan: list[Batch] = []
+        for i in range(0, len(corpus.articles), batch):
+            arts = corpus.articles[i:i + batch]
+            keys = []
+            for article in arts:
+                art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
+                keys.append({"segments": cache.key("segments", rules_hash, *art_key), "art": "|".join(art_key),
+                             "found": cache.key("attributions", rules_hash, actors_hash, *art_key),
+                             **{fid: cache.key("mentions", rules_hash, fp, *art_key) for fid, fp in fingerprints.items()}})
+            result_key = cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in keys))
+            hit = cache.has(result_key, *(k["segments"] for k in keys))
+            self.plan.append(Batch(arts, keys, result_key, hit))
+        misses = sum(not b.hit for b in self.plan)
+        self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
+        self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
+                      "jobs": self.jobs if self.parallel or self.scheduler else 1,
+                      "scheduler": str(self.scheduler) if self.scheduler else ""}
+
+    def _tasks(self) -> Iterator[Task]:
+        """The batches to code, their pieces read from the cache only when their turn comes."""
+        cache, fingerprints = self.cache, self.fingerprints
+        for b in self.plan:
+            if b.hit:
+                continue
+            pieces = []
+            for a, k in zip(b.articles, b.keys):
+                cut = cache.get(k["segments"])
+                pieces.append(Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid])) is not None},
+                                    cache.get(k["found"], self.shared) if cut is not None else None))
+            self.stats["segmented"] += sum(p.cut is None for p in pieces)
+            self.stats["attributed"] += sum(p.found is None for p in pieces)
+            yield Task(pieces)
+
+    def _cached(self, b: Batch) -> BatchResult | None:
+        cuts = [self.cache.get(k["segments"]) for k in b.keys]
+        done = self.cache.get(b.result_key) if all(c is not None for c in cuts) else None
+        if done is None:
+            return None
+        done.cuts = cuts
+        self.cache.touch(*(k[x] for k in b.keys for x in ("found", *self.fingerprints)))  # in use: pruning keeps them
+        return done
+
+    def batches(self) -> Iterator[BatchResult]:
+        """Every batch's result, in article order."""
+        cache, stats = self.cache, self.stats
+        tqdm.monitor_interval = 0  # its monitor thread would make the pool fall back from fork to forkserver
+        bar = tqdm(total=len(self.corpus.articles), desc="coding", unit="article", disable=not self.progress,
+                   leave=False, file=sys.stderr, dynamic_ncols=True)
+        tasks = self._tasks()
+        computed = _run_tasks(tasks, self.inputs, self.jobs, self.scheduler, bar, self.parallel)
+        try:
+            for b in self.plan:
+                r = self._cached(b) if b.hit else None
+                if r is not None:
+                    stats["cached"] += len(b.articles)
+                    bar.update(len(b.articles))
+                    yield r
+                    continue
+                if b.hit:  # listed in the cache but unreadable: code it here
+                    r = self._code_here(b)
+                else:
+                    r = next(computed)
+                self._keep(b, r)
+                yield r
+        finally:
+            bar.close()  # the bar is gone before whatever is printed next
+            computed.close()
+        cache.prune()
+        cache.close()
+        stats["seconds"] = seconds = time.perf_counter() - self.t0
+        stats["articles_per_s"] = len(self.corpus.articles) / seconds if seconds > 0 else 0.0
+
+    def _code_here(self, b: Batch) -> BatchResult:
+        pieces = [Piece(a, None, {}, None) for a in b.articles]
+        self.stats["segmented"] += len(pieces)
+        self.stats["attributed"] += len(pieces)
+        return analyse_batch(Task(pieces), self.inputs)
+
+    def _keep(self, b: Batch, r: BatchResult) -> None:
+        """Put a computed batch's parts in the cache."""
+        cache, recoded = self.cache, self.stats["recoded"]
+        if r.packed is not None:  # pickled by the worker: keep its bytes
+            p = r.packed
+            for k, seg, att, fresh in zip(b.keys, p.segments, p.found, p.fresh):
+                if seg is not None:
+                    cache.put_bytes(k["segments"], seg)
+                if att is not None:
+                    cache.put_bytes(k["found"], att)
+                for fid, rows in fresh.items():
+                    recoded[fid] = recoded.get(fid, 0) + 1
+                    cache.put_bytes(k[fid], rows)
+            cache.put_bytes(b.result_key, p.result)
+            r.packed = None
+            return
+        for k, cut, fresh, att, new in zip(b.keys, r.cuts, r.fresh, r.found, r.new_cuts):
+            if new:
+                cache.put(k["segments"], cut)
+            if att is not None:
+                cache.put_bytes(k["found"], self.shared.dumps(att))
+            for fid, rows in fresh.items():
+                recoded[fid] = recoded.get(fid, 0) + 1
+                cache.put(k[fid], rows)
+        cuts, r.cuts, r.fresh, r.found, r.new_cuts = r.cuts, [], [], [], []
+        cache.put(b.result_key, r)  # without the segments, which have their own entries
+        r.cuts = cuts
+
+    def empty(self) -> dict[str, pd.DataFrame]:
+        return analyse_empty(self.codebook, self.cues, self.extraction)
+
+
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
             jobs: int | None = None, scheduler=None, batch: int = BATCH) -> Analysis:
     """Analyse a corpus.  ``jobs``: processes (default: all cores, or $FRAMING_JOBS; 1 = serial);
     ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
-    t0 = time.perf_counter()
-    data_dir = Path(data_dir)
-    jobs = default_jobs() if jobs is None else max(1, jobs)
-    scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
-    corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
-    inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction)
-    # Cached per article (segments) and per article x frame (mentions), so an edit to one
-    # article recodes that article and an edit to one frame recodes that frame only; and per
-    # batch for voices and extractions, keyed on everything they depend on.
-    cache = ArticleCache(cache_dir, source_hash())
-    rules_hash = file_hash(data_dir / clean.BOILERPLATE)
-    # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
-    actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
-    voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
-    fingerprints = {f.id: f.fingerprint for f in codebook.frames}
-    shared = gazetteer(actors)
-    batches = [corpus.articles[i:i + batch] for i in range(0, len(corpus.articles), batch)]
-    results: list[BatchResult | None] = []
-    tasks, todo = [], []  # batches to compute, and (batch number, per-article keys) for each
-    hits = 0
-    for n, arts in enumerate(batches):
-        keys = []
-        for article in arts:
-            art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
-            keys.append({"segments": cache.key("segments", rules_hash, *art_key), "art": "|".join(art_key),
-                         "found": cache.key("attributions", rules_hash, actors_hash, *art_key),
-                         **{fid: cache.key("mentions", rules_hash, fp, *art_key) for fid, fp in fingerprints.items()}})
-        result_key = cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in keys))
-        cuts = [cache.get(k["segments"]) for k in keys]
-        done = cache.get(result_key) if all(c is not None for c in cuts) else None
-        if done is not None:
-            done.cuts = cuts
-            cache.touch(*(k[x] for k in keys for x in ("found", *fingerprints)))  # in use: pruning keeps them
-            hits += len(arts)
-            results.append(done)
-            continue
-        pieces = [Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid])) is not None},
-                        cache.get(k["found"], shared) if cut is not None else None)
-                  for a, cut, k in zip(arts, cuts, keys)]
-        tasks.append(Task(pieces))
-        todo.append((n, keys, result_key))
-        results.append(None)
-    tqdm.monitor_interval = 0  # its monitor thread would make the pool fall back from fork to forkserver
-    bar = tqdm(total=len(corpus.articles), initial=hits, desc="coding", unit="article", disable=not progress,
-               leave=False, file=sys.stderr, dynamic_ncols=True)
-    recoded: dict[str, int] = {}  # frame id -> articles coded afresh (the cache's misses)
-    segmented = sum(p.cut is None for t in tasks for p in t.pieces)
-    attributed = sum(p.found is None for t in tasks for p in t.pieces)
-    try:
-        for task, (n, keys, result_key), r in zip(tasks, todo, _run_tasks(tasks, inputs, jobs, scheduler, bar)):
-            if r.packed is not None:  # pickled by the worker: keep its bytes
-                p = r.packed
-                for piece, k, seg, att, fresh in zip(task.pieces, keys, p.segments, p.found, p.fresh):
-                    if seg is not None:
-                        cache.put_bytes(k["segments"], seg)
-                    if att is not None:
-                        cache.put_bytes(k["found"], att)
-                    for fid, rows in fresh.items():
-                        recoded[fid] = recoded.get(fid, 0) + 1
-                        cache.put_bytes(k[fid], rows)
-                cache.put_bytes(result_key, p.result)
-                r.packed = None
-                results[n] = r
-                continue
-            for piece, k, cut, fresh, att in zip(task.pieces, keys, r.cuts, r.fresh, r.found):
-                if piece.cut is None:
-                    cache.put(k["segments"], cut)
-                if att is not None:
-                    cache.put_bytes(k["found"], shared.dumps(att))
-                for fid, rows in fresh.items():
-                    recoded[fid] = recoded.get(fid, 0) + 1
-                    cache.put(k[fid], rows)
-            cuts, r.cuts, r.fresh, r.found, r.new_cuts = r.cuts, [], [], [], []
-            cache.put(result_key, r)  # without the segments, which have their own entries
-            r.cuts = cuts
-            results[n] = r
-    finally:
-        bar.close()  # the bar is gone before whatever is printed next
-    cache.prune()
-    cache.close()
+    run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch)
+    results = list(run.batches())
+    corpus, extraction = run.corpus, run.extraction
     segments = [s for r in results for cut in r.cuts for s in cut[0]]
     removed = [x for r in results for cut in r.cuts for x in cut[1]]
     articles = {a.id: a for a in corpus.articles}
-    empty = analyse_empty(codebook, cues, extraction)
-    sourcing = _concat([r.sourcing for r in results], empty["sourcing"])
-    # per-batch counts summed per outlet, in order of first appearance (as for one corpus-wide pass)
-    sourcing = sourcing.groupby(["outlet", "measure"], sort=False, as_index=False)["sentences"].sum()
-    seconds = time.perf_counter() - t0
+    empty = run.empty()
     return Analysis(
-        corpus, codebook, segments, clean.removed_frame(removed, articles),
+        corpus, run.codebook, segments, clean.removed_frame(removed, articles),
         _concat([r.mentions for r in results], empty["mentions"]),
-        _concat([r.quotations for r in results], empty["quotations"]), actors,
+        _concat([r.quotations for r in results], empty["quotations"]), run.actors,
         _concat([r.stances for r in results], empty["stances"]),
         _concat([r.speakers for r in results], empty["speakers"]),
-        # frame by frame, as the rules list them (each batch lists its own frame by frame)
-        claims=_by_frame(_concat([r.claims for r in results], empty["claims"]), list(extraction.claims)),
-        details=_by_frame(_concat([r.details for r in results], empty["details"]), list(extraction.details)),
+        claims=claims_table([r.claims for r in results], empty, extraction),
+        details=details_table([r.details for r in results], empty, extraction),
         rules=extraction,
-        sourcing=sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"],
-        stats={"articles": len(corpus.articles), "seconds": seconds, "cached": hits, "recoded": recoded,
-               "segmented": segmented, "attributed": attributed,
-               "articles_per_s": len(corpus.articles) / seconds if seconds > 0 else 0.0,
-               "jobs": 1 if scheduler is None and (jobs <= 1 or len(tasks) < 2) else jobs,
-               "scheduler": str(scheduler) if scheduler else ""},
+        sourcing=sourcing_table([r.sourcing for r in results], empty),
+        stats=run.stats,
     )
+
+
+def claims_table(parts: list[pd.DataFrame], empty, extraction: Rules) -> pd.DataFrame:
+    # frame by frame, as the rules list them (each batch lists its own frame by frame)
+    return _by_frame(_concat(parts, empty["claims"]), list(extraction.claims))
+
+
+def details_table(parts: list[pd.DataFrame], empty, extraction: Rules) -> pd.DataFrame:
+    return _by_frame(_concat(parts, empty["details"]), list(extraction.details))
+
+
+def sourcing_table(parts: list[pd.DataFrame], empty) -> pd.DataFrame:
+    """Per-batch counts summed per outlet, in order of first appearance (as for one corpus-wide pass)."""
+    sourcing = _concat(parts, empty["sourcing"])
+    sourcing = sourcing.groupby(["outlet", "measure"], sort=False, as_index=False)["sentences"].sum()
+    return sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"]
 
 
 def analyse_empty(codebook: Codebook, cues, extraction: Rules) -> dict[str, pd.DataFrame]:

@@ -10,6 +10,7 @@ from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.pipeline import Analysis, analyse, load_inputs
 from analysis.report.story import load_story
 from analysis.results.glossary import load_glossary
+from analysis.results.tables import indicator_counts, language_sizes
 
 # An indicator that fires in this share of a language's sentences, or on this share of its words,
 # is not telling frames apart; a corpus needs this many sentences (words) for the share to mean much.
@@ -55,23 +56,25 @@ def overbroad_patterns(analysis: Analysis, problems: Problems) -> None:
     The codebook loader already refuses a pattern that matches any text at all
     ('.*'); this catches the ones that only nearly do ('\\s', '*ا*'), with the share they matched.
     """
-    m = analysis.mentions
-    if m.empty:
+    if analysis.mentions.empty:
         return
     language = {a.id: a.language for a in analysis.corpus.articles}
-    segs = analysis.segments_frame()
-    segs = segs.assign(language=segs.article_id.map(language))
-    sentences = segs.groupby("language").size()
-    words = segs.groupby("language").words.sum()
-    cb = analysis.codebook
-    for (frame, lang, label), g in m.groupby(["frame", "language", "indicator"], sort=True):
-        n_sent, n_words = int(sentences.get(lang, 0)), int(words.get(lang, 0))
-        s_share = g.sentence_id.nunique() / n_sent if n_sent else 0.0
-        w_share = len(g) / n_words if n_words else 0.0
+    overbroad_from(language_sizes(analysis.segments_frame(), language), indicator_counts(analysis.mentions),
+                   analysis.codebook, problems)
+
+
+def overbroad_from(sizes, counts, cb, problems: Problems) -> None:
+    """The check, from per-language sizes and per-indicator counts (whole, or summed over batches)."""
+    for (frame, lang, label), row in counts.sort_index().iterrows():
+        n_sent = int(sizes.sentences.get(lang, 0)) if len(sizes) else 0
+        n_words = int(sizes.words.get(lang, 0)) if len(sizes) else 0
+        hit_sentences, matches = int(row.sentences), int(row.matches)
+        s_share = hit_sentences / n_sent if n_sent else 0.0
+        w_share = matches / n_words if n_words else 0.0
         if n_sent >= MIN_SENTENCES and s_share >= MAX_SENTENCE_SHARE:
-            what = f"{g.sentence_id.nunique()} of {n_sent} {lang} sentences ({s_share:.0%})"
+            what = f"{hit_sentences} of {n_sent} {lang} sentences ({s_share:.0%})"
         elif n_words >= MIN_WORDS and w_share >= MAX_WORD_SHARE:
-            what = f"{len(g)} of {n_words} {lang} words ({w_share:.0%})"
+            what = f"{matches} of {n_words} {lang} words ({w_share:.0%})"
         else:
             continue
         ind = next((i for i in cb.frame(frame).indicators.get(lang, []) if i.label == label), None)

@@ -113,6 +113,22 @@ class ArticleCache:
         self._used.append(key)
         return value
 
+    def has(self, *keys: str) -> bool:
+        """Whether every key has an entry (without reading them)."""
+        if self._db is None:
+            return False
+        try:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                n = self._db.execute(f"SELECT COUNT(*) FROM entries WHERE key IN ({','.join('?' * len(chunk))})",
+                                     chunk).fetchone()[0]
+                if n < len(set(chunk)):
+                    return False
+        except sqlite3.Error:
+            self._broken()
+            return False
+        return True
+
     def touch(self, *keys: str) -> None:
         """Mark entries as used without reading them."""
         if self._db is not None:

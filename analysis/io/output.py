@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 import pandas as pd
@@ -70,48 +71,148 @@ def write_parquet(path: Path, df: pd.DataFrame) -> Path:
     return path
 
 
-def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool = True) -> list[Path]:
-    """Every table as OUT/tables/NAME.csv (and NAME.parquet), all of them or none.
+class TableSet:
+    """Tables written as one set, all of them or none: each goes to a scratch folder, whole
+    (``add``) or in pieces as they come (``append``: CSV rows and Parquet row groups, so a
+    table need never be held whole), and ``commit`` moves the set into ``OUT/tables/``.
 
-    Other files in the folder (e.g. the evaluation tables when coding) are left alone.
+    Leaving the ``with`` block without a commit (an error, a refused codebook) discards the
+    scratch folder and leaves the previous set whole.  Other files in the folder (e.g. the
+    evaluation tables when coding) are left alone.
     """
-    target = out_dir / TABLES
-    names = [f"{n}.{ext}" for n in tables for ext in (("csv", "parquet") if parquet else ("csv",))]
-    for name in names:
-        if (target / name).is_dir():
-            raise OutputError(f"cannot write {target / name}: it is a folder; remove or rename it. "
-                              f"Nothing was written; the previous tables in {target} are left whole")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=".tables-new.", dir=out_dir))
-    except OSError as e:
-        raise OutputError(f"cannot write tables to {target}: {e.strerror or e}", e) from None
-    backup = scratch.with_name(scratch.name.replace("new", "old", 1))
-    moved: list[str] = []
-    try:
+
+    def __init__(self, out_dir: Path, order: tuple[str, ...] = (), parquet: bool = True):
+        self.out_dir, self.target, self.parquet = out_dir, out_dir / TABLES, parquet
+        self.order = list(order)
+        self._csv: dict[str, object] = {}      # open CSV files of appended tables
+        self._pq: dict[str, object] = {}       # their Parquet writers
+        self._empty: dict[str, pd.DataFrame] = {}  # their columns, for a table that never gets a row
+        self._done: list[str] = []
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            self.scratch = Path(tempfile.mkdtemp(prefix=".tables-new.", dir=out_dir))
+        except OSError as e:
+            raise OutputError(f"cannot write tables to {self.target}: {e.strerror or e}", e) from None
+
+    def __enter__(self) -> "TableSet":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._discard()
+
+    def _names(self, name: str) -> list[str]:
+        return [f"{name}.{ext}" for ext in (("csv", "parquet") if self.parquet else ("csv",))]
+
+    def _note(self, name: str) -> None:
+        if name not in self.order:
+            self.order.append(name)
+        for n in self._names(name):
+            if (self.target / n).is_dir():
+                raise OutputError(f"cannot write {self.target / n}: it is a folder; remove or rename it. "
+                                  f"Nothing was written; the previous tables in {self.target} are left whole")
+
+    def add(self, name: str, df: pd.DataFrame) -> None:
+        """A whole table."""
+        self._note(name)
+        self._guard(lambda: (write_csv(self.scratch / f"{name}.csv", df),
+                             self.parquet and write_parquet(self.scratch / f"{name}.parquet", df)))
+        self._done.append(name)
+
+    def append(self, name: str, df: pd.DataFrame) -> None:
+        """More rows of a table, in order; the first call (even with no rows) sets its columns."""
+        if name not in self._empty:
+            self._note(name)
+            self._empty[name] = df.iloc[0:0]
+        if not len(df):
+            return
+        self._guard(lambda: self._append(name, df))
+
+    def _append(self, name: str, df: pd.DataFrame) -> None:
+        if name not in self._csv:
+            self._csv[name] = open(self.scratch / f"{name}.csv", "w", encoding="utf-8", newline="")
+            self._csv[name].write(df.iloc[0:0].to_csv(index=False, lineterminator="\n"))
+        self._csv[name].write(df.to_csv(index=False, header=False, lineterminator="\n"))
+        if self.parquet:
+            import pyarrow.parquet as pq
+            table = _arrow_table(df)
+            if name not in self._pq:
+                self._pq[name] = pq.ParquetWriter(self.scratch / f"{name}.parquet", table.schema)
+            writer = self._pq[name]
+            writer.write_table(table if table.schema.equals(writer.schema) else table.cast(writer.schema))
+
+    def _guard(self, write) -> None:
+        try:
+            write()
+        except OutputError:
+            raise
+        except Exception as e:
+            self._discard()
+            msg = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise OutputError(f"cannot write the tables to {self.target} ({msg}); "
+                              f"nothing was written, the previous tables are left whole",
+                              e if isinstance(e, OSError) else None) from None
+
+    def _close_appended(self) -> None:
+        for name, empty in self._empty.items():
+            if name in self._csv:
+                self._csv.pop(name).close()
+                if name in self._pq:
+                    self._pq.pop(name).close()
+            else:  # no rows at all: the header alone
+                write_csv(self.scratch / f"{name}.csv", empty)
+                if self.parquet:
+                    write_parquet(self.scratch / f"{name}.parquet", empty)
+            self._done.append(name)
+        self._empty = {}
+
+    def commit(self) -> list[Path]:
+        """Move the set into place; returns the CSV paths, in order."""
+        self._guard(self._close_appended)
+        names = [n for name in self.order if name in self._done for n in self._names(name)]
+        backup = self.scratch.with_name(self.scratch.name.replace("new", "old", 1))
+        moved: list[str] = []
+        try:
+            self.target.mkdir(exist_ok=True)
+            backup.mkdir()
+            for name in names:
+                if (self.target / name).exists():
+                    os.replace(self.target / name, backup / name)
+                moved.append(name)
+                os.replace(self.scratch / name, self.target / name)
+        except Exception as e:
+            for name in moved:  # put the previous set back as it was
+                (self.target / name).unlink(missing_ok=True)
+                if (backup / name).exists():
+                    os.replace(backup / name, self.target / name)
+            msg = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise OutputError(f"cannot write the tables to {self.target} ({msg}); "
+                              f"nothing was written, the previous tables are left whole",
+                              e if isinstance(e, OSError) else None) from None
+        finally:
+            _remove(backup)
+            self._discard()
+        return [self.target / n for n in names if n.endswith(".csv")]
+
+    def _discard(self) -> None:
+        for f in list(self._csv.values()) + list(self._pq.values()):
+            with suppress(Exception):
+                f.close()
+        self._csv, self._pq = {}, {}
+        _remove(self.scratch)
+
+
+def _remove(folder: Path) -> None:
+    if folder.exists():
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
+
+
+def write_tables(out_dir: Path, tables: dict[str, pd.DataFrame], parquet: bool = True) -> list[Path]:
+    """Every table as OUT/tables/NAME.csv (and NAME.parquet), all of them or none."""
+    with TableSet(out_dir, tuple(tables), parquet) as ts:
+        for name in tables:
+            ts._note(name)  # a folder in the way is refused before anything is written
         for name, df in tables.items():
-            write_csv(scratch / f"{name}.csv", df)
-            if parquet:
-                write_parquet(scratch / f"{name}.parquet", df)
-        backup.mkdir()
-        for name in names:
-            if (target / name).exists():
-                os.replace(target / name, backup / name)
-            moved.append(name)
-            os.replace(scratch / name, target / name)
-    except Exception as e:
-        for name in moved:  # put the previous set back as it was
-            (target / name).unlink(missing_ok=True)
-            if (backup / name).exists():
-                os.replace(backup / name, target / name)
-        msg = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        raise OutputError(f"cannot write the tables to {target} ({msg}); "
-                          f"nothing was written, the previous tables are left whole",
-                          e if isinstance(e, OSError) else None) from None
-    finally:
-        for d in (scratch, backup):
-            if d.exists():
-                for f in d.iterdir():
-                    f.unlink()
-                d.rmdir()
-    return [target / n for n in names if n.endswith(".csv")]
+            ts.add(name, df)
+        return ts.commit()

@@ -13,9 +13,23 @@ def frame_sentences(mentions: pd.DataFrame) -> pd.DataFrame:
     return mentions[cols].drop_duplicates().reset_index(drop=True)
 
 
-def outlet_sizes(corpus: Corpus, segments: pd.DataFrame) -> pd.DataFrame:
+def article_sizes(segments: pd.DataFrame) -> pd.DataFrame:
+    """Per article (index): sentences and words of cleaned content.  Articles never span
+    batches, so the sizes of a corpus are the concatenated sizes of its batches."""
+    return segments.groupby("article_id").agg(sentences=("sentence_id", "size"), words=("words", "sum"))
+
+
+def unit_counts(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per (outlet, frame): sentences and articles carrying it.  Summable over batches, as a
+    sentence and an article belong to one batch."""
+    units = frame_sentences(mentions)
+    return units.groupby(["outlet", "frame"]).agg(sentences=("sentence_id", "nunique"),
+                                                   articles=("article_id", "nunique"))
+
+
+def outlet_sizes(corpus: Corpus, segments: pd.DataFrame | None = None, per_article: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per outlet: articles, sentences and words of cleaned content."""
-    per_article = segments.groupby("article_id").agg(sentences=("sentence_id", "size"), words=("words", "sum"))
+    per_article = article_sizes(segments) if per_article is None else per_article
     meta = corpus.frame().set_index("article_id")[["outlet"]]
     sized = meta.join(per_article).fillna(0)
     out = sized.groupby("outlet").agg(articles=("outlet", "size"), sentences=("sentences", "sum"), words=("words", "sum"))
@@ -25,11 +39,14 @@ def outlet_sizes(corpus: Corpus, segments: pd.DataFrame) -> pd.DataFrame:
 def outlet_frame_table(corpus: Corpus, codebook: Codebook, segments: pd.DataFrame,
                        mentions: pd.DataFrame) -> pd.DataFrame:
     """Long table: outlet, frame, sentences, articles, share of sentences, rate per 1,000 words."""
-    sizes = outlet_sizes(corpus, segments)
-    units = frame_sentences(mentions)
+    return outlet_frame_from(corpus, codebook, article_sizes(segments), unit_counts(mentions))
+
+
+def outlet_frame_from(corpus: Corpus, codebook: Codebook, per_article: pd.DataFrame,
+                      counts: pd.DataFrame) -> pd.DataFrame:
+    """``outlet_frame_table`` from article sizes and unit counts (whole, or summed over batches)."""
+    sizes = outlet_sizes(corpus, per_article=per_article)
     grid = pd.MultiIndex.from_product([sorted(sizes.index), codebook.frame_ids], names=["outlet", "frame"])
-    counts = units.groupby(["outlet", "frame"]).agg(sentences=("sentence_id", "nunique"),
-                                                     articles=("article_id", "nunique"))
     table = counts.reindex(grid, fill_value=0).reset_index()
     table = table.merge(sizes, left_on="outlet", right_index=True, suffixes=("", "_total"))
     table["share"] = (table["sentences"] / table["sentences_total"]).where(table["sentences_total"] > 0, 0.0)
@@ -54,18 +71,49 @@ def frame_totals(table: pd.DataFrame) -> pd.DataFrame:
     return g.reset_index().sort_values(["sentences", "frame"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def language_sizes(segments: pd.DataFrame, language: dict[str, str]) -> pd.DataFrame:
+    """Per language (index): sentences and words; summable over batches."""
+    segs = segments.assign(language=segments.article_id.map(language))
+    return segs.groupby("language").agg(sentences=("sentence_id", "size"), words=("words", "sum"))
+
+
+def indicator_counts(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Per (frame, language, indicator): sentences it fired in and its matches; summable over batches."""
+    return mentions.groupby(["frame", "language", "indicator"]).agg(
+        sentences=("sentence_id", "nunique"), matches=("sentence_id", "size"))
+
+
+def summed(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Per-batch counts added up (their index names what is counted)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts).groupby(level=list(range(parts[0].index.nlevels))).sum()
+
+
+# The tables `code` writes, in this order; the first six are written batch by batch when streaming.
+STREAMED = ("mentions", "frame_sentences", "segments", "removed", "quotations", "speakers")
+ORDER = ("mentions", "frame_sentences", "outlet_frame", "outlet_frame_sentences", "outlet_frame_articles",
+         "outlet_frame_share", "outlet_frame_per_1000_words", "segments", "removed", "quotations", "speakers",
+         "claims", "details", "sourcing", "articles")
+
+
+def counted_tables(long: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {"outlet_frame": long,
+            "outlet_frame_sentences": wide(long, "sentences").reset_index(),
+            "outlet_frame_articles": wide(long, "articles").reset_index(),
+            "outlet_frame_share": wide(long, "share").reset_index(),
+            "outlet_frame_per_1000_words": wide(long, "per_1000_words").reset_index()}
+
+
 def export_tables(analysis) -> dict[str, pd.DataFrame]:
     """Everything `code` writes under _output/tables/, by file stem."""
     segs = analysis.segments_frame()
     long = outlet_frame_table(analysis.corpus, analysis.codebook, segs, analysis.mentions)
-    return {
+    tables = {
         "mentions": analysis.mentions,
         "frame_sentences": analysis.stances.drop(columns=["sentence"]),
-        "outlet_frame": long,
-        "outlet_frame_sentences": wide(long, "sentences").reset_index(),
-        "outlet_frame_articles": wide(long, "articles").reset_index(),
-        "outlet_frame_share": wide(long, "share").reset_index(),
-        "outlet_frame_per_1000_words": wide(long, "per_1000_words").reset_index(),
+        **counted_tables(long),
         "segments": segs,
         "removed": analysis.removed,
         "quotations": analysis.quotations,
@@ -75,3 +123,4 @@ def export_tables(analysis) -> dict[str, pd.DataFrame]:
         "sourcing": analysis.sourcing,
         "articles": analysis.corpus.frame(),
     }
+    return {name: tables[name] for name in ORDER}

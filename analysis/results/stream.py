@@ -1,0 +1,72 @@
+"""What `code` writes, batch by batch: the row tables go out as each batch comes in,
+the counts are summed, so a corpus of any size codes in bounded memory.
+
+The tables are the same, byte for byte, as ``export_tables`` of the whole analysis:
+row tables are concatenations of the batches' rows in article order, and every count
+is summable because an article (so each of its sentences) lies in one batch.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.coding import clean
+from analysis.coding.article import segments_frame
+from analysis.io.output import TableSet
+from analysis.pipeline import BatchResult, Run, claims_table, details_table, sourcing_table
+from analysis.results.tables import (STREAMED, article_sizes, counted_tables, indicator_counts, language_sizes,
+                                     outlet_frame_from, summed, unit_counts)
+
+
+class TableStream:
+    """Feed it every batch of a run, in order, then ``finish``."""
+
+    def __init__(self, run: Run, tables: TableSet):
+        self.run, self.tables = run, tables
+        self.articles = {a.id: a for a in run.corpus.articles}
+        self.language = {a.id: a.language for a in run.corpus.articles}
+        empty = run.empty()
+        self._empty = empty
+        for name, df in (("mentions", empty["mentions"]), ("frame_sentences", empty["stances"].drop(columns=["sentence"])),
+                         ("segments", segments_frame([])), ("removed", clean.removed_frame([], {})),
+                         ("quotations", empty["quotations"]), ("speakers", empty["speakers"])):
+            tables.append(name, df)  # their columns, should no batch have rows
+        self.sizes, self.units, self.lang_sizes, self.indicators = [], [], [], []
+        self.claims, self.details, self.sourcing = [], [], []
+        self.rows = {"segments": 0, "mentions": 0, "frame_sentences": 0}
+
+    def add(self, r: BatchResult) -> None:
+        segs = segments_frame([s for cut in r.cuts for s in cut[0]])
+        removed = clean.removed_frame([x for cut in r.cuts for x in cut[1]], self.articles)
+        batch = {"mentions": r.mentions, "frame_sentences": r.stances.drop(columns=["sentence"]), "segments": segs,
+                 "removed": removed, "quotations": r.quotations, "speakers": r.speakers}
+        for name in STREAMED:
+            self.tables.append(name, batch[name])
+        for name in self.rows:
+            self.rows[name] += len(batch[name])
+        self.sizes.append(article_sizes(segs))
+        if len(r.mentions):
+            self.units.append(unit_counts(r.mentions))
+            self.indicators.append(indicator_counts(r.mentions))
+        self.lang_sizes.append(language_sizes(segs, self.language))
+        self.claims.append(r.claims)
+        self.details.append(r.details)
+        self.sourcing.append(r.sourcing)
+
+    def counts(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Per-language sizes and per-indicator counts of the whole run (for the overbroad check)."""
+        return summed(self.lang_sizes), summed(self.indicators)
+
+    def finish(self) -> dict[str, pd.DataFrame]:
+        """Write the counted tables and the small ones; returns them (the printed summary reads them)."""
+        run, empty = self.run, self._empty
+        sizes = pd.concat(self.sizes) if self.sizes else article_sizes(segments_frame([]))
+        units = summed(self.units) if self.units else unit_counts(empty["mentions"])
+        long = outlet_frame_from(run.corpus, run.codebook, sizes, units)
+        small = {**counted_tables(long),
+                 "claims": claims_table(self.claims, empty, run.extraction),
+                 "details": details_table(self.details, empty, run.extraction),
+                 "sourcing": sourcing_table(self.sourcing, empty),
+                 "articles": run.corpus.frame()}
+        for name, df in small.items():
+            self.tables.add(name, df)
+        return small
