@@ -36,7 +36,8 @@ from analysis.io.errors import InputError, Problems, SchedulerError
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
-BATCH = 16                           # articles per unit of work
+BATCH = 16                           # articles per unit of work: the pandas steps cost per call, so
+BIG_BATCH, BIG_CORPUS = 64, 2000      # larger corpora take larger batches (cut from the corpus size, never the workers)
 SOURCING_COLUMNS = ["outlet", "measure", "sentences"]
 
 
@@ -380,7 +381,7 @@ class Run:
     """
 
     def __init__(self, data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
-                 jobs: int | None = None, scheduler=None, batch: int = BATCH):
+                 jobs: int | None = None, scheduler=None, batch: int | None = None):
         self.t0 = time.perf_counter()
         self.data_dir = data_dir = Path(data_dir)
         self.progress = progress
@@ -397,6 +398,7 @@ class Run:
         self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
         self.shared = gazetteer(actors)
         self.plan: list[Batch] = []
+        batch = batch or (BIG_BATCH if len(corpus.articles) >= BIG_CORPUS else BATCH)
         for i in range(0, len(corpus.articles), batch):
             arts = corpus.articles[i:i + batch]
             keys = []
@@ -507,7 +509,7 @@ class Run:
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
-            jobs: int | None = None, scheduler=None, batch: int = BATCH) -> Analysis:
+            jobs: int | None = None, scheduler=None, batch: int | None = None) -> Analysis:
     """Analyse a corpus.  ``jobs``: processes (default: all cores, or $FRAMING_JOBS; 1 = serial);
     ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
     run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch)

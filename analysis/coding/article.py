@@ -37,14 +37,16 @@ class Segment:
 
     def __getstate__(self):  # cache and workers get the data, not what is recomputed from it
         state = self.__dict__.copy()
-        state.pop("match_text", None)
+        mt = state.pop("match_text", None)
+        if mt is not None:
+            state["words"] = len(mt.word_starts)  # the tables need it; the words are counted already
         return state
 
     @cached_property
     def match_text(self) -> MatchText:
         return MatchText(self.norm, feminine_in(self.text, self.index, self.start))
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(self.match_text.word_starts)
 

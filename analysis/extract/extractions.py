@@ -6,6 +6,8 @@ Numbers may be written in digits (any script, normalized to ASCII) or words.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,17 +127,24 @@ def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues
     return pd.DataFrame(rows, columns=cols).fillna({c: "" for c in fields})
 
 
+@lru_cache(maxsize=1024)
+def _own_name(name: str) -> Term:
+    """An outlet's own name as a pattern, built once per outlet (not once per article)."""
+    return Term(name)
+
+
 def sourcing_profile(corpus: Corpus, segments: list[Segment], speakers: pd.DataFrame,
                      removed: pd.DataFrame, cues: Cues) -> pd.DataFrame:
     """Per outlet: sentences resting on anonymous sources, named officials, other media; exclusivity claims."""
     rows = []
-    kinds = speakers.set_index("sentence_id")["speaker_kind"]
+    kinds = dict(zip(speakers.sentence_id, speakers.speaker_kind))
     by_article: dict[str, list[Segment]] = {}
     for seg in segments:
         by_article.setdefault(seg.article_id, []).append(seg)
+    tagged = removed[removed.rule == "exclusive_tag"].article_id.value_counts().to_dict()  # counted once, not per article
     for art in corpus.articles:
         segs = by_article.get(art.id, [])
-        own_name = Term(art.outlet.name_ar) if art.outlet.name_ar else None
+        own_name = _own_name(art.outlet.name_ar) if art.outlet.name_ar else None
         counts = {"anonymous sources": 0, "named officials": 0, "other media": 0, "exclusivity claims": 0}
         for seg in segs:
             text = seg.match_text
@@ -148,7 +157,7 @@ def sourcing_profile(corpus: Corpus, segments: list[Segment], speakers: pd.DataF
                                                    or seg.norm[s:s + 1] == "ل" for s, _ in own_name.find(text))
             excl = cues.lists.get("exclusivity", {}).get(art.language)
             counts["exclusivity claims"] += told_us or bool(excl and excl.find(text))
-        counts["exclusivity claims"] += int(((removed.article_id == art.id) & (removed.rule == "exclusive_tag")).sum())
+        counts["exclusivity claims"] += int(tagged.get(art.id, 0))
         for measure, n in counts.items():
             rows.append({"outlet": art.outlet.name_en, "article_id": art.id, "measure": measure, "sentences": int(n)})
     df = pd.DataFrame(rows, columns=["outlet", "article_id", "measure", "sentences"])

@@ -17,6 +17,9 @@ from analysis.results.tables import (STREAMED, article_sizes, counted_tables, in
                                      outlet_frame_from, summed, unit_counts)
 
 
+FLUSH_ROWS = 5000  # sentences held before their rows are written
+
+
 class TableStream:
     """Feed it every batch of a run, in order, then ``finish``."""
 
@@ -33,6 +36,16 @@ class TableStream:
         self.sizes, self.units, self.lang_sizes, self.indicators = [], [], [], []
         self.claims, self.details, self.sourcing = [], [], []
         self.rows = {"segments": 0, "mentions": 0, "frame_sentences": 0}
+        self._held: dict[str, list[pd.DataFrame]] = {name: [] for name in STREAMED}
+        self._held_rows = 0
+
+    def _flush(self) -> None:
+        """Write the rows held so far (a few batches at a time: writing costs per call)."""
+        for name, parts in self._held.items():
+            if parts:
+                self.tables.append(name, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+        self._held = {name: [] for name in STREAMED}
+        self._held_rows = 0
 
     def add(self, r: BatchResult) -> None:
         segs = segments_frame([s for cut in r.cuts for s in cut[0]])
@@ -40,7 +53,11 @@ class TableStream:
         batch = {"mentions": r.mentions, "frame_sentences": r.stances.drop(columns=["sentence"]), "segments": segs,
                  "removed": removed, "quotations": r.quotations, "speakers": r.speakers}
         for name in STREAMED:
-            self.tables.append(name, batch[name])
+            if len(batch[name]):
+                self._held[name].append(batch[name])
+        self._held_rows += len(segs)
+        if self._held_rows >= FLUSH_ROWS:
+            self._flush()
         for name in self.rows:
             self.rows[name] += len(batch[name])
         self.sizes.append(article_sizes(segs))
@@ -58,6 +75,7 @@ class TableStream:
 
     def finish(self) -> dict[str, pd.DataFrame]:
         """Write the counted tables and the small ones; returns them (the printed summary reads them)."""
+        self._flush()
         run, empty = self.run, self._empty
         sizes = pd.concat(self.sizes) if self.sizes else article_sizes(segments_frame([]))
         units = summed(self.units) if self.units else unit_counts(empty["mentions"])
