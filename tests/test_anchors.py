@@ -1,8 +1,8 @@
 """Anchored search: a term's regex is tried only at the word starts near one of its
 literals.  The answers must be those of trying it at every position.
 
-The bounds below are worked out by hand: b counts the word starts from a match's
-start up to and including the word that holds the literal.  Sentences are written
+The bounds below are worked out by hand: (lo, hi) bound the word starts from a
+match's start up to and including the word that holds the literal.  Sentences are written
 for testing.
 """
 from pathlib import Path
@@ -22,43 +22,46 @@ US = AnyOf([Term("امريكا"), Term("الولايات المتحدة")], name
 
 
 def test_one_word_anchor_is_its_letters():
-    assert anchors(Term("انسحاب*")) == [("انسحاب", 1)]   # the glob is set aside
-    assert anchors(Term("الانسحاب")) == [("انسحاب", 1)]  # ال is a clitic
-    assert anchors(Term("قاعدة")) == [("قاعد", 1)]       # final ة may be ت + enclitic
+    assert anchors(Term("انسحاب*")) == [("انسحاب", 1, 1)]   # the glob is set aside
+    assert anchors(Term("الانسحاب")) == [("انسحاب", 1, 1)]  # ال is a clitic
+    assert anchors(Term("قاعدة")) == [("قاعد", 1, 1)]       # final ة may be ت + enclitic
 
 
 def test_longest_word_is_the_anchor_and_its_distance_counts_the_words_before():
-    # رسائل (5 letters) beats حمل: one word and one gap before it, so 2 word starts
-    assert anchors(Term("حمل رسائل")) == [("رسائل", 2)]
-    # "forces" beats "u.s.": U.S. holds 2 non-word characters, plus the gap: 1 + 2 + 1 = 4
-    assert anchors(Term("U.S. forces")) == [("forces", 4)]
-    assert anchors(Term("said al-Ani")) == [("al-ani", 2)]
+    # رسائل (5 letters) beats حمل: one word before it, so exactly 2 word starts
+    assert anchors(Term("حمل رسائل")) == [("رسائل", 2, 2)]
+    # "forces" beats "u.s.": U.S. is two runs of letters (U, S), so exactly 3 word starts
+    assert anchors(Term("U.S. forces")) == [("forces", 3, 3)]
+    assert anchors(Term("said al-Ani")) == [("al-ani", 2, 2)]
+    # the literal after a non-word character of its own word: "alani" is the longest piece of
+    # "x-*alani", with "x-" before it: its own word start, and maybe x's, so 1 to 2
+    assert anchors(Term("x-*alani")) == [("alani", 1, 2)]
 
 
 def test_set_reference_words():
-    # a plain word is preferred; <us> before it spans at most 1 gap (الولايات المتحدة)
-    assert anchors(Term("<us> تنسحب", {"us": US})) == [("تنسحب", 3)]
+    # a plain word is preferred; <us> before it is one word (امريكا) or two (الولايات المتحدة)
+    assert anchors(Term("<us> تنسحب", {"us": US})) == [("تنسحب", 2, 3)]
     # a term that is only a set: each entry's own anchor
-    assert anchors(Term("<us>", {"us": US})) == [("امريكا", 1), ("ولايات", 1)]
+    assert anchors(Term("<us>", {"us": US})) == [("امريكا", 1, 1), ("ولايات", 1, 1)]
 
 
 def test_what_cannot_be_anchored():
     assert not starts_at_word(Term("(US)"))        # the match would start at "("
     assert plan(Term("(US)")) is None
     assert starts_at_word(Term("*ضربة"))
-    assert anchors(Term("* رسائل")) == [("رسائل", 2)]  # a lone glob has no letters, but is a word
+    assert anchors(Term("* رسائل")) == [("رسائل", 2, 2)]  # a lone glob has no letters, but is a word
     assert plan(Near(Term("حمل"), Term("رسائل"), 3)) is None  # only terms and sets are anchored
 
 
 def test_candidate_starts_in_a_sentence():
-    # word starts: the 0, U 4, S 6, forces 9, left 16; "forces" at 9 is in word 4 (of 5),
-    # b = 4, so the candidates are the 4 word starts up to it
+    # word starts: the 0, U 4, S 6, forces 9, left 16; "forces" at 9 is the 4th of them
     text = MatchText("the U.S. forces left")
-    assert Anchors([("forces", 4)]).starts(text) == [0, 4, 6, 9]
-    assert Anchors([("forces", 1)]).starts(text) == [9]
-    assert Anchors([("absent", 3)]).starts(text) == []
+    assert Anchors([("forces", 3, 3)]).starts(text) == [4]          # exactly 3 back: U
+    assert Anchors([("forces", 1, 4)]).starts(text) == [0, 4, 6, 9]  # anywhere from 4 back to itself
+    assert Anchors([("forces", 1, 1)]).starts(text) == [9]
+    assert Anchors([("absent", 1, 3)]).starts(text) == []
     # case folding that changes the length: no anchored search (None), the caller scans everything
-    assert Anchors([("stanbul", 1)]).starts(MatchText("İstanbul")) is None
+    assert Anchors([("stanbul", 1, 1)]).starts(MatchText("İstanbul")) is None
 
 
 def test_anchored_matches_are_those_found_everywhere():
@@ -138,13 +141,17 @@ def test_every_shipped_word_list_on_the_seeds():
 
 
 def test_word_list_entries():
-    assert entry_anchor("نقل عن") == ("نقل", 1)
-    assert entry_anchor("told reporters") == ("reporters", 2)
+    assert entry_anchor("نقل عن") == ("نقل", 1, 1)
+    assert entry_anchor("told reporters") == ("reporters", 2, 2)
+    assert entry_anchor("said * that") == ("said", 1, 1)
+    assert entry_anchor("did * not") == ("did", 1, 1)
+    assert entry_anchor("a * statement") == ("statement", 2, 3)  # a glob word may be empty in a list
     assert entry_anchor("*-x") is None  # could start at "-"
 
 
 WORDS = ["حمل", "رسائل", "الرسائل", "وحمل", "رسائلهم", "امريكا", "الولايات", "المتحدة", "للولايات",
-         "قاعدة", "قاعدتها", "القاعدة", "US", "us", "U.S.", "forces", "al-Ani", "said", "withdraw", "withdrawal"]
+         "قاعدة", "قاعدتها", "القاعدة", "US", "us", "U.S.", "forces", "al-Ani", "said", "withdraw", "withdrawal",
+         "x-alani", "alani", "x", "«رسائل", "رسائل»", "الx-alani"]
 GAPS = [" ", "  ", "، ", " «", "» ", "-", " (", ") ", "\n"]
 
 
@@ -153,7 +160,9 @@ GAPS = [" ", "  ", "، ", " «", "» ", "-", " (", ") ", "\n"]
 def test_anchored_equals_everywhere_on_generated_sentences(pieces):
     text = MatchText("".join(w + g for w, g in pieces))
     for term in (Term("حمل رسائل"), Term("رسائل الى <us>", {"us": US}), Term("<us>", {"us": US}),
-                 Term("قاعدة"), Term("US forces"), Term("said al-Ani"), Term("withdraw*"), Term("* رسائل")):
+                 Term("قاعدة"), Term("US forces"), Term("said al-Ani"), Term("withdraw*"), Term("* رسائل"),
+                 Term("x-alani"), Term("حمل x-alani"), Term("U.S. forces"), Term("حمل «رسائل"), Term("<us> x-alani", {"us": US}),
+                 Term("x-*alani"), Term("حمل x-*alani")):
         assert term.find(text) == term.find_everywhere(text)
         assert term.find_governed(text) == [s for s in term.find_everywhere(text)
                                             if Term._governed(term._rx.match(text.norm, s[0]))]

@@ -124,6 +124,14 @@ class CodebookScanner:
                 patterns += [ind.pattern, *ind.excludes]
         self._ids = [id(p) for p in patterns]
         self.prefilter = Prefilter([requirement(p) for p in patterns])
+        self.frames_of: dict[int, set[str]] = {}  # an indicator's pattern → the frames it indicates
+        for frame in codebook.frames:
+            for ind in frame.indicators.get(language, []):
+                self.frames_of.setdefault(id(ind.pattern), set()).add(frame.id)
+
+    def frames(self, may: set[int]) -> set[str]:
+        """The frames with an indicator that may match where these patterns may."""
+        return {f for i in may if i in self.frames_of for f in self.frames_of[i]}
 
     def maybe(self, segments: list[Segment]) -> list[set[int]]:
         """Per sentence, the ids of the patterns that may match there."""
@@ -147,11 +155,14 @@ def code_frames(article: Article, segments: list[Segment], codebook: Codebook,
     """Mention rows of the given frames (default: all) in one article, from one scan of its sentences."""
     frames = codebook.frames if frames is None else frames
     out: dict[str, list[dict]] = {f.id: [] for f in frames}
-    maybe = scanner(codebook, article.language).maybe(segments)
-    for seg, may in zip(segments, maybe):
+    scan = scanner(codebook, article.language)
+    for seg, may in zip(segments, scan.maybe(segments)):
         if not may:
             continue
+        some = scan.frames(may)  # a frame none of whose indicators may match here has no row here
         for frame in frames:
+            if frame.id not in some:
+                continue
             out[frame.id] += [_mention(article, seg, row)
                               for row in code_frame_in_segment(seg, frame, article.language, may)]
     return out

@@ -16,7 +16,7 @@ import regex
 from analysis.io.errors import InputError, Problems
 from analysis.io.yamlio import line_of, load_yaml
 from analysis.match.patterns import MatchText
-from analysis.match.scan import FIRST_WORD_CHAR, NONWORD, Anchors
+from analysis.match.scan import FIRST_WORD_CHAR, Anchors, literal_bounds, word_runs
 from analysis.text.normalize import normalize
 
 LEXICON = "lexicon.yaml"
@@ -44,20 +44,22 @@ def _word(w: str) -> str:
     return r"\w*".join(regex.escape(p) for p in w.split("*"))
 
 
-def entry_anchor(entry: str) -> tuple[str, int] | None:
-    """(literal, b) for one entry (see match/scan.py, Anchors): its longest plain piece, and how
-    many word starts a match can have up to it.  None if a match may not begin at a word start."""
+def entry_anchor(entry: str) -> tuple[str, int, int] | None:
+    """(literal, lo, hi) for one entry (see match/scan.py, Anchors): its longest plain piece, and
+    how many word starts a match has up to it.  None if a match may not begin at a word start."""
     if not FIRST_WORD_CHAR.match(entry):
         return None
     best = None
-    before = 0
+    lo = hi = 0  # runs of the words before
     for word in entry.split():
         parts = word.split("*")
         k = max(range(len(parts)), key=lambda j: len(parts[j]))
         lit = parts[k].casefold()
         if lit and (best is None or len(lit) > len(best[0])):
-            best = (lit, before + len(NONWORD.findall("*".join(parts[:k]))) + 1)
-        before += len(NONWORD.findall(word)) + 1
+            a, b = literal_bounds("*".join(parts[:k]), lit)
+            best = (lit, lo + a, hi + b)
+        w_lo, w_hi = word_runs(word, lone_glob_is_a_word=False)  # a lone * is \w* here
+        lo, hi = lo + w_lo, hi + w_hi
     return best
 
 

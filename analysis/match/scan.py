@@ -177,14 +177,15 @@ def literal_of(text: str) -> str:
 # A term's regex is tried at every position of a sentence, which costs far more
 # than finding one literal.  Every match starts at a word start (the term begins
 # with a word character and ``(?<!\w)``) and contains, in one chosen word, that
-# word's literal.  Between the match start and the literal, each further word
-# start needs a non-word character before it: a gap between the term's words, or
-# a non-word character written in a word.  So a match starts at one of the ``b``
-# word starts up to and including the literal's word, where ``b`` is 1 + those
-# characters.  Trying the regex there, left to right, finds what ``finditer``
-# finds.
+# word's literal.  Counting the runs of word characters a match holds before the
+# literal (each term word holds as many runs as it has pieces between non-word
+# characters; a gap between words only ends a run) bounds how many word starts
+# lie between the match's start and the literal's word: from ``lo`` to ``hi``,
+# both counted.  So the regex is tried only at those word starts, left to right,
+# which finds what ``finditer`` finds; for plain words lo == hi, one try per literal.
 
 NONWORD = regex.compile(r"[^\w*]")  # "*" is a glob, not a character of the text
+RUNS = regex.compile(r"[\w*]+")
 FIRST_WORD_CHAR = regex.compile(r"^\**\w")
 MANY = 4  # beyond this many literals, one automaton beats a str.find per literal
 
@@ -197,20 +198,48 @@ def _is_ref(word: str) -> bool:
     return word.startswith("<") and word.endswith(">")
 
 
-def _span_words(p) -> int | None:
-    """Non-word characters a match of a whole term (or set) can hold, gaps included."""
+def word_runs(word: str, lone_glob_is_a_word: bool = True) -> tuple[int, int]:
+    """(fewest, most) runs of word characters a match of one plain word holds: its pieces
+    between non-word characters; a piece of globs alone may match nothing, except a lone
+    "*" word in a term (a whole word, \\w+)."""
+    runs = RUNS.findall(word)
+    if word == "*":
+        return (1, 1) if lone_glob_is_a_word else (0, 1)
+    return sum(1 for r in runs if set(r) != {"*"}), len(runs)
+
+
+def _clitic_runs(word: str, first: bool) -> int:
+    """Runs an Arabic word's optional clitics can add: ال before a leading non-word character
+    (not the first word, whose clitics must touch a word character), an enclitic or alef after
+    a trailing one."""
+    if not _is_arabic(word):
+        return 0
+    return int(not first and not FIRST_WORD_CHAR.match(word)) + int(bool(NONWORD.match(word[-1:])))
+
+
+def _tokens(p, first: bool) -> tuple[int, int] | None:
+    """(fewest, most) runs of word characters a match of a whole term (or set) holds; a gap
+    between words ends a run and starts none."""
     if isinstance(p, AnyOf):
-        counts = [_span_words(i) for i in p.items]
-        return None if not counts or None in counts else max(counts)
+        got = [_tokens(i, first) for i in p.items]
+        return None if not got or None in got else (min(g[0] for g in got), max(g[1] for g in got))
     if not isinstance(p, Term):
         return None
-    total = len(p.words) - 1
-    for w in p.words:
-        n = _span_words(p.sets.get(w[1:-1])) if _is_ref(w) else _nonword(w)
-        if n is None:
+    lo = hi = 0
+    for i, w in enumerate(p.words):
+        got = _word_tokens(p, w, first and i == 0)
+        if got is None:
             return None
-        total += n
-    return total
+        lo, hi = lo + got[0], hi + got[1]
+    return lo, hi
+
+
+def _word_tokens(p: Term, w: str, first: bool) -> tuple[int, int] | None:
+    if _is_ref(w):
+        ref = p.sets.get(w[1:-1])
+        return _tokens(ref, first) if ref is not None else None
+    lo, hi = word_runs(w)
+    return lo, hi + _clitic_runs(w, first)
 
 
 def starts_at_word(p) -> bool:
@@ -228,13 +257,21 @@ def starts_at_word(p) -> bool:
     return w == "*" or bool(FIRST_WORD_CHAR.match(w))
 
 
-def anchors(p) -> list[tuple[str, int]] | None:
-    """(literal, b) pairs: every match contains one of the literals, at most b word starts
-    from its own start (counting both).  None when no word offers one."""
+def literal_bounds(before: str, literal: str, extra: int = 0) -> tuple[int, int]:
+    """(fewest, most) word starts from a word's start up to its literal, both counted, given
+    what the word holds before the literal.  Each word start after the first needs a
+    non-word character before it; a literal that begins with a word character has its own."""
+    starts_with_word = bool(literal) and bool(regex.match(r"\w", literal[0]))
+    return int(starts_with_word), _nonword(before) + 1 + extra
+
+
+def anchors(p, first: bool = True) -> list[tuple[str, int, int]] | None:
+    """(literal, lo, hi) triples: every match contains one of the literals, with lo to hi word
+    starts from its own start to the literal (both counted).  None if no word offers one."""
     if isinstance(p, AnyOf):
         out = []
         for item in p.items:
-            got = anchors(item)
+            got = anchors(item, first)
             if not got:
                 return None
             out += got
@@ -242,15 +279,15 @@ def anchors(p) -> list[tuple[str, int]] | None:
     if not isinstance(p, Term):
         return None
     options = []
-    before = 0  # non-word characters and gaps before word i
+    lo = hi = 0  # runs before word i
     n = len(p.words)
     for i, w in enumerate(p.words):
+        is_first = first and i == 0
         if _is_ref(w):
             ref = p.sets.get(w[1:-1])
-            got = anchors(ref) if ref is not None else None
+            got = anchors(ref, is_first) if ref is not None else None
             if got:
-                options.append((1, -min(len(x) for x, _ in got), [(x, before + b) for x, b in got]))
-            width = _span_words(ref) if ref is not None else None
+                options.append((1, -min(len(x) for x, _, _ in got), [(x, lo + a, hi + b) for x, a, b in got]))
         else:
             lit = _word_literal(w, i == n - 1)
             if lit:
@@ -258,11 +295,13 @@ def anchors(p) -> list[tuple[str, int]] | None:
                                      and "*" not in w[:3]) else w
                 parts = stripped.split("*")
                 k = max(range(len(parts)), key=lambda j: len(parts[j]))  # what _longest_part keeps
-                options.append((0, -len(lit), [(lit, before + _nonword("*".join(parts[:k])) + 1)]))
-            width = _nonword(w)
-        if width is None:
+                extra = int(_is_arabic(w) and not is_first and not FIRST_WORD_CHAR.match(w))  # an ال of its own
+                a, b = literal_bounds("*".join(parts[:k]), lit, extra)
+                options.append((0, -len(lit), [(lit, lo + a, hi + b)]))
+        got = _word_tokens(p, w, is_first)
+        if got is None:
             break  # later words' distances are unknown
-        before += width + 1
+        lo, hi = lo + got[0], hi + got[1]
     if not options:
         return None
     return min(options, key=lambda o: (o[0], o[1]))[2]
@@ -271,35 +310,36 @@ def anchors(p) -> list[tuple[str, int]] | None:
 class Anchors:
     """A term's anchors, compiled: the word starts where its regex may match in a text."""
 
-    def __init__(self, pairs: list[tuple[str, int]]):
-        best: dict[str, int] = {}
-        for lit, b in pairs:
-            best[lit] = max(b, best.get(lit, 0))
-        self.pairs = sorted(best.items())
+    def __init__(self, triples: list[tuple[str, int, int]]):
+        best: dict[str, tuple[int, int]] = {}
+        for lit, lo, hi in triples:
+            was = best.get(lit)
+            best[lit] = (lo, hi) if was is None else (min(lo, was[0]), max(hi, was[1]))
+        self.triples = sorted((lit, lo, hi) for lit, (lo, hi) in best.items())
         self._automaton = None
 
     def __getstate__(self):
-        return {"pairs": self.pairs}
+        return {"triples": self.triples}
 
     def __setstate__(self, state):
-        self.pairs, self._automaton = state["pairs"], None
+        self.triples, self._automaton = state["triples"], None
 
     def _occurrences(self, folded: str):
-        if len(self.pairs) <= MANY:
-            for lit, b in self.pairs:
+        if len(self.triples) <= MANY:
+            for lit, lo, hi in self.triples:
                 at = folded.find(lit)
                 while at >= 0:
-                    yield at, b
+                    yield at, lo, hi
                     at = folded.find(lit, at + 1)
             return
         if self._automaton is None:
             a = ahocorasick.Automaton()
-            for lit, b in self.pairs:
-                a.add_word(lit, (len(lit), b))
+            for lit, lo, hi in self.triples:
+                a.add_word(lit, (len(lit), lo, hi))
             a.make_automaton()
             self._automaton = a
-        for end, (length, b) in self._automaton.iter(folded):
-            yield end - length + 1, b
+        for end, (length, lo, hi) in self._automaton.iter(folded):
+            yield end - length + 1, lo, hi
 
     def starts(self, text) -> list[int] | None:
         """Sorted candidate start positions in a MatchText; None if the text cannot be
@@ -310,9 +350,9 @@ class Anchors:
         ws = text.word_starts
         out: set[int] = set()
         right = bisect.bisect_right
-        for at, b in self._occurrences(folded):
-            t = right(ws, at)
-            out.update(ws[max(0, t - b):t])
+        for at, lo, hi in self._occurrences(folded):
+            t = right(ws, at)  # word starts at or before the literal
+            out.update(ws[max(0, t - hi):max(0, min(t, t - lo + 1))])
         return sorted(out)
 
 
