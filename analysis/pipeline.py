@@ -145,6 +145,8 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
         cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)
         missing = [f for f in codebook.frames if f.id not in piece.rows]
         new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}
+        if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
+            new = _scoped(new, cut[0], codebook)
         rows += [r for f in codebook.frames for r in (piece.rows[f.id] if f.id in piece.rows else new[f.id])]
         # attributions restart with every article, so one article at a time gives the same answer
         att = piece.found
@@ -157,7 +159,6 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
     arts = [p.article for p in task.pieces]
     some = Corpus(Path("."), inputs.outlets, arts)
     segments = [s for cut in cuts for s in cut[0]]
-    rows = context.apply_context(rows, segments, codebook)  # frame scope (codebook 'context:'), per article
     mentions, quotations = voices.add_voices(some, segments, coding.mentions_frame(rows), inputs.actors, codebook,
                                              found=found)
     stances = voices.sentence_stances(mentions, codebook)
@@ -170,6 +171,15 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
         details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
         sourcing=extract.sourcing_profile(some, segments, speakers, removed_df, inputs.cues),
     )
+
+
+def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[str, list[dict]]:
+    """One article's new rows by frame, without those whose context is not there."""
+    kept = context.apply_context([r for rows in new.values() for r in rows], segments, codebook)
+    out: dict[str, list[dict]] = {fid: [] for fid in new}
+    for r in kept:
+        out[r["frame"]].append(r)
+    return out
 
 
 def _compile(p) -> None:

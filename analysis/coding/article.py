@@ -116,16 +116,16 @@ def code_frame(article: Article, segments: list[Segment], frame: Frame) -> list[
 class CodebookScanner:
     """Every indicator and exclusion of one language, compiled into one prefilter."""
 
-    def __init__(self, codebook: Codebook, language: str):
+    def __init__(self, codebook: Codebook, language: str, frames: list[Frame] | None = None):
         patterns = []
-        for frame in codebook.frames:
+        for frame in codebook.frames if frames is None else frames:
             patterns += frame.excludes.get(language, [])
             for ind in frame.indicators.get(language, []):
                 patterns += [ind.pattern, *ind.excludes]
         self._ids = [id(p) for p in patterns]
         self.prefilter = Prefilter([requirement(p) for p in patterns])
         self.frames_of: dict[int, set[str]] = {}  # an indicator's pattern → the frames it indicates
-        for frame in codebook.frames:
+        for frame in codebook.frames if frames is None else frames:
             for ind in frame.indicators.get(language, []):
                 self.frames_of.setdefault(id(ind.pattern), set()).add(frame.id)
 
@@ -139,14 +139,16 @@ class CodebookScanner:
         return [{ids[k] for k in ks} for ks in self.prefilter.candidates([s.norm for s in segments])]
 
 
-_SCANNERS: dict[tuple[int, str], tuple[Codebook, CodebookScanner]] = {}
+_SCANNERS: dict[tuple, tuple[Codebook, CodebookScanner]] = {}
 
 
-def scanner(codebook: Codebook, language: str) -> CodebookScanner:
-    """Compiled once per codebook and language (the codebook is kept alive so its id stays its own)."""
-    key = (id(codebook), language)
+def scanner(codebook: Codebook, language: str, frames: list[Frame] | None = None) -> CodebookScanner:
+    """Compiled once per codebook, language and set of frames (all, or the ones an edit left to
+    recode); the codebook is kept alive so its id stays its own."""
+    ids = None if frames is None or len(frames) == len(codebook.frames) else tuple(f.id for f in frames)
+    key = (id(codebook), language, ids)
     if key not in _SCANNERS or _SCANNERS[key][0] is not codebook:
-        _SCANNERS[key] = (codebook, CodebookScanner(codebook, language))
+        _SCANNERS[key] = (codebook, CodebookScanner(codebook, language, None if ids is None else frames))
     return _SCANNERS[key][1]
 
 
@@ -155,7 +157,7 @@ def code_frames(article: Article, segments: list[Segment], codebook: Codebook,
     """Mention rows of the given frames (default: all) in one article, from one scan of its sentences."""
     frames = codebook.frames if frames is None else frames
     out: dict[str, list[dict]] = {f.id: [] for f in frames}
-    scan = scanner(codebook, article.language)
+    scan = scanner(codebook, article.language, frames)
     for seg, may in zip(segments, scan.maybe(segments)):
         if not may:
             continue
