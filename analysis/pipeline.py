@@ -102,6 +102,7 @@ class Inputs:
     cues: object
     outlets: dict
     extraction: Rules
+    voices_key: str = ""  # the actors and lexicon that voice the mentions (cached voices say which)
 
 
 @dataclass
@@ -132,14 +133,21 @@ class BatchResult:
     details: pd.DataFrame
     sourcing: pd.DataFrame
     new_cuts: list[bool] = field(default_factory=list)  # per article: segmented afresh (not from the cache)
+    coded: list[set[str]] = field(default_factory=list)  # per article: frames coded afresh (the others' rows were cached)
     packed: Packed | None = None      # the worker's pickles, when it ran in another process
 
 
 def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
     """All the work on a batch of articles: segments, mentions (one scan of each article for all
-    frames), voices and extractions."""
+    frames), voices and extractions.
+
+    Each article x frame entry holds the frame's mention rows and their voice columns, tagged
+    with the actors and lexicon they were voiced with: a frame edit recodes and revoices that
+    frame only, a lexicon edit revoices every frame and recodes none."""
     codebook = inputs.codebook
-    cuts, fresh, rows, new_found, found = [], [], [], [], {}
+    lexicon = voices.lexicon_of(inputs.actors)
+    deniable = {f.id: f.deniable for f in codebook.frames}
+    cuts, fresh, coded, rows, new_found, found = [], [], [], [], [], {}
     for piece in task.pieces:
         article = piece.article
         cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)
@@ -147,26 +155,39 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
         new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}
         if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
             new = _scoped(new, cut[0], codebook)
-        rows += [r for f in codebook.frames for r in (piece.rows[f.id] if f.id in piece.rows else new[f.id])]
         # attributions restart with every article, so one article at a time gives the same answer
         att = piece.found
         if att is None:
             att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
         new_found.append(att if piece.found is None else None)
         found.update(att)
+        by_id = {s.sentence_id: s for s in cut[0]}
+        quotes = None
+        entries: dict[str, dict] = {}
+        for f in codebook.frames:
+            entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
+            voiced_with = f"{inputs.voices_key}|deniable={f.deniable}"  # all a mention's voice depends on
+            if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
+                if quotes is None:
+                    quotes = {s.sentence_id: voices.find_quotations(s.text, s.start) for s in cut[0]}
+                entry = {"rows": entry["rows"], "voiced_with": voiced_with,
+                         "voices": voices.voice_columns(entry["rows"], by_id, quotes, att, lexicon, deniable)}
+                entries[f.id] = entry
+            rows += [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
         cuts.append(cut)
-        fresh.append(new)
+        fresh.append(entries)
+        coded.append(set(new))
     arts = [p.article for p in task.pieces]
     some = Corpus(Path("."), inputs.outlets, arts)
     segments = [s for cut in cuts for s in cut[0]]
-    mentions, quotations = voices.add_voices(some, segments, coding.mentions_frame(rows), inputs.actors, codebook,
-                                             found=found)
+    mentions = coding.mentions_frame(rows, coding.MENTION_COLUMNS + voices.VOICE_COLUMNS)
+    quotations = voices.quotations_table(some, segments, mentions, found)
     stances = voices.sentence_stances(mentions, codebook)
     speakers = voices.sentence_speakers(some, segments, inputs.actors, found=found)
     removed_df = clean.removed_frame([x for cut in cuts for x in cut[1]], {a.id: a for a in arts})
     return BatchResult(
         cuts, fresh, new_found, mentions, quotations, stances, speakers,
-        new_cuts=[p.cut is None for p in task.pieces],
+        new_cuts=[p.cut is None for p in task.pieces], coded=coded,
         claims=extract.claims(some, segments, stances, inputs.extraction),
         details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
         sourcing=extract.sourcing_profile(some, segments, speakers, removed_df, inputs.cues),
@@ -250,7 +271,8 @@ class Packed:
     result: bytes                     # the BatchResult without its per-article parts
     segments: list[bytes | None]      # per article: the new (segments, removed), or None if cached
     found: list[bytes | None]         # per article: new attributions, or None
-    fresh: list[dict[str, bytes]]     # per article: newly coded mention rows by frame id
+    fresh: list[dict[str, bytes]]     # per article: new or revoiced mention entries by frame id
+    coded: list[set[str]] = field(default_factory=list)  # per article: the frames among them coded afresh
 
 
 def pack(r: BatchResult, inputs: Inputs) -> Packed:
@@ -259,8 +281,8 @@ def pack(r: BatchResult, inputs: Inputs) -> Packed:
     shared = gazetteer(inputs.actors)
     found = [shared.dumps(f) if f is not None else None for f in r.found]
     fresh = [{fid: dump(rows) for fid, rows in f.items()} for f in r.fresh]
-    rest = dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[])
-    return Packed(dump(rest), segments, found, fresh)
+    rest = dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[])
+    return Packed(dump(rest), segments, found, fresh, r.coded)
 
 
 def unpack(p: Packed, task: Task) -> BatchResult:
@@ -399,11 +421,11 @@ class Run:
         self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
         corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
         self.corpus, self.codebook, self.actors, self.cues, self.extraction = corpus, codebook, actors, cues, extraction
-        self.inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction)
         self.cache = cache = ArticleCache(cache_dir, source_hash())
         rules_hash = file_hash(data_dir / clean.BOILERPLATE)
         # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
         actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
+        self.inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction, actors_hash)
         voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
         self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
         self.shared = gazetteer(actors)
@@ -491,26 +513,28 @@ class Run:
         cache, recoded = self.cache, self.stats["recoded"]
         if r.packed is not None:  # pickled by the worker: keep its bytes
             p = r.packed
-            for k, seg, att, fresh in zip(b.keys, p.segments, p.found, p.fresh):
+            for k, seg, att, fresh, coded in zip(b.keys, p.segments, p.found, p.fresh, p.coded):
                 if seg is not None:
                     cache.put_bytes(k["segments"], seg)
                 if att is not None:
                     cache.put_bytes(k["found"], att)
-                for fid, rows in fresh.items():
+                for fid, entry in fresh.items():
+                    cache.put_bytes(k[fid], entry)
+                for fid in coded:
                     recoded[fid] = recoded.get(fid, 0) + 1
-                    cache.put_bytes(k[fid], rows)
             cache.put_bytes(b.result_key, p.result)
             r.packed = None
             return
-        for k, cut, fresh, att, new in zip(b.keys, r.cuts, r.fresh, r.found, r.new_cuts):
+        for k, cut, fresh, att, new, coded in zip(b.keys, r.cuts, r.fresh, r.found, r.new_cuts, r.coded):
             if new:
                 cache.put(k["segments"], cut)
             if att is not None:
                 cache.put_bytes(k["found"], self.shared.dumps(att))
-            for fid, rows in fresh.items():
+            for fid, entry in fresh.items():
+                cache.put(k[fid], entry)
+            for fid in coded:
                 recoded[fid] = recoded.get(fid, 0) + 1
-                cache.put(k[fid], rows)
-        cuts, r.cuts, r.fresh, r.found, r.new_cuts = r.cuts, [], [], [], []
+        cuts, r.cuts, r.fresh, r.found, r.new_cuts, r.coded = r.cuts, [], [], [], [], []
         cache.put(b.result_key, r)  # without the segments, which have their own entries
         r.cuts = cuts
 
@@ -564,7 +588,8 @@ def analyse_empty(codebook: Codebook, cues, extraction: Rules) -> dict[str, pd.D
     from analysis.inputs.corpus import Outlet
     outlet = Outlet("-", "-", "-", "-")
     art = Article("-", "-", outlet, None, "ar", ".", "-")
-    r = analyse_batch(Task([Piece(art, ([], []), {f.id: [] for f in codebook.frames})]),
+    r = analyse_batch(Task([Piece(art, ([], []), {f.id: {"rows": [], "voiced_with": f"|deniable={f.deniable}", "voices": []}
+                                                  for f in codebook.frames})]),
                       Inputs([], codebook, {}, cues, {"-": outlet}, extraction))
     return {k: getattr(r, k).iloc[0:0] for k in
             ("mentions", "quotations", "stances", "speakers", "claims", "details", "sourcing")}

@@ -220,3 +220,19 @@ def test_a_lexicon_edit_redoes_the_attributions(data_copy, tmp_path):
     edited = analyse(data_copy, cache_dir=cache_dir, jobs=1)
     assert edited.stats["cached"] == 0 and edited.stats["segmented"] == 0 and edited.stats["recoded"] == {}
     assert edited.stats["attributed"] == 5  # every article's speakers found again, nothing else redone
+
+
+def test_a_denial_flag_edit_revoices_that_frame_without_recoding_it(data_copy, tmp_path):
+    """Cached mentions keep their voices with what they were voiced with: turning a frame's
+    'denial:' off must change its stances (postman has denials in the seeds) without recoding."""
+    cache_dir = tmp_path / "cache"
+    before = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert "denied" in set(before.mentions[before.mentions.frame == "postman"].stance)
+    book = data_copy / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    at = text.index("  - id: postman\n") + len("  - id: postman\n")
+    book.write_text(text[:at] + "    denial: false\n" + text[at:], encoding="utf-8")
+    edited = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert edited.stats["recoded"] == {}  # the matches are the same; only their stance changes
+    assert "denied" not in set(edited.mentions[edited.mentions.frame == "postman"].stance)
+    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))  # as if coded afresh

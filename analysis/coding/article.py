@@ -176,6 +176,6 @@ def segments_frame(segments: list[Segment]) -> pd.DataFrame:
                         columns=SEGMENT_COLUMNS)
 
 
-def mentions_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+def mentions_frame(rows: list[dict], columns: list[str] = MENTION_COLUMNS) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
     return df.sort_values(["article_id", "start", "frame", "indicator"], kind="stable").reset_index(drop=True)

@@ -133,22 +133,36 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     ``found``: the output of ``attribute_segments`` when the caller has it already (each sentence
     is attributed once)."""
     found = attribute_segments(corpus, segments, actors) if found is None else found
-    lexicon = lexicon_of(actors)
-    deniable = {f.id: f.deniable for f in codebook.frames}
     by_id = {s.sentence_id: s for s in segments}
     quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
+    rows = voice_columns(mentions.to_dict("records"), by_id, quotes, found, lexicon_of(actors),
+                         {f.id: f.deniable for f in codebook.frames})
+    voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
+    return voiced, quotations_table(corpus, segments, voiced, found, quotes)
+
+
+def voice_columns(mentions: list[dict], by_id: dict[str, Segment], quotes: dict, found: dict[str, list[Attribution]],
+                  lexicon, deniable: dict[str, bool]) -> list[dict]:
+    """The speaker and stance columns of each mention row (with sentence_id, start, end, language,
+    frame), in order."""
     rows = []
-    for m in mentions.itertuples(index=False):
-        seg = by_id[m.sentence_id]
-        att, in_quote, reason = voice_reason(seg, m.start, m.end, found[m.sentence_id], quotes[m.sentence_id],
-                                             m.language, deniable[m.frame], lexicon)
+    for m in mentions:
+        seg = by_id[m["sentence_id"]]
+        att, in_quote, reason = voice_reason(seg, m["start"], m["end"], found[m["sentence_id"]], quotes[m["sentence_id"]],
+                                             m["language"], deniable[m["frame"]], lexicon)
         words = speaker_words(seg, att)
         (scue, sat), (tcue, tat) = speaker_cue(seg, att), stance_cue(seg, reason)
         rows.append({"speaker": att.actor.id, "speaker_name": words or att.actor.name_en,
                      "speaker_kind": att.actor.kind, "speaker_side": att.actor.side, "attribution": att.how,
                      "in_quote": in_quote, "stance": reason.stance, "speaker_words": words,
                      "speaker_cue": scue, "speaker_cue_at": sat, "stance_cue": tcue, "stance_cue_at": tat})
-    voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
+    return rows
+
+
+def quotations_table(corpus: Corpus, segments: list[Segment], voiced: pd.DataFrame,
+                     found: dict[str, list[Attribution]], quotes: dict | None = None) -> pd.DataFrame:
+    """Every quotation with its speaker and the frames of the mentions inside it."""
+    quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments} if quotes is None else quotes
     frames_in = defaultdict(list)  # sentence → (start, end, frame) of its mentions
     for sid, s, e, f in zip(voiced.sentence_id, voiced.start, voiced.end, voiced.frame):
         frames_in[sid].append((s, e, f))
@@ -161,7 +175,7 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
             qrows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": seg.sentence_id,
                           "start": qs, "end": qe, "speaker": speaker_at(found[seg.sentence_id], _norm_pos(seg, qs)).actor.id,
                           "quote": art.text[qs:qe], "frames": ";".join(sorted(inside))})
-    return voiced, pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
+    return pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
 
 
 def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor],
