@@ -394,11 +394,36 @@ def default_jobs() -> int:
 
 @dataclass
 class Batch:
-    """One batch of consecutive articles and its cache keys."""
+    """One batch of consecutive articles; its cache keys are worked out when its turn comes
+    (at 100k articles, holding them all would cost hundreds of MB)."""
     articles: list[Article]
-    keys: list[dict[str, str]]  # per article: cache key by kind (segments, found, one per frame)
-    result_key: str
     hit: bool                   # segments and result are all in the cache
+    salts: tuple = ()           # (rules, actors, voices, fingerprints): what the keys hash besides the article
+
+    @property
+    def keys(self) -> list[dict[str, str]]:
+        """Per article: cache key by kind (segments, found, one per frame)."""
+        if getattr(self, "_keys", None) is None:
+            self._keys = _article_keys(self.articles, *self.salts)
+        return self._keys
+
+    @property
+    def result_key(self) -> str:
+        cache, rules_hash, _, voices_hash, _ = self.salts
+        return cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in self.keys))
+
+    def done(self) -> None:
+        self._keys = None
+
+
+def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints) -> list[dict[str, str]]:
+    keys = []
+    for article in articles:
+        art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
+        keys.append({"segments": cache.key("segments", rules_hash, *art_key), "art": "|".join(art_key),
+                     "found": cache.key("attributions", rules_hash, actors_hash, *art_key),
+                     **{fid: cache.key("mentions", rules_hash, fp, *art_key) for fid, fp in fingerprints.items()}})
+    return keys
 
 
 class Run:
@@ -431,17 +456,12 @@ class Run:
         self.shared = gazetteer(actors)
         self.plan: list[Batch] = []
         batch = batch or (BIG_BATCH if len(corpus.articles) >= BIG_CORPUS else BATCH)
+        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints)
         for i in range(0, len(corpus.articles), batch):
-            arts = corpus.articles[i:i + batch]
-            keys = []
-            for article in arts:
-                art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
-                keys.append({"segments": cache.key("segments", rules_hash, *art_key), "art": "|".join(art_key),
-                             "found": cache.key("attributions", rules_hash, actors_hash, *art_key),
-                             **{fid: cache.key("mentions", rules_hash, fp, *art_key) for fid, fp in fingerprints.items()}})
-            result_key = cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in keys))
-            hit = cache.has(result_key, *(k["segments"] for k in keys))
-            self.plan.append(Batch(arts, keys, result_key, hit))
+            b = Batch(corpus.articles[i:i + batch], False, salts)
+            b.hit = cache.has(b.result_key, *(k["segments"] for k in b.keys))
+            b.done()
+            self.plan.append(b)
         misses = sum(not b.hit for b in self.plan)
         self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
         self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
@@ -484,6 +504,7 @@ class Run:
             for b in self.plan:
                 r = self._cached(b) if b.hit else None
                 if r is not None:
+                    b.done()
                     stats["cached"] += len(b.articles)
                     bar.update(len(b.articles))
                     yield r
@@ -493,6 +514,7 @@ class Run:
                 else:
                     r = next(computed)
                 self._keep(b, r)
+                b.done()
                 yield r
         finally:
             bar.close()  # the bar is gone before whatever is printed next
