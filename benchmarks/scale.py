@@ -108,6 +108,7 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="also 100,000 articles")
     ap.add_argument("--sizes", type=int, nargs="*", default=None, help="corpus sizes (default 1000 10000)")
     ap.add_argument("--no-serial", action="store_true", help="skip the --jobs 1 run (when time is short)")
+    ap.add_argument("--no-edit", action="store_true", help="skip the re-code after a one-frame edit")
     args = ap.parse_args()
     sizes = args.sizes or [1000, 10000] + ([100000] if args.full else [])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -127,7 +128,7 @@ def main() -> None:
             rows.append(("pandas loop (str.count per frame)", loop, n / loop, ""))
             scan = raw_scan(data)
             rows.append(("raw single-pass scan (Aho-Corasick)", scan, n / scan, ""))
-            if n >= 10000 or len(sizes) == 1:
+            if not args.no_edit and (n >= 10000 or len(sizes) == 1):
                 one_frame_edit(data)
                 edit, _ = code(data, tmp / "outn", cores)
                 rows.append((f"re-code after a one-frame edit (--jobs {cores})", edit, n / edit, ""))
