@@ -34,13 +34,14 @@ class Rule:
     regex: Regex | None = None
     max_words: int | None = None
 
-    def matches(self, norm_line: str) -> bool:
+    def matches(self, norm_line: str, lower: str | None = None) -> bool:
+        """``lower``: the line lower-cased, when the caller has it (every rule reads it)."""
         if self.max_words is not None and len(norm_line.split()) > self.max_words:
             return False
-        bare = norm_line.strip(STRIP).lower()
-        return (bare in self.equals
-                or any(norm_line.lower().startswith(s) for s in self.starts_with)
-                or any(s in norm_line.lower() for s in self.contains)
+        lower = norm_line.lower() if lower is None else lower
+        return (lower.strip(STRIP) in self.equals
+                or any(lower.startswith(s) for s in self.starts_with)
+                or any(s in lower for s in self.contains)
                 or (self.regex is not None and self.regex.search(norm_line)))
 
 
@@ -105,7 +106,8 @@ def find_boilerplate(article: Article, rules: list[Rule]) -> list[Removed]:
         if not raw.strip():
             continue
         norm = normalize(raw).strip()
-        rule = next((r for r in rules if r.matches(norm)), None)
+        lower = norm.lower()
+        rule = next((r for r in rules if r.matches(norm, lower)), None)
         key = " ".join(norm.strip(STRIP).split())
         if rule is not None:
             removed.append(Removed(article.id, start, end, rule.label, rule.reason))
