@@ -126,3 +126,66 @@ def test_requirements_are_the_letters_every_match_contains():
 def test_prefilter_bisects_hits_into_sentences():
     pf = Prefilter([((frozenset({"ab"}), frozenset({"cd"})),), ((frozenset({"zz"}),),), ALWAYS])
     assert pf.candidates(["xx ab cd", "ab only", "ZZ top", ""]) == [[0, 2], [2], [1, 2], [2]]
+
+
+FIRST = "أطلقت الفصائل صواريخ بالكاتيوشا على القاعدة."  # the first written sentence: 44 characters, 6 words
+
+
+def test_a_mention_row_written_out(written):
+    codebook, arts = written
+    art, segs = arts[0]
+    # بالكاتيوشا starts after أطلقت الفصائل صواريخ and three spaces: 5 + 7 + 6 + 3 = 21
+    assert coding.code_frames(art, segs, codebook)["clitics"][0] == {
+        "article_id": "tar", "file": "articles/tar.txt", "outlet": "Test outlet", "language": "ar",
+        "frame": "clitics", "indicator": "الكاتيوشا", "sentence_id": "tar:s001", "start": 21, "end": 31,
+        "match": "بالكاتيوشا", "sentence": FIRST, "sentence_start": 0, "sentence_end": 44}
+
+
+def test_the_tables_of_sentences_and_mentions_written_out(written):
+    codebook, arts = written
+    art, segs = arts[0]
+    segments = coding.segments_frame(segs[:2])
+    assert list(segments.columns) == ["article_id", "sentence_id", "start", "end", "words", "sentence"]
+    assert segments.values.tolist() == [["tar", "tar:s001", 0, 44, 6, FIRST],
+                                        ["tar", "tar:s002", 45, 75, 5, "وقالت قاعدتهم إن الرسائل وصلت."]]
+    rows = [r for frame_rows in coding.code_frames(art, segs, codebook).values() for r in frame_rows]
+    mentions = coding.mentions_frame(rows)
+    assert list(mentions.columns) == ["article_id", "file", "outlet", "language", "frame", "indicator", "sentence_id",
+                                      "start", "end", "match", "sentence", "sentence_start", "sentence_end"]
+    assert list(mentions.index) == list(range(len(mentions)))
+    # by position in the article: صواريخ بالكاتيوشا (the regex, at 14) before بالكاتيوشا (21)
+    assert list(zip(mentions.start, mentions.frame))[:3] == [(14, "escape"), (21, "clitics"), (36, "clitics")]
+
+
+def test_a_sentence_pickles_with_its_word_count_not_its_match_text(written):
+    import pickle
+    _, arts = written
+    seg = arts[0][1][0]
+    seg.match_text  # computed, as coding does
+    state = seg.__getstate__()
+    assert "match_text" not in state and state["words"] == 6 and state["end"] == 44
+    copy = pickle.loads(pickle.dumps(seg))
+    assert copy.words == 6 and copy.match_text.norm == seg.norm and copy.text == FIRST
+
+
+def test_one_scanner_per_codebook_language_and_frames(written):
+    codebook, _ = written
+    full = coding.scanner(codebook, "ar")
+    assert coding.scanner(codebook, "ar") is full and coding.scanner(codebook, "ar", codebook.frames) is full
+    clitics = coding.scanner(codebook, "ar", [codebook.frame("clitics")])
+    assert clitics is not full and coding.scanner(codebook, "ar", [codebook.frame("clitics")]) is clitics
+    # الكاتيوشا, قاعدة, ساعي بريد: their letters only (ال set aside, final ة may be ت + enclitic)
+    assert sorted(clitics.prefilter.literals) == ["بريد", "ساعي", "قاعد", "كاتيوشا"]
+    assert sorted(full.prefilter.literals) == ["الي", "امريكا", "انسحاب", "بريد", "حمل", "رسائل", "ساعي", "قاعد",
+                                               "كاتيوشا", "نصي", "واشنطن", "ولايات"]
+    assert coding.scanner(codebook, "en") is not full
+    again = load_codebook(codebook.path)  # another codebook object: its own scanner
+    assert coding.scanner(again, "ar") is not full
+
+
+def test_a_pattern_the_scanner_rules_out_is_not_tried(written):
+    codebook, arts = written
+    seg = arts[0][1][0]
+    frame = codebook.frame("clitics")
+    assert [r["start"] for r in coding.code_frame_in_segment(seg, frame, "ar")] == [21, 36]
+    assert coding.code_frame_in_segment(seg, frame, "ar", set()) == []  # nothing may match: nothing is tried

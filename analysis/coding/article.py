@@ -178,4 +178,4 @@ def segments_frame(segments: list[Segment]) -> pd.DataFrame:
 
 def mentions_frame(rows: list[dict], columns: list[str] = MENTION_COLUMNS) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=columns)
-    return df.sort_values(["article_id", "start", "frame", "indicator"], kind="stable").reset_index(drop=True)
+    return df.sort_values(["article_id", "start", "frame", "indicator"]).reset_index(drop=True)  # several keys: a stable sort
