@@ -266,3 +266,50 @@ def test_code_frames_codes_only_the_frames_asked_for(hand):
     assert list(only) == ["postman"] and [(r["start"], r["end"]) for r in only["postman"]] == [(31, 40), (56, 65)]
     both = code_frames(art, segs, hand.codebook)
     assert list(both) == ["postman", "rockets"] and [(r["start"], r["end"]) for r in both["rockets"]] == [(76, 84)]
+
+
+# Counted in two batches, then summed (as `code` does): the numbers above, by hand.
+# Batch A = articles 001–005, batch B = 006–010.
+def _halves(hand):
+    segs, m = hand.segments_frame(), hand.mentions
+    first = ["001", "002", "003", "004", "005"]
+    return (segs[segs.article_id.isin(first)], m[m.article_id.isin(first)],
+            segs[~segs.article_id.isin(first)], m[~m.article_id.isin(first)])
+
+
+def test_unit_counts_sum_over_batches(hand):
+    from analysis.results.tables import summed, unit_counts
+    _, ma, _, mb = _halves(hand)
+    # A: Alpha postman 001 s002, s003, 003 s002 = 3 in 2; rockets 002 s002 = 1; Beta postman 004 s002, rockets 004 s003
+    assert unit_counts(ma).loc[("Alpha Daily", "postman")].to_dict() == {"sentences": 3, "articles": 2}
+    total = summed([unit_counts(ma), unit_counts(mb)])
+    assert total.to_dict("index") == {("Alpha Daily", "postman"): {"sentences": 5, "articles": 4},
+                                      ("Alpha Daily", "rockets"): {"sentences": 2, "articles": 2},
+                                      ("Beta News", "postman"): {"sentences": 4, "articles": 4},
+                                      ("Beta News", "rockets"): {"sentences": 2, "articles": 2}}
+
+
+def test_sizes_and_the_table_from_summed_batches(hand):
+    from analysis.results.tables import article_sizes, outlet_frame_from, summed, unit_counts
+    import pandas as pd
+    sa, ma, sb, mb = _halves(hand)
+    sizes = pd.concat([article_sizes(sa), article_sizes(sb)])
+    assert sizes.loc["001"].to_dict() == {"sentences": 3, "words": 17} and sizes.loc["010"].to_dict() == {"sentences": 2, "words": 12}
+    table = outlet_frame_from(hand.corpus, hand.codebook, sizes, summed([unit_counts(ma), unit_counts(mb)]))
+    got = [(r.outlet, r.frame, r.sentences, r.articles, r.sentences_total, r.words) for r in table.itertuples()]
+    assert got == [("Alpha Daily", "postman", 5, 4, 14, 66), ("Alpha Daily", "rockets", 2, 2, 14, 66),
+                   ("Beta News", "postman", 4, 4, 13, 68), ("Beta News", "rockets", 2, 2, 13, 68)]
+
+
+def test_language_sizes_and_indicator_counts(hand):
+    from analysis.results.tables import indicator_counts, language_sizes, summed
+    sa, ma, sb, mb = _halves(hand)
+    lang = {a.id: a.language for a in hand.corpus.articles}
+    # Arabic = 001–006: sentences 3+3+3+3+2+3 = 17, words 17+11+15+18+8+17 = 86; English = 007–010: 10, 48
+    sizes = summed([language_sizes(sa, lang), language_sizes(sb, lang)])
+    assert sizes.to_dict("index") == {"ar": {"sentences": 17, "words": 86}, "en": {"sentences": 10, "words": 48}}
+    counts = summed([indicator_counts(ma), indicator_counts(mb)])
+    # ساعي بريد: 001 s002, s003, 003 s002, 004 s002, 006 s002 = 5 sentences; 006 s002 holds two
+    # ("ساعي بريد يحمل رسالة إلى ساعي بريد آخر"), so 6 matches
+    assert counts.loc[("postman", "ar", "ساعي بريد")].to_dict() == {"sentences": 5, "matches": 6}
+    assert summed([]).empty
