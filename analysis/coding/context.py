@@ -13,27 +13,31 @@ from analysis.inputs.codebook import Codebook, Context
 
 
 class ArticleScope:
-    """One article's sentences, in order, and which of them each context pattern list matches."""
+    """One article's sentences, in order, and which of them each context pattern list matches
+    (each sentence checked at most once per list, and only as far as an answer needs)."""
 
     def __init__(self, segments):
         self.segments = list(segments)
         self.position = {s.sentence_id: i for i, s in enumerate(self.segments)}
-        self._found: dict[int, list[int]] = {}
+        self._seen: dict[tuple[int, int], bool] = {}
+
+    def _matches(self, ctx: Context, i: int) -> bool:
+        key = (id(ctx), i)
+        if key not in self._seen:
+            text = self.segments[i].match_text
+            self._seen[key] = any(p.find(text) for p in ctx.patterns)
+        return self._seen[key]
 
     def matching(self, ctx: Context) -> list[int]:
-        """Positions of the sentences where one of the context's patterns matches (computed once)."""
-        key = id(ctx)
-        if key not in self._found:
-            self._found[key] = [i for i, s in enumerate(self.segments)
-                                if any(p.find(s.match_text) for p in ctx.patterns)]
-        return self._found[key]
+        """Positions of the sentences where one of the context's patterns matches."""
+        return [i for i in range(len(self.segments)) if self._matches(ctx, i)]
 
     def holds(self, ctx: Context, sentence_id: str) -> bool:
-        found = self.matching(ctx)
-        if ctx.within is None:
-            return bool(found)
+        if ctx.within is None:  # anywhere in the article: the first sentence that has it will do
+            return any(self._matches(ctx, i) for i in range(len(self.segments)))
         here = self.position[sentence_id]
-        return any(abs(i - here) <= ctx.within for i in found)
+        lo, hi = max(0, here - ctx.within), min(len(self.segments) - 1, here + ctx.within)
+        return any(self._matches(ctx, i) for i in range(lo, hi + 1))
 
 
 def unmet(requirements: list[Context], scope: ArticleScope, sentence_id: str) -> Context | None:
