@@ -99,3 +99,42 @@ def test_a_run_of_enders_and_a_closing_quote_stay_with_their_sentence():
     assert texts("هل جاء؟! نعم") == ["هل جاء؟!", "نعم"]
     assert texts('قال نعم." ثم') == ['قال نعم."', "ثم"]
     assert texts("قال «لن نكون ساعي بريد.» وغادر") == ["قال «لن نكون ساعي بريد.» وغادر"]
+
+
+# Long lines with no sentence punctuation are cut into pieces of at most MAX_SENTENCE (3000)
+# characters, at the last space in the second half of each piece, or at 3000 when there is none.
+# The texts are runs of one letter written for these tests; the offsets are worked out by hand.
+
+def test_a_span_of_exactly_the_maximum_stays_whole():
+    t = "ب" * 2000 + " " + "ب" * 999  # 3000 characters
+    assert split_sentences(t) == [Span(0, 3000)]
+
+
+def test_one_character_over_the_maximum_is_cut_at_the_last_space():
+    t = "ب" * 2000 + " " + "ب" * 1000  # 3001 characters, one space at 2000
+    assert split_sentences(t) == [Span(0, 2000), Span(2001, 3001)]
+
+
+def test_a_line_with_no_space_is_cut_every_3000_characters():
+    assert split_sentences("ب" * 7000) == [Span(0, 3000), Span(3000, 6000), Span(6000, 7000)]
+
+
+def test_a_space_in_the_first_half_of_a_piece_is_not_used():
+    # the only space is at 1200, before 1500 (half the maximum): cutting there would leave a short piece
+    t = "ب" * 1200 + " " + "ب" * 3000  # 4201 characters
+    assert split_sentences(t) == [Span(0, 3000), Span(3000, 4201)]
+
+
+def test_each_piece_looks_for_its_space_from_its_own_start():
+    # first piece: space at 2000; second piece starts at 2000, its window is [3500, 5000): no space, cut at 5000
+    t = "ب" * 2000 + " " + "ب" * 3500  # 5501 characters
+    assert split_sentences(t) == [Span(0, 2000), Span(2001, 5000), Span(5000, 5501)]
+
+
+def test_words_are_cut_between_words_and_short_sentences_are_left_alone():
+    # "كلمة " repeated: line 2 starts at 12 ("جملة قصيرة.\n" is 12 characters), its spaces are at 12 + 5k + 4
+    # = 5k + 16, and it ends at 7011 (the last space trimmed).  Last space before 12 + 3000 = 3012: 3011
+    # (k = 599); then before 3011 + 3000 = 6011: 6006 (k = 1198).
+    t = "جملة قصيرة.\n" + "كلمة " * 1400
+    assert split_sentences(t) == [Span(0, 11), Span(12, 3011), Span(3012, 6006), Span(6007, 7011)]
+    assert t[3011] == " " and t[6006] == " " and t[3007:3011] == "كلمة"
