@@ -64,3 +64,90 @@ def test_frames_that_cannot_be_denied():
     from analysis.text.normalize import normalize
     mt = MatchText(normalize("لا ضبط لسلاح الميليشيات"))
     assert stance_of(mt, mt.norm.index("سلاح"), "ar", True, False, deniable=False) == "reported"
+
+
+# Sentences below were written for these tests.  stance_reason gives the stance and the cue that decided
+# it, with the cue's normalized offsets in the sentence (counted by hand).
+def reason(sentence, word, language="ar", attributed=False, in_quote=False, end_word=None, **kw):
+    from analysis.coding.stance import stance_reason
+    mt = MatchText(normalize(sentence))
+    start = mt.norm.index(normalize(word))
+    end = None if end_word is None else mt.norm.index(normalize(end_word)) + len(normalize(end_word))
+    r = stance_reason(mt, start, language, attributed, in_quote, end, **kw)
+    return r.stance, r.cue, r.at, r.end
+
+
+@pytest.mark.parametrize("language, sentence, word, expected", [
+    # the negation window: at most 3 words (Arabic) or 5 (English) between the particle and the frame words
+    ("ar", "لن يكون العراق أبداً ساعي بريد", "ساعي", ("denied", "negation", 0, 2)),            # 3 between
+    ("ar", "لم يجتمع الوزير بالسفير وحمل رسائل إيرانية", "رسائل", ("asserted", "the outlet's own voice", -1, -1)),  # 4
+    ("en", "Iraq will not in any way be a postman", "postman", ("denied", "negation", 10, 13)),  # 5 between
+    ("en", "Kadhimi did not meet the envoy and then carried messages", "messages",
+     ("asserted", "the outlet's own voice", -1, -1)),                                          # 6 between
+    # a fixed phrase (لا بد) is skipped, and the negation after it still counts
+    ("ar", "لا بد أن العراق لن يكون ساعي بريد", "ساعي", ("denied", "negation", 16, 18)),
+    # a negation that affirms (لن ننسى), then one that denies: the denial wins
+    ("ar", "لن ننسى ولن نكون ساعي بريد", "ساعي", ("denied", "negation", 8, 11)),
+    # a negation undone by an exceptive (not … unless), then one that is not
+    ("en", "Iraq does not object unless it is no postman", "postman", ("denied", "negation", 34, 36)),
+    # an exceptive in the next clause does not undo the negation
+    ("ar", "لن يكون العراق ساعي بريد، ثم غادر الوفد دون أن يلتقي أحداً", "ساعي", ("denied", "negation", 0, 2)),
+    # "but only" is an exceptive, not a new clause; a bare "but" still opens one
+    ("en", "US troops will not leave but only after a deal", "leave", ("asserted", "the outlet's own voice", -1, -1)),
+    ("en", "Iraq will not be a postman but a partner", "postman", ("denied", "negation", 10, 13)),
+    ("en", "Baghdad does not want escalation but Iraq has become an arena", "arena",
+     ("asserted", "the outlet's own voice", -1, -1)),
+    # a negation as the sentence's last word has nothing after it to affirm
+    ("en", "Iraq is a postman, it is not", "postman", ("asserted", "the outlet's own voice", -1, -1)),
+])
+def test_negation_rules_with_their_cue(language, sentence, word, expected):
+    assert reason(sentence, word, language) == expected
+
+
+def test_a_negation_inside_the_matched_words_counts_only_with_their_end():
+    # an indicator written as "ليس ساعي بريد" starts at the particle itself
+    assert reason("العراق ليس ساعي بريد", "ليس", end_word="بريد") == ("denied", "negation", 7, 10)
+    assert reason("العراق ليس ساعي بريد", "ليس") == ("asserted", "the outlet's own voice", -1, -1)
+    mt = MatchText(normalize("العراق ليس ساعي بريد"))
+    assert stance_of(mt, 7, "ar", False, False, 20) == "denied"
+
+
+@pytest.mark.parametrize("sentence, word, expected", [
+    # the denial verb's word and the frame word at most 12 words apart: ونفى is word 0
+    ("ونفى الوزير في مؤتمر صحفي اليوم في بغداد أن يكون العراق حمل رسائل", "رسائل", ("denied", "denial verb", 0, 4)),  # 12
+    ("ونفى الوزير في مؤتمر صحفي اليوم في بغداد أن يكون العراق قد حمل رسائل", "رسائل",
+     ("asserted", "the outlet's own voice", -1, -1)),                                                               # 13
+    # the window counts from the verb, not from the start of the sentence (نفى is word 11, ساعي word 15)
+    ("قال المتحدث باسم الحكومة العراقية في بيان صحفي اليوم إن الوزير نفى أن يكون العراق ساعي بريد", "ساعي",
+     ("denied", "denial verb", 63, 66)),
+    # frame words that begin with a denial verb are denied by an earlier verb, not by their own
+    ("نفى الوزير أي رفض للوساطة", "رفض", ("denied", "denial verb", 0, 3)),
+    ("رفض الوزير للوساطة", "رفض", ("asserted", "the outlet's own voice", -1, -1)),
+    # a denial verb in the clause before does not reach across the comma
+    ("نفى الوزير الخبر، والعراق ساعي بريد", "ساعي", ("asserted", "the outlet's own voice", -1, -1)),
+])
+def test_denial_verb_window(sentence, word, expected):
+    assert reason(sentence, word) == expected
+
+
+def test_the_reason_names_the_voice_when_nothing_negates():
+    s = "شهدت المنطقة الخضراء إطلاق صواريخ"
+    assert reason(s, "صواريخ") == ("asserted", "the outlet's own voice", -1, -1)
+    assert reason(s, "صواريخ", attributed=True) == ("reported", "attributed to a speaker", -1, -1)
+    assert reason(s, "صواريخ", in_quote=True) == ("reported", "inside a quotation", -1, -1)
+    # frames are deniable unless the caller says otherwise
+    assert reason("لن يكون العراق ساعي بريد", "ساعي")[0] == "denied"
+    assert reason("لن يكون العراق ساعي بريد", "ساعي", deniable=False)[0] == "asserted"
+
+
+def test_a_lexicon_of_the_callers_own_is_used_even_for_a_sentence_seen_before():
+    from dataclasses import replace
+    from analysis.coding.lexicon import compile_list, shipped
+    own = replace(shipped(), path="own lexicon written for testing",
+                  lists={**shipped().lists, ("denial_verbs", "ar"): compile_list(["استبعد"], False, False, False)})
+    mt = MatchText(normalize("استبعد الوزير أن يكون العراق ساعي بريد"))
+    at = mt.norm.index("ساعي")
+    assert stance_of(mt, at, "ar", False, False) == "asserted"  # استبعد (ruled out) is not a shipped denial verb
+    assert stance_of(mt, at, "ar", False, False, lexicon=own) == "denied"
+    from analysis.coding.stance import stance_reason
+    assert stance_reason(mt, at, "ar", False, False, lexicon=own).cue == "denial verb"

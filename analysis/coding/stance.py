@@ -52,7 +52,8 @@ NOT_NEGATION = {
     "ar": regex.compile(r"(?<!\w)[وف]?(?:لا\s*بد|لا\s+مفر|لا\s+سيما|لا\s+(?:ي|ت)زال|لا\s+زال|لا\s+شك|لا\s+ريب|لا\s+غني|لم\s+(?:ي|ت)زل)(?!\w)"),
     "en": regex.compile(r"(?i)(?<!\w)(?:no doubt|not only|no longer)(?!\w)"),
 }
-CLAUSE_BREAK = regex.compile(r"[،,:؛;«»\"“”()]|(?<!\w)(?:لكن|ولكن|بل|بينما|but|while|whereas)(?!\w)")
+# "but only" is an exceptive (not … but only after …), not a new clause.
+CLAUSE_BREAK = regex.compile(r"[،,:؛;«»\"“”()]|(?<!\w)(?:لكن|ولكن|بل|بينما|but(?!\s+only)|while|whereas)(?!\w)")
 # Words allowed between a negation particle and the frame words: نحن لا [نلعب دور] ساعي البريد;
 # English spends more words on the same construction ("do not [play the role of] messenger").
 NEGATION_WINDOW = {"ar": 3, "en": 5}
@@ -86,6 +87,7 @@ class SentenceCues:
                 continue
             self.negations.append((m.start(), m.end(), self._affirming(m.group(), m.end())))
         self.negation_starts = [n[0] for n in self.negations]
+        self.negation_words = [text.word_index(n[0]) for n in self.negations]
         self.exceptives = [m.start() for m in EXCEPTIVE[language].finditer(norm)]
         self.denials = lexicon.find("denial_verbs", language, norm)
         self.denial_starts = [s for s, _ in self.denials]
@@ -123,17 +125,15 @@ class SentenceCues:
         text = self.text
         lo, hi = self.clause(start)
         stop = start if end is None else end
-        # Only particles within the window can count: look no further back than it.
+        # Particles in the clause with at most NEGATION_WINDOW words between them and the frame words.
         wi = text.word_index(start)
-        earliest = text.word_starts[max(wi - NEGATION_WINDOW[self.language] - 1, 0)] if text.word_starts else 0
-        first = bisect.bisect_left(self.negation_starts, max(lo, earliest))
+        first = max(bisect.bisect_left(self.negation_starts, lo),
+                    bisect.bisect_left(self.negation_words, wi - NEGATION_WINDOW[self.language] - 1))
         affirmed = None
         for i in range(first, bisect.bisect_left(self.negation_starts, stop)):
             s, e, affirms = self.negations[i]
-            if wi - text.word_index(s) - 1 > NEGATION_WINDOW[self.language]:
-                continue
-            if affirms is not None:
-                affirmed = affirmed or Reason("", "negation that affirms", s, affirms[1])
+            if affirms is not None:  # its stance is the voice's: stance_reason sets it
+                affirmed = affirmed or Reason(ASSERTED, "negation that affirms", s, affirms[1])
                 continue
             k = bisect.bisect_left(self.exceptives, e)
             if k < len(self.exceptives) and self.exceptives[k] < hi:
@@ -144,8 +144,9 @@ class SentenceCues:
     def denial_verb(self, start: int) -> Reason | None:
         """A denial verb earlier in the same clause, close enough to govern the frame words."""
         lo, _ = self.clause(start)
+        first = bisect.bisect_left(self.denial_starts, lo)
         k = bisect.bisect_right(self.denial_starts, start) - 1
-        while k >= 0 and self.denials[k][0] >= lo:
+        while k >= first:
             s, e = self.denials[k]
             if e <= start:
                 if self.text.word_index(start) - self.text.word_index(e) <= DENIAL_WINDOW:
@@ -155,10 +156,13 @@ class SentenceCues:
         return None
 
 
+CUES_KEY = "_stance_cues"  # where a MatchText keeps its cues
+
+
 def sentence_cues(text: MatchText, language: str, lexicon: Lexicon | None = None) -> SentenceCues:
     """The cues of a sentence, kept on its MatchText so that each mention reuses them."""
     lexicon = lexicon or shipped()
-    store = text.__dict__.setdefault("_stance_cues", {})
+    store = text.__dict__.setdefault(CUES_KEY, {})
     key = (language, lexicon.path)
     if key not in store:
         store[key] = SentenceCues(text, language, lexicon)
