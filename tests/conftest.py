@@ -50,3 +50,38 @@ def _fresh_caches_under_mutation():
         from analysis.text.normalize import clear_caches
         clear_caches()
     yield
+
+
+# mutmut runs, for each mutant, only the tests its stats pass saw run the mutated function; a module- or
+# session-scoped fixture (the seed and fixture corpora, analysed once) runs the coder during the first test
+# that uses it, so every later test of that corpus would never see a mutant.  In the stats pass only, what a
+# shared fixture ran is credited to every test that uses it.
+_SHARED_HITS: dict[str, set[str]] = {}
+
+
+def _mutmut_stats():
+    if os.environ.get("MUTANT_UNDER_TEST") != "stats":
+        return None
+    from mutmut.state import state
+    return state()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    st = _mutmut_stats() if fixturedef.scope != "function" else None
+    saved = set(st._stats) if st is not None else set()
+    if st is not None:
+        st._stats.clear()
+    yield
+    if st is not None:
+        _SHARED_HITS.setdefault(fixturedef.argname, set()).update(st._stats)
+        st._stats.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _credit_shared_fixtures(request):
+    st = _mutmut_stats()
+    if st is not None:
+        for name in request.fixturenames:
+            st._stats.update(_SHARED_HITS.get(name, ()))
+    yield

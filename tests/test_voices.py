@@ -225,11 +225,48 @@ def test_headlines_are_the_outlets_voice_unless_they_quote(language, text, line,
     ("الكاظمي في واشنطن\nوصل الكاظمي إلى واشنطن.", "وصل الكاظمي إلى واشنطن.", False),
     ("Kadhimi in Washington\nKadhimi arrived. He met Trump.", "Kadhimi arrived.", False),
     ("Kadhimi in Washington\nKadhimi arrived. He met Trump.", "Kadhimi in Washington", True),
+    # text before it on its line (a later line does not matter)
+    ("وصل الكاظمي. ثم التقى ترامب\nسطر آخر", "ثم التقى ترامب", False),
+    ("وصل.\n! الكاظمي في واشنطن", "الكاظمي في واشنطن", False),
+    # alone on its line, the third; or the first of three
+    ("سطر أول.\nسطر ثان.\nالكاظمي في واشنطن", "الكاظمي في واشنطن", True),
+    ("الكاظمي في واشنطن\nوصل الكاظمي.\nثم غادر.", "الكاظمي في واشنطن", True),
+    # text after it on its line, on the second line
+    ('سطر.\nقال نعم." ثم', 'قال نعم."', False),
+    # at most 25 words
+    (" ".join(["كلمة"] * 25) + "\nوصل.", " ".join(["كلمة"] * 25), True),
+    (" ".join(["كلمة"] * 26) + "\nوصل.", " ".join(["كلمة"] * 26), False),
 ])
 def test_what_counts_as_a_headline(text, line, headline):
     art = article(text, "ar")
     segs, _ = segment_article(art, [])
     assert is_headline(text, next(s for s in segs if s.text == line)) is headline
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a sentence cut at ؛ goes on in the same voice when the next part names no speaker
+    ("قال الكاظمي إن القوات ستنسحب؛ والصواريخ لن تتوقف.",
+     [("kadhimi", "verb-subject"), ("kadhimi", "continues the sentence before")]),
+    ("قال الكاظمي إن القوات ستنسحب؛ وقال ظريف إن الصواريخ لن تتوقف.",
+     [("kadhimi", "verb-subject"), ("zarif", "verb-subject")]),
+    # after a sentence ending with a period it does not; a headline after ؛ is still the outlet's
+    ("قال الكاظمي إن القوات ستنسحب.\nالصواريخ على بغداد؛\nوالقوات ستبقى.",
+     [("kadhimi", "verb-subject"), ("outlet", "own voice"), ("kadhimi", "continues the sentence before")]),
+    ("قال الكاظمي إن القوات ستنسحب؛\nالصواريخ على بغداد\nوصل.",
+     [("kadhimi", "verb-subject"), ("outlet", "own voice"), ("outlet", "own voice")]),
+    # the article's first sentence has nobody to carry over
+    ("وأضاف أن القوات ستنسحب.", [("outlet", "own voice")]),
+    # "the Iraqi source" is the adviser introduced two sentences before, not a new generic source
+    ("وقال مستشار الكاظمي إن القوات ستغادر.\nوقال الكاظمي إن العراق لن يكون ساحة.\n"
+     "وقال المصدر العراقي إن الكاظمي لم يعط ردا حاسما.",
+     [("pm_adviser", "verb-subject"), ("kadhimi", "verb-subject"), ("pm_adviser", "verb-subject")]),
+])
+def test_speakers_carried_through_an_article(text, expected):
+    art = article(text, "ar")
+    segs, _ = segment_article(art, [])
+    found = attribute_segments(SimpleNamespace(articles=[art]), segs, ACTORS)
+    got = [(a.actor.id, a.how) for a in (speakers_mod.speaker_at(found[s.sentence_id]) for s in segs)]
+    assert got == expected
 
 
 # 6. explain gives the cue and its position -------------------------------------------------

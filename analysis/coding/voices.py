@@ -35,7 +35,7 @@ def is_headline(text: str, seg: Segment) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if text[line_start:seg.start].strip() or text[seg.end:line_end].strip():
         return False
-    return not seg.text.rstrip().endswith(SENTENCE_END) and len(seg.text.split()) <= HEADLINE_WORDS
+    return not seg.text.endswith(SENTENCE_END) and len(seg.text.split()) <= HEADLINE_WORDS  # (spans are trimmed)
 SPEAKER_COLUMNS = ["article_id", "sentence_id", "speaker", "speaker_kind", "attribution", "speakers",
                    "speaker_words"]
 
@@ -48,19 +48,18 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
     inherit no speaker and pass none on.
     """
     articles = {a.id: a for a in corpus.articles}
-    lexicon = lexicon_of(actors)
     out: dict[str, list[Attribution]] = {}
-    previous: Actor | None = None
-    history: list[Actor] = []
+    previous: Actor | None  # the article's last speaker, and all of its speakers so far (set at its first sentence)
+    history: list[Actor]
     last: Segment | None = None
     for seg in segments:
         if last is None or seg.article_id != last.article_id:
             previous, history = None, []
         art = articles[seg.article_id]
         headline = is_headline(art.text, seg)
-        found = attributions(seg.match_text, actors, art.language, None if headline else previous, tuple(history), lexicon)
+        found = attributions(seg.match_text, actors, art.language, None if headline else previous, tuple(history))
         if (not found and not headline and previous is not None and last is not None
-                and last.text.rstrip().endswith(CONTINUES)):
+                and last.text.endswith(CONTINUES)):
             found = [Attribution(previous, "continues the sentence before")]
         out[seg.sentence_id] = found
         if not headline:
@@ -72,19 +71,12 @@ def attribute_segments(corpus: Corpus, segments: list[Segment],
 
 def _norm_pos(seg: Segment, original: int) -> int:
     """Normalized position of an original offset (the first at or after it)."""
-    return bisect.bisect_left(seg.index, original, 0, len(seg.norm))
+    return bisect.bisect_left(seg.index, original)
 
 
 def _orig(seg: Segment, norm_pos: int) -> int:
     """Offset within the sentence's original text of a normalized position."""
-    return seg.index[min(norm_pos, len(seg.index) - 1)] - seg.start if norm_pos >= 0 else -1
-
-
-def voice_of(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
-             language: str, deniable: bool = True, lexicon=None) -> tuple[Attribution, bool, str]:
-    """Speaker, whether inside a quotation, and stance of one match at original [start, end)."""
-    att, in_quote, reason = voice_reason(seg, start, end, found, quotes, language, deniable, lexicon)
-    return att, in_quote, reason.stance
+    return seg.index[norm_pos] - seg.start
 
 
 def voice_reason(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
@@ -203,8 +195,6 @@ def sentence_stances(voiced: pd.DataFrame, codebook) -> pd.DataFrame:
     if voiced.empty:
         return pd.DataFrame(columns=STANCE_COLUMNS)
     rank = {(f.id, i.label): k for f in codebook.frames for inds in f.indicators.values() for k, i in enumerate(inds)}
-    voiced = voiced.assign(_rank=[rank.get((f, i), 1 << 20) for f, i in zip(voiced.frame, voiced.indicator)])
-    if "speaker_words" not in voiced:
-        voiced = voiced.assign(speaker_words="")
-    first = voiced.sort_values(["sentence_id", "frame", "_rank", "start"], kind="stable").drop_duplicates(["sentence_id", "frame"])
+    voiced = voiced.assign(_rank=[rank[(f, i)] for f, i in zip(voiced.frame, voiced.indicator)])
+    first = voiced.sort_values(["sentence_id", "frame", "_rank", "start"]).drop_duplicates(["sentence_id", "frame"])
     return first[STANCE_COLUMNS].reset_index(drop=True)
