@@ -149,3 +149,129 @@ def test_the_folders_lexicon_comes_with_the_gazetteer_and_its_errors_are_reporte
                          "use one of negation_affirms, negation_auxiliaries, negated_adjectives, denial_verbs, "
                          "reporting_verbs, participles, passive_verbs, noun_like_verbs, object_first_verbs, "
                          "unlisted_heads, titles")]
+
+
+# Sentences below were written for these tests.  Each row: the attributions found, as
+# (speaker id, words naming an unlisted speaker, kind, how, position of the cue, span of the speaker's words).
+def found(sentence, language="ar", previous=None, earlier=(), actors=ACTORS):
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, actors, language, actors.get(previous) if previous else None,
+                       tuple(actors[e] for e in earlier))
+    return [(a.actor.id, a.actor.name_en if a.actor.id == "unlisted" else "", a.actor.kind, a.how, a.at, a.span)
+            for a in got]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # English subject–verb: the words before the verb, back to a determiner or a function word, at most four
+    ("In Baghdad a ministry spokesman said the troops would leave",
+     [("unlisted", "a ministry spokesman", "anonymous", "subject-verb, unlisted", 11, (11, 31))]),
+    ("Reports from ministry officials said the troops would leave",
+     [("unlisted", "ministry officials", "anonymous", "subject-verb, unlisted", 13, (13, 31))]),
+    ("Iraqi foreign ministry press office spokesman said the troops would leave",
+     [("unlisted", "foreign ministry press office spokesman", "anonymous", "subject-verb, unlisted", 6, (6, 45))]),
+    # at most four words between the head and the verb
+    ("A spokesman for the foreign ministry said the troops would leave",
+     [("unlisted", "A spokesman for the foreign ministry", "anonymous", "subject-verb, unlisted", 0, (0, 36))]),
+    ("A spokesman for the Iraqi foreign ministry said the troops would leave", []),
+    # a relative clause or a second subject between them: the head is not the verb's subject
+    ("An official who met the envoy said the troops would leave", []),
+    ("A source which met the envoy said the troops would leave", []),
+    ("An aide that met the envoy said the troops would leave", []),
+    ("An official and the envoy said the troops would leave", []),
+    ("An official said the envoy said the troops would leave",
+     [("unlisted", "An official", "anonymous", "subject-verb, unlisted", 0, (0, 11)),
+      ("unlisted", "An official", "anonymous", "same subject", 27, None)]),
+    ("An official says the envoy says the troops would leave",
+     [("unlisted", "An official", "anonymous", "subject-verb, unlisted", 0, (0, 11)),
+      ("unlisted", "An official", "anonymous", "same subject", 27, None)]),
+    # a title and lower-case words is an office, not a named person
+    ("The minister of foreign affairs said the troops would leave",
+     [("unlisted", "The minister of foreign affairs", "anonymous", "subject-verb, unlisted", 0, (0, 31))]),
+])
+def test_english_unlisted_speakers(sentence, expected):
+    assert found(sentence, "en") == expected
+
+
+@pytest.mark.parametrize("sentence, words, kind", [
+    # named: a title, then (past ال- words) a word without ال; not past a function word or بال-
+    ("وقال النائب سالم إن القوات ستنسحب", "النائب سالم", "named"),
+    ("وقال النائب العراقي سالم إن القوات ستنسحب", "النائب العراقي سالم", "named"),
+    ("وقال النائب العراقي إن القوات ستنسحب", "النائب العراقي", "anonymous"),
+    ("وقال النائب والمحلل إن القوات ستنسحب", "النائب والمحلل", "anonymous"),
+    ("وقال المتحدث بالوكالة إن القوات ستنسحب", "المتحدث بالوكاله", "anonymous"),
+    # the second title of the words may be the one followed by a name
+    ("وقال المتحدث باسم الوزير سالم الجبوري إن القوات ستنسحب", "المتحدث باسم الوزير سالم الجبوري", "named"),
+])
+def test_arabic_named_or_anonymous(sentence, words, kind):
+    (a,) = attributions(MatchText(normalize(sentence)), ACTORS, "ar", None)
+    assert (a.actor.id, a.actor.name_en, a.actor.kind, a.actor.role, a.actor.side, a.actor.patterns) == (
+        "unlisted", words, kind, "", "Speakers not in the gazetteer", {})
+    assert a.span == (5, 5 + len(words))
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # «المصدر العراقي» with a clitic in front, or behind ل, is still the adviser named before
+    ("والمصدر العراقي أكد أن الكاظمي لم يعط ردا حاسما", [("pm_adviser", "", "anonymous", "subject-verb", 0, (0, 15))]),
+    ("وقال المصدر العراقي إن الكاظمي لم يعط ردا حاسما", [("pm_adviser", "", "anonymous", "verb-subject", 0, (5, 19))]),
+    ("ونقلت صحيفة محلية تصريحات للمصدر العراقي قال فيها إن الكاظمي لم يعط ردا",
+     [("pm_adviser", "", "anonymous", "statement owner", 26, None),
+      ("pm_adviser", "", "anonymous", "subject-verb", 26, (26, 40))]),
+])
+def test_the_definite_source_with_clitics(sentence, expected):
+    assert found(sentence, earlier=("pm_adviser",)) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # «المصادر» are the sources named before it in the sentence: the last of them, never a news agency
+    ("أعلنت مصادر عراقية أن الزيارة سرية، ولفتت المصادر إلى أن القوات ستنسحب",
+     [("iraqi_source", "", "anonymous", "verb-subject", 0, (6, 18)), ("iraqi_source", "", "anonymous", "carried over", 36, None)]),
+    ("قال ظريف إن القوات ستنسحب، وأكد الصدر أن الزيارة سرية، وقال الكاظمي إن العراق لن يكون ساحة، "
+     "ولفتت المصادر إلى أن القوات ستنسحب",
+     [("zarif", "", "named", "verb-subject", 0, (4, 8)), ("sadr", "", "named", "verb-subject", 27, (32, 37)),
+      ("kadhimi", "", "named", "verb-subject", 55, (60, 67)), ("kadhimi", "", "named", "carried over", 92, None)]),
+    ("ذكرت رويترز أن الزيارة سرية، ولفتت المصادر إلى أن القوات ستنسحب",
+     [("media", "", "media", "verb-subject", 0, (5, 11)), ("sadr", "", "named", "carried over", 29, None)]),
+])
+def test_the_sources_are_the_ones_named_before(sentence, expected):
+    assert found(sentence, previous="sadr") == expected
+
+
+def test_who_voices_the_sentence_and_a_quotation():
+    # the first speaker that is not a news agency; a news agency when it is the only one
+    mt = MatchText(normalize("ذكرت رويترز أن الزيارة سرية، ولفتت المصادر إلى أن القوات ستنسحب"))
+    assert speaker_at(attributions(mt, ACTORS, "ar", ACTORS["sadr"])).actor.id == "sadr"
+    mt = MatchText(normalize("نقلت رويترز عن الكاظمي قوله إن القوات ستنسحب"))
+    assert speaker_at(attributions(mt, ACTORS, "ar", None)).actor.id == "media"
+    # a quotation before every cue is the first speaker's: «…» قال الكاظمي (at 37), then ظريف (at 50)
+    mt = MatchText(normalize("«نحن لا نقبل أن نكون ساعي بريد لأحد» قال الكاظمي، وأكد ظريف ذلك"))
+    got = attributions(mt, ACTORS, "ar", None)
+    assert [(a.actor.id, a.at) for a in got] == [("kadhimi", 37), ("zarif", 50)]
+    assert speaker_at(got, 0).actor.id == "kadhimi"
+    assert speaker_at(got, 55).actor.id == "zarif"
+
+
+GAZETTEER_THE = """actors:
+  - id: adviser
+    name_en: an adviser
+    kind: anonymous
+    side: Testers
+    patterns: {en: [an adviser to the minister]}
+  - id: the_source
+    name_en: a test source
+    kind: anonymous
+    side: Testers
+    patterns: {en: [the source in Testland, a source in Testland]}
+"""
+
+
+@pytest.mark.parametrize("sentence, who", [
+    ("The source in Testland said the troops would leave", "adviser"),
+    ("On Tuesday the source in Testland said the troops would leave", "adviser"),
+    ("On Tuesday a source in Testland said the troops would leave", "the_source"),
+])
+def test_an_english_definite_source_written_in_the_gazetteer(tmp_path, sentence, who):
+    actors, _, problems = load(tmp_path, GAZETTEER_THE)
+    assert problems == []
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, actors, "en", None, (actors["adviser"],))
+    assert [a.actor.id for a in got] == [who]

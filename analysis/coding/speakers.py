@@ -263,8 +263,8 @@ class _Sentence:
         return self.words[k] if k < len(self.words) else None
 
     def word_at(self, start: int) -> str:
-        k = bisect.bisect_left(self.words, start)
-        return self.norm[start:self.word_ends[k]] if k < len(self.word_ends) else ""
+        """The word that starts at ``start`` (a word start)."""
+        return self.norm[start:self.word_ends[bisect.bisect_left(self.words, start)]]
 
     def title_at(self, pos: int) -> bool:
         k = bisect.bisect_left(self.title_starts, pos)
@@ -303,9 +303,7 @@ class _Sentence:
 
     def noun_phrase_before(self, verb: int) -> tuple[int, int] | None:
         """English subject–verb order: "a ministry spokesman said", "an official at the commission said"."""
-        k = bisect.bisect_left(self.head_starts, verb) - 1
-        while k >= 0 and self.heads[k][1] > verb:
-            k -= 1
+        k = bisect.bisect_left(self.head_starts, verb) - 1  # (English heads are single words: none holds the verb)
         if k < 0:
             return None
         hs, he = self.heads[k]
