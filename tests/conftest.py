@@ -44,11 +44,14 @@ def sentence_with(analysis, article_id, fragment):
 
 @pytest.fixture(autouse=True, scope="session")
 def _fresh_caches_under_mutation():
-    """mutmut forks each mutant from a process that already normalized text: start it
-    with an empty character cache, or cached results would hide the mutant."""
+    """mutmut forks each mutant from a process that already normalized text and built the
+    speaker cues: start it with empty caches, or cached results would hide the mutant."""
     if os.environ.get("MUTANT_UNDER_TEST"):
+        from analysis.coding.speakers import _CUE_CACHE, _GAZETTEERS
         from analysis.text.normalize import clear_caches
         clear_caches()
+        _CUE_CACHE.clear()
+        _GAZETTEERS.clear()
     yield
 
 

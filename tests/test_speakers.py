@@ -275,3 +275,40 @@ def test_an_english_definite_source_written_in_the_gazetteer(tmp_path, sentence,
     mt = MatchText(normalize(sentence))
     got = attributions(mt, actors, "en", None, (actors["adviser"],))
     assert [a.actor.id for a in got] == [who]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # after a verb read as passive (يُتهم), the agent after من / من قبل speaks, listed or not
+    ("ويتهم الكاظمي من الصدر بأنه حول العراق إلى ساعي بريد", [("sadr", "", "named", "passive agent", 0, (17, 22))]),
+    ("ويتهم الكاظمي من قبل الصدر بأنه حول العراق إلى ساعي بريد", [("sadr", "", "named", "passive agent", 0, (21, 26))]),
+    ("ويتهم الكاظمي من قبل نواب في البرلمان بأنه حول العراق إلى ساعي بريد",
+     [("unlisted", "نواب في البرلمان", "anonymous", "passive agent, unlisted", 0, (21, 37))]),
+    # the accused named by words the gazetteer does not know
+    ("ويتهم مسؤول في المفوضية من قبل الصدر بأنه حول العراق إلى ساعي بريد",
+     [("sadr", "", "named", "passive agent", 0, (31, 36))]),
+    ("ويتهم مسؤول عراقي من قبل نواب بأنه حول العراق إلى ساعي بريد",
+     [("unlisted", "نواب", "anonymous", "passive agent, unlisted", 0, (25, 29))]),
+    # no agent right after the subject: the subject stays the speaker
+    ("ويتهم الكاظمي بأنه حول العراق إلى ساعي بريد", [("kadhimi", "", "named", "verb-subject", 0, (6, 13))]),
+    ("ويتهم الكاظمي، من قبل الصدر، بأنه حول العراق إلى ساعي بريد", [("kadhimi", "", "named", "verb-subject", 0, (6, 13))]),
+    ("ويتهم الكاظمي من قبل، وقال الصدر إن القوات ستنسحب",
+     [("kadhimi", "", "named", "verb-subject", 0, (6, 13)), ("sadr", "", "named", "verb-subject", 22, (27, 32))]),
+    # an active verb: its subject speaks
+    ("واتهم الصدر الكاظمي بأنه حول العراق إلى ساعي بريد", [("sadr", "", "named", "verb-subject", 0, (6, 11))]),
+    # a negated reporting verb attributes nothing, at the start of the sentence too; the next verb still does
+    ("لم يعلن الكاظمي عن الزيارة السرية", []),
+    ("لم يعلن الكاظمي عن الزيارة، وقال ظريف إن القوات ستنسحب", [("zarif", "", "named", "verb-subject", 28, (33, 37))]),
+    # a verb as the sentence's last word has no subject after it
+    ("العراق لن يكون ساعي بريد كما قال", []),
+])
+def test_passive_agents_and_negated_verbs(sentence, expected):
+    assert found(sentence) == expected
+
+
+def test_a_sentence_attributed_twice_is_read_with_the_latest_attributions():
+    from analysis.coding.speakers import Attribution, speaker_for
+    mt = MatchText(normalize("قال الكاظمي إن القوات ستنسحب"))
+    first = attributions(mt, ACTORS, "ar", None)
+    assert speaker_for(first, mt, 20).actor.id == "kadhimi"
+    again = [Attribution(ACTORS["zarif"], "carried over", 0, "قال")]
+    assert speaker_for(again, mt, 20).actor.id == "zarif"
