@@ -312,3 +312,30 @@ def test_a_sentence_attributed_twice_is_read_with_the_latest_attributions():
     assert speaker_for(first, mt, 20).actor.id == "kadhimi"
     again = [Attribution(ACTORS["zarif"], "carried over", 0, "قال")]
     assert speaker_for(again, mt, 20).actor.id == "zarif"
+
+
+@pytest.mark.parametrize("language, sentence, word, who", [
+    # a news agency relaying someone gives way to that someone
+    ("ar", "ذكرت رويترز أن الكاظمي قال إن القوات ستنسحب", "القوات", "kadhimi"),
+    # "according to X, …" covers the whole sentence, a later cue included
+    ("ar", "بحسب مصدر عراقي، قال الكاظمي إن القوات ستنسحب", "القوات", "iraqi_source"),
+    # after the reported words began, a new clause stays in the first speaker's report …
+    ("ar", "قال ظريف إن القوات ستنسحب، وأكد الكاظمي أن الزيارة سرية", "الزيارة", "zarif"),
+    # … unless it opens with فيما (while)
+    ("ar", "قال ظريف إن القوات ستنسحب، فيما قال الكاظمي إن الزيارة سرية", "الزيارة", "kadhimi"),
+    # a closing tag: the cue's clause is the last, with at most three words after the verb
+    ("en", "US troops will not leave soon, Kadhimi said", "troops", "kadhimi"),
+    ("en", "US troops will not leave soon, Kadhimi said on Tuesday morning", "troops", "kadhimi"),
+    ("en", "US troops will not leave soon, Kadhimi said on Tuesday in Baghdad", "troops", "outlet"),
+    ("en", "US troops will not leave soon, Kadhimi said, and Iraq agreed", "troops", "outlet"),
+    ("en", "US troops will not leave soon, a ministry spokesman said on Tuesday", "troops", "unlisted"),
+    ("en", "US troops will not leave soon, a ministry spokesman said on Tuesday in Baghdad", "troops", "outlet"),
+    # a lead-in clause belongs to the speaker after it; other background does not
+    ("en", "Commenting on the visit, Kadhimi said US troops will not leave", "visit", "kadhimi"),
+    ("en", "After the visit, Kadhimi said US troops will not leave", "visit", "outlet"),
+])
+def test_the_speaker_of_each_clause(language, sentence, word, who):
+    from analysis.coding.speakers import speaker_for
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, ACTORS, language, None)
+    assert speaker_for(got, mt, mt.norm.index(normalize(word))).actor.id == who
