@@ -339,3 +339,33 @@ def test_the_speaker_of_each_clause(language, sentence, word, who):
     mt = MatchText(normalize(sentence))
     got = attributions(mt, ACTORS, language, None)
     assert speaker_for(got, mt, mt.norm.index(normalize(word))).actor.id == who
+
+
+@pytest.mark.parametrize("language, sentence, previous, earlier, expected", [
+    # (speaker, how, at, cue, cue_at, span): the cue as normalized in the sentence
+    ("ar", "بحسب المصدر، فإن القوات ستنسحب", "sadr", (), [("sadr", "source phrase, carried over", 0, "بحسب", -1, None)]),
+    ("ar", "بحسب المصدر، فإن القوات ستنسحب", None, (), []),
+    ("ar", "بحسب مسؤول في المفوضية فإن القوات ستنسحب", None, (),
+     [("unlisted", "source phrase, unlisted", 0, "بحسب", -1, (5, 22))]),
+    ("ar", "وبحسب الكاظمي فإن القوات ستنسحب", None, (), [("kadhimi", "source phrase", 0, "وبحسب", -1, (6, 13))]),
+    # the head and at most six words after it
+    ("ar", "وبحسب مصادر مطلعة في بغداد وطهران والمدن الأخرى وعدة جهات فإن الكاظمي سيغادر", None, (),
+     [("unlisted", "source phrase, unlisted", 0, "وبحسب", -1, (6, 47))]),
+    # a statement by someone (تصريحات لـ …): the cue is the noun, 18 characters in
+    ("ar", "ونقلت صحيفة محلية تصريحات للمصدر العراقي قال فيها إن الكاظمي لم يعط ردا", None, ("pm_adviser",),
+     [("pm_adviser", "statement owner", 26, "تصريحات", 18, None), ("pm_adviser", "subject-verb", 26, "قال", 41, (26, 40))]),
+    ("ar", "ونقلت صحيفة محلية تصريحا لظريف قال فيه إن القوات ستنسحب", None, (),
+     [("zarif", "statement owner", 25, "تصريحا", 18, None), ("zarif", "subject-verb", 25, "قال", 31, (25, 30))]),
+    ("ar", "أعلنت مصادر عراقية أن الزيارة سرية، ولفتت المصادر إلى أن القوات ستنسحب", "sadr", (),
+     [("iraqi_source", "verb-subject", 0, "اعلنت", -1, (6, 18)), ("iraqi_source", "carried over", 36, "ولفتت", -1, None)]),
+    ("en", "The source added that troops would leave", "iranian_source", (),
+     [("iranian_source", "carried over", 11, "added", -1, None)]),
+    ("en", "Iraqi officials said the visit was secret, and the source added that troops would leave", "sadr", (),
+     [("iraqi_source", "subject-verb", 0, "said", 16, (0, 15)), ("iraqi_source", "carried over", 58, "added", -1, None)]),
+    ("en", "According to the source, troops would leave", "sadr", (),
+     [("sadr", "source phrase, carried over", 0, "According to", -1, None)]),
+])
+def test_attribution_cues(language, sentence, previous, earlier, expected):
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, ACTORS, language, ACTORS.get(previous) if previous else None, tuple(ACTORS[e] for e in earlier))
+    assert [(a.actor.id, a.how, a.at, a.cue, a.cue_at, a.span) for a in got] == expected
