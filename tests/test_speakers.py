@@ -369,3 +369,41 @@ def test_attribution_cues(language, sentence, previous, earlier, expected):
     mt = MatchText(normalize(sentence))
     got = attributions(mt, ACTORS, language, ACTORS.get(previous) if previous else None, tuple(ACTORS[e] for e in earlier))
     assert [(a.actor.id, a.how, a.at, a.cue, a.cue_at, a.span) for a in got] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a speaker right before an early colon: «قآني في بغداد: …»
+    ("الكاظمي: لن نكون ساعي بريد بين طهران وواشنطن", [("kadhimi", "speaker before a colon", 0, ":", 7, None)]),
+    ("مسؤول في المفوضية: العراق لن يكون ساعي بريد",
+     [("unlisted", "speaker before a colon, unlisted", 0, ":", 17, (0, 17))]),
+    ("الكاظمي: العراق: لن يكون ساعي بريد", [("kadhimi", "speaker before a colon", 0, ":", 7, None)]),  # the first colon
+    # at most three words between the speaker and the colon
+    ("الكاظمي في مؤتمر صحفي: لن نكون ساعي بريد", [("kadhimi", "speaker before a colon", 0, ":", 21, None)]),
+    ("الكاظمي في مؤتمر صحفي ببغداد: لن نكون ساعي بريد", []),
+    # not an object (للكاظمي), not across a comma, not late in the sentence (the colon's word at most the 13th)
+    ("رسالة للكاظمي: لن نكون ساعي بريد", []),
+    ("في بغداد، الكاظمي: لن نكون ساعي بريد", []),
+    ("وصل إلى بغداد يوم الأحد في زيارة رسمية هي الأولى منذ عامين الكاظمي: لن نكون ساعي بريد",
+     [("kadhimi", "speaker before a colon", 59, ":", 66, None)]),
+    ("وصل إلى بغداد يوم الأحد الماضي في زيارة رسمية هي الأولى منذ عامين الكاظمي: لن نكون ساعي بريد", []),
+    # «قال الوزير: …» is the verb's
+    ("قال الوزير: لن نكون ساعي بريد", [("unlisted", "verb-subject, unlisted", 0, "قال", -1, (4, 10))]),
+])
+def test_a_speaker_before_a_colon(sentence, expected):
+    mt = MatchText(normalize(sentence))
+    assert [(a.actor.id, a.how, a.at, a.cue, a.cue_at, a.span) for a in attributions(mt, ACTORS, "ar", None)] == expected
+
+
+def test_overlapping_actors_keep_the_longest_and_the_rest():
+    mt = MatchText(normalize("وقال مستشار الكاظمي إن ظريف لن يكون ساعي بريد"))
+    assert [(m.actor.id, m.start, m.end) for m in find_actors(mt, ACTORS, "ar")] == [("pm_adviser", 5, 19), ("zarif", 23, 27)]
+
+
+@pytest.mark.parametrize("text, quotes", [
+    # up to five words with بن is a name; six words are a quotation
+    ("قال «سلمان بن عبد العزيز آل» ثم", []),
+    ("قال «سلمان بن عبد العزيز آل سعود» ثم", [(14, 43)]),
+    ("قال «لن يكون ساعي بريد» ثم", [(14, 33)]),
+])
+def test_quotations_are_offsets_in_the_article(text, quotes):
+    assert find_quotations(text, 10) == quotes  # the sentence starts at 10 in its article
