@@ -407,3 +407,36 @@ def test_overlapping_actors_keep_the_longest_and_the_rest():
 ])
 def test_quotations_are_offsets_in_the_article(text, quotes):
     assert find_quotations(text, 10) == quotes  # the sentence starts at 10 in its article
+
+
+@pytest.mark.parametrize("language, sentence, previous, expected", [
+    # a second verb with no subject of its own, or a participle, continues the sentence's speaker
+    ("ar", "قال الكاظمي إن القوات ستنسحب وأضاف أن الزيارة سرية", None,
+     [("kadhimi", "verb-subject", 0, "قال", -1, (4, 11)), ("kadhimi", "same subject", 29, "واضاف", -1, None)]),
+    ("ar", "قال الكاظمي إن القوات ستنسحب، مضيفا أن الزيارة سرية", None,
+     [("kadhimi", "verb-subject", 0, "قال", -1, (4, 11)), ("kadhimi", "same subject", 30, "مضيفا", -1, None)]),
+    # … or the article's last speaker when the sentence names none
+    ("ar", "وأضاف أن القوات ستنسحب", "kadhimi", [("kadhimi", "carried over", 0, "واضاف", -1, None)]),
+    ("ar", "مضيفا أن الزيارة سرية", "kadhimi", [("kadhimi", "same subject", 0, "مضيفا", -1, None)]),
+    # "the sources" with no verb: the last speaker, once
+    ("ar", "المصادر ذاتها والمصدر الآخر تتحدث عن انسحاب القوات", "kadhimi", [("kadhimi", "carried over", 0, "المصادر", -1, None)]),
+    # "X told Reuters": the subject before the verb speaks, not the object after it
+    ("en", "Kadhimi told Reuters the troops would leave", None, [("kadhimi", "subject-verb", 0, "told", 8, (0, 7))]),
+    # a phrase or a day between the verb and its subject
+    ("ar", "وقال في مؤتمر صحفي الكاظمي إن القوات ستنسحب", None, [("kadhimi", "verb-subject", 0, "وقال", -1, (19, 26))]),
+    ("ar", "وقال اليوم الكاظمي إن القوات ستنسحب", None, [("kadhimi", "verb-subject", 0, "وقال", -1, (11, 18))]),
+    # «رفض الفصائل …» is a noun; «وتشير الزيارة» has a subject that is no speaker, and the next verb still counts
+    ("ar", "رفض الفصائل لأي تفاوض مع واشنطن واضح", None, []),
+    ("ar", "وتشير الزيارة إلى تحسن العلاقات، وقال الكاظمي إن القوات ستنسحب", None,
+     [("kadhimi", "verb-subject", 33, "وقال", -1, (38, 45))]),
+    # دعا takes its object first: «ودعا الكاظمي الفصائل»
+    ("ar", "ودعا الكاظمي الفصائل إلى التهدئة", None, [("kadhimi", "verb-subject", 0, "ودعا", -1, (5, 12))]),
+    ("ar", "ودعت الحكومة الفصائل إلى التهدئة", "kadhimi", [("kadhimi", "carried over", 0, "ودعت", -1, None)]),
+    # a title, then a known name
+    ("ar", "وأشار النائب العراقي ظافر العاني إلى أن القوات ستغادر", None,
+     [("zafer_al_ani", "verb-subject", 0, "واشار", -1, (21, 32))]),
+])
+def test_verbs_and_their_subjects(language, sentence, previous, expected):
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, ACTORS, language, ACTORS.get(previous) if previous else None)
+    assert [(a.actor.id, a.how, a.at, a.cue, a.cue_at, a.span) for a in got] == expected
