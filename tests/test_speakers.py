@@ -440,3 +440,20 @@ def test_verbs_and_their_subjects(language, sentence, previous, expected):
     mt = MatchText(normalize(sentence))
     got = attributions(mt, ACTORS, language, ACTORS.get(previous) if previous else None)
     assert [(a.actor.id, a.how, a.at, a.cue, a.cue_at, a.span) for a in got] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the words naming an unlisted speaker: after the verb, up to the reported words, a break or the end
+    ("قال: مسؤول في المفوضية لن يكون ساعي بريد", []),  # past the colon, the words are reported, not a subject
+    ("وقال مسؤول في المفوضية", [("unlisted", "مسؤول في المفوضيه", "verb-subject, unlisted", 0, "وقال", -1, (5, 22))]),
+    # a comma earlier in the sentence does not cut them
+    ("في بغداد، قال مسؤول في المفوضية إن القوات ستنسحب",
+     [("unlisted", "مسؤول في المفوضيه", "verb-subject, unlisted", 10, "قال", -1, (14, 31))]),
+    # a preposition left before a break belongs to what follows
+    ("وقال موظف في «وزارة الخارجية» إن القوات ستنسحب", [("unlisted", "موظف", "verb-subject, unlisted", 0, "وقال", -1, (5, 9))]),
+])
+def test_the_words_naming_an_unlisted_speaker(sentence, expected):
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, ACTORS, "ar", None)
+    assert [(a.actor.id, a.actor.name_en if a.actor.id == "unlisted" else "", a.how, a.at, a.cue, a.cue_at, a.span)
+            for a in got] == expected
