@@ -187,6 +187,9 @@ def found(sentence, language="ar", previous=None, earlier=(), actors=ACTORS):
     # a title and lower-case words is an office, not a named person
     ("The minister of foreign affairs said the troops would leave",
      [("unlisted", "The minister of foreign affairs", "anonymous", "subject-verb, unlisted", 0, (0, 31))]),
+    # … and named when a capitalised word follows it, past lower-case particles
+    ("The minister al-Hussein said the troops would leave",
+     [("unlisted", "The minister al-Hussein", "named", "subject-verb, unlisted", 0, (0, 23))]),
 ])
 def test_english_unlisted_speakers(sentence, expected):
     assert found(sentence, "en") == expected
@@ -457,3 +460,14 @@ def test_the_words_naming_an_unlisted_speaker(sentence, expected):
     got = attributions(mt, ACTORS, "ar", None)
     assert [(a.actor.id, a.actor.name_en if a.actor.id == "unlisted" else "", a.how, a.at, a.cue, a.cue_at, a.span)
             for a in got] == expected
+
+
+def test_the_gazetteers_problems_are_added_to_the_callers(tmp_path):
+    (tmp_path / "actors.yaml").write_text("actors:\n  - id: a\n    name_en: A\n    kind: named\n    patterns: {en: [A]}\n",
+                                          encoding="utf-8")
+    (tmp_path / "lexicon.yaml").write_text("titles: 3\n", encoding="utf-8")
+    problems = Problems()
+    problems.add(tmp_path / "codebook.yaml", 3, "an earlier problem", "its fix")
+    load_actors(tmp_path, problems)
+    assert [(Path(p.file).name, p.what) for p in problems.items][:2] == [
+        ("codebook.yaml", "an earlier problem"), ("lexicon.yaml", "no 'negation_affirms' list")]
