@@ -138,3 +138,18 @@ def test_words_are_cut_between_words_and_short_sentences_are_left_alone():
     t = "جملة قصيرة.\n" + "كلمة " * 1400
     assert split_sentences(t) == [Span(0, 11), Span(12, 3011), Span(3012, 6006), Span(6007, 7011)]
     assert t[3011] == " " and t[6006] == " " and t[3007:3011] == "كلمة"
+
+
+def test_runs_of_enders_and_glued_text():
+    # written for testing: a run of periods then ؟, a text ending in "..", two enders glued to the next word,
+    # a period glued to a capital letter
+    assert texts("انتظر..؟ نعم") == ["انتظر..؟", "نعم"]
+    assert texts("فيلق القدس..") == ["فيلق القدس.."]
+    assert texts("هل جاء؟!نعم") == ["هل جاء؟!", "نعم"]
+    assert texts("The talks ended.Xi Jinping then spoke.") == ["The talks ended.", "Xi Jinping then spoke."]
+
+
+def test_a_span_of_exactly_the_maximum_stays_whole_beside_a_longer_one():
+    # line 1: 3000 characters with a space at 2000; line 2 (from 3001): 4000 letters, cut at 3000
+    t = "ب" * 2000 + " " + "ب" * 999 + "\n" + "ب" * 4000
+    assert split_sentences(t) == [Span(0, 3000), Span(3001, 6001), Span(6001, 7001)]

@@ -76,7 +76,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
                     i += 1
                 continue
             j = i + 1
-            while j < end and (text[j] in ENDERS or text[j] in "»”\"" and text[j] != "\n"):
+            while j < end and (text[j] in ENDERS or text[j] in "»”\""):
                 j += 1
             if (s := _trim(text, begin, j)):
                 spans.append(s)
