@@ -471,3 +471,22 @@ def test_the_gazetteers_problems_are_added_to_the_callers(tmp_path):
     load_actors(tmp_path, problems)
     assert [(Path(p.file).name, p.what) for p in problems.items][:2] == [
         ("codebook.yaml", "an earlier problem"), ("lexicon.yaml", "no 'negation_affirms' list")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the passive agent keeps the verb as its cue, where the verb is (10)
+    ("وفي بغداد يتهم الكاظمي من قبل الصدر بأنه حول العراق إلى ساعي بريد",
+     [("sadr", "", "passive agent", 10, "يتهم", -1, (30, 35))]),
+    ("وفي بغداد يتهم الكاظمي من قبل نواب في البرلمان بأنه حول العراق إلى ساعي بريد",
+     [("unlisted", "نواب في البرلمان", "passive agent, unlisted", 10, "يتهم", -1, (30, 46))]),
+    ("وفي بغداد يتهم مسؤول في المفوضية من قبل الصدر بأنه حول العراق إلى ساعي بريد",
+     [("sadr", "", "passive agent", 10, "يتهم", -1, (40, 45))]),
+    # words after من that name nobody: the subject stays
+    ("ويتهم الكاظمي من قبل الكثيرين بأنه حول العراق إلى ساعي بريد", [("kadhimi", "", "verb-subject", 0, "ويتهم", -1, (6, 13))]),
+    ("ويتهم الكاظمي من جهة أخرى بأنه حول العراق إلى ساعي بريد", [("kadhimi", "", "verb-subject", 0, "ويتهم", -1, (6, 13))]),
+])
+def test_passive_agent_cues(sentence, expected):
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, ACTORS, "ar", None)
+    assert [(a.actor.id, a.actor.name_en if a.actor.id == "unlisted" else "", a.how, a.at, a.cue, a.cue_at, a.span)
+            for a in got] == expected
