@@ -33,7 +33,7 @@ LINES = [
 TEXT = "\n".join(LINES)
 
 
-def build(tmp=Path("/tmp")):
+def build(tmp):
     outlet = Outlet("t", "Test outlet", "منفذ", "Nowhere")
     art = Article("v1", "v1.txt", outlet, date(2020, 8, 20), "ar", TEXT, "0")
     segs, _ = segment_article(art, [])
@@ -168,3 +168,27 @@ def test_sentence_stances_take_the_most_central_indicator(tmp_path):
     assert table.index.tolist() == list(range(9))
     empty = sentence_stances(voiced.iloc[0:0], codebook)
     assert list(empty.columns) == STANCE_COLUMNS and len(empty) == 0
+
+
+def test_a_quotation_is_voiced_by_the_cue_before_it_not_by_one_inside_it():
+    from analysis.coding.speakers import attributions, find_quotations
+    from analysis.coding.voices import voice_reason
+    from analysis.text.normalize import normalize_with_map
+    from analysis.coding.article import Segment
+    # written for testing: Zarif quotes a phrase that itself says «as Kadhimi said»
+    s = "قال ظريف «لن يكون العراق ساعي بريد كما قال الكاظمي أمس» ثم غادر"
+    norm, index = normalize_with_map(s)
+    seg = Segment("t", "t:s001", 0, len(s), s, norm, tuple(index))
+    actors = load_actors(DATA, Problems())
+    found = attributions(seg.match_text, actors, "ar", None)
+    assert [(a.actor.id, a.at) for a in found] == [("zarif", 0), ("kadhimi", 39)]
+    assert find_quotations(s, 0) == [(9, 55)]
+    att, in_quote, reason = voice_reason(seg, 25, 34, found, [(9, 55)], "ar")
+    assert (s[25:34], att.actor.id, in_quote, reason.stance) == ("ساعي بريد", "zarif", True, "denied")
+
+
+def test_tables_without_rows_keep_their_columns(tmp_path):
+    corpus, segs, mentions, actors, codebook = build(tmp_path)
+    voiced, quotes = add_voices(corpus, segs[:2], mentions.iloc[0:0], actors, codebook)  # no mention; no quotation in s001-s002
+    assert list(voiced.columns)[-len(VOICE_COLUMNS):] == VOICE_COLUMNS and len(voiced) == 0
+    assert list(quotes.columns) == QUOTATION_COLUMNS and len(quotes) == 0
