@@ -23,7 +23,7 @@ from pathlib import Path
 from .qmd import Document
 
 PACKAGE = Path(__file__).resolve().parents[1]  # analysis/
-_SKIP_DIRS = {"__pycache__", "node_modules"}
+_SKIP_DIRS = {"__pycache__", "node_modules", "mutants"}  # mutmut's copies of the project
 # Variables that change between otherwise identical runs and that no cell reads.
 _VOLATILE_ENV = ("_", "OLDPWD", "PWD", "SHLVL", "PYTEST_CURRENT_TEST")
 
