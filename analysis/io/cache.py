@@ -64,8 +64,8 @@ class Shared:
 class ArticleCache:
     """Key → pickled value in ``directory/coding.sqlite``; a cache of None does nothing."""
 
-    def __init__(self, directory: Path | None, *salts: str):
-        self.dir = directory
+    def __init__(self, directory: Path | str | None, *salts: str):
+        self.dir = directory = Path(directory) if directory is not None else None
         self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
         self.run = time.time_ns()
         self._db = None
