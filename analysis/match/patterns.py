@@ -103,9 +103,15 @@ def _glob(word: str) -> str:
 _NO_ACCUSATIVE_ALEF = tuple("اوهء")  # nisba ي does take it: زمنياً
 
 
+def strip_definite(word: str) -> str:
+    """An Arabic word without its written ال (a clitic the pattern makes optional), if enough remains."""
+    if _is_arabic(word) and word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
+        return word[2:]
+    return word
+
+
 def _arabic_word(word: str, first: bool, last: bool) -> str:
-    if word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
-        word = word[2:]
+    word = strip_definite(word)
     prefix = PROCLITICS if first else f"(?:{DEFINITE})?"
     if word.endswith("*"):
         return prefix + _glob(word)

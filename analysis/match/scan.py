@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import ahocorasick
 import regex
 
-from analysis.match.patterns import DEFINITE, AnyOf, Near, Pattern, Term, _is_arabic
+from analysis.match.patterns import AnyOf, Near, Pattern, Term, _is_arabic, strip_definite
 from analysis.text.normalize import normalize
 
 Clause = frozenset[str]            # any one of these literals
@@ -40,8 +40,7 @@ def _longest_part(word: str) -> str:
 def _word_literal(word: str, last: bool) -> str:
     """The literal every match of one term word contains ("" if none), mirroring patterns._arabic_word."""
     if _is_arabic(word):
-        if word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
-            word = word[2:]
+        word = strip_definite(word)
         if not word.endswith("*") and last and word.endswith("ه") and len(word) > 2:
             word = word[:-1]
     return _longest_part(word).casefold()
@@ -252,8 +251,7 @@ def starts_at_word(p) -> bool:
     if _is_ref(w):
         ref = p.sets.get(w[1:-1])
         return ref is not None and starts_at_word(ref)
-    if _is_arabic(w) and w.startswith(DEFINITE) and len(w) - 2 >= 3 and "*" not in w[:3]:
-        w = w[2:]
+    w = strip_definite(w)
     return w == "*" or bool(FIRST_WORD_CHAR.match(w))
 
 
@@ -291,9 +289,7 @@ def anchors(p, first: bool = True) -> list[tuple[str, int, int]] | None:
         else:
             lit = _word_literal(w, i == n - 1)
             if lit:
-                stripped = w[2:] if (_is_arabic(w) and w.startswith(DEFINITE) and len(w) - 2 >= 3
-                                     and "*" not in w[:3]) else w
-                parts = stripped.split("*")
+                parts = strip_definite(w).split("*")
                 k = max(range(len(parts)), key=lambda j: len(parts[j]))  # what _longest_part keeps
                 extra = int(_is_arabic(w) and not is_first and not FIRST_WORD_CHAR.match(w))  # an ال of its own
                 a, b = literal_bounds("*".join(parts[:k]), lit, extra)
