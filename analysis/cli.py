@@ -140,8 +140,8 @@ def cmd_add(args, rep: Reporter) -> int:
 
 
 def cmd_evaluate(args, rep: Reporter) -> int:
-    from analysis.results.evaluate import evaluate, GOLD
     from analysis.io.output import write_tables
+    from analysis.results.evaluate import GOLD, evaluate
     a = _analyse(args, rep)
     gold = args.gold or args.data / GOLD
     with rep.stage("evaluation"):
@@ -169,6 +169,7 @@ def cmd_render(args, rep: Reporter) -> int:
 
 def _kernel_env(args) -> None:
     import os
+
     from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
     os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())

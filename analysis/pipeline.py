@@ -14,10 +14,10 @@ import dataclasses
 import os
 import pickle
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import suppress
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -326,8 +326,8 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
             bar.update(len(t.pieces))
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     import threading
+    from concurrent.futures import ProcessPoolExecutor
     # fork shares the compiled patterns; but forking a process with threads (a Jupyter kernel) can hang
     fork = sys.platform.startswith("linux") and threading.active_count() == 1
     ctx = multiprocessing.get_context("fork" if fork else "forkserver" if sys.platform.startswith("linux") else "spawn")

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from analysis.inputs.corpus import load_events
 from analysis.io.errors import InputError, Problems
-from analysis.results.evaluate import GOLD, load_gold
-from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.pipeline import Analysis, analyse, load_inputs
 from analysis.report.story import load_story
+from analysis.results.evaluate import GOLD, load_gold
+from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.results.glossary import load_glossary
 from analysis.results.tables import indicator_counts, language_sizes
 

@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from resample import resample  # noqa: E402
+
 PROBE = "frames:\n  - id: bench_probe\n    label_en: Benchmark probe\n    indicators:\n      ar: [طائرة مسيرة]\n"
 
 

@@ -80,6 +80,7 @@ def pandas_loop(data: Path) -> float:
 def raw_scan(data: Path) -> float:
     """One pass per article of an automaton holding every literal the scanner uses, counting hits."""
     import ahocorasick
+
     from analysis.coding.article import scanner
     from analysis.inputs.codebook import load_codebook
     from analysis.text.normalize import normalize

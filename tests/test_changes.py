@@ -6,7 +6,6 @@ from html import unescape
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from analysis.cli import main
 from analysis.report.changes import box

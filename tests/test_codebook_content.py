@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from anywhere, installed or not
     sys.path.insert(0, str(ROOT))
 
-from analysis.inputs.codebook import load_codebook
 from analysis.coding.article import Segment, code_segment
+from analysis.inputs.codebook import load_codebook
 from analysis.io.errors import Problems
 from analysis.text.normalize import normalize_with_map
 

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 
 from analysis.extract.extractions import load_cues

@@ -1,5 +1,4 @@
 import matplotlib
-import pytest
 from packaging.version import Version
 
 from analysis.report import figures

@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import with_shipped_inputs
 
 from analysis.results.tables import outlet_frame_table, outlet_sizes
-from conftest import with_shipped_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "handcoded"
@@ -204,6 +204,7 @@ def test_frame_totals_rank_frames_across_outlets(hand):
 
 def test_frame_totals_break_ties_by_id_and_count_outlets_that_carry_the_frame():
     import pandas as pd
+
     from analysis.results.tables import frame_totals
     table = pd.DataFrame({"outlet": ["o1", "o2", "o1", "o2", "o1", "o2"], "frame": ["b", "b", "a", "a", "c", "c"],
                           "label": ["B", "B", "A", "A", "C", "C"], "sentences": [3, 0, 1, 2, 5, 1],
@@ -215,6 +216,7 @@ def test_frame_totals_break_ties_by_id_and_count_outlets_that_carry_the_frame():
 
 def test_wide_keeps_the_codebook_order():
     import pandas as pd
+
     from analysis.results.tables import wide
     table = pd.DataFrame({"outlet": ["o1", "o1", "o2", "o2"], "frame": ["zeta", "alpha", "zeta", "alpha"],
                           "sentences": [1, 2, 3, 4]})
@@ -290,8 +292,9 @@ def test_unit_counts_sum_over_batches(hand):
 
 
 def test_sizes_and_the_table_from_summed_batches(hand):
-    from analysis.results.tables import article_sizes, outlet_frame_from, summed, unit_counts
     import pandas as pd
+
+    from analysis.results.tables import article_sizes, outlet_frame_from, summed, unit_counts
     sa, ma, sb, mb = _halves(hand)
     sizes = pd.concat([article_sizes(sa), article_sizes(sb)])
     assert sizes.loc["001"].to_dict() == {"sentences": 3, "words": 17} and sizes.loc["010"].to_dict() == {"sentences": 2, "words": 12}

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import with_shipped_inputs
 
 ROOT = Path(__file__).resolve().parent.parent

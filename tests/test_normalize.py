@@ -1,8 +1,18 @@
 import pytest
 
-from analysis.text.normalize import (fold_alef, fold_digits, fold_kaf, fold_teh_marbuta, fold_yeh, normalize,
-                                normalize_with_map, original_span, remove_diacritics, remove_tatweel,
-                                fold_compatibility)
+from analysis.text.normalize import (
+    fold_alef,
+    fold_compatibility,
+    fold_digits,
+    fold_kaf,
+    fold_teh_marbuta,
+    fold_yeh,
+    normalize,
+    normalize_with_map,
+    original_span,
+    remove_diacritics,
+    remove_tatweel,
+)
 
 
 @pytest.mark.parametrize("rule, before, after", [

@@ -2,8 +2,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.text.normalize import normalize_with_map, original_span
 from analysis.match.patterns import MatchText, Term
+from analysis.text.normalize import normalize_with_map, original_span
 from analysis.text.segment import split_sentences
 
 ARABICISH = st.text(alphabet=st.sampled_from(list("ساعيبردلنكمةىأإآٱـًٌٍَُِّْٰ«»\"“”.؟!؛;, \n٣۴ﻻﺑ")) , max_size=200)

@@ -2,8 +2,8 @@
 cluster), tables written all or none, a cache that recodes only what changed, and
 corpora where nothing (or almost nothing) is there to code."""
 import csv
-import io
 import hashlib
+import io
 import shutil
 import sys
 from pathlib import Path
@@ -179,7 +179,7 @@ def test_a_corpus_where_nothing_fires_gives_empty_tables_and_a_summary(capsys, d
     code, out, err = run(capsys, "code", "--data", data, "--out", tmp_path, "--quiet")
     assert code == 0, err
     assert "Traceback" not in err
-    assert f"coded 1 article(s)" in err and f"{sentences} sentences, 0 mentions, 0 frame sentences" in err
+    assert "coded 1 article(s)" in err and f"{sentences} sentences, 0 mentions, 0 frame sentences" in err
     tables = tmp_path / "tables"
     mentions = pd.read_csv(tables / "mentions.csv")
     assert len(mentions) == 0 and list(mentions.columns)[:5] == ["article_id", "file", "outlet", "language", "frame"]

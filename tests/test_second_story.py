@@ -61,8 +61,8 @@ def test_arabic_cells_are_flagged_untranslated(html):
 
 
 def test_a_corpus_of_more_than_three_weeks_is_counted_per_week(study):
-    from analysis.report import views
     from analysis.pipeline import analyse
+    from analysis.report import views
     a = analyse(study / "data")
     assert views.span_days(a) == 38  # 5 May – 12 Jun 2025: more than three weeks
     weekly = views.weekly(a)

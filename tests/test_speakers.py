@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.io.errors import Problems
-from analysis.text.normalize import normalize
-from analysis.match.patterns import MatchText
 from analysis.coding.speakers import attributions, find_actors, find_quotations, load_actors, speaker_at
+from analysis.io.errors import Problems
+from analysis.match.patterns import MatchText
+from analysis.text.normalize import normalize
 
 ACTORS = load_actors(Path(__file__).resolve().parent.parent / "data", Problems())
 

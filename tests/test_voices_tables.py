@@ -13,8 +13,15 @@ import yaml
 from analysis.coding.article import segment_article
 from analysis.coding.lexicon import load_lexicon
 from analysis.coding.speakers import Gazetteer, load_actors
-from analysis.coding.voices import (QUOTATION_COLUMNS, STANCE_COLUMNS, VOICE_COLUMNS, add_voices,
-                                    attribute_segments, sentence_speakers, sentence_stances)
+from analysis.coding.voices import (
+    QUOTATION_COLUMNS,
+    STANCE_COLUMNS,
+    VOICE_COLUMNS,
+    add_voices,
+    attribute_segments,
+    sentence_speakers,
+    sentence_stances,
+)
 from analysis.inputs.corpus import Article, Outlet
 from analysis.io.errors import Problems
 
@@ -171,10 +178,10 @@ def test_sentence_stances_take_the_most_central_indicator(tmp_path):
 
 
 def test_a_quotation_is_voiced_by_the_cue_before_it_not_by_one_inside_it():
+    from analysis.coding.article import Segment
     from analysis.coding.speakers import attributions, find_quotations
     from analysis.coding.voices import voice_reason
     from analysis.text.normalize import normalize_with_map
-    from analysis.coding.article import Segment
     # written for testing: Zarif quotes a phrase that itself says «as Kadhimi said»
     s = "قال ظريف «لن يكون العراق ساعي بريد كما قال الكاظمي أمس» ثم غادر"
     norm, index = normalize_with_map(s)

@@ -15,9 +15,9 @@ import pandas as pd
 from analysis.coding.clean import Removed, Rule, content_ranges, find_boilerplate
 from analysis.inputs.codebook import Codebook, Frame
 from analysis.inputs.corpus import Article
-from analysis.text.normalize import normalize_with_offsets, original_span
 from analysis.match.patterns import MatchText, feminine_in
 from analysis.match.scan import Prefilter, requirement
+from analysis.text.normalize import normalize_with_offsets, original_span
 from analysis.text.segment import split_sentences
 
 SEGMENT_COLUMNS = ["article_id", "sentence_id", "start", "end", "words", "sentence"]

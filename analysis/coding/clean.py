@@ -14,9 +14,9 @@ import pandas as pd
 
 from analysis.inputs.corpus import Article
 from analysis.io.errors import Problems
-from analysis.text.normalize import normalize
-from analysis.match.patterns import PatternError, Regex
 from analysis.io.yamlio import check_keys, line_of, load_yaml
+from analysis.match.patterns import PatternError, Regex
+from analysis.text.normalize import normalize
 
 BOILERPLATE = "boilerplate.yaml"
 RULE_KEYS = ("label", "reason", "equals", "starts_with", "contains", "regex", "max_words")

@@ -28,12 +28,12 @@ from pathlib import Path
 import regex
 
 from analysis.coding.lexicon import Lexicon, for_data, shipped
-from analysis.inputs.corpus import LANGUAGES
 from analysis.inputs.codebook import term_list
+from analysis.inputs.corpus import LANGUAGES
 from analysis.io.errors import InputError, Problems
+from analysis.io.yamlio import check_keys, line_of, load_yaml
 from analysis.match.patterns import AnyOf, MatchText, Term
 from analysis.match.scan import Prefilter, requirement
-from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 ACTORS = "actors.yaml"
 ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")

@@ -13,10 +13,20 @@ from collections import defaultdict
 import pandas as pd
 
 from analysis.coding.article import Segment
-from analysis.inputs.corpus import Corpus
-from analysis.coding.speakers import (OUTLET, UNLISTED, Actor, Attribution, attributions, carried_forward,
-                                      find_quotations, lexicon_of, speaker_at, speaker_for)
+from analysis.coding.speakers import (
+    OUTLET,
+    UNLISTED,
+    Actor,
+    Attribution,
+    attributions,
+    carried_forward,
+    find_quotations,
+    lexicon_of,
+    speaker_at,
+    speaker_for,
+)
 from analysis.coding.stance import Reason, stance_reason
+from analysis.inputs.corpus import Corpus
 
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")

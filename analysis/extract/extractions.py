@@ -6,20 +6,19 @@ Numbers may be written in digits (any script, normalized to ASCII) or words.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.inputs.codebook import term_list
 from analysis.coding.article import Segment
+from analysis.extract.rules import Rules
+from analysis.inputs.codebook import term_list
 from analysis.inputs.corpus import Corpus
 from analysis.io.errors import Problems
-from analysis.match.patterns import AnyOf, MatchText, Term
 from analysis.io.yamlio import line_of, load_yaml
-from analysis.extract.rules import Rules
+from analysis.match.patterns import AnyOf, MatchText, Term
 
 CUES = "cues.yaml"
 SOURCING_KEYS = ("anonymous_sources", "exclusivity")  # read by the sourcing profile

@@ -14,8 +14,8 @@ import pandas as pd
 
 from analysis.inputs.corpus import LANGUAGES
 from analysis.io.errors import Problems
-from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
 from analysis.io.yamlio import LineStr, check_keys, line_of, load_yaml
+from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")

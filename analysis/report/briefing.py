@@ -16,17 +16,18 @@ from types import SimpleNamespace
 import pandas as pd
 import yaml
 
-from analysis.report import figures, provenance as prov, views
+from analysis.inputs.corpus import load_events
+from analysis.io.errors import Problems
+from analysis.pipeline import Analysis, analyse
+from analysis.report import figures, views
 from analysis.report import markdown as md
+from analysis.report import provenance as prov
 from analysis.report import wording as w
 from analysis.report.story import Story, load_story
 from analysis.report.wording import Md
-from analysis.inputs.corpus import load_events
-from analysis.io.errors import Problems
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate
 from analysis.results.evidence import MISSING, TRANSLATIONS, load_translations
 from analysis.results.glossary import GLOSSARY, load_glossary
-from analysis.pipeline import Analysis, analyse
 from analysis.results.tables import frame_totals, wide
 
 DATA_ENV, CACHE_ENV, FIGURES_ENV = "FRAMING_DATA", "FRAMING_CACHE", "FRAMING_FIGURES"

@@ -21,8 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.report.fonts import matplotlib_font_family
 from analysis.io.output import write_bytes
+from analysis.report.fonts import matplotlib_font_family
 
 FIGURES = Path("figures")
 STANCE_COLORS = {"asserted": "#1b6ca8", "reported": "#f0a202", "denied": "#c0392b"}

@@ -14,9 +14,9 @@ import krippendorff
 import numpy as np
 import pandas as pd
 
+from analysis.coding.stance import STANCES
 from analysis.inputs.corpus import read_csv_rows
 from analysis.io.errors import Problems
-from analysis.coding.stance import STANCES
 
 GOLD = "gold.csv"
 GOLD_COLUMNS = ("article_id", "start", "end", "frame", "stance", "speaker", "ambiguous", "note")

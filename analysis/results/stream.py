@@ -13,9 +13,16 @@ from analysis.coding import clean
 from analysis.coding.article import segments_frame
 from analysis.io.output import TableSet
 from analysis.pipeline import BatchResult, Run, claims_table, details_table, sourcing_table
-from analysis.results.tables import (STREAMED, article_sizes, counted_tables, indicator_counts, language_sizes,
-                                     outlet_frame_from, summed, unit_counts)
-
+from analysis.results.tables import (
+    STREAMED,
+    article_sizes,
+    counted_tables,
+    indicator_counts,
+    language_sizes,
+    outlet_frame_from,
+    summed,
+    unit_counts,
+)
 
 FLUSH_ROWS = 5000  # sentences held before their rows are written
 

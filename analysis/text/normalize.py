@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import unicodedata
 from array import array
-from itertools import compress
 from functools import lru_cache
+from itertools import compress
 
 TATWEEL = "\u0640"
 ALEF = "\u0627"
