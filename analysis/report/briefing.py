@@ -202,9 +202,9 @@ class Briefing:
         if self.evaluation is None:
             return Md(f"Not measured: the data folder has no hand coding (`{GOLD}`), so no figure here "
                       f"says how often the automated coder is right.")
-        s = self.evaluation.sentence.set_index("frame").loc[POOLED]
+        s = self.evaluation.main.set_index("frame").loc[POOLED]
         stance = self.evaluation.stance.iloc[-1].accuracy
-        return Md(f"Against independent hand coding of {self.evaluation.coded_sentences} sentences, "
+        return Md(f"Against independent hand coding of {self.gold_sentences}, "
                   f"the automated coder reaches F1 {md.fmt(s.f1)} and Krippendorff's α {md.fmt(s.alpha)} (pooled), "
                   f"stance accuracy {md.fmt(stance)}; see Validation.")
 
@@ -442,15 +442,29 @@ class Briefing:
 
     @property
     def gold_sentences(self) -> str:
-        return w.plural(self.evaluation.coded_sentences if self.evaluation else 0, "sentence")
+        """The units the gold codes: "96 sentences", or "10 articles" for article-level gold."""
+        e = self.evaluation
+        if e is not None and e.level == "article":
+            return w.plural(e.coded_articles, "article")
+        return w.plural(e.coded_sentences if e else 0, "sentence")
 
     def validation_table(self) -> str:
         if self.evaluation is None:
             return f"_No gold file (`{GOLD}`) in the data folder: the coder is not validated for this corpus._\n\n"
         return md.table(views.validation(self.evaluation, self.label), "Automated coding against hand coding, per "
                         "frame. TP/FP/FN, precision (P), recall (R), F1 and Krippendorff's α (nominal; – where "
-                        "undefined) are at sentence level; Art. F1 at article level; Stance and Speaker are "
-                        "accuracies over the n mentions both coders found.", "tbl-validation")
+                        f"undefined) are at {self.evaluation.level} level" + ("; Art. F1 at article level"
+                        if self.evaluation.level == "sentence" else "") + "; Stance and Speaker are "
+                        "accuracies over the n units both coders found where the gold gives them.", "tbl-validation")
+
+    def validation_article_table(self) -> str:
+        """Article-level P/R/F1 and α per frame (from sentence gold: a frame is in an article when one of its
+        sentences carries it); with article-level gold this is the table above, so nothing is added."""
+        if self.evaluation is None or self.evaluation.level == "article":
+            return ""
+        return md.table(views.validation_articles(self.evaluation, self.label), "Automated coding against hand "
+                        f"coding, per frame, at article level ({w.plural(self.evaluation.coded_articles, 'article')}): "
+                        "a frame is present in an article when one of its sentences carries it.", "tbl-validation-articles")
 
     def disagreements(self) -> str:
         if self.evaluation is None or self.evaluation.disagreements.empty:
@@ -461,11 +475,11 @@ class Briefing:
         for (kind), g in d.groupby("kind", sort=True):
             out.append(f"**{md.escape(kind).capitalize()} ({len(g)})**\n\n")
             for r in g.itertuples():
-                seg = by_id[r.sentence_id]
+                seg = by_id.get(r.sentence_id)  # article-level gold: the first sentence the coder found, if any
                 gold, system = md.escape(r.gold) or "—", md.escape(r.system) or "—"
                 amb = " · *ambiguous in gold*" if r.ambiguous_in_gold else ""
-                out.append(f"- {md.code(r.sentence_id)} · {md.escape(self.label(r.frame))} · gold: {gold} · coder: {system}{amb}\n\n"
-                           f"  {md.arabic_inline(seg.text)}\n")
+                out.append(f"- {md.code(r.sentence_id or r.article_id)} · {md.escape(self.label(r.frame))} · gold: {gold} · coder: {system}{amb}\n\n"
+                           + (f"  {md.arabic_inline(seg.text)}\n" if seg is not None else ""))
             out.append("\n")
         return "".join(out)
 

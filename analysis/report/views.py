@@ -103,12 +103,22 @@ def sourcing(src: pd.DataFrame) -> pd.DataFrame:
 
 
 def validation(e: Evaluation, label) -> pd.DataFrame:
-    s = e.sentence.merge(e.stance[["frame", "accuracy", "n"]].rename(columns={"accuracy": "stance acc.", "n": "matched"}), on="frame")
+    """Per frame at the gold's own level, with stance and speaker accuracy (and article F1 for sentence gold)."""
+    s = e.main.merge(e.stance[["frame", "accuracy", "n"]].rename(columns={"accuracy": "stance acc.", "n": "matched"}), on="frame")
     s = s.merge(e.speaker[["frame", "accuracy"]].rename(columns={"accuracy": "speaker acc."}), on="frame")
-    s = s.merge(e.article[["frame", "f1"]].rename(columns={"f1": "article F1"}), on="frame")
+    s = s.merge(e.article[["frame", "f1"]].rename(columns={"f1": "article F1"}), on="frame", suffixes=("", "_article"))
     s["frame"] = s.frame.map(lambda f: label(f) if f != POOLED else "All frames (pooled)")
     s = s[["frame", "tp", "fp", "fn", "precision", "recall", "f1", "alpha", "article F1", "matched", "stance acc.", "speaker acc."]]
     s.columns = ["Frame", "TP", "FP", "FN", "P", "R", "F1", "α", "Art. F1", "n", "Stance", "Speaker"]
+    return s if e.level == "sentence" else s.drop(columns="Art. F1")
+
+
+def validation_articles(e: Evaluation, label) -> pd.DataFrame:
+    """Per frame at article level: a frame is in an article when one of its sentences carries it."""
+    s = e.article.copy()
+    s["frame"] = s.frame.map(lambda f: label(f) if f != POOLED else "All frames (pooled)")
+    s = s[["frame", "tp", "fp", "fn", "precision", "recall", "f1", "alpha"]]
+    s.columns = ["Frame", "TP", "FP", "FN", "P", "R", "F1", "α"]
     return s
 
 

@@ -1,13 +1,23 @@
 """Validation against hand coding (gold): precision, recall, F1, stance and
 speaker accuracy, and Krippendorff's alpha (nominal) between coder and gold.
 
-The gold file has one row per (sentence, frame) the hand coder found, and one
-row with an empty frame for each sentence with none, so that every coded
-sentence is known.  Sentences are matched to the coder's by offsets.
+Gold comes at one of two levels, told apart by the file's header:
+
+- **sentence**: ``article_id,start,end,frame[,stance,speaker,ambiguous,note]``, one row
+  per (sentence, frame) the hand coder found and one row with an empty frame for each
+  sentence with none, so that every coded sentence is known.  Each span must be a
+  sentence of the coded text (offsets from ``segments.csv``).
+- **article**: ``article_id,frame[,present,stance,speaker,ambiguous,note]``, one row per
+  (article, frame) judged; ``present`` is yes (the default) or no, and a row with an
+  empty frame lists an article that carries none.
+
+Stance and speaker are optional at both levels and scored only where given.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import krippendorff
@@ -16,22 +26,93 @@ import pandas as pd
 
 from analysis.coding.stance import STANCES
 from analysis.inputs.corpus import read_csv_rows
-from analysis.io.errors import Problems
+from analysis.io.errors import Problems, did_you_mean
 
 GOLD = "gold.csv"
 GOLD_COLUMNS = ("article_id", "start", "end", "frame", "stance", "speaker", "ambiguous", "note")
+ARTICLE_GOLD_COLUMNS = ("article_id", "frame", "present", "stance", "speaker", "ambiguous", "note")
+SENTENCE, ARTICLE = "sentence", "article"
 POOLED = "all frames"
+YES, NO = ("yes", "true", "1", "y", "x"), ("no", "false", "0", "n", "")
+ROW_COLUMNS = ["article_id", "sentence_id", "frame", "stance", "speaker", "ambiguous", "note", "line"]
 
 
-def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.DataFrame:
-    """Gold rows mapped onto the coder's sentences; rows that point nowhere are errors."""
+@dataclass
+class Gold:
+    level: str            # SENTENCE or ARTICLE
+    rows: pd.DataFrame    # ROW_COLUMNS; sentence_id is '' at article level; frame '' = none
+    path: str = ""
+
+    @property
+    def units(self) -> list[str]:
+        """The coded units: sentence ids, or article ids."""
+        col = "sentence_id" if self.level == SENTENCE else "article_id"
+        return sorted(set(self.rows[col]))
+
+
+def gold_level(path: Path) -> str:
+    """ARTICLE when the header has no start/end columns, else SENTENCE (unreadable files: SENTENCE, and
+    the reader says what is wrong)."""
+    try:
+        header = next(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))), [])
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
+        return SENTENCE
+    names = {h.strip() for h in header}
+    return ARTICLE if "article_id" in names and not names & {"start", "end"} else SENTENCE
+
+
+class _Checks:
+    """What every gold row is checked against: frames, stances, speakers."""
+
+    def __init__(self, analysis, path: Path, problems: Problems):
+        self.frames = set(analysis.codebook.frame_ids)
+        self.speakers = set(analysis.actors) | {"outlet", "unknown", "unlisted"}  # unlisted: not in the gazetteer
+        self.path, self.problems = path, problems
+
+    def row_ok(self, line: int, row: dict) -> bool:
+        frame, stance = row["frame"], row.get("stance", "")
+        if frame and frame not in self.frames:
+            self.problems.add(self.path, line, f"unknown frame '{frame}'{did_you_mean(frame, self.frames)}",
+                              f"use a frame id from the codebook: {', '.join(sorted(self.frames))}")
+            return False
+        if stance and stance not in STANCES:
+            self.problems.add(self.path, line, f"stance '{stance}' is not one of {', '.join(STANCES)}",
+                              "set the stance, or leave it empty (then it is not scored)")
+            return False
+        if frame == "" and (stance or row.get("speaker")):
+            self.problems.add(self.path, line, "a stance or speaker on a row with no frame",
+                              "write the frame id, or leave stance and speaker empty")
+            return False
+        if row.get("speaker") and row["speaker"] not in self.speakers:
+            self.problems.add(self.path, line, f"unknown speaker '{row['speaker']}'",
+                              "use an actor id from actors.yaml, 'outlet', 'unlisted' or 'unknown'", level="note")
+        return True
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in YES
+
+
+def load_gold(path: Path, analysis, problems: Problems | None = None) -> Gold:
+    """Gold rows at the level the header says, mapped onto the coder's sentences or articles; rows that
+    point nowhere are errors naming the row and the fix."""
     own = problems is None
     problems = problems if problems is not None else Problems()
-    frames = set(analysis.codebook.frame_ids)
-    speakers = set(analysis.actors) | {"outlet", "unknown", "unlisted"}  # unlisted: not in the gazetteer
+    path = Path(path)
+    level = gold_level(path)
+    checks = _Checks(analysis, path, problems)
+    rows = _article_rows(path, analysis, checks) if level == ARTICLE else _sentence_rows(path, analysis, checks)
+    if own:
+        problems.raise_if_any()
+    return Gold(level, pd.DataFrame(rows, columns=ROW_COLUMNS), str(path))
+
+
+def _sentence_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
+    problems = checks.problems
     by_article: dict[str, list] = {}
     for s in analysis.segments:
         by_article.setdefault(s.article_id, []).append(s)
+    text = {a.id: a.text for a in analysis.corpus.articles}
     rows = []
     for line, row in read_csv_rows(path, GOLD_COLUMNS, ("article_id", "start", "end", "frame"), problems):
         aid = row["article_id"]
@@ -40,31 +121,63 @@ def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.Data
         except ValueError:
             problems.add(path, line, "start/end must be whole numbers", "copy the sentence offsets from _output/tables/segments.csv")
             continue
-        seg = _best_segment(by_article.get(aid, []), start, end)
-        if seg is None:
-            problems.add(path, line, f"no sentence of article '{aid}' at {start}-{end}",
-                         "check article_id and the offsets against _output/tables/segments.csv")
+        seg = _sentence_at(by_article.get(aid, []), text.get(aid, ""), start, end, path, line, aid, problems)
+        if seg is None or not checks.row_ok(line, row):
             continue
-        if row["frame"] and row["frame"] not in frames:
-            problems.add(path, line, f"unknown frame '{row['frame']}'", f"use a frame id from the codebook: {', '.join(sorted(frames))}")
-            continue
-        if row["frame"] and row["stance"] not in STANCES:
-            problems.add(path, line, f"stance '{row['stance']}' is not one of {', '.join(STANCES)}", "set the stance")
-            continue
-        if row["speaker"] and row["speaker"] not in speakers:
-            problems.add(path, line, f"unknown speaker '{row['speaker']}'", "use an actor id from actors.yaml, 'outlet' or 'unknown'", level="note")
         rows.append({"article_id": aid, "sentence_id": seg.sentence_id, "frame": row["frame"], "stance": row["stance"],
-                     "speaker": row["speaker"], "ambiguous": row.get("ambiguous", "").lower() in ("yes", "true", "1"),
+                     "speaker": row["speaker"], "ambiguous": _flag(row.get("ambiguous", "")),
                      "note": row.get("note", ""), "line": line})
-    if own:
-        problems.raise_if_any()
-    return pd.DataFrame(rows, columns=["article_id", "sentence_id", "frame", "stance", "speaker", "ambiguous", "note", "line"])
+    return rows
 
 
-def _best_segment(segments, start, end):
-    overlap = [(min(end, s.end) - max(start, s.start), s) for s in segments]
-    overlap = [(o, s) for o, s in overlap if o > 0]
-    return max(overlap, key=lambda x: x[0])[1] if overlap else None
+def _sentence_at(segments, text: str, start: int, end: int, path, line, aid, problems: Problems):
+    """The one sentence the span is (surrounding spaces aside); anything else is an error with its fix."""
+    hit = [s for s in segments if min(end, s.end) - max(start, s.start) > 0]
+    where = "check article_id and the offsets against _output/tables/segments.csv"
+    if not hit:
+        problems.add(path, line, f"no sentence of article '{aid}' at {start}-{end}", where)
+        return None
+    if len(hit) > 1:
+        problems.add(path, line, f"{start}-{end} spans {len(hit)} sentences of article '{aid}' "
+                     f"({hit[0].sentence_id} to {hit[-1].sentence_id}), not one",
+                     "give one row per sentence with its offsets from _output/tables/segments.csv, or code whole "
+                     "articles in a gold file with the header article_id,frame,present (docs/coding-instructions.md)")
+        return None
+    s = hit[0]
+    lo, hi = start + len(text[start:end]) - len(text[start:end].lstrip()), end - len(text[start:end]) + len(text[start:end].rstrip())
+    if (lo, hi) != (s.start, s.end):
+        problems.add(path, line, f"{start}-{end} is part of sentence {s.sentence_id} ({s.start}-{s.end}), not a sentence",
+                     f"write start={s.start}, end={s.end} (offsets from _output/tables/segments.csv)")
+        return None
+    return s
+
+
+def _article_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
+    problems = checks.problems
+    articles = {a.id for a in analysis.corpus.articles}
+    rows, seen = [], {}
+    for line, row in read_csv_rows(path, ARTICLE_GOLD_COLUMNS, ("article_id", "frame"), problems):
+        aid, frame, present = row["article_id"], row["frame"], row.get("present", "").strip().lower()
+        if aid not in articles:
+            problems.add(path, line, f"no article '{aid}' in the corpus{did_you_mean(aid, articles)}",
+                         "use an article id from manifest.csv")
+            continue
+        if present not in YES + NO:
+            problems.add(path, line, f"present must be yes or no, got '{row['present']}'",
+                         "write yes (the article carries the frame) or no; empty means yes")
+            continue
+        if not checks.row_ok(line, row):
+            continue
+        if (aid, frame) in seen and frame:
+            problems.add(path, line, f"article '{aid}', frame '{frame}' is already judged on line {seen[(aid, frame)]}",
+                         "keep one row per article and frame")
+            continue
+        seen[(aid, frame)] = line
+        carries = bool(frame) and (present in YES or present == "")
+        rows.append({"article_id": aid, "sentence_id": "", "frame": frame if carries else "",
+                     "stance": row["stance"] if carries else "", "speaker": row["speaker"] if carries else "",
+                     "ambiguous": _flag(row.get("ambiguous", "")), "note": row.get("note", ""), "line": line})
+    return rows
 
 
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -87,12 +200,20 @@ def alpha_nominal(a: list, b: list) -> float:
 
 @dataclass
 class Evaluation:
-    sentence: pd.DataFrame      # per frame + pooled: tp fp fn precision recall f1 alpha
-    article: pd.DataFrame
-    stance: pd.DataFrame        # per frame + pooled: n, correct, accuracy
+    sentence: pd.DataFrame      # per frame + pooled: tp fp fn precision recall f1 alpha (empty for article gold)
+    article: pd.DataFrame       # the same per (article, frame)
+    stance: pd.DataFrame        # per frame + pooled: n, correct, accuracy (over the units whose gold gives one)
     speaker: pd.DataFrame
     disagreements: pd.DataFrame
     coded_sentences: int
+    level: str = SENTENCE
+    coded_articles: int = 0
+    gold_path: str = field(default="")
+
+    @property
+    def main(self) -> pd.DataFrame:
+        """The table at the gold's own level."""
+        return self.sentence if self.level == SENTENCE else self.article
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"evaluation_sentence": self.sentence, "evaluation_article": self.article,
@@ -100,12 +221,19 @@ class Evaluation:
                 "evaluation_disagreements": self.disagreements}
 
     def summary_text(self) -> str:
-        s = self.sentence.set_index("frame")
-        lines = [f"Sentence-level agreement with gold ({self.coded_sentences} sentences):",
-                 s[["tp", "fp", "fn", "precision", "recall", "f1", "alpha"]].round(3).to_string(), "",
-                 f"Stance accuracy (pooled): {self.stance.iloc[-1].accuracy:.3f} over {int(self.stance.iloc[-1].n)} matched mentions",
-                 f"Speaker accuracy (pooled): {self.speaker.iloc[-1].accuracy:.3f} over {int(self.speaker.iloc[-1].n)} matched mentions",
-                 f"Disagreements: {len(self.disagreements)}"]
+        cols = ["tp", "fp", "fn", "precision", "recall", "f1", "alpha"]
+        lines = [f"Read {self.level}-level gold from {self.gold_path}."]
+        if self.level == SENTENCE:
+            lines += [f"Sentence-level agreement with gold ({self.coded_sentences} sentences):",
+                      self.sentence.set_index("frame")[cols].round(3).to_string(), ""]
+        lines += [f"Article-level agreement with gold ({self.coded_articles} articles"
+                  + (", a frame present when any sentence carries it" if self.level == SENTENCE else "") + "):",
+                  self.article.set_index("frame")[cols].round(3).to_string(), ""]
+        for name, t in (("Stance", self.stance), ("Speaker", self.speaker)):
+            last = t.iloc[-1]
+            lines.append(f"{name} accuracy (pooled): {last.accuracy:.3f} over {int(last.n)} matched units with a gold {name.lower()}"
+                         if last.n else f"{name} accuracy: not scored (the gold gives no {name.lower()})")
+        lines.append(f"Disagreements: {len(self.disagreements)}")
         return "\n".join(lines)
 
 
@@ -123,45 +251,83 @@ def _confusion(gold: set, system: set, frames: list[str], units: list) -> pd.Dat
 
 
 def _accuracy(pairs: pd.DataFrame, col: str, frames: list[str]) -> pd.DataFrame:
+    """Accuracy over the pairs whose gold gives ``col``; a system value that is a set counts when it holds it."""
+    given = pairs[pairs[f"{col}_gold"] != ""]
     rows = []
     for f in frames + [POOLED]:
-        sub = pairs if f == POOLED else pairs[pairs.frame == f]
-        correct = int((sub[f"{col}_gold"] == sub[f"{col}_system"]).sum())
-        rows.append({"frame": f, "n": len(sub), "correct": correct, "accuracy": correct / len(sub) if len(sub) else float("nan")})
+        sub = given if f == POOLED else given[given.frame == f]
+        correct = sum(g == s or (isinstance(s, frozenset) and g in s) for g, s in zip(sub[f"{col}_gold"], sub[f"{col}_system"]))
+        rows.append({"frame": f, "n": len(sub), "correct": int(correct), "accuracy": correct / len(sub) if len(sub) else float("nan")})
     return pd.DataFrame(rows)
 
 
-def evaluate(analysis, gold_path: Path) -> Evaluation:
-    gold = load_gold(Path(gold_path), analysis)
+def evaluate(analysis, gold_path: Path, gold: Gold | None = None) -> Evaluation:
+    gold = gold or load_gold(Path(gold_path), analysis)
+    if gold.level == ARTICLE:
+        return _evaluate_articles(analysis, gold)
+    g = gold.rows
     frames = analysis.codebook.frame_ids
-    coded = sorted(set(gold.sentence_id))
+    coded = gold.units
     article_of = {s.sentence_id: s.article_id for s in analysis.segments}
-    g_units = {(r.sentence_id, r.frame) for r in gold.itertuples() if r.frame}
+    g_units = {(r.sentence_id, r.frame) for r in g.itertuples() if r.frame}
     st = analysis.stances[analysis.stances.sentence_id.isin(coded)]
     s_units = {(r.sentence_id, r.frame) for r in st.itertuples()}
-    units = [(sid, f) for sid in coded for f in frames]
-    sentence = _confusion(g_units, s_units, frames, units)
+    sentence = _confusion(g_units, s_units, frames, [(sid, f) for sid in coded for f in frames])
     articles = sorted({article_of[s] for s in coded})
     article = _confusion({(article_of[s], f) for s, f in g_units}, {(article_of[s], f) for s, f in s_units},
                          frames, [(a, f) for a in articles for f in frames])
-    pairs = gold[gold.frame != ""].merge(st, on=["sentence_id", "frame"], suffixes=("_gold", "_system"))
-    stance = _accuracy(pairs, "stance", frames)
-    speaker = _accuracy(pairs, "speaker", frames)
+    pairs = g[g.frame != ""].merge(st, on=["sentence_id", "frame"], suffixes=("_gold", "_system"))
     text = {s.sentence_id: s.text for s in analysis.segments}
-    amb = {(r.sentence_id, r.frame): r.ambiguous for r in gold.itertuples()}
-    dis = []
-    for sid, f in sorted(s_units - g_units):
-        dis.append({"sentence_id": sid, "frame": f, "kind": "false positive", "gold": "", "system": f})
-    for sid, f in sorted(g_units - s_units):
-        dis.append({"sentence_id": sid, "frame": f, "kind": "false negative", "gold": f, "system": ""})
-    for r in pairs.itertuples():
-        if r.stance_gold != r.stance_system:
-            dis.append({"sentence_id": r.sentence_id, "frame": r.frame, "kind": "wrong stance", "gold": r.stance_gold, "system": r.stance_system})
-        if r.speaker_gold != r.speaker_system:
-            dis.append({"sentence_id": r.sentence_id, "frame": r.frame, "kind": "wrong speaker", "gold": r.speaker_gold, "system": r.speaker_system})
-    disagreements = pd.DataFrame(dis, columns=["sentence_id", "frame", "kind", "gold", "system"])
-    disagreements["ambiguous_in_gold"] = [amb.get((d.sentence_id, d.frame), False) for d in disagreements.itertuples()]
-    disagreements["article_id"] = disagreements.sentence_id.map(article_of)
-    disagreements["sentence"] = disagreements.sentence_id.map(text)
-    disagreements = disagreements.sort_values(["sentence_id", "frame", "kind"], kind="stable").reset_index(drop=True)
-    return Evaluation(sentence, article, stance, speaker, disagreements, len(coded))
+    dis = _disagreements(g_units, s_units, pairs, "sentence_id")
+    dis["ambiguous_in_gold"] = _ambiguous(g, dis, "sentence_id")
+    dis["article_id"] = dis.sentence_id.map(article_of)
+    dis["sentence"] = dis.sentence_id.map(text)
+    dis = dis.sort_values(["sentence_id", "frame", "kind"], kind="stable").reset_index(drop=True)
+    return Evaluation(sentence, article, _accuracy(pairs, "stance", frames), _accuracy(pairs, "speaker", frames),
+                      dis, len(coded), SENTENCE, len(articles), gold.path)
+
+
+def _evaluate_articles(analysis, gold: Gold) -> Evaluation:
+    """Article × frame: the tool finds a frame in an article when any of its sentences carries it; its stance
+    (speaker) agrees with the gold's when one of those sentences has it."""
+    g, frames, coded = gold.rows, analysis.codebook.frame_ids, gold.units
+    st = analysis.stances[analysis.stances.article_id.isin(coded)]
+    g_units = {(r.article_id, r.frame) for r in g.itertuples() if r.frame}
+    s_units = {(r.article_id, r.frame) for r in st.itertuples()}
+    article = _confusion(g_units, s_units, frames, [(a, f) for a in coded for f in frames])
+    sets = st.groupby(["article_id", "frame"]).agg(stance=("stance", frozenset), speaker=("speaker", frozenset)).reset_index()
+    pairs = g[g.frame != ""].merge(sets, on=["article_id", "frame"], suffixes=("_gold", "_system"))
+    dis = _disagreements(g_units, s_units, pairs, "article_id")
+    dis["ambiguous_in_gold"] = _ambiguous(g, dis, "article_id")
+    dis["article_id"] = dis.unit
+    first = st.drop_duplicates(["article_id", "frame"]).set_index(["article_id", "frame"]).sentence_id
+    dis["sentence_id"] = [first.get((d.unit, d.frame), "") for d in dis.itertuples()]
+    dis["sentence"] = dis.sentence_id.map({s.sentence_id: s.text for s in analysis.segments}).fillna("")
+    dis = dis.sort_values(["article_id", "frame", "kind"], kind="stable").reset_index(drop=True)
+    empty = pd.DataFrame(columns=["frame", "tp", "fp", "fn", "precision", "recall", "f1", "alpha"])
+    return Evaluation(empty, article, _accuracy(pairs, "stance", frames), _accuracy(pairs, "speaker", frames),
+                      dis.drop(columns="unit"), 0, ARTICLE, len(coded), gold.path)
+
+
+def _show(v) -> str:
+    return " | ".join(sorted(v)) if isinstance(v, frozenset) else v
+
+
+def _disagreements(g_units: set, s_units: set, pairs: pd.DataFrame, key: str) -> pd.DataFrame:
+    dis = [{"unit": u, "frame": f, "kind": "false positive", "gold": "", "system": f} for u, f in sorted(s_units - g_units)]
+    dis += [{"unit": u, "frame": f, "kind": "false negative", "gold": f, "system": ""} for u, f in sorted(g_units - s_units)]
+    for r in pairs.to_dict("records"):
+        for col in ("stance", "speaker"):
+            gv, sv = r[f"{col}_gold"], r[f"{col}_system"]
+            if gv and not (gv == sv or (isinstance(sv, frozenset) and gv in sv)):
+                dis.append({"unit": r[key], "frame": r["frame"], "kind": f"wrong {col}", "gold": gv, "system": _show(sv)})
+    out = pd.DataFrame(dis, columns=["unit", "frame", "kind", "gold", "system"])
+    if key == "sentence_id":
+        out = out.rename(columns={"unit": "sentence_id"})
+    return out
+
+
+def _ambiguous(g: pd.DataFrame, dis: pd.DataFrame, key: str) -> list[bool]:
+    amb = {(getattr(r, key), r.frame): r.ambiguous for r in g.itertuples()}
+    col = "sentence_id" if key == "sentence_id" else "unit"
+    return [bool(amb.get((u, f), False)) for u, f in zip(dis[col], dis.frame)]
