@@ -151,6 +151,42 @@ def cmd_evaluate(args, rep: Reporter) -> int:
     return 0
 
 
+def cmd_sample(args, rep: Reporter) -> int:
+    from analysis.io.output import write_bytes, write_csv, write_text
+    from analysis.results import sampling
+    a = _analyse(args, rep)
+    sample = sampling.draw(a, args.n, by=args.by, seed=args.seed, unit=args.unit, coded_share=args.coded_share)
+    folder = args.out / "coding"
+    paths = [write_bytes(folder / "sample.xlsx", sampling.sheet_xlsx(sample, a.codebook)),
+             write_text(folder / "sample.csv", sampling.sheet_csv(sample)),
+             write_csv(folder / "sample_design.csv", sample.design)]
+    print(sample.summary())
+    print("give each coder a copy of sample.xlsx (or sample.csv) only: sample_design.csv says which units the tool coded")
+    rep.summary(paths)
+    return 0
+
+
+def cmd_agree(args, rep: Reporter) -> int:
+    from analysis.io.errors import Problems
+    from analysis.io.output import write_tables
+    from analysis.results import sampling
+    a = _analyse(args, rep)
+    problems = Problems()
+    sheets = [sampling.read_sheet(p, a, problems) for p in args.sheets]
+    design_path = args.design or Path(args.sheets[0]).parent / "sample_design.csv"
+    design = sampling.read_design(design_path, problems)
+    problems.raise_if_any()
+    for p in problems.items:
+        print(p, file=sys.stderr)
+    names = [f"coder{i + 1}" for i in range(len(sheets))]
+    table = sampling.agreement(a, sheets, names, design)
+    print(f"agreement on {int(table.units.iloc[0])} unit(s) coded in every sheet"
+          + (f"; recall weighted by {design_path}" if design is not None else "; no design file, so no weights"))
+    print(table.set_index("frame").drop(columns="units").round(3).T.to_string())
+    rep.summary(write_tables(args.out, {"agreement": table}))
+    return 0
+
+
 def cmd_render(args, rep: Reporter) -> int:
     if _unchanged_since_last_render(args, rep):
         return 0
@@ -262,6 +298,16 @@ def _positive(value: str) -> int:
     return n
 
 
+def _share(value: str) -> float:
+    try:
+        x = float(value)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share between 0 and 1, got '{value}'")
+    return x
+
+
 def cmd_diff(args, rep: Reporter) -> int:
     from analysis.results import changes as ch
     from analysis.results.evidence import TRANSLATIONS, load_translations
@@ -326,6 +372,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("evaluate", parents=[common], help="compare the coding with hand coding (gold): P/R/F1, stance, speaker, alpha")
     s.add_argument("--gold", type=Path, help="gold file (default: DATA/gold.csv)")
     s.set_defaults(func=cmd_evaluate)
+    s = sub.add_parser("sample", parents=[common], help="draw a stratified sample and write a coding sheet (XLSX, CSV) for hand coders")
+    s.add_argument("--n", type=_positive, default=200, help="units to draw (default 200)")
+    s.add_argument("--by", choices=["outlet", "frame", "language"], help="strata (default: none)")
+    s.add_argument("--seed", type=int, default=0, help="random seed: the same seed draws the same sample (default 0)")
+    s.add_argument("--unit", choices=["sentence", "article"], default="sentence", help="what a coder codes (default: sentence)")
+    s.add_argument("--coded-share", type=_share, default=0.5, metavar="SHARE",
+                   help="share of the sample drawn from units the tool coded, the rest from units it did not (default 0.5)")
+    s.set_defaults(func=cmd_sample)
+    s = sub.add_parser("agree", parents=[common], help="read filled coding sheets back: each coder against the tool, and two coders' alpha")
+    s.add_argument("sheets", type=Path, nargs="+", metavar="SHEET", help="one or two filled sheets (.xlsx or .csv)")
+    s.add_argument("--design", type=Path, help="the sample's design file (default: sample_design.csv beside the first sheet)")
+    s.set_defaults(func=cmd_agree)
     s = sub.add_parser("render", parents=[common], help="render the briefing to HTML and/or PDF")
     s.add_argument("--to", choices=["html", "pdf", "both"], default="both")
     s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")

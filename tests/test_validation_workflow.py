@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.cli import main
@@ -106,3 +107,129 @@ def test_article_gold_rows_are_checked(tmp_path):
     assert "gold.csv:3" in msg and "no article '999'" in msg
     assert "gold.csv:4" in msg and "did you mean 'recognition'" in msg
     assert "gold.csv:6" in msg and "already judged on line 5" in msg
+
+
+# ---- the two-coder workflow: sample, sheet, read back, agreement --------------------------------------
+
+from analysis.results import sampling  # noqa: E402
+
+
+def test_sample_is_reproducible_and_keeps_the_stated_ratio(port):
+    a = sampling.draw(port, 10, seed=7)
+    b = sampling.draw(port, 10, seed=7)
+    assert list(a.units.unit_id) == list(b.units.unit_id)
+    assert list(sampling.draw(port, 10, seed=8).units.unit_id) != list(a.units.unit_id)
+    # 40 sentences, 14 carry a frame (001: 2, 002: 2, 003: 1, 004: 1, 005: 2, 006: 2, 007: 2, 008: 1, 010: 1)
+    d = a.design.set_index("unit_id")
+    assert a.units.unit_id.is_unique and len(a.units) == 10
+    assert (d.group == sampling.CODED).sum() == 5 and (d.group == sampling.NOT_CODED).sum() == 5
+    assert set(d[d.group == sampling.CODED].cell_units) == {14} and set(d[d.group == sampling.NOT_CODED].cell_units) == {26}
+    assert set(d[d.group == sampling.CODED].weight) == {14 / 5}
+    coded = set(port.stances.sentence_id)
+    assert all((u in coded) == (g == sampling.CODED) for u, g in d.group.items())
+
+
+def test_sample_by_language_spreads_each_group_in_proportion(port):
+    s = sampling.draw(port, 10, by="language", seed=1)
+    got = s.design.groupby(["group", "stratum"]).size().to_dict()
+    # coded: ar 8, en 6 of 14; 5 draws: 2.86 / 2.14 -> 2 + 2, the larger remainder (ar) gets the fifth.
+    # not coded: ar 12, en 14 of 26; 5 draws: 2.31 / 2.69 -> 2 + 2, en gets the fifth.
+    assert got == {(sampling.CODED, "ar"): 3, (sampling.CODED, "en"): 2,
+                   (sampling.NOT_CODED, "ar"): 2, (sampling.NOT_CODED, "en"): 3}
+
+
+def test_allocate_hand_worked():
+    assert sampling.allocate({"a": 8, "b": 6}, 5) == {"a": 3, "b": 2}
+    assert sampling.allocate({"a": 1, "b": 9}, 6) == {"a": 1, "b": 5}   # 0.6 / 5.4 -> 0 + 5, a's remainder wins
+    assert sampling.allocate({"a": 2, "b": 2}, 9) == {"a": 2, "b": 2}   # never more than a cell holds
+
+
+def test_sheet_never_shows_the_tools_answers(port, tmp_path):
+    s = sampling.draw(port, 12, by="frame", seed=2)
+    text = sampling.sheet_csv(s)
+    header = text.splitlines()[0].split(",")
+    assert header == list(sampling.SHEET_COLUMNS)
+    assert (s.units[list(sampling.CODER_COLUMNS)] == "").all().all()
+    for frame in port.codebook.frame_ids:  # the strata are frames here: none may leak into the sheet
+        assert frame not in text
+    from openpyxl import load_workbook
+    (tmp_path / "s.xlsx").write_bytes(sampling.sheet_xlsx(s, port.codebook))
+    ws = load_workbook(tmp_path / "s.xlsx")["coding"]
+    assert [c.value for c in ws[1]] == list(sampling.SHEET_COLUMNS)
+    assert all(ws.cell(r, 9).value in (None, "") for r in range(2, ws.max_row + 1))
+
+
+def test_formula_cells_are_neutralised(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(PORTDEAL, data)
+    (data / "articles" / "009.txt").write_text('=HYPERLINK("http://x.example","storm")\n\n@SUM(A1) closed the harbour.\n',
+                                               encoding="utf-8")
+    a = analyse(data)
+    s = sampling.draw(a, 38, seed=0)  # every sentence (009 now has two)
+    csv_text = sampling.sheet_csv(s)
+    assert "'=HYPERLINK(" in csv_text and ",'@SUM(A1)" in csv_text and ",=" not in csv_text
+    from openpyxl import load_workbook
+    (tmp_path / "s.xlsx").write_bytes(sampling.sheet_xlsx(s, a.codebook))
+    ws = load_workbook(tmp_path / "s.xlsx")["coding"]
+    cells = [ws.cell(r, 7) for r in range(2, ws.max_row + 1) if str(ws.cell(r, 7).value).startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)  # text, not a formula
+
+
+def _sheet(tmp_path, name, rows):
+    p = tmp_path / name
+    p.write_text("unit_id,frame,stance,speaker\n" + "".join(f"{u},{f},,\n" for u, f in rows), encoding="utf-8")
+    return p
+
+
+GOLD_ARTICLES = [("001", "concession"), ("001", "mediation"), ("002", "economic_windfall"), ("002", "recognition"),
+                 ("003", "economic_windfall"), ("003", "mediation"), ("004", "none"), ("005", "concession"),
+                 ("005", "recognition"), ("006", "concession"), ("006", "economic_windfall"), ("007", "mediation"),
+                 ("007", "recognition"), ("008", "economic_windfall"), ("008", "concession"), ("009", "none"),
+                 ("010", "mediation"), ("010", "economic_windfall")]
+
+
+def test_two_coders_agreement_hand_worked(port, tmp_path):
+    one = sampling.read_sheet(_sheet(tmp_path, "one.csv", GOLD_ARTICLES), port)
+    # coder 2 differs from coder 1 on one unit: 002 without the economic frame
+    two = sampling.read_sheet(_sheet(tmp_path, "two.csv", [r for r in GOLD_ARTICLES if r != ("002", "economic_windfall")]), port)
+    design = pd.DataFrame({"unit_id": ["003"], "weight": [4.0]})  # 003 stands for four articles, the rest for one
+    t = sampling.agreement(port, [one, two], ["c1", "c2"], design).set_index("frame")
+    assert t.loc["economic_windfall", "units"] == 10
+    # coder 1 is the fixture's gold: the tool finds economic in 002 and 006 of 002 003 006 008 010
+    assert t.loc["economic_windfall", "c1~tool R"] == pytest.approx(2 / 5)
+    assert t.loc["concession", "c1~tool α"] == pytest.approx(1 - 19 * 2 / (2 * 11 * 9))
+    # weighted: found 002 (1) + 006 (1) of 002 (1) + 003 (4) + 006 + 008 + 010 (1 each) = 2 / 8
+    assert t.loc["economic_windfall", "c1~tool R weighted"] == pytest.approx(2 / 8)
+    # coders: economic 5 + 4 ones, 11 zeros over 10 units, one unit apart: 1 - 19*2 / (2*11*9)
+    assert t.loc["economic_windfall", "c1~c2 α"] == pytest.approx(1 - 19 * 2 / (2 * 11 * 9))
+    assert t.loc["mediation", "c1~c2 α"] == pytest.approx(1.0)
+
+
+def test_a_filled_sheet_is_checked_row_by_row(port, tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("unit_id,frame,stance,speaker\n001,,,\n002,concesion,,\n999,none,,\n003,none,,\n003,mediation,,\n"
+                 "005,recognition,rejected,\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        sampling.read_sheet(p, port)
+    msg = str(e.value)
+    assert "bad.csv:2" in msg and "not coded" in msg and "'none'" in msg
+    assert "bad.csv:3" in msg and "did you mean 'concession'" in msg
+    assert "bad.csv:4" in msg and "unit '999'" in msg
+    assert "bad.csv:5" in msg and "coded 'none' and also with a frame" in msg
+    assert "bad.csv:7" in msg and "stance 'rejected'" in msg
+
+
+def test_cli_sample_then_agree_on_the_xlsx(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["sample", "--data", str(PORTDEAL), "--out", str(out), "--n", "6", "--unit", "article", "--seed", "4", "-q"]) == 0
+    from openpyxl import load_workbook
+    wb = load_workbook(out / "coding" / "sample.xlsx")
+    ws = wb["coding"]
+    gold = dict(GOLD_ARTICLES[::-1])  # one frame per article is enough here
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 9).value = gold[ws.cell(r, 1).value]
+    wb.save(out / "coding" / "coder1.xlsx")
+    capsys.readouterr()
+    assert main(["agree", str(out / "coding" / "coder1.xlsx"), "--data", str(PORTDEAL), "--out", str(out), "-q"]) == 0
+    assert "agreement on 6 unit(s)" in capsys.readouterr().out
+    assert (out / "tables" / "agreement.csv").exists()
