@@ -187,6 +187,21 @@ def cmd_agree(args, rep: Reporter) -> int:
     return 0
 
 
+def cmd_suggest(args, rep: Reporter) -> int:
+    from analysis.io.output import write_tables
+    from analysis.results.evaluate import GOLD
+    from analysis.results.keyness import suggest
+    a = _analyse(args, rep)
+    table, note = suggest(a, args.frame, args.gold or args.data / GOLD, args.measure, args.top, args.min)
+    print(f"{args.frame}: words over-represented (keyness {args.measure}, positive = more in the target); {note}")
+    for (name, lang), g in table.groupby(["list", "language"], sort=False):
+        print(f"\n[{lang}] {name}")
+        for r in g.itertuples():
+            print(f"  {r.score:8.2f}  {r.n_target:3d} / {r.n_reference:<3d} {r.feature}\n            {r.sentence_id} {r.example}")
+    rep.summary(write_tables(args.out, {f"suggest_{args.frame}": table}))
+    return 0
+
+
 def cmd_render(args, rep: Reporter) -> int:
     if _unchanged_since_last_render(args, rep):
         return 0
@@ -384,6 +399,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("sheets", type=Path, nargs="+", metavar="SHEET", help="one or two filled sheets (.xlsx or .csv)")
     s.add_argument("--design", type=Path, help="the sample's design file (default: sample_design.csv beside the first sheet)")
     s.set_defaults(func=cmd_agree)
+    s = sub.add_parser("suggest", parents=[common], help="words and phrases over-represented in a frame's sentences, and in the gold units the tool missed")
+    s.add_argument("frame", help="a frame id of the codebook")
+    s.add_argument("--gold", type=Path, help="gold file (default: DATA/gold.csv, if there is one)")
+    s.add_argument("--measure", choices=["lr", "chi2"], default="lr", help="G² (lr, default) or chi² with Yates' correction")
+    s.add_argument("--top", type=_positive, default=20, help="features per list (default 20)")
+    s.add_argument("--min", type=_positive, default=2, help="least count in the target (default 2)")
+    s.set_defaults(func=cmd_suggest)
     s = sub.add_parser("render", parents=[common], help="render the briefing to HTML and/or PDF")
     s.add_argument("--to", choices=["html", "pdf", "both"], default="both")
     s.add_argument("--qmd", default="report.qmd", help="the Quarto document (default: report.qmd)")

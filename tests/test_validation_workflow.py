@@ -233,3 +233,87 @@ def test_cli_sample_then_agree_on_the_xlsx(tmp_path, capsys):
     assert main(["agree", str(out / "coding" / "coder1.xlsx"), "--data", str(PORTDEAL), "--out", str(out), "-q"]) == 0
     assert "agreement on 6 unit(s)" in capsys.readouterr().out
     assert (out / "tables" / "agreement.csv").exists()
+
+
+# ---- suggest: keyness (G², chi²) on folded words and pairs --------------------------------------------
+
+import math  # noqa: E402
+
+from analysis.match.patterns import fold_word  # noqa: E402
+from analysis.results import keyness  # noqa: E402
+from analysis.text.normalize import normalize  # noqa: E402
+
+
+@pytest.mark.parametrize("word, folded", [("والحكومة", "حكومه"), ("بالاتفاق", "اتفاق"), ("للحكومة", "حكومه"),
+                                          ("وبالغاز", "غاز"), ("وزير", "وزير"), ("الله", "الله"), ("Tarsa's", "tarsa")])
+def test_fold_word(word, folded):
+    assert fold_word(normalize(word)) == folded
+
+
+TINY_CODEBOOK = """# written for testing
+frames:
+  - id: gas
+    label_en: Gas money
+    indicators:
+      ar: [غاز]
+      en: [gas money]
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tiny")
+    (d / "articles").mkdir()
+    (d / "articles" / "e.txt").write_text("Gas money helps.\nGas money helps schools.\nSchools open.\nRain falls.\n", encoding="utf-8")
+    (d / "articles" / "a.txt").write_text("وقالت الحكومة إن الغاز مهم.\nوبالغاز تعمل الحكومة.\nالمطر غزير.\n", encoding="utf-8")
+    (d / "outlets.csv").write_text("id,name_en,name_ar,country,url\nx,X,س,Nowhere (written for testing),\n", encoding="utf-8")
+    (d / "manifest.csv").write_text("id,file,outlet,date,language\ne,articles/e.txt,x,2022-10-01,en\na,articles/a.txt,x,2022-10-01,ar\n",
+                                    encoding="utf-8")
+    (d / "codebook.yaml").write_text(TINY_CODEBOOK, encoding="utf-8")
+    (d / "actors.yaml").write_text("# written for testing\nactors: []\n", encoding="utf-8")
+    return analyse(d)
+
+
+def test_keyness_hand_worked_on_a_tiny_corpus(tiny):
+    k, _ = keyness.suggest(tiny, "gas", None, "lr", top=10, min_count=2)
+    en = k[k.language == "en"]
+    # target (the two gas sentences): gas money helps | gas money helps schools -> 3 + 4 words, 2 + 3 pairs = 12
+    # reference: schools open | rain falls -> 2 + 2 words, 1 + 1 pairs = 6; N = 18
+    # each of gas, money, helps, "gas money", "money helps": a=2, b=0, c=10, d=6; expected a: 12*2/18
+    e_a, e_c, e_d = 12 * 2 / 18, 12 * 16 / 18, 6 * 16 / 18
+    g2 = 2 * (2 * math.log(2 / e_a) + 10 * math.log(10 / e_c) + 6 * math.log(6 / e_d))
+    assert list(en.feature) == ["gas", "gas money", "helps", "money", "money helps"]  # ties: by feature
+    assert en.score.tolist() == pytest.approx([g2] * 5)
+    assert (en.n_target == 2).all() and (en.n_reference == 0).all()
+    assert en.example.iloc[0] == "…【Gas】 money helps.…" and en.sentence_id.iloc[0] == "e:s001"
+    # chi² with Yates: N (|ad - bc| - N/2)² / ((a+b)(c+d)(a+c)(b+d)) = 18 (12 - 9)² / (2*16*12*6)
+    c, _ = keyness.suggest(tiny, "gas", None, "chi2", top=10, min_count=2)
+    assert c[c.language == "en"].score.iloc[0] == pytest.approx(18 * 9 / (2 * 16 * 12 * 6))
+    # Arabic: الغاز and وبالغاز are one feature غاز, الحكومة twice حكومه; 'schools' (1 in, 1 out) is not listed
+    ar = k[k.language == "ar"].set_index("feature")
+    assert ar.loc["غاز", "n_target"] == 2 and ar.loc["حكومه", "n_target"] == 2
+    assert "schools" not in set(en.feature)
+    assert "【وبالغاز】" in ar.loc["غاز", "example"] or "【الغاز】" in ar.loc["غاز", "example"]
+
+
+def test_g2_and_chi2_against_a_table_worked_by_hand():
+    # [[4, 1], [6, 29]]: E = 1.25, 3.75, 8.75, 26.25
+    assert keyness.g2(4, 1, 6, 29) == pytest.approx(
+        2 * (4 * math.log(4 / 1.25) + 1 * math.log(1 / 3.75) + 6 * math.log(6 / 8.75) + 29 * math.log(29 / 26.25)))
+    assert keyness.chi2_yates(4, 1, 6, 29) == pytest.approx(40 * (4 * 29 - 1 * 6 - 20) ** 2 / (5 * 35 * 10 * 30))
+
+
+def test_suggest_surfaces_the_words_of_the_missed_articles(port):
+    k, note = keyness.suggest(port, "economic_windfall", PORTDEAL / "gold.csv", top=5)
+    assert "missed the frame in 3 article(s)" in note
+    missed = k[k.list == keyness.MISSED]
+    en = missed[missed.language == "en"]
+    # prosperity: twice in 008, once in 010, never in the other English articles
+    assert en.feature.iloc[0] == "prosperity" and en.n_target.iloc[0] == 3 and en.n_reference.iloc[0] == 0
+    ar = missed[missed.language == "ar"].set_index("feature")
+    assert ar.loc["ازدهار", "n_target"] == 2 and ar.loc["ازدهار", "n_reference"] == 0
+
+
+def test_suggest_unknown_frame_says_which(port, capsys):
+    assert main(["suggest", "economic", "--data", str(PORTDEAL), "--out", "/tmp/unused-suggest", "-q"]) == 2
+    assert "did you mean 'economic_windfall'" in capsys.readouterr().err

@@ -110,6 +110,21 @@ def strip_definite(word: str) -> str:
     return word
 
 
+# The proclitics a pattern makes optional, where they cannot be part of the word: those before a written ال
+# (والحكومة, بالاتفاق, للحكومة).  A bare و/ف/ب/ل may be the word's own first letter (وزير, فرض), so it stays.
+_FOLDED_PROCLITICS = regex.compile(f"^[وف]?(?:[بك]?{DEFINITE}|لل)")
+
+
+def fold_word(word: str) -> str:
+    """A normalized word as the codebook's terms see it: Arabic without و/ف + ال / بال / لل (if three letters
+    remain), Latin casefolded without 's; the token of keyness counts (results/keyness.py)."""
+    if not _is_arabic(word):
+        w = word.casefold()
+        return w[:-2] if w.endswith("'s") and len(w) > 2 else w
+    m = _FOLDED_PROCLITICS.match(word)
+    return word[m.end():] if m and len(word) - m.end() >= 3 else word
+
+
 def _arabic_word(word: str, first: bool, last: bool) -> str:
     word = strip_definite(word)
     prefix = PROCLITICS if first else f"(?:{DEFINITE})?"
