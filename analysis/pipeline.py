@@ -204,17 +204,10 @@ def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[st
 
 
 def _compile(p) -> None:
-    """Compile a pattern's regexes and prefilters now (they are otherwise built on first use)."""
-    from analysis.match.patterns import AnyOf, Near, Term
-    if isinstance(p, Term):
-        p._plan  # the regex itself is compiled where it may match (most never do)
-    elif isinstance(p, AnyOf):
-        p._prefilter
-        for item in p.items:
-            _compile(item)
-    elif isinstance(p, Near):
-        _compile(p.a)
-        _compile(p.b)
+    """Compile a pattern's prefilters and anchors now (they are otherwise built on first use)."""
+    from analysis.match.patterns import Pattern
+    if isinstance(p, Pattern):
+        p.prepare()
 
 
 def warm(inputs: Inputs) -> None:

@@ -137,9 +137,10 @@ def main() -> None:
             print(f"{'what':46} {'seconds':>9} {'articles/s':>11} {'peak RSS':>9}")
             for what, dt, rate, rss in rows:
                 print(f"{what:46} {dt:9.1f} {rate:11.0f} {rss:>9}")
-            one = lambda base: f"   (--jobs 1: {serial / base:.1f})" if serial else ""  # noqa: E731
-            print(f"ratio to the pandas loop (all cores): {par / loop:.1f}{one(loop)}")
-            print(f"ratio to the raw scan (all cores):    {par / scan:.1f}{one(scan)}")
+            one_loop = f"   (--jobs 1: {serial / loop:.1f})" if serial else ""
+            one_scan = f"   (--jobs 1: {serial / scan:.1f})" if serial else ""
+            print(f"ratio to the pandas loop (all cores): {par / loop:.1f}{one_loop}")
+            print(f"ratio to the raw scan (all cores):    {par / scan:.1f}{one_scan}")
             sys.stdout.flush()
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
 

@@ -490,3 +490,67 @@ def test_passive_agent_cues(sentence, expected):
     got = attributions(mt, ACTORS, "ar", None)
     assert [(a.actor.id, a.actor.name_en if a.actor.id == "unlisted" else "", a.how, a.at, a.cue, a.cue_at, a.span)
             for a in got] == expected
+
+
+# The rules one at a time.  Sentences written for these tests; each row: the rule, the sentence, the speaker
+# carried over from the sentence before, the attributions (speaker, how, position of the cue in the normalized
+# sentence) with every rule, and with that one rule left out.
+@pytest.mark.parametrize("rule, sentence, language, previous, with_it, without_it", [
+    ("source phrase", "وبحسب مصدر إيراني فإن الزيارة سرية", "ar", None,
+     [("iranian_source", "source phrase", 0)], []),
+    # the statement's owner stands at the actor's word (للكاظمي, the fifth word: 4+5+5+6 letters and 4 spaces)
+    ("statement owner", "نقلت صحيفة محلية تصريحا للكاظمي عن الزيارة", "ar", None,
+     [("kadhimi", "statement owner", 24)], []),
+    ("verb-subject", "وقال خامنئي إن إيران ستوجه ضربة", "ar", None,
+     [("khamenei", "verb-subject", 0)], []),
+    ("subject-verb", "Kadhimi said the troops would leave", "en", None,
+     [("kadhimi", "subject-verb", 0)], []),
+    ("subject-verb", "الصدر أكد أن القوات ستنسحب", "ar", None,
+     [("sadr", "subject-verb", 0)], []),
+    # a source noun before a colon speaks; without the colon rule it is still the source named before
+    ("colon", "المصدر: لا عودة إلى الوراء", "ar", "sadr",
+     [("unlisted", "speaker before a colon, unlisted", 0)], [("sadr", "carried over", 0)]),
+    ("carried over", "وبالنسبة للمصدر فإن الزيارة سرية", "ar", "sadr",
+     [("sadr", "carried over", 9)], []),
+    # "the source" is the one named before, not a new unlisted speaker
+    ("anaphoric subject", "The source added that the visit was secret", "en", "sadr",
+     [("sadr", "carried over", 11)], [("unlisted", "subject-verb, unlisted", 0)]),
+    # a verb with a subject of its own that is no speaker reports nobody
+    ("other subject", "وتشير الزيارة إلى تحول", "ar", "sadr",
+     [], [("sadr", "carried over", 0)]),
+    ("same subject", "وأضاف أن الزيارة سرية", "ar", "sadr",
+     [("sadr", "carried over", 0)], []),
+    # مؤكدا is the 7th word: 4+6+2+5+5+5 letters, 5 spaces and the comma
+    ("participle", "وقال خامنئي إن إيران ستوجه ضربة، مؤكدا أنها قريبة", "ar", None,
+     [("khamenei", "verb-subject", 0), ("khamenei", "same subject", 33)], [("khamenei", "verb-subject", 0)]),
+])
+def test_each_rule_can_be_left_out(rule, sentence, language, previous, with_it, without_it):
+    from analysis.coding.speakers import RULES
+    mt = MatchText(normalize(sentence))
+    prev = ACTORS.get(previous) if previous else None
+    assert rule in [r.name for r in RULES]
+    got = attributions(mt, ACTORS, language, prev)
+    assert [(a.actor.id, a.how, a.at) for a in got] == with_it
+    fewer = tuple(r for r in RULES if r.name != rule)
+    got = attributions(mt, ACTORS, language, prev, rules=fewer)
+    assert [(a.actor.id, a.how, a.at) for a in got] == without_it
+
+
+def test_a_rule_called_on_its_own():
+    from analysis.coding.speakers import NO_REPORT, Reading, other_subject, source_phrase, subject_verb, verb_subject
+    from analysis.coding.speakers import shipped as lexicon
+
+    def reading(sentence, language="ar", previous=None):
+        return Reading(MatchText(normalize(sentence)), ACTORS, language, previous, (), lexicon())
+
+    r = reading("وقال خامنئي إن إيران ستوجه ضربة")
+    (v,) = r.verbs()
+    assert (v.s, v.word) == (0, "وقال")
+    assert verb_subject(r, v).actor.id == "khamenei" and subject_verb(r, v) is None and source_phrase(r) == []
+    r = reading("Kadhimi said the troops would leave", "en")
+    (v,) = r.verbs()
+    assert verb_subject(r, v) is None  # English subject first: what follows the verb is its object
+    assert (subject_verb(r, v).actor.id, subject_verb(r, v).cue_at) == ("kadhimi", 8)
+    r = reading("وتشير الزيارة إلى تحول")
+    (v,) = r.verbs()
+    assert other_subject(r, v) is NO_REPORT

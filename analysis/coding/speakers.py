@@ -1,18 +1,20 @@
 """Who speaks: the actors gazetteer, quotation spans and speech attribution.
 
-Attribution is read from the sentence, in this order (first that applies):
-1. a source phrase: بحسب / وفقا لـ / نقلا عن / according to + actor;
-2. a statement owner: تصريح(ات) لـ + actor ("a statement by the minister");
-3. a reporting verb (data/lexicon.yaml) followed by its subject (Arabic
-   verb–subject order): قال / أكد / رأى / زعم … + actor.  A speaker the
-   gazetteer does not know («قال مسؤول في المفوضية», "a ministry spokesman
-   said") is "unlisted", with the words that name them; named when a title is
-   followed by a proper name, anonymous otherwise.  After a verb read as a
-   passive («يُتهم الوزير من قيادات …») the agent after من speaks;
-4. an actor followed by a reporting verb (subject–verb order, English "X said");
-5. an actor (or unlisted speaker) right before a colon: «قآني في بغداد: لا عودة …»;
-6. a reporting verb with no subject of its own, or an anaphor (المصدر, الأخير):
-   the last speaker named earlier in the same article.
+Attribution is an ordered list of named rules (``RULES``), one function each;
+a test may run any of them alone or leave one out (``attributions(…, rules=…)``):
+- source phrase: بحسب / وفقا لـ / نقلا عن / according to + actor;
+- statement owner: تصريح(ات) لـ + actor ("a statement by the minister");
+- then, on each reporting verb (data/lexicon.yaml) in turn, the first verb rule that decides it:
+  anaphoric subject (وأضاف المصدر: the speaker named before), noun reading and other subject (the verb
+  reports nobody: «رفض الفصائل لأي تفاوض», «وتشير الزيارة إلى …»), verb-subject (Arabic order: قال / أكد /
+  رأى … + actor; a speaker the gazetteer does not know, «قال مسؤول في المفوضية», "a ministry spokesman
+  said", is "unlisted", with the words that name them, named when a title is followed by a proper name,
+  anonymous otherwise; after a verb read as a passive, «يُتهم الوزير من قيادات …», the agent after من
+  speaks), subject-verb (English "X said"), same subject (a verb with no subject of its own continues the
+  sentence's speaker, else the article's last one);
+- participle: مؤكدا / مشيرا … continue the speaker before them;
+- colon: an actor (or unlisted speaker) right before an early colon: «قآني في بغداد: لا عودة …»;
+- carried over: a sentence with no other cue whose source noun (المصدر) refers back.
 Sentences with none of these are in the outlet's own voice.
 
 Each mention takes the speaker of its own clause (``speaker_for``): the first
@@ -22,7 +24,10 @@ after it only in its own clause or in a short closing tag ("…, he said").
 from __future__ import annotations
 
 import bisect
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import regex
@@ -366,135 +371,279 @@ def _verb_cues(sent: _Sentence) -> list[tuple[int, int]]:
     return out
 
 
-def attributions(text: MatchText, actors: dict[str, Actor], language: str,
-                 previous: Actor | None, earlier: tuple[Actor, ...] = (), lexicon: Lexicon | None = None) -> list[Attribution]:
-    """Every attribution cue in the sentence with the speaker it introduces, in text order.
+# -- the attribution rules ---------------------------------------------------------------------
+class Reading:
+    """One sentence being attributed: its actor mentions, anaphors and reporting verbs, the
+    speaker carried over from the sentence before, and the attributions the rules found so far."""
 
-    ``earlier`` are the article's speakers so far: a definite "the Iraqi source"
-    (المصدر العراقي) is the unnamed source of that side introduced before, if any.
-    """
-    sent = _Sentence(text, language, lexicon or lexicon_of(actors))
-    norm = text.norm
-    mentions = [_resolve_definite(m, text, earlier) for m in find_actors(text, actors, language)]
-    starts = [m.start for m in mentions]
-    found: list[Attribution] = []
-    between = sent.between
+    def __init__(self, text: MatchText, actors: dict[str, Actor], language: str, previous: Actor | None,
+                 earlier: tuple[Actor, ...], lexicon: Lexicon):
+        self.sent = _Sentence(text, language, lexicon)
+        self.text, self.norm, self.language, self.previous = text, text.norm, language, previous
+        self.mentions = [_resolve_definite(m, text, earlier) for m in find_actors(text, actors, language)]
+        self.starts = [m.start for m in self.mentions]
+        self.mention_at = set(self.starts)
+        self.anaphors = [(s, e) for s, e in cue("anaphor", language).find(text) if DEFINITE.search(self.norm[s:e])]
+        self.anaphor_starts = [s for s, _ in self.anaphors]
+        self.found: list[Attribution] = []
 
-    def mentions_from(lo: int, hi: int) -> list[ActorMention]:
-        return mentions[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]
+    def mentions_from(self, lo: int, hi: int) -> list[ActorMention]:
+        return self.mentions[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
 
-    anaphors = [(s, e) for s, e in cue("anaphor", language).find(text) if DEFINITE.search(norm[s:e])]
-    anaphor_starts = [s for s, _ in anaphors]
-    mention_at = set(starts)
+    def anaphor_at(self, pos: int) -> bool:
+        k = bisect.bisect_left(self.anaphor_starts, pos)
+        return k < len(self.anaphors) and self.anaphors[k][0] == pos
 
-    def anaphor_at(pos: int) -> bool:
-        k = bisect.bisect_left(anaphor_starts, pos)
-        return k < len(anaphors) and anaphors[k][0] == pos
-
-    def refers_back(e: int) -> bool:
+    def refers_back(self, e: int) -> bool:
         """An anaphor (المصدر, الأخير) right after a cue that is not itself the start of a named actor."""
-        k = bisect.bisect_left(anaphor_starts, e)
-        return k < len(anaphors) and between(e, anaphors[k][0]) <= 1 and anaphors[k][0] not in mention_at
+        k = bisect.bisect_left(self.anaphor_starts, e)
+        return (k < len(self.anaphors) and self.sent.between(e, self.anaphors[k][0]) <= 1
+                and self.anaphors[k][0] not in self.mention_at)
 
-    for s, e in cue("source", language).find(text):
-        limit = sent.next_content(e)
-        after = [m for m in mentions_from(e, limit) if between(e, m.start) <= SOURCE_WINDOW][:1]
-        if refers_back(e):
-            if previous is not None:
-                found.append(Attribution(previous, "source phrase, carried over", s, norm[s:e]))
+    def verbs(self) -> list[Verb]:
+        cues = _verb_cues(self.sent)
+        nexts = [s for s, _ in cues[1:]] + [len(self.norm)]
+        return [Verb(self, s, e, n) for (s, e), n in zip(cues, nexts)]
+
+    def each_verb(self, rules: list[Rule]) -> None:
+        """The verb rules, in order, on each reporting verb not taken by a cue found before: the
+        first rule that decides a verb adds its attribution (or, deciding it is no report, none)."""
+        taken = {a.at for a in self.found}
+        for v in self.verbs():
+            if v.s in taken:
+                continue
+            for rule in rules:
+                got = rule.find(self, v)
+                if got is not None:
+                    if got is not NO_REPORT:
+                        self.found.append(got)
+                    break
+
+
+class Verb:
+    """A reporting verb and the words around it that may name its subject (each worked out once)."""
+
+    def __init__(self, r: Reading, s: int, e: int, next_verb: int):
+        self.r, self.s, self.e, self.next_verb = r, s, e, next_verb  # next_verb: where the next one starts
+        self.word = r.norm[s:e]
+
+    @cached_property
+    def limit(self) -> int:
+        """Where the reported words begin."""
+        return self.r.sent.next_content(self.e)
+
+    @cached_property
+    def first_word(self) -> int | None:
+        return self.r.sent.next_word(self.e)
+
+    @cached_property
+    def np(self) -> tuple[int, int] | None:
+        """The words naming an unlisted speaker right after the verb."""
+        return self.r.sent.noun_phrase_after(self.e, self.limit)
+
+    @cached_property
+    def after(self) -> ActorMention | None:
+        """The first actor after the verb (not an object behind a preposition), within the window."""
+        r = self.r
+        window = [m for m in r.mentions_from(self.e, self.limit) if not m.governed][:1]
+        after = [m for m in window if r.sent.between(self.e, m.start) <= VERB_SUBJECT_WINDOW]
+        if self.np is not None and not after and r.sent.title_at(self.np[0]):
+            # a title and then a known name, past the window: «أشار الباحث … «فراس إلياس»»
+            after = [m for m in r.mentions_from(self.np[1], self.np[1] + 3) if not m.governed][:1]
+        return after[0] if after else None
+
+    @cached_property
+    def before(self) -> ActorMention | None:
+        """The nearest actor ending at most SUBJECT_VERB_WINDOW words before the verb, in its clause."""
+        r, s = self.r, self.s
+        k = bisect.bisect_left(r.starts, s) - 1
+        while k >= 0:
+            m = r.mentions[k]
+            if m.end <= s:
+                return m if r.sent.between(m.end, s) <= SUBJECT_VERB_WINDOW and not r.sent.gap_between(m.end, s) else None
+            k -= 1
+        return None
+
+    @cached_property
+    def np_before(self) -> tuple[int, int] | None:
+        """English: the words naming an unlisted speaker before the verb ("a ministry spokesman said")."""
+        return self.r.sent.noun_phrase_before(self.s) if self.r.language == "en" and self.before is None else None
+
+    @property
+    def subject_first(self) -> bool:
+        """English subject–verb order: "the minister told the AP" — the object follows."""
+        return self.r.language == "en" and (self.before is not None or self.np_before is not None)
+
+    def subject_after(self) -> bool:
+        return self.after is not None and self.after.start == self.first_word
+
+
+NO_REPORT = Attribution(OUTLET_ACTOR, "no report")  # a verb rule's answer: this verb reports nobody's words
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named attribution rule.  A sentence rule maps a ``Reading`` to the attributions it finds;
+    a verb rule (``per_verb``) maps a ``Reading`` and one ``Verb`` to an attribution, ``NO_REPORT``,
+    or None when it does not decide that verb.  Consecutive verb rules run on each verb in turn."""
+    name: str
+    find: Callable
+    per_verb: bool = False
+
+
+def source_phrase(r: Reading) -> list[Attribution]:
+    """بحسب / وفقا لـ / نقلا عن / according to + the source."""
+    out, norm = [], r.norm
+    for s, e in cue("source", r.language).find(r.text):
+        limit = r.sent.next_content(e)
+        after = [m for m in r.mentions_from(e, limit) if r.sent.between(e, m.start) <= SOURCE_WINDOW][:1]
+        if r.refers_back(e):
+            if r.previous is not None:
+                out.append(Attribution(r.previous, "source phrase, carried over", s, norm[s:e]))
         elif after:
-            found.append(Attribution(after[0].actor, "source phrase", s, norm[s:e], (after[0].start, after[0].end)))
-        elif (np := sent.noun_phrase_after(e, limit)) is not None:
-            found.append(sent.unlisted(np, "source phrase, unlisted", s, norm[s:e]))
-    for m in mentions:
+            out.append(Attribution(after[0].actor, "source phrase", s, norm[s:e], (after[0].start, after[0].end)))
+        elif (np := r.sent.noun_phrase_after(e, limit)) is not None:
+            out.append(r.sent.unlisted(np, "source phrase, unlisted", s, norm[s:e]))
+    return out
+
+
+def statement_owner(r: Reading) -> list[Attribution]:
+    """تصريح(ات) لـ + actor: a statement *by* the minister."""
+    out, norm = [], r.norm
+    for m in r.mentions:
         lam = norm[m.start - 1:m.start] == "ل"
         if not (lam or norm[m.start:m.start + 1] == "ل"):
             continue
         cut = m.start - lam
         owner = STATEMENT_OWNER.search(norm[max(0, cut - 40):cut])
         if owner:
-            found.append(Attribution(m.actor, "statement owner", m.start, owner.group().strip(),
-                                     cue_at=max(0, cut - 40) + owner.start()))
-    verbs = _verb_cues(sent)
-    verb_starts = [v[0] for v in verbs]
-    taken = {a.at for a in found}
-    for s, e in verbs:
-        if s in taken:
-            continue
-        verb = norm[s:e]
-        if refers_back(e):
-            antecedent = _antecedent(found, s) or previous
-            if antecedent is not None:
-                found.append(Attribution(antecedent, "carried over", s, verb))
-            continue
-        limit = sent.next_content(e)
-        window = [m for m in mentions_from(e, limit) if not m.governed][:1]
-        after = [m for m in window if between(e, m.start) <= VERB_SUBJECT_WINDOW]
-        first_word = sent.next_word(e)
-        np = sent.noun_phrase_after(e, limit)
-        k = bisect.bisect_left(starts, s) - 1
-        before = []
-        while k >= 0 and not before:
-            m = mentions[k]
-            if m.end <= s and between(m.end, s) <= SUBJECT_VERB_WINDOW and not sent.gap_between(m.end, s):
-                before = [m]
-            elif m.end <= s:
-                break
-            k -= 1
-        np_before = sent.noun_phrase_before(s) if language == "en" and not before else None
-        if np_before is not None and anaphor_at(np_before[0]):  # "the source added …"
-            antecedent = _antecedent(found, s) or previous
-            if antecedent is not None:
-                found.append(Attribution(antecedent, "carried over", s, verb))
-            continue
-        subject_first = language == "en" and (before or np_before)  # "the minister told the AP": the object follows
-        nv = bisect.bisect_right(verb_starts, s)
-        next_verb = verb_starts[nv] if nv < len(verb_starts) else len(norm)
-        last = [a for a in found if a.at < s]
-        if np is not None and not after and sent.title_at(np[0]):
-            # a title and then a known name, past the window: «أشار الباحث … «فراس إلياس»»
-            after = [m for m in mentions_from(np[1], np[1] + 3) if not m.governed][:1]
-        att = None
-        if sent.lexicon.match_at("noun_like_verbs", language, norm, s) and not (
-                (after and after[0].start == first_word) or np is not None or limit == first_word):
-            continue  # «رفض الفصائل لأي تفاوض» is a noun: the verb reading needs its subject at once
-        if (language == "ar" and first_word is not None and first_word < limit and not (after and after[0].start == first_word)
-                and np is None and DEFINITE_AT.match(norm, first_word) and not TIME_WORDS.match(norm, first_word)
-                and not anaphor_at(first_word) and not sent.lexicon.match_at("object_first_verbs", language, norm, s)):
-            continue  # «وتشير الزيارة إلى …»: the verb has a subject of its own that is not a speaker
-        if after and not subject_first and after[0].start == first_word:
-            att = Attribution(after[0].actor, "verb-subject", s, verb, (after[0].start, after[0].end))
-        elif np is not None and not subject_first and not (after and sent.title_at(np[0])):
-            # a title followed by a known name is that actor: «الباحث … «فراس إلياس»», «النائب ظافر العاني»
-            att = sent.unlisted(np, "verb-subject, unlisted", s, verb)
-        elif after and not subject_first and not next_verb < after[0].start and (
-                language != "ar" or INTERVENING.match(norm, first_word) or (np is not None and sent.title_at(np[0]))):
-            # «وقال في مؤتمر صحفي الوزير»; not «عاصمة ترفض تسهيل زيارة … الوزير» (an object first)
-            att = Attribution(after[0].actor, "verb-subject", s, verb, (after[0].start, after[0].end))
-        elif before:
-            att = Attribution(before[0].actor, "subject-verb", before[0].start, verb, (before[0].start, before[0].end), s)
-        elif np_before is not None:
-            att = sent.unlisted(np_before, "subject-verb, unlisted", np_before[0], verb, cue_at=s)
-        if att is not None:
-            att = _passive_agent(att, sent, mentions_from, limit) or att
-        elif last:  # a verb with no subject of its own continues the sentence's speaker
-            att = Attribution(max(last, key=lambda a: a.at).actor, "same subject", s, verb)
-        elif previous is not None:
-            att = Attribution(previous, "carried over", s, verb)
-        if att is not None:
-            found.append(att)
-    for s, e in sent.lexicon.find("participles", language, norm):
-        last = [a for a in found if a.at < s]
-        speaker = max(last, key=lambda a: a.at).actor if last else previous
+            out.append(Attribution(m.actor, "statement owner", m.start, owner.group().strip(),
+                                   cue_at=max(0, cut - 40) + owner.start()))
+    return out
+
+
+def anaphoric_subject(r: Reading, v: Verb) -> Attribution | None:
+    """«وأضاف المصدر …», "the source added …": the speaker named before (in the sentence, else the article)."""
+    if not (r.refers_back(v.e) or (v.np_before is not None and r.anaphor_at(v.np_before[0]))):
+        return None
+    antecedent = _antecedent(r.found, v.s) or r.previous
+    return Attribution(antecedent, "carried over", v.s, v.word) if antecedent is not None else NO_REPORT
+
+
+def noun_reading(r: Reading, v: Verb) -> Attribution | None:
+    """«رفض الفصائل لأي تفاوض» is a noun: the verb reading needs its subject at once."""
+    if r.sent.lexicon.match_at("noun_like_verbs", r.language, r.norm, v.s) and not (
+            v.subject_after() or v.np is not None or v.limit == v.first_word):
+        return NO_REPORT
+    return None
+
+
+def other_subject(r: Reading, v: Verb) -> Attribution | None:
+    """«وتشير الزيارة إلى …»: the verb has a definite subject of its own that is not a speaker."""
+    w = v.first_word
+    if (r.language == "ar" and w is not None and w < v.limit and not v.subject_after() and v.np is None
+            and DEFINITE_AT.match(r.norm, w) and not TIME_WORDS.match(r.norm, w) and not r.anaphor_at(w)
+            and not r.sent.lexicon.match_at("object_first_verbs", r.language, r.norm, v.s)):
+        return NO_REPORT
+    return None
+
+
+def verb_subject(r: Reading, v: Verb) -> Attribution | None:
+    """قال / أكد / رأى … + the speaker (Arabic verb–subject order), listed or not."""
+    if v.subject_first:
+        return None
+    a, np = v.after, v.np
+    if a is not None and a.start == v.first_word:
+        att = Attribution(a.actor, "verb-subject", v.s, v.word, (a.start, a.end))
+    elif np is not None and not (a is not None and r.sent.title_at(np[0])):
+        # a title followed by a known name is that actor: «الباحث … «فراس إلياس»», «النائب ظافر العاني»
+        att = r.sent.unlisted(np, "verb-subject, unlisted", v.s, v.word)
+    elif a is not None and not v.next_verb < a.start and (
+            r.language != "ar" or INTERVENING.match(r.norm, v.first_word) or (np is not None and r.sent.title_at(np[0]))):
+        # «وقال في مؤتمر صحفي الوزير»; not «عاصمة ترفض تسهيل زيارة … الوزير» (an object first)
+        att = Attribution(a.actor, "verb-subject", v.s, v.word, (a.start, a.end))
+    else:
+        return None
+    return _passive_agent(att, r.sent, r.mentions_from, v.limit) or att
+
+
+def subject_verb(r: Reading, v: Verb) -> Attribution | None:
+    """The speaker, then the verb: "the minister said", «الصدر أكد»."""
+    if v.before is not None:
+        b = v.before
+        att = Attribution(b.actor, "subject-verb", b.start, v.word, (b.start, b.end), v.s)
+    elif v.np_before is not None:
+        att = r.sent.unlisted(v.np_before, "subject-verb, unlisted", v.np_before[0], v.word, cue_at=v.s)
+    else:
+        return None
+    return _passive_agent(att, r.sent, r.mentions_from, v.limit) or att
+
+
+def same_subject(r: Reading, v: Verb) -> Attribution | None:
+    """A verb with no subject of its own continues the sentence's speaker, else the article's."""
+    last = [a for a in r.found if a.at < v.s]
+    if last:
+        return Attribution(max(last, key=lambda a: a.at).actor, "same subject", v.s, v.word)
+    return Attribution(r.previous, "carried over", v.s, v.word) if r.previous is not None else None
+
+
+def participle(r: Reading) -> list[Attribution]:
+    """مؤكدا / مشيرا …: the speaker before it goes on."""
+    out: list[Attribution] = []
+    for s, e in r.sent.lexicon.find("participles", r.language, r.norm):
+        last = [a for a in r.found + out if a.at < s]
+        speaker = max(last, key=lambda a: a.at).actor if last else r.previous
         if speaker is not None:
-            found.append(Attribution(speaker, "same subject", s, norm[s:e]))
-    colon = _colon_speaker(sent, mentions, found)
-    if colon is not None:
-        found.append(colon)
-    if not found and previous is not None:
-        found += [Attribution(previous, "carried over", s, norm[s:e]) for s, e in anaphors
-                  if SOURCE_NOUN.search(norm[s:e])][:1]
-    return sorted(found, key=lambda a: a.at)
+            out.append(Attribution(speaker, "same subject", s, r.norm[s:e]))
+    return out
+
+
+def colon(r: Reading) -> list[Attribution]:
+    """A speaker right before an early colon: «قآني في بغداد: لا عودة …»."""
+    found = _colon_speaker(r.sent, r.mentions, r.found)
+    return [found] if found is not None else []
+
+
+def carried_over(r: Reading) -> list[Attribution]:
+    """A sentence with no other cue whose source noun (المصدر) refers back: the article's last speaker."""
+    if r.found or r.previous is None:
+        return []
+    return [Attribution(r.previous, "carried over", s, r.norm[s:e]) for s, e in r.anaphors
+            if SOURCE_NOUN.search(r.norm[s:e])][:1]
+
+
+RULES = (
+    Rule("source phrase", source_phrase),
+    Rule("statement owner", statement_owner),
+    Rule("anaphoric subject", anaphoric_subject, per_verb=True),
+    Rule("noun reading", noun_reading, per_verb=True),
+    Rule("other subject", other_subject, per_verb=True),
+    Rule("verb-subject", verb_subject, per_verb=True),
+    Rule("subject-verb", subject_verb, per_verb=True),
+    Rule("same subject", same_subject, per_verb=True),
+    Rule("participle", participle),
+    Rule("colon", colon),
+    Rule("carried over", carried_over),
+)
+
+
+def attributions(text: MatchText, actors: dict[str, Actor], language: str,
+                 previous: Actor | None, earlier: tuple[Actor, ...] = (), lexicon: Lexicon | None = None,
+                 rules: tuple[Rule, ...] = RULES) -> list[Attribution]:
+    """Every attribution cue in the sentence with the speaker it introduces, in text order.
+
+    ``earlier`` are the article's speakers so far: a definite "the Iraqi source"
+    (المصدر العراقي) is the unnamed source of that side introduced before, if any.
+    ``rules``: the rules to apply, in order (a test may leave one out).
+    """
+    r = Reading(text, actors, language, previous, earlier, lexicon or lexicon_of(actors))
+    for per_verb, group in itertools.groupby(rules, key=lambda rule: rule.per_verb):
+        if per_verb:
+            r.each_verb(list(group))
+        else:
+            for rule in group:
+                r.found += rule.find(r)
+    return sorted(r.found, key=lambda a: a.at)
 
 
 def _antecedent(found: list[Attribution], pos: int) -> Actor | None:

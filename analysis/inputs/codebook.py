@@ -307,7 +307,7 @@ class _Parser:
     def unique_context_labels(self, fid: str, found: dict[str, list[Indicator]]) -> None:
         """Mentions name their indicator by label, so an indicator with a context needs a label of its own."""
         for lang, inds in found.items():
-            for i, ind in enumerate(inds):
+            for ind in inds:
                 first = next(j for j in inds if j.label == ind.label)
                 if first is not ind and (first.context or ind.context):
                     self.problems.add(self.path, ind.line,

@@ -85,6 +85,9 @@ class Pattern:
         """What the pattern matches, spelled out (set references expanded), for cache keys."""
         raise NotImplementedError
 
+    def prepare(self) -> None:
+        """Build the prefilters and anchors now rather than on first use (before forking workers)."""
+
     def __str__(self) -> str:
         return self.canonical
 
@@ -186,6 +189,9 @@ class Term(Pattern):
         from analysis.match.scan import plan
         return plan(self)
 
+    def prepare(self) -> None:
+        _ = self._plan  # the regex itself is compiled where it may match (most never do)
+
     def matches(self, text: MatchText) -> list:
         """What ``finditer`` finds, trying the regex only where a match can start (scan.Anchors)."""
         starts = self._plan.starts(text) if self._plan is not None else None
@@ -251,6 +257,11 @@ class AnyOf(Pattern):
         """The items' literals in one automaton (scan.py): which items can match a text at all."""
         from analysis.match.scan import Prefilter, requirement
         return Prefilter([requirement(p) for p in self.items])
+
+    def prepare(self) -> None:
+        _ = self._prefilter
+        for item in self.items:
+            item.prepare()
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -461,6 +472,10 @@ class Near(Pattern):
                 sb = min(close, key=lambda sb: abs(text.word_index(sb[0]) - ia))
                 out.append((min(sa[0], sb[0]), max(sa[1], sb[1])))
         return _drop_nested(out)
+
+    def prepare(self) -> None:
+        self.a.prepare()
+        self.b.prepare()
 
     @property
     def canonical(self) -> str:

@@ -67,20 +67,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
             if (len(quotes) - bisect.bisect_right(quotes, i)) % 2 == 1:
                 closers.append(STRAIGHT)  # only open a quote that closes on this line
         elif ch in ENDERS and not closers:
-            if ch == "." and _abbreviation(text, i):
-                i += 1
-                continue
-            if ch == "." and (_decimal_point(text, i, end) or text[i + 1:i + 2] == "."):
-                i += 1
-                while i < end and text[i] == ".":  # the rest of a run of periods
-                    i += 1
-                continue
-            j = i + 1
-            while j < end and (text[j] in ENDERS or text[j] in "»”\""):
-                j += 1
-            if (s := _trim(text, begin, j)):
-                spans.append(s)
-            begin = i = j
+            i, ends = _past_ender(text, i, end)
+            if ends:
+                if (s := _trim(text, begin, i)):
+                    spans.append(s)
+                begin = i
             continue
         i += 1
     if (s := _trim(text, begin, end)):
@@ -88,6 +79,22 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     if any(sp.end - sp.start > MAX_SENTENCE for sp in spans):
         spans = [piece for sp in spans for piece in _cut(text, sp)]
     return spans
+
+
+def _past_ender(text: str, i: int, end: int) -> tuple[int, bool]:
+    """Where to go on after the ender at ``i``, and whether it ends the sentence (taking the run of
+    enders and closing quotes after it)."""
+    if text[i] == "." and _abbreviation(text, i):
+        return i + 1, False
+    if text[i] == "." and (_decimal_point(text, i, end) or text[i + 1:i + 2] == "."):
+        i += 1
+        while i < end and text[i] == ".":  # the rest of a run of periods
+            i += 1
+        return i, False
+    j = i + 1
+    while j < end and (text[j] in ENDERS or text[j] in "»”\""):
+        j += 1
+    return j, True
 
 
 def _cut(text: str, span: Span) -> list[Span]:
