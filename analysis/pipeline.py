@@ -146,7 +146,7 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
     frame only, a lexicon edit revoices every frame and recodes none."""
     codebook = inputs.codebook
     lexicon = voices.lexicon_of(inputs.actors)
-    deniable = {f.id: f.deniable for f in codebook.frames}
+    deniable = voices.deniability(codebook)
     cuts, fresh, coded, rows, new_found, found = [], [], [], [], [], {}
     for piece in task.pieces:
         article = piece.article
@@ -166,7 +166,7 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
         entries: dict[str, dict] = {}
         for f in codebook.frames:
             entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
-            voiced_with = f"{inputs.voices_key}|deniable={f.deniable}"  # all a mention's voice depends on
+            voiced_with = f"{inputs.voices_key}|{f.denial_key}"  # all a mention's voice depends on
             if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
                 if quotes is None:
                     quotes = {s.sentence_id: voices.find_quotations(s.text, s.start) for s in cut[0]}
@@ -603,7 +603,7 @@ def analyse_empty(codebook: Codebook, cues, extraction: Rules) -> dict[str, pd.D
     from analysis.inputs.corpus import Outlet
     outlet = Outlet("-", "-", "-", "-")
     art = Article("-", "-", outlet, None, "ar", ".", "-")
-    r = analyse_batch(Task([Piece(art, ([], []), {f.id: {"rows": [], "voiced_with": f"|deniable={f.deniable}", "voices": []}
+    r = analyse_batch(Task([Piece(art, ([], []), {f.id: {"rows": [], "voiced_with": f"|{f.denial_key}", "voices": []}
                                                   for f in codebook.frames})]),
                       Inputs([], codebook, {}, cues, {"-": outlet}, extraction))
     return {k: getattr(r, k).iloc[0:0] for k in

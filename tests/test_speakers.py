@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.coding.speakers import attributions, find_actors, find_quotations, load_actors, speaker_at
+from analysis.coding.speakers import attributions, find_actors, find_quotations, load_actors, speaker_at, speaker_for
 from analysis.io.errors import Problems
 from analysis.match.patterns import MatchText
 from analysis.text.normalize import normalize
@@ -148,7 +148,7 @@ def test_the_folders_lexicon_comes_with_the_gazetteer_and_its_errors_are_reporte
     assert problems == [("lexicon.yaml", len(lexicon.splitlines()) + 1, "unknown list 'reporting_verb'",
                          "use one of negation_affirms, negation_auxiliaries, negated_adjectives, denial_verbs, "
                          "reporting_verbs, participles, passive_verbs, noun_like_verbs, object_first_verbs, "
-                         "unlisted_heads, titles")]
+                         "unlisted_heads, titles, negation_not_denial, media_heads")]
 
 
 # Sentences below were written for these tests.  Each row: the attributions found, as
@@ -216,12 +216,17 @@ def test_arabic_named_or_anonymous(sentence, words, kind):
     # «المصدر العراقي» with a clitic in front, or behind ل, is still the adviser named before
     ("والمصدر العراقي أكد أن الكاظمي لم يعط ردا حاسما", [("pm_adviser", "", "anonymous", "subject-verb", 0, (0, 15))]),
     ("وقال المصدر العراقي إن الكاظمي لم يعط ردا حاسما", [("pm_adviser", "", "anonymous", "verb-subject", 0, (5, 19))]),
+    # the newspaper (an unlisted medium) relays the source's statement, and gives way to it
     ("ونقلت صحيفة محلية تصريحات للمصدر العراقي قال فيها إن الكاظمي لم يعط ردا",
-     [("pm_adviser", "", "anonymous", "statement owner", 26, None),
+     [("unlisted", "صحيفه محليه", "media", "verb-subject, unlisted", 0, (6, 17)),
+      ("pm_adviser", "", "anonymous", "statement owner", 26, None),
       ("pm_adviser", "", "anonymous", "subject-verb", 26, (26, 40))]),
 ])
 def test_the_definite_source_with_clitics(sentence, expected):
     assert found(sentence, earlier=("pm_adviser",)) == expected
+    mt = MatchText(normalize(sentence))
+    got = attributions(mt, ACTORS, "ar", None, (ACTORS["pm_adviser"],))
+    assert speaker_for(got, mt, len(mt.norm) - 1).actor.id == "pm_adviser"
 
 
 @pytest.mark.parametrize("sentence, expected", [
@@ -355,10 +360,13 @@ def test_the_speaker_of_each_clause(language, sentence, word, who):
     ("ar", "وبحسب مصادر مطلعة في بغداد وطهران والمدن الأخرى وعدة جهات فإن الكاظمي سيغادر", None, (),
      [("unlisted", "source phrase, unlisted", 0, "وبحسب", -1, (6, 47))]),
     # a statement by someone (تصريحات لـ …): the cue is the noun, 18 characters in
+    # (the newspaper that relays it is an unlisted medium: media_heads in lexicon.yaml)
     ("ar", "ونقلت صحيفة محلية تصريحات للمصدر العراقي قال فيها إن الكاظمي لم يعط ردا", None, ("pm_adviser",),
-     [("pm_adviser", "statement owner", 26, "تصريحات", 18, None), ("pm_adviser", "subject-verb", 26, "قال", 41, (26, 40))]),
+     [("unlisted", "verb-subject, unlisted", 0, "ونقلت", -1, (6, 17)),
+      ("pm_adviser", "statement owner", 26, "تصريحات", 18, None), ("pm_adviser", "subject-verb", 26, "قال", 41, (26, 40))]),
     ("ar", "ونقلت صحيفة محلية تصريحا لظريف قال فيه إن القوات ستنسحب", None, (),
-     [("zarif", "statement owner", 25, "تصريحا", 18, None), ("zarif", "subject-verb", 25, "قال", 31, (25, 30))]),
+     [("unlisted", "verb-subject, unlisted", 0, "ونقلت", -1, (6, 17)),
+      ("zarif", "statement owner", 25, "تصريحا", 18, None), ("zarif", "subject-verb", 25, "قال", 31, (25, 30))]),
     ("ar", "أعلنت مصادر عراقية أن الزيارة سرية، ولفتت المصادر إلى أن القوات ستنسحب", "sadr", (),
      [("iraqi_source", "verb-subject", 0, "اعلنت", -1, (6, 18)), ("iraqi_source", "carried over", 36, "ولفتت", -1, None)]),
     ("en", "The source added that troops would leave", "iranian_source", (),
@@ -499,7 +507,7 @@ def test_passive_agent_cues(sentence, expected):
     ("source phrase", "وبحسب مصدر إيراني فإن الزيارة سرية", "ar", None,
      [("iranian_source", "source phrase", 0)], []),
     # the statement's owner stands at the actor's word (للكاظمي, the fifth word: 4+5+5+6 letters and 4 spaces)
-    ("statement owner", "نقلت صحيفة محلية تصريحا للكاظمي عن الزيارة", "ar", None,
+    ("statement owner", "نشرت صحيفة محلية تصريحا للكاظمي عن الزيارة", "ar", None,
      [("kadhimi", "statement owner", 24)], []),
     ("verb-subject", "وقال خامنئي إن إيران ستوجه ضربة", "ar", None,
      [("khamenei", "verb-subject", 0)], []),
@@ -520,6 +528,11 @@ def test_passive_agent_cues(sentence, expected):
      [], [("sadr", "carried over", 0)]),
     ("same subject", "وأضاف أن الزيارة سرية", "ar", "sadr",
      [("sadr", "carried over", 0)], []),
+    # an office, then the name between commas; without the rule the comma hides the subject
+    ("appositive", "The bloc's deputy leader, Omar Nouri, said the visit was secret", "en", None,
+     [("unlisted", "appositive, unlisted", 0)], []),
+    ("appositive", "نائب رئيس الكتلة الشيخ عمر النوري قال إن الزيارة سرية", "ar", None,
+     [("unlisted", "subject-verb, unlisted", 0)], []),
     # مؤكدا is the 7th word: 4+6+2+5+5+5 letters, 5 spaces and the comma
     ("participle", "وقال خامنئي إن إيران ستوجه ضربة، مؤكدا أنها قريبة", "ar", None,
      [("khamenei", "verb-subject", 0), ("khamenei", "same subject", 33)], [("khamenei", "verb-subject", 0)]),

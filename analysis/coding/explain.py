@@ -63,7 +63,8 @@ def explain(analysis, sentence_id: str | None = None, text: str | None = None, l
             lines.append(f"  x {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r}"
                          f"  vetoed by context: needs {c.canonical} (codebook line {c.line})")
         for r in hits:
-            att, _, reason = voice_reason(seg, r["start"], r["end"], found, quotes, language, frame.deniable, lexicon)
+            deniable = frame.deniable and r["indicator"] not in frame.never_denied()
+            att, _, reason = voice_reason(seg, r["start"], r["end"], found, quotes, language, deniable, lexicon)
             lines.append(f"  + {r['indicator']}  → {seg.text[r['start'] - seg.start:r['end'] - seg.start]!r} "
                          f"at {r['start'] - seg.start}")
             lines.append(f"      stance={_stance(seg, reason)}")

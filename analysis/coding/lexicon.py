@@ -35,7 +35,13 @@ LISTS = {
     "object_first_verbs": (False, False, False),
     "unlisted_heads": (True, False, False),
     "titles": (False, False, True),
+    "negation_not_denial": (False, False, False),
+    "media_heads": (True, False, False),
 }
+# Lists added after studies had written their own lexicon.yaml: absent means empty.
+OPTIONAL = frozenset({"negation_not_denial", "media_heads"})
+GAP = "..."           # an entry's "…" (NFKC: "...") stands for up to GAP_WORDS words: «لا … كل يوم»
+GAP_WORDS = 5
 OBJECT_PRONOUNS = "(?:هما|هم|هن|ها|ه|كما|كم|ك|نا)"
 ARABIC = regex.compile(r"\p{Arabic}")
 
@@ -67,9 +73,9 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
     """One regex for a list, and its anchors (None: search everywhere)."""
     alts, pairs = [], []
     for entry in sorted({normalize(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True):
-        pairs.append(entry_anchor(entry))
         parts = entry.split()
-        body = r"\s+".join(_word(p) for p in parts)
+        pairs.append(entry_anchor(entry) if GAP not in parts else None)  # a gap has no fixed word count
+        body = _body(parts)
         if ARABIC.search(entry):
             pro = "[وف]?" + ("(?:ال|بال|لل)?" if definite else "")
             enc = f"{OBJECT_PRONOUNS}?" if pronoun and not parts[-1].endswith("ت") else ""
@@ -80,6 +86,19 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
         return None
     rx = regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
     return rx, (None if None in pairs else Anchors(pairs))
+
+
+def _body(parts: list[str]) -> str:
+    """The words of an entry, space-separated; a "…" between them lets up to GAP_WORDS words in."""
+    out, gap = "", False
+    for p in parts:
+        if p == GAP:
+            gap = True
+            continue
+        if out:
+            out += rf"\s+(?:\S+\s+){{0,{GAP_WORDS}}}?" if gap else r"\s+"
+        out, gap = out + _word(p), False
+    return out
 
 
 @dataclass(frozen=True)
@@ -143,6 +162,8 @@ def load_lexicon(path: Path, problems: Problems | None = None) -> Lexicon:
             problems.add(path, line_of(doc, key), f"unknown list '{key}'", f"use one of {', '.join(LISTS)}")
     for name, flags in LISTS.items():
         node = doc.get(name)
+        if node is None and name in OPTIONAL:
+            continue
         if node is None:
             problems.add(path, 1, f"no '{name}' list", f"add '{name}:' with 'ar:' and 'en:' lists (see the shipped file)")
             continue

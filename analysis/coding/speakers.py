@@ -80,7 +80,7 @@ COORDINATOR = regex.compile(r"\s*(?:[وف]?(?:فيما|بينما|في حين|م
 QUOTES = regex.compile(r"«[^«»\n]+»|“[^“”\n]+”|\"[^\"\n]+\"")
 # Words that end the name of an unlisted speaker: «قال مسؤول في المفوضية | لوكالة … | إن …».
 NP_STOP = {
-    "ar": regex.compile(r"[وف]?(?:في\s+(?:تصريح|حديث|بيان|مؤتمر|لقاء|مقابل|اتصال|كلم|تغريد)\w*|خلال|اليوم|امس|لدي|عبر|بعد|قبل|حين|عندما|لل\w*|لـ\w*|ل(?:وكال|صحيف|قنا|موقع|وسائل)\w*|[بلف]?ان\w*|الي|علي|ايضا|كذلك|مؤكدا|مشيرا|قائلا)(?!\w)"),
+    "ar": regex.compile(r"[وف]?(?:بما|بمن|عن|تصريح\w*|بيان\w*|في\s+(?:تصريح|حديث|بيان|مؤتمر|لقاء|مقابل|اتصال|كلم|تغريد)\w*|خلال|اليوم|امس|لدي|عبر|بعد|قبل|حين|عندما|لل\w*|لـ\w*|ل(?:وكال|صحيف|قنا|موقع|وسائل)\w*|[بلف]?ان\w*|الي|علي|ايضا|كذلك|مؤكدا|مشيرا|قائلا)(?!\w)"),
     "en": regex.compile(r"(?i:on|in\s+an?|during|after|before|told|that|who|which|also|today|yesterday|when|as|and|to|for\s+(?:his|her|their)|said|says)(?!\w)"),
 }
 ARABIC_FUNCTION = frozenset({"في", "من", "عن", "الي", "علي", "مع", "باسم", "لدي", "ان", "انه", "انها", "قد", "لم", "لا"})
@@ -232,8 +232,10 @@ class Attribution:
 OWN_VOICE = Attribution(OUTLET_ACTOR, "own voice", -1)
 
 
-def unlisted_actor(words: str, named: bool) -> Actor:
-    return Actor(UNLISTED, words, "", "named" if named else "anonymous", UNLISTED_SIDE, {})
+def unlisted_actor(words: str, named: bool, media: bool = False) -> Actor:
+    """A speaker the gazetteer does not know; a medium (a website, a newspaper) gives way to the speaker
+    whose statement it relays, as listed media do."""
+    return Actor(UNLISTED, words, "", "media" if media else "named" if named else "anonymous", UNLISTED_SIDE, {})
 
 
 class _Sentence:
@@ -358,7 +360,10 @@ class _Sentence:
 
     def unlisted(self, span: tuple[int, int], how: str, at: int, cue: str, cue_at: int = -1) -> Attribution:
         words = " ".join(self.norm[span[0]:span[1]].split())
-        return Attribution(unlisted_actor(words, self.named(span)), how, at, cue, span, cue_at)
+        k = bisect.bisect_left(self.head_starts, span[0])  # its first head says what it is: «المتحدث بالوكالة» is a person
+        media = (k < len(self.heads) and self.heads[k][0] < span[1]
+                 and self.lexicon.match_at("media_heads", self.language, self.norm, self.heads[k][0]) is not None)
+        return Attribution(unlisted_actor(words, self.named(span), media), how, at, cue, span, cue_at)
 
 
 def _verb_cues(sent: _Sentence) -> list[tuple[int, int]]:
@@ -479,6 +484,13 @@ class Verb:
 
 
 NO_REPORT = Attribution(OUTLET_ACTOR, "no report")  # a verb rule's answer: this verb reports nobody's words
+# A name set off by commas: "…'s deputy leader, Karim Haddad, said"; «قال نائب رئيس الحزب، الشيخ فلان، إن».
+APPOSED_NAME = {
+    "en": regex.compile(r",\s*((?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*)\s*,\s*$"),
+    "en_name_first": regex.compile(r"(?<![\w'.-])((?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*)\s*,\s*(?:the\s+|a\s+|an\s+)?[^,]{2,60}?,\s*$"),
+    "ar": regex.compile(r"\s*[،,]\s*((?:\w+\s+){0,4}\w+)\s*[،,]\s*"),
+}
+SUBJECT_FIRST_WORDS = 9   # longest Arabic subject before its verb: «نائب الأمين العام للحزب الشيخ فلان الفلاني قال»
 
 
 @dataclass(frozen=True)
@@ -546,6 +558,79 @@ def other_subject(r: Reading, v: Verb) -> Attribution | None:
             and not r.sent.lexicon.match_at("object_first_verbs", r.language, r.norm, v.s)):
         return NO_REPORT
     return None
+
+
+def appositive(r: Reading, v: Verb) -> Attribution | None:
+    """An office, then the speaker's name set off by commas, or (Arabic) an office and a name before the verb:
+    "Tarsa's deputy leader, Karim Haddad, said"; «قال نائب رئيس الحزب، الشيخ فلان، إن»; «نائب الأمين
+    العام للحزب الشيخ فلان قال».  The name is a listed actor if the gazetteer knows it, else the speaker is
+    unlisted and named by all these words."""
+    if r.language == "en":
+        if v.before is not None:
+            return None
+        m = APPOSED_NAME["en"].search(r.norm, max(0, v.s - 120), v.s)
+        office = r.sent.noun_phrase_before(m.start()) if m else None
+        if office:
+            return _apposed(r, v, office, m.span(1))
+        m = APPOSED_NAME["en_name_first"].search(r.norm, max(0, v.s - 120), v.s)  # "Sarem, the prime minister, said"
+        if m and any(m.end(1) < hs < v.s for hs in r.sent.head_starts):
+            end = len(r.norm[:v.s].rstrip(", "))
+            return _apposed(r, v, (m.start(1), m.start(1)), (m.start(1), end))
+        return None
+    if v.np is not None and not v.subject_after():
+        m = APPOSED_NAME["ar"].match(r.norm, v.np[1])
+        if m and m.end() == v.limit:  # the reported words follow the second comma
+            return _apposed(r, v, v.np, m.span(1))
+    if v.before is None:
+        return _office_first(r, v)
+    return None
+
+
+RELAYED_FROM = {"ar": regex.compile(r"\s*(?:عن|نقلا\s+عن)\s+"), "en": regex.compile(r"\s*")}
+RELAY_VERBS_EN = regex.compile(r"(?i:quoted|quotes|quoting|cited|cites|citing)")
+
+
+def relayed(r: Reading, v: Verb) -> Attribution | None:
+    """A medium that carries someone's words gives the floor to them: «نقلت صحيفة محلية عن فلان قوله»,
+    "a local newspaper quoted Sarem as saying"."""
+    if r.language == "ar":
+        np = v.np
+        m = RELAYED_FROM["ar"].match(r.norm, np[1]) if np is not None else None
+    else:
+        np = v.np_before
+        m = RELAYED_FROM["en"].match(r.norm, v.e) if np is not None and RELAY_VERBS_EN.fullmatch(v.word) else None
+    if m is None or not r.sent.unlisted(np, "", v.s, v.word).actor.kind == "media":
+        return None
+    who = [x for x in r.mentions_from(m.end(), m.end() + 1)]
+    if who:
+        return Attribution(who[0].actor, "relayed by a medium", v.s, v.word, (who[0].start, who[0].end))
+    inner = r.sent.noun_phrase_after(m.end() - 1, v.limit)
+    return r.sent.unlisted(inner, "relayed by a medium, unlisted", v.s, v.word) if inner else None
+
+
+def _apposed(r: Reading, v: Verb, office: tuple[int, int], name: tuple[int, int]) -> Attribution:
+    listed = [m for m in r.mentions_from(*name) if m.end <= name[1]]
+    if listed:
+        return Attribution(listed[0].actor, "appositive", v.s, v.word, (listed[0].start, listed[0].end))
+    words = " ".join(r.norm[office[0]:name[1]].split())
+    return Attribution(unlisted_actor(words, True), "appositive, unlisted", office[0], v.word, (office[0], name[1]), v.s)
+
+
+def _office_first(r: Reading, v: Verb) -> Attribution | None:
+    """Arabic subject first: the clause before the verb is an office (a head or title) and, maybe, a name."""
+    sent = r.sent
+    k = bisect.bisect_left(sent.gaps, v.s) - 1
+    lo = sent.gaps[k] + 1 if k >= 0 else 0
+    first = sent.next_word(lo)
+    if first is None or first >= v.s or not 1 <= sent.between(first, v.s) <= SUBJECT_FIRST_WORDS:
+        return None
+    start = first + 1 if r.norm[first] == "و" and sent.head_at(first + 1) else first
+    if sent.head_at(start) is None or r.mentions_from(start, v.s):
+        return None
+    end = v.s
+    while end > start and r.norm[end - 1].isspace():
+        end -= 1
+    return sent.unlisted((start, end), "subject-verb, unlisted", start, v.word, cue_at=v.s)
 
 
 def verb_subject(r: Reading, v: Verb) -> Attribution | None:
@@ -618,6 +703,8 @@ RULES = (
     Rule("anaphoric subject", anaphoric_subject, per_verb=True),
     Rule("noun reading", noun_reading, per_verb=True),
     Rule("other subject", other_subject, per_verb=True),
+    Rule("relayed by a medium", relayed, per_verb=True),
+    Rule("appositive", appositive, per_verb=True),
     Rule("verb-subject", verb_subject, per_verb=True),
     Rule("subject-verb", subject_verb, per_verb=True),
     Rule("same subject", same_subject, per_verb=True),

@@ -85,6 +85,8 @@ class SentenceCues:
             k = bisect.bisect_right(idiom_starts, m.start()) - 1
             if k >= 0 and idioms[k][0] <= m.start() < idioms[k][1]:
                 continue
+            if lexicon.match_at("negation_not_denial", language, norm, m.start()):
+                continue  # "no mandate to", «لا … كل يوم»: negates a word of the claim, not the claim
             self.negations.append((m.start(), m.end(), self._affirming(m.group(), m.end())))
         self.negation_starts = [n[0] for n in self.negations]
         self.negation_words = [text.word_index(n[0]) for n in self.negations]

@@ -137,21 +137,31 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     found = attribute_segments(corpus, segments, actors) if found is None else found
     by_id = {s.sentence_id: s for s in segments}
     quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
-    rows = voice_columns(mentions.to_dict("records"), by_id, quotes, found, lexicon_of(actors),
-                         {f.id: f.deniable for f in codebook.frames})
+    rows = voice_columns(mentions.to_dict("records"), by_id, quotes, found, lexicon_of(actors), deniability(codebook))
     voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
     return voiced, quotations_table(corpus, segments, voiced, found, quotes)
 
 
+def deniability(codebook) -> dict:
+    """frame → whether its mentions can be denied, and (frame, indicator label) → False for the indicators
+    marked ``denial: false``."""
+    out: dict = {f.id: f.deniable for f in codebook.frames}
+    for f in codebook.frames:
+        never = f.never_denied() if hasattr(f, "never_denied") else ()  # a frame-like object may have no indicators
+        out.update({(f.id, label): False for label in never})
+    return out
+
+
 def voice_columns(mentions: list[dict], by_id: dict[str, Segment], quotes: dict, found: dict[str, list[Attribution]],
-                  lexicon, deniable: dict[str, bool]) -> list[dict]:
+                  lexicon, deniable: dict) -> list[dict]:
     """The speaker and stance columns of each mention row (with sentence_id, start, end, language,
-    frame), in order."""
+    frame, indicator), in order.  ``deniable``: as ``deniability`` gives it."""
     rows = []
     for m in mentions:
         seg = by_id[m["sentence_id"]]
+        can_deny = deniable[m["frame"]] and deniable.get((m["frame"], m.get("indicator")), True)
         att, in_quote, reason = voice_reason(seg, m["start"], m["end"], found[m["sentence_id"]], quotes[m["sentence_id"]],
-                                             m["language"], deniable[m["frame"]], lexicon)
+                                             m["language"], can_deny, lexicon)
         words = speaker_words(seg, att)
         (scue, sat), (tcue, tat) = speaker_cue(seg, att), stance_cue(seg, reason)
         rows.append({"speaker": att.actor.id, "speaker_name": words or att.actor.name_en,

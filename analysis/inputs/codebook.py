@@ -20,7 +20,7 @@ from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, T
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")
 FRAME_KEYS = ("id", "label_en", "label_ar", "definition", "denial", "indicators", "exclude", "context", "color")
-INDICATOR_KEYS = ("term", "regex", "near", "within", "label", "note", "not", "context")
+INDICATOR_KEYS = ("term", "regex", "near", "within", "label", "note", "not", "context", "denial")
 # context: on a frame names the patterns per language; on an indicator (one language already) under any:
 FRAME_CONTEXT_KEYS = ("within", *LANGUAGES, "note")
 INDICATOR_CONTEXT_KEYS = ("within", "any", "note")
@@ -66,6 +66,7 @@ class Indicator:
     excludes: list[Pattern] = field(default_factory=list)
     note: str = ""
     context: list[Context] = field(default_factory=list)
+    deniable: bool = True  # denial: false on the indicator: its words are never denied (the frame's flag, for one indicator)
 
 
 @dataclass
@@ -79,6 +80,15 @@ class Frame:
     line: int | None = None
     deniable: bool = True  # false where refusing is part of the frame ("no control of militia weapons")
     context: dict[str, list[Context]] = field(default_factory=dict)  # per language, for every indicator
+
+    def never_denied(self) -> frozenset[str]:
+        """Labels of the indicators marked ``denial: false`` (all of them when the frame is)."""
+        return frozenset(i.label for inds in self.indicators.values() for i in inds if not i.deniable)
+
+    @property
+    def denial_key(self) -> str:
+        """All a mention's stance depends on in the codebook (a cache tag)."""
+        return f"deniable={self.deniable}" + "".join(f"|{x}" for x in sorted(self.never_denied()))
 
     def requirements(self, language: str, label: str) -> list[Context]:
         """The frame's context for this language, then that of the indicator with this label."""
@@ -298,22 +308,37 @@ class _Parser:
                                    "put 'context:' on the frame or on one of its indicators", key="context")
                     else:
                         ctx = self.indicator_context(item["context"], lang, where)
+                deniable = self.indicator_denial(item, where, key)
                 out.setdefault(lang, []).append(Indicator(fid, lang, p, label, line_of(item), excl,
                                                           str(item.get("note", "")) if isinstance(item, dict) else "",
-                                                          ctx))
+                                                          ctx, deniable))
         self.unique_context_labels(fid, out)
         return out
 
+    def indicator_denial(self, item, where: str, key: str) -> bool:
+        """``denial: false`` on one indicator: a negation before its words never denies the frame."""
+        if not isinstance(item, dict) or "denial" not in item:
+            return True
+        value = item["denial"]
+        if key == "exclude" or not isinstance(value, bool):
+            fix = ("put 'denial:' on an indicator" if key == "exclude" else
+                   "write denial: false where a negation is part of what this indicator means")
+            self.error(item, f"{where}: 'denial' must be true or false on an indicator, got {value!r}", fix, key="denial")
+            return True
+        return value
+
     def unique_context_labels(self, fid: str, found: dict[str, list[Indicator]]) -> None:
-        """Mentions name their indicator by label, so an indicator with a context needs a label of its own."""
+        """Mentions name their indicator by label, so an indicator with a context or a denial flag needs a
+        label of its own."""
         for lang, inds in found.items():
             for ind in inds:
                 first = next(j for j in inds if j.label == ind.label)
-                if first is not ind and (first.context or ind.context):
+                if first is not ind and (first.context or ind.context or not first.deniable or not ind.deniable):
+                    what = "a 'context'" if first.context or ind.context else "'denial: false'"
                     self.problems.add(self.path, ind.line,
                                       f"frame '{fid}' indicators.{lang}: label '{ind.label}' is also used on line "
-                                      f"{first.line}, and one of the two has a 'context'",
-                                      "give the indicator with the context a label of its own")
+                                      f"{first.line}, and one of the two has {what}",
+                                      "give that indicator a label of its own")
 
     # ------------------------------------------------------------- context
     def contexts(self, node, keys, where: str) -> list[dict]:
