@@ -317,3 +317,13 @@ def test_suggest_surfaces_the_words_of_the_missed_articles(port):
 def test_suggest_unknown_frame_says_which(port, capsys):
     assert main(["suggest", "economic", "--data", str(PORTDEAL), "--out", "/tmp/unused-suggest", "-q"]) == 2
     assert "did you mean 'economic_windfall'" in capsys.readouterr().err
+
+
+def test_the_briefing_shows_the_level_it_was_validated_at(tmp_path):
+    from analysis.report.briefing import load
+    b = load(PORTDEAL, figures_dir=tmp_path)
+    table = b.validation_table()
+    assert "are at article level" in table and "Art\\. F1" not in table
+    assert b.validation_article_table() == ""  # the table above is already per article
+    assert b.gold_sentences == "10 articles"
+    assert "hand coding of 10 articles" in str(b.trust()) and "F1 0.87" in str(b.trust())  # 26/30, as above

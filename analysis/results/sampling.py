@@ -283,12 +283,10 @@ def read_sheet(path: Path, analysis, problems: Problems | None = None) -> pd.Dat
 def _tool_units(analysis, units: list[str]) -> set:
     """(unit, frame) the tool found: a sentence carries a frame, or an article has a sentence that does."""
     st = analysis.stances
+    by_sentence = st.groupby("sentence_id").frame.agg(set).to_dict()
+    by_article = st.groupby("article_id").frame.agg(set).to_dict()
     sentences = {s.sentence_id for s in analysis.segments}
-    out = set()
-    for u in units:
-        rows = st[st.sentence_id == u] if u in sentences else st[st.article_id == u]
-        out |= {(u, f) for f in rows.frame}
-    return out
+    return {(u, f) for u in units for f in (by_sentence if u in sentences else by_article).get(u, ())}
 
 
 def _coder_units(coded: pd.DataFrame) -> set:
