@@ -181,6 +181,8 @@ def sheet_xlsx(sample: Sample, codebook) -> bytes:
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A2"
+    _choices(ws, "frame", [*codebook.frame_ids, NONE])
+    _choices(ws, "stance", list(STANCES))
     defs = wb.create_sheet("frames")
     defs.append(["frame", "label", "definition"])
     for f in codebook.frames:
@@ -191,6 +193,18 @@ def sheet_xlsx(sample: Sample, codebook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _choices(ws, column: str, values: list[str]) -> None:
+    """A drop-down of the allowed values (Excel caps a written list at 255 characters: longer, none)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+    listed = ",".join(values)
+    if len(listed) > 250 or any(c in listed for c in '"'):
+        return
+    letter = ws.cell(1, SHEET_COLUMNS.index(column) + 1).column_letter
+    dv = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True, showErrorMessage=False)
+    dv.add(f"{letter}2:{letter}{max(ws.max_row, 2)}")
+    ws.add_data_validation(dv)
 
 
 def _text_cell(v):
