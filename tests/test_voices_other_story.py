@@ -178,3 +178,14 @@ def test_a_medium_that_claims_is_an_unlisted_speaker(sentence, language, words):
 def test_a_medium_that_relays_gives_way_to_the_speaker(sentence, language):
     # the newspaper carries Sarem's words: the speaker is Sarem
     assert speaker_of(sentence, language)[0] == "sarem"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The agreement, described by critics as a surrender, passed parliament.", ("unlisted", "critics", "anonymous")),
+    ("The deal was praised by a local newspaper as a gain for Tarsa.", ("unlisted", "a local newspaper", "media")),
+    ("The deal was hailed by Hadi Sarem as a source of gas revenues.", ("sarem", "", "named")),
+    # "by" and no speaker after it: the outlet's words
+    ("Troops were described by the end of the talks as ready.", ("outlet", "", "outlet")),
+])
+def test_the_agent_of_an_english_passive_speaks(sentence, expected):
+    assert speaker_of(sentence, "en") == expected

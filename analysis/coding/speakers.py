@@ -608,6 +608,31 @@ def relayed(r: Reading, v: Verb) -> Attribution | None:
     return r.sent.unlisted(inner, "relayed by a medium, unlisted", v.s, v.word) if inner else None
 
 
+BY_AGENT = regex.compile(r"\s+(?i:by)\s+")
+
+
+def by_agent(r: Reading, v: Verb) -> Attribution | None:
+    """English passive: "the deal, described by critics as …", "praised by a local newspaper": the agent speaks."""
+    if r.language != "en" or v.before is not None or v.np_before is not None:
+        return None
+    m = BY_AGENT.match(r.norm, v.e)
+    if m is None:
+        return None
+    who = r.mentions_from(m.end(), m.end() + 1)
+    if who:
+        return Attribution(who[0].actor, "passive agent", v.s, v.word, (who[0].start, who[0].end))
+    np = _agent_phrase(r, m.end())
+    return r.sent.unlisted(np, "passive agent, unlisted", v.s, v.word) if np else None
+
+
+def _agent_phrase(r: Reading, start: int) -> tuple[int, int] | None:
+    """The words after "by" that name an unlisted speaker: a head within three words ("a local newspaper")."""
+    k = bisect.bisect_left(r.sent.head_starts, start)
+    if k >= len(r.sent.heads) or r.sent.between(start, r.sent.heads[k][0]) > 2 or r.sent.gap_between(start, r.sent.heads[k][0]):
+        return None
+    return start, r.sent.heads[k][1]
+
+
 def _apposed(r: Reading, v: Verb, office: tuple[int, int], name: tuple[int, int]) -> Attribution:
     listed = [m for m in r.mentions_from(*name) if m.end <= name[1]]
     if listed:
@@ -704,6 +729,7 @@ RULES = (
     Rule("noun reading", noun_reading, per_verb=True),
     Rule("other subject", other_subject, per_verb=True),
     Rule("relayed by a medium", relayed, per_verb=True),
+    Rule("passive agent", by_agent, per_verb=True),
     Rule("appositive", appositive, per_verb=True),
     Rule("verb-subject", verb_subject, per_verb=True),
     Rule("subject-verb", subject_verb, per_verb=True),
