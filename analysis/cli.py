@@ -197,7 +197,8 @@ def cmd_suggest(args, rep: Reporter) -> int:
     for (name, lang), g in table.groupby(["list", "language"], sort=False):
         print(f"\n[{lang}] {name}")
         for r in g.itertuples():
-            print(f"  {r.score:8.2f}  {r.n_target:3d} / {r.n_reference:<3d} {r.feature}\n            {r.sentence_id} {r.example}")
+            known = f"   (indicator: {r.indicator})" if r.indicator else ""
+            print(f"  {r.score:8.2f}  {r.n_target:3d} / {r.n_reference:<3d} {r.feature}{known}\n            {r.sentence_id} {r.example}")
     if "missed the frame" in note and "missed by the tool" not in set(table.list):
         print(f"\n(no word of the missed units occurs {args.min} times or more and more often than elsewhere: lower --min)")
     rep.summary(write_tables(args.out, {f"suggest_{args.frame}": table}))

@@ -286,6 +286,9 @@ def test_keyness_hand_worked_on_a_tiny_corpus(tiny):
     assert en.score.tolist() == pytest.approx([g2] * 5)
     assert (en.n_target == 2).all() and (en.n_reference == 0).all()
     assert en.example.iloc[0] == "…【Gas】 money helps.…" and en.sentence_id.iloc[0] == "e:s001"
+    # "gas money" is the indicator's own match there; "helps" is a new candidate
+    assert dict(zip(en.feature, en.indicator)) == {"gas": "gas money", "gas money": "gas money", "helps": "",
+                                                   "money": "gas money", "money helps": ""}
     # chi² with Yates: N (|ad - bc| - N/2)² / ((a+b)(c+d)(a+c)(b+d)) = 18 (12 - 9)² / (2*16*12*6)
     c, _ = keyness.suggest(tiny, "gas", None, "chi2", top=10, min_count=2)
     assert c[c.language == "en"].score.iloc[0] == pytest.approx(18 * 9 / (2 * 16 * 12 * 6))

@@ -26,7 +26,8 @@ from analysis.results.evaluate import ARTICLE, load_gold
 
 MEASURES = ("lr", "chi2")
 FRAME_WORDS, MISSED = "frame sentences", "missed by the tool"
-COLUMNS = ["list", "language", "feature", "measure", "score", "p", "n_target", "n_reference", "example", "sentence_id"]
+COLUMNS = ["list", "language", "feature", "measure", "score", "p", "n_target", "n_reference", "example", "sentence_id",
+           "indicator"]
 
 
 def keyness(target: Counter, reference: Counter, measure: str = "lr") -> pd.DataFrame:
@@ -67,8 +68,10 @@ def sentence_features(norm: str) -> list[tuple[str, int, int]]:
 class Suggester:
     """Counts features once per sentence of the corpus, then ranks them for any target."""
 
-    def __init__(self, analysis):
+    def __init__(self, analysis, frame: str = ""):
         self.analysis = analysis
+        m = analysis.mentions[analysis.mentions.frame == frame]
+        self.mentions = {sid: list(zip(g.start, g.end, g.indicator)) for sid, g in m.groupby("sentence_id")}
         self.language = {a.id: a.language for a in analysis.corpus.articles}
         self.features = {s.sentence_id: sentence_features(s.norm) for s in analysis.segments}
         self.segments = {s.sentence_id: s for s in analysis.segments}
@@ -85,10 +88,12 @@ class Suggester:
         ex = [self._example(f, target, ids) for f in k.feature]
         k["example"] = [e[0] for e in ex]
         k["sentence_id"] = [e[1] for e in ex]
+        k["indicator"] = [e[2] for e in ex]  # already an indicator's words there: not a new candidate
         return k[COLUMNS]
 
-    def _example(self, feature: str, target: set[str], ids: list[str], width: int = 40) -> tuple[str, str]:
-        """Keyword in context from the first target sentence holding the feature, sliced from the article."""
+    def _example(self, feature: str, target: set[str], ids: list[str], width: int = 40) -> tuple[str, str, str]:
+        """Keyword in context from the first target sentence holding the feature, sliced from the article,
+        and the label of the frame's indicator whose match covers it there, if one does."""
         for sid in ids:
             if sid not in target:
                 continue
@@ -98,8 +103,9 @@ class Suggester:
                 text = self.analysis.corpus.article(seg.article_id).text
                 s, e = seg.original(*hit)
                 left, right = text[max(seg.start, s - width):s], text[e:min(seg.end, e + width)]
-                return f"…{left}【{text[s:e]}】{right}…".replace("\n", " "), sid
-        return "", ""
+                label = next((lab for ms, me, lab in self.mentions.get(sid, ()) if ms <= s and e <= me), "")
+                return f"…{left}【{text[s:e]}】{right}…".replace("\n", " "), sid, label
+        return "", "", ""
 
 
 def suggest(analysis, frame: str, gold_path: Path | None = None, measure: str = "lr", top: int = 20,
@@ -109,7 +115,7 @@ def suggest(analysis, frame: str, gold_path: Path | None = None, measure: str = 
     if frame not in frames:
         raise InputError(Problem("FRAME", None, f"unknown frame '{frame}'{did_you_mean(frame, frames)}",
                                  f"use a frame id from the codebook: {', '.join(frames)}"))
-    sg = Suggester(analysis)
+    sg = Suggester(analysis, frame)
     coded = set(analysis.stances.sentence_id[analysis.stances.frame == frame])
     missed, note = _missed(analysis, frame, gold_path)
     parts = []
