@@ -129,6 +129,8 @@ def speaker_of(sentence: str, language: str):
     ("Sarem, the prime minister, said the gas revenues would fund schools.", "en", ("sarem", "", "named")),
     ("The bloc's deputy leader, Omar Nouri, said the deal was a surrender.", "en",
      ("unlisted", "The bloc's deputy leader, Omar Nouri", "named")),
+    ("The bloc's head, Omar Nouri, said the deal was a surrender.", "en", ("unlisted", "The bloc's head, Omar Nouri", "named")),
+    ("Omar Nouri, head of the bloc, said the deal was a surrender.", "en", ("unlisted", "Omar Nouri, head of the bloc", "named")),
     ("نائب رئيس الكتلة الشيخ عمر النوري قال إن الاتفاق تنازل.", "ar",
      ("unlisted", "نائب رئيس الكتله الشيخ عمر النوري", "named")),
     ("رئيس الوزراء هادي صارم قال إن عائدات الغاز ستذهب للمدارس.", "ar", ("sarem", "", "named")),
