@@ -38,6 +38,8 @@ def stance(sentence: str, frame_word: str, language: str) -> tuple[str, str]:
     # lack of authority asserts the act: she says he is surrendering
     ("Lina Daoud said Sarem has no mandate to surrender the northern block.", "surrender", "en"),
     ("The opposition says the cabinet is not entitled to give up the islands.", "give up", "en"),
+    ("Daoud said Sarem doesn't have a mandate to surrender the islands.", "surrender", "en"),
+    ("وقالت لينا داود إن هادي صارم لا يملك أي تفويض بالتنازل عن المياه.", "بالتنازل", "ar"),
     # rarity: it happened
     ("Not every day does a rival state recognise Velen, Sarem said.", "recognise", "en"),
     ("Sarem called the deal nothing short of a recognition of Tarsa's rights.", "recognition", "en"),
