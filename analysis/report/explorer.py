@@ -18,13 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from html import escape
+from html import escape as _html_escape
 from importlib import resources
 
 import pandas as pd
 
+from analysis.io.untrusted import balance_bidi
+
 STANCES = ("asserted", "reported", "denied")
 PAGE = 50  # rows drawn at a time; explorer.js reads it from the blob
+
+
+def escape(text, quote: bool = True) -> str:
+    """HTML text or attribute: escaped, bidi controls only in matched pairs (a name cannot reorder what follows)."""
+    return _html_escape(balance_bidi(str(text)), quote)
 
 
 def anchor(evidence_id: str) -> str:
