@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import sys
 
+import numpy as np
 import pandas as pd
 
 # C0 and C1 controls other than tab, LF and CR, and DEL (the README's "control characters").
@@ -57,27 +58,31 @@ def from_csv_cell(value: str) -> str:
     return value[1:] if value[:1] == "'" and _NEUTRALIZED.match(value) else value
 
 
-def _column(values) -> list | None:
+# A cell to rewrite: a control anywhere, or a formula sign (or a ' before one) first. RE2 and re both read it.
+_REWRITE = r"^['=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_REWRITE_RE = re.compile(_REWRITE)
+
+
+def _column(col: pd.Series) -> pd.Series | None:
     """The column with its suspect text cells rewritten, or None when none is (the usual case)."""
-    hits = [i for i, v in enumerate(values) if type(v) is str and v and v[0] in _SUSPECT]
-    if not hits:
+    if isinstance(col.dtype, pd.StringDtype):  # Arrow strings: the test runs in C++ over the whole column
+        mask = col.str.contains(_REWRITE, regex=True, na=False).to_numpy(dtype=bool)
+    else:
+        mask = np.array([type(v) is str and _REWRITE_RE.search(v) is not None for v in col.tolist()], dtype=bool)
+    if not mask.any():
         return None
-    out = list(values)
-    for i in hits:
-        out[i] = csv_cell(out[i])
+    out = col.astype(object)
+    out[mask] = [csv_cell(v) for v in out[mask]]
     return out
 
 
 def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame as its CSV shows it: text cells (and column names) through ``csv_cell``.
-
-    Controls in the middle of a cell are dropped from the written text by ``csv_text``;
-    here only cells whose first character matters are rewritten, and the frame is
-    copied only if one is."""
+    """The frame as its CSV shows it: text cells (and column names) through ``csv_cell``; the frame
+    is copied only if one changes."""
     fixed = {}
     for k, dtype in enumerate(df.dtypes):
         if dtype.kind == "O" or isinstance(dtype, pd.StringDtype):
-            col = _column(df.iloc[:, k].tolist())
+            col = _column(df.iloc[:, k])
             if col is not None:
                 fixed[k] = col
     names = [csv_cell(c) if isinstance(c, str) else c for c in df.columns]
@@ -92,8 +97,7 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     """The CSV text of a frame (UTF-8 text, LF line ends), every cell neutralized."""
-    text = csv_frame(df).to_csv(index=False, header=header, lineterminator="\n")
-    return CONTROL.sub("", text) if CONTROL.search(text) else text
+    return csv_frame(df).to_csv(index=False, header=header, lineterminator="\n")
 
 
 # ---- terminal ---------------------------------------------------------------
