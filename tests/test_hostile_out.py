@@ -345,3 +345,37 @@ def test_invisible_inside_the_words_still_matches_the_whole_word(cuts):
     word = "".join(text)
     sentence = "قال إن العراق لن يكون " + word + " بين طهران وواشنطن"
     assert _matched("ساعي بريد", sentence) == [word]
+
+
+# ---- found in the trial: figure labels, the render history ------------------------------------------
+def test_figure_labels_with_controls_give_valid_svg(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from analysis.report import figures
+    articles = pd.DataFrame({"article_id": ["000"], "outlet": [OUTLET_ESC + RLO], "date": [pd.Timestamp("2020-08-18").date()],
+                             "date_confidence": ["high"]})
+    events = pd.DataFrame({"id": ["e1"], "date": [pd.Timestamp("2020-08-01").date()], "label": ["Event\x1b[31m\x07 red"]})
+    fig = figures.figure("timeline", figures.timeline, articles, events, "Timeline", out_dir=tmp_path)
+    root = ET.fromstring(fig.svg)                                   # an ESC made it invalid XML (typst refused it)
+    comments = re.findall(r"<!-- (.*?) -->", fig.svg)
+    assert root.tag.endswith("svg") and "Daily[2J[8m Desk (000)" in comments and "Event[31m red" in comments
+
+
+def test_render_history_round_trips_neutralized_cells(tmp_path):
+    from analysis.results import changes
+    tables = {
+        "articles": pd.DataFrame({"article_id": ["000"], "outlet": [FORMULA], "date": ["2020-08-18"], "file": ["-a.txt"],
+                                  "sha256": ["'=x"]}),
+        "counts": pd.DataFrame({"outlet": ["@SUM(1)"], "frame": ["postman"], "label": [LABEL], "sentences": [3]}),
+        "mentions": pd.DataFrame({"evidence_id": ["000:0-5"], "frame": ["postman"], "article_id": ["000"],
+                                  "outlet": [FORMULA], "date": ["2020-08-18"], "stance": ["denied"], "speaker": ["-x"],
+                                  "arabic": [DASH_LINE], "english": ["+1"]}),
+    }
+    changes.write_snapshot(tmp_path, tables)
+    assert (tmp_path / "articles.csv").read_text(encoding="utf-8").splitlines()[1].startswith("000,\"'=HYPERLINK(")
+    back = changes.read_snapshot(tmp_path)
+    expected = {name: changes._strings(df) for name, df in tables.items()}
+    expected["counts"] = expected["counts"].assign(sentences=3)
+    for name, df in expected.items():
+        pd.testing.assert_frame_equal(back[name], df, check_dtype=False)
+    assert changes.compare(back, expected).text().endswith("nothing changed.\n")
