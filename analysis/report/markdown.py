@@ -169,9 +169,12 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+BLANK_NAME = "(no visible name)"
+
+
 def join_names(names: list[str]) -> str:
     """'A, B and C' as markdown: each name is data, escaped (Arabic runs isolated)."""
-    names = [mixed(n) for n in dict.fromkeys(names)]
+    names = [mixed(n) or escape(BLANK_NAME) for n in dict.fromkeys(names)]  # a name of controls only shows as such
     if not names:
         return "none"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
