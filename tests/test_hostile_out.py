@@ -202,6 +202,7 @@ def test_names_are_isolated_in_markdown():
     assert md.escape(RLO + "x" + PDF) == f'[{RLO}x{PDF}]{{dir="auto"}}'
     assert md.escape("Al Forat") == "Al Forat"                                 # left-to-right text as before
     assert md.escape("שלום 20") == '[שלום 20]{dir="auto"}'                      # right-to-left letters
+    assert md.escape("Arab Post\u200f") == '[Arab Post\u200f]{dir="auto"}'          # a right-to-left mark
     assert md.join_names(["A", RLO + "B" + PDF]) == f'A and [{RLO}B{PDF}]{{dir="auto"}}'
     assert md.join_names(["A", RLO + "\x1b"]) == "A and \\(no visible name\\)"      # nothing left to show
     # a caption built from a label: the open override cannot reverse the words after the label

@@ -31,8 +31,9 @@ _PUNCT = frozenset(string.punctuation)
 
 # C0/C1 controls other than whitespace, and DEL: NUL, ESC and the like never reach the output.
 _CONTROL = CONTROL
-# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, their presentation forms, …).
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, their presentation forms, …)
+# and the right-to-left mark, which is as strong as a letter.
+_RTL = re.compile("[\u200f\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
 def clean(text) -> str:
