@@ -209,6 +209,15 @@ def test_names_are_isolated_in_markdown():
     assert md.escape(f"{LABEL}{RLO}: claims, each traceable") == md.escape(f"{LABEL}: claims, each traceable")
 
 
+def test_explorer_data_keeps_bidi_controls_only_in_pairs():
+    import json
+
+    from analysis.report import explorer
+    blob = {"o": OUTLET_RLO, "rows": [{"sp": RLO + "x" + PDF, "q": 'a "quoted' + RLI + '" \\ word'}]}
+    assert json.loads(explorer.json_for_script(blob)) == {
+        "o": "Arab Post exe.live", "rows": [{"sp": RLO + "x" + PDF, "q": 'a "quoted" \\ word'}]}
+
+
 class _Bidi(HTMLParser):
     """Text runs holding a bidi control, with whether an ancestor isolates them (``dir`` or ``<bdi>``)."""
 
