@@ -2,6 +2,7 @@
 
 The library raises InputError; this is the one place that turns it into an
 "ERROR file:line: what / fix:" message and a non-zero exit, with no traceback.
+Everything goes out through ``say``: no control or bidi character from the data reaches the terminal.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from analysis.io.errors import InputError, Problem, SchedulerError, os_problem
 from analysis.io.output import OutputError
+from analysis.io.untrusted import say  # every message may echo data: one terminal-safe printer
 
 EXIT_INPUT = 2
 EXIT_ENVIRONMENT = 1
@@ -29,7 +31,7 @@ class Reporter:
 
     def log(self, msg: str) -> None:
         if not self.quiet:
-            print(msg, file=sys.stderr)
+            say(msg, file=sys.stderr)
 
     def stage(self, name: str):
         reporter = self
@@ -48,12 +50,12 @@ class Reporter:
     def summary(self, outputs: list[Path]) -> None:
         total = time.perf_counter() - self.t0
         for p in outputs:
-            print(f"wrote {p}")
+            say(f"wrote {p}")
         if self.throughput:
-            print(self.throughput, file=sys.stderr)
+            say(self.throughput, file=sys.stderr)
         for w in self.warnings:
-            print(f"warning: {w}", file=sys.stderr)
-        print(f"done in {total:.1f}s" + (f", {len(self.warnings)} warning(s)" if self.warnings else ""), file=sys.stderr)
+            say(f"warning: {w}", file=sys.stderr)
+        say(f"done in {total:.1f}s" + (f", {len(self.warnings)} warning(s)" if self.warnings else ""), file=sys.stderr)
 
 
 def _analyse(args, rep: Reporter):
@@ -79,9 +81,9 @@ def cmd_validate(args, rep: Reporter) -> int:
     problems = Problems()
     validate_all(args.data, problems)
     for p in problems.items:
-        print(p, file=sys.stderr)
+        say(p, file=sys.stderr)
     n = len(problems.errors)
-    print(f"{args.data}: {'OK' if n == 0 else f'{n} problem(s)'}" + (f", {len(problems.items) - n} note(s)" if len(problems.items) > n else ""))
+    say(f"{args.data}: {'OK' if n == 0 else f'{n} problem(s)'}" + (f", {len(problems.items) - n} note(s)" if len(problems.items) > n else ""))
     return 0 if n == 0 else EXIT_INPUT
 
 
@@ -109,8 +111,8 @@ def cmd_code(args, rep: Reporter) -> int:
         with rep.stage("tables"):
             small = stream.finish()
             paths = tables.commit()
-    print("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
-    print(wide(small["outlet_frame"], "sentences").to_string())
+    say("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
+    say(wide(small["outlet_frame"], "sentences").to_string())
     rep.summary(paths)
     return 0
 
@@ -120,15 +122,15 @@ def cmd_kwic(args, rep: Reporter) -> int:
     a = _analyse(args, rep)
     hits = kwic(a, args.pattern, regex=args.regex, width=args.width)
     for h in hits.itertuples(index=False):
-        print(f"{h.outlet} {h.date} {h.sentence_id} [{h.start}:{h.end}]\n    …{h.left}【{h.match}】{h.right}…")
-    print(f"{len(hits)} hit(s) in {hits.sentence_id.nunique() if len(hits) else 0} sentence(s)")
+        say(f"{h.outlet} {h.date} {h.sentence_id} [{h.start}:{h.end}]\n    …{h.left}【{h.match}】{h.right}…")
+    say(f"{len(hits)} hit(s) in {hits.sentence_id.nunique() if len(hits) else 0} sentence(s)")
     return 0
 
 
 def cmd_explain(args, rep: Reporter) -> int:
     from analysis.coding.explain import explain
     a = _analyse(args, rep)
-    print(explain(a, sentence_id=args.sentence, text=args.text, language=args.language, show_all=args.all))
+    say(explain(a, sentence_id=args.sentence, text=args.text, language=args.language, show_all=args.all))
     return 0
 
 
@@ -146,7 +148,7 @@ def cmd_evaluate(args, rep: Reporter) -> int:
     gold = args.gold or args.data / GOLD
     with rep.stage("evaluation"):
         ev = evaluate(a, gold)
-    print(ev.summary_text())
+    say(ev.summary_text())
     rep.summary(write_tables(args.out, ev.tables()))
     return 0
 
@@ -263,15 +265,15 @@ def _render(args, rep: Reporter) -> int:
     _kernel_env(args)
     use_quarto = quarto_available() and not args.builtin
     route = render_with_quarto if use_quarto else render
-    print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
+    say(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
     try:
         extra = {} if use_quarto else {"inputs": [args.data], "force": args.force}  # the built-in route skips a render nothing changed for
         outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log, **extra)
     except RenderError as e:
-        print(f"ERROR render failed: {e}", file=sys.stderr)
+        say(f"ERROR render failed: {e}", file=sys.stderr)
         discard(args.out)  # a failed render never becomes the baseline of the changes box
         kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
-        print("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
+        say("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
         return 1
     promote(args.out)  # this render's tables become the baseline of the next one's changes box
     rep.warnings += list(getattr(outputs, "warnings", []))
@@ -285,11 +287,11 @@ def cmd_translations(args, rep: Reporter) -> int:
     b = load(args.data, figures_dir=args.out / "figures")
     if args.merge:
         target, n = translations.merge(args.merge, args.data, b.analysis)
-        print(f"merged {n} row(s) from {args.merge} into {target}")
+        say(f"merged {n} row(s) from {args.merge} into {target}")
         return 0
     sentences, words = translations.missing(b)
     paths = translations.write_missing(b, args.out)
-    print(f"{len(sentences)} shown quote(s) and {len(words)} Arabic table word(s) lack a translation")
+    say(f"{len(sentences)} shown quote(s) and {len(words)} Arabic table word(s) lack a translation")
     rep.summary(paths)
     return 0
 
@@ -300,8 +302,8 @@ def cmd_init(args, rep: Reporter) -> int:
         raise InputError(Problem(str(args.dir), None, "is a file, not a folder", "give init a new or existing folder"))
     made = init_study(args.dir)
     for p in made:
-        print(f"created {p}")
-    print(f"next: cd {args.dir}; framing add ARTICLE.txt --outlet ID --outlet-en NAME --outlet-ar NAME "
+        say(f"created {p}")
+    say(f"next: cd {args.dir}; framing add ARTICLE.txt --outlet ID --outlet-en NAME --outlet-ar NAME "
           f"--country C --date YYYY-MM-DD --language ar; framing render")
     return 0
 
@@ -333,16 +335,16 @@ def cmd_diff(args, rep: Reporter) -> int:
     try:
         old = ch.read_snapshot(against)
     except ValueError as e:
-        print(f"ERROR {e}\nfix: point --against at a render's history folder, e.g. {ch.latest_dir(args.out)}", file=sys.stderr)
+        say(f"ERROR {e}\nfix: point --against at a render's history folder, e.g. {ch.latest_dir(args.out)}", file=sys.stderr)
         return EXIT_INPUT
     if old is None and args.against:
-        print(f"ERROR {against}: no render tables here ({', '.join(f + '.csv' for f in ch.FILES)})\n"
+        say(f"ERROR {against}: no render tables here ({', '.join(f + '.csv' for f in ch.FILES)})\n"
               f"fix: point --against at a render's history folder, e.g. {ch.latest_dir(args.out)}", file=sys.stderr)
         return EXIT_INPUT
     a = _analyse(args, rep)
     path = args.data / TRANSLATIONS
     translations = load_translations(path, a) if path.exists() else {}
-    print(ch.compare(old, ch.snapshot(a, translations)).text(), end="")
+    say(ch.compare(old, ch.snapshot(a, translations)).text(), end="")
     return 0
 
 
@@ -452,26 +454,26 @@ def main(argv: list[str] | None = None) -> int:
         check_paths(args)
         return args.func(args, rep)
     except InputError as e:
-        print(e, file=sys.stderr)
-        print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
+        say(e, file=sys.stderr)
+        say("nothing was written; earlier outputs are left as they were", file=sys.stderr)
         return EXIT_INPUT
     except OutputError as e:
-        print(f"ERROR {e}", file=sys.stderr)
+        say(f"ERROR {e}", file=sys.stderr)
         if e.os_error is None:
             return EXIT_ENVIRONMENT
         problem, input_fault = os_problem(e.os_error)  # read-only --out is the input's fault, a full disk is not
-        print(f"    fix: {problem.fix}", file=sys.stderr)
+        say(f"    fix: {problem.fix}", file=sys.stderr)
         return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
     except SchedulerError as e:
-        print(f"ERROR {e}", file=sys.stderr)
-        print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
+        say(f"ERROR {e}", file=sys.stderr)
+        say("nothing was written; earlier outputs are left as they were", file=sys.stderr)
         return 1
     except OSError as e:  # the one place an operating-system error becomes a message
         problem, input_fault = os_problem(e)
-        print(problem, file=sys.stderr)
-        print("stopped; each output file is either the previous one or a whole new one, never half-written",
+        say(problem, file=sys.stderr)
+        say("stopped; each output file is either the previous one or a whole new one, never half-written",
               file=sys.stderr)
         return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
     except KeyboardInterrupt:
-        print("interrupted; nothing half-written was kept", file=sys.stderr)
+        say("interrupted; nothing half-written was kept", file=sys.stderr)
         return 130

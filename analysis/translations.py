@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.io.errors import InputError, Problem, Problems
 from analysis.io.output import write_text
+from analysis.io.untrusted import csv_cell
 from analysis.results.evidence import TRANSLATION_COLUMNS, TRANSLATIONS, load_translations
 from analysis.results.glossary import GLOSSARY, GLOSSARY_COLUMNS, load_glossary
 
@@ -25,13 +26,18 @@ MISSING_SENTENCES = "translations_missing.csv"
 MISSING_WORDS = "glossary_missing.csv"
 
 
-def _csv(columns, rows: list[dict]) -> str:
+def _csv(columns, rows: list[dict], neutralize: bool = False) -> str:
+    """``neutralize``: a file for a spreadsheet (formula cells get a ``'``, controls dropped), not a data file."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     w.writeheader()
     for r in rows:
-        w.writerow({c: r.get(c, "") for c in columns})
+        w.writerow({c: _cell(r.get(c, ""), neutralize) for c in columns})
     return buf.getvalue()
+
+
+def _cell(value, neutralize: bool):
+    return csv_cell(value) if neutralize and isinstance(value, str) else value
 
 
 def missing(briefing) -> tuple[list[dict], list[dict]]:
@@ -46,8 +52,8 @@ def missing(briefing) -> tuple[list[dict], list[dict]]:
 
 def write_missing(briefing, out_dir: Path) -> list[Path]:
     sentences, words = missing(briefing)
-    paths = [write_text(out_dir / MISSING_SENTENCES, _csv(TRANSLATION_COLUMNS, sentences))]
-    paths.append(write_text(out_dir / MISSING_WORDS, _csv(GLOSSARY_COLUMNS, words)))
+    paths = [write_text(out_dir / MISSING_SENTENCES, _csv(TRANSLATION_COLUMNS, sentences, neutralize=True))]
+    paths.append(write_text(out_dir / MISSING_WORDS, _csv(GLOSSARY_COLUMNS, words, neutralize=True)))
     return paths
 
 

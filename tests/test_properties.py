@@ -47,3 +47,22 @@ def test_compact_offsets_are_the_offset_map(text, base):
     from analysis.text.normalize import normalize_with_offsets
     norm, index = normalize_with_offsets(text, base)
     assert (norm, list(index)) == normalize_with_map(text, base)
+
+
+INVISIBLE = st.sampled_from(list("\u00ad\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202e\u2067\u2069"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ANY, ARABICISH), st.lists(st.tuples(st.integers(min_value=0), INVISIBLE), max_size=6))
+def test_invisible_format_characters_fold_away_with_exact_offsets(text, inserts):
+    """Soft hyphens, joiners, direction marks and controls anywhere leave the normalized text as it was,
+    and each kept character still maps back to itself (issue 23, F1)."""
+    from analysis.text.normalize import normalize
+    chars = list(text)
+    for pos, ch in inserts:
+        chars.insert(pos % (len(chars) + 1), ch)
+    noisy = "".join(chars)
+    norm, index = normalize_with_map(noisy)
+    assert norm == normalize(text)
+    kept = [noisy[i] for i in index[:-1]]
+    assert not set(kept) & set("\u00ad\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202e\u2067\u2069")

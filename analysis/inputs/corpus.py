@@ -119,6 +119,11 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         problems.add(path, raw[:e.start].count(b"\n") + 1,
                      f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
         return []
+    if "\x00" in text:  # the csv module would stop at it, and it would reach every table
+        problems.add(path, text.count("\n", 0, text.index("\x00")) + 1, "a NUL byte (U+0000) in the file",
+                     f"remove it: tr -d '\\000' < {path.name} > fixed.csv (a UTF-16 file is converted instead: "
+                     f"iconv -f UTF-16 -t UTF-8 {path.name} > fixed.csv), then check the line and rename fixed.csv")
+        return []
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
         header = reader.fieldnames or []

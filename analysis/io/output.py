@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.io.untrusted import csv_text
+
 TABLES = "tables"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -38,8 +40,9 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
-    """CSV in UTF-8 with LF line ends and a stable row order (the caller sorts)."""
-    return write_text(path, df.to_csv(index=False, lineterminator="\n"))
+    """CSV in UTF-8 with LF line ends and a stable row order (the caller sorts); text cells that a
+    spreadsheet would run as a formula get a leading ``'``, controls are dropped (``io/untrusted.py``)."""
+    return write_text(path, csv_text(df))
 
 
 class OutputError(Exception):
@@ -130,8 +133,8 @@ class TableSet:
     def _append(self, name: str, df: pd.DataFrame) -> None:
         if name not in self._csv:
             self._csv[name] = open(self.scratch / f"{name}.csv", "w", encoding="utf-8", newline="")
-            self._csv[name].write(df.iloc[0:0].to_csv(index=False, lineterminator="\n"))
-        self._csv[name].write(df.to_csv(index=False, header=False, lineterminator="\n"))
+            self._csv[name].write(csv_text(df.iloc[0:0]))
+        self._csv[name].write(csv_text(df, header=False))
         if self.parquet:
             import pyarrow.parquet as pq
             table = _arrow_table(df)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from analysis.io.untrusted import say
+
 from . import RenderError, quarto_available, render, render_with_quarto
 
 
@@ -24,8 +26,8 @@ def main(argv=None) -> int:
         run(args.qmd, args.out_dir, tuple(args.to.split(",")), quiet=args.quiet)
     except RenderError as e:
         if args.traceback and e.details:
-            print(e.details, file=sys.stderr)
-        print(f"render failed: {e}", file=sys.stderr)
+            say(e.details, file=sys.stderr)
+        say(f"render failed: {e}", file=sys.stderr)
         return 1
     return 0
 

@@ -15,9 +15,13 @@ end
 -- through the dir attribute; Typst has no such attribute, so the run is wrapped
 -- in the Unicode isolates RLI … PDI, which its bidi algorithm honours.  Without
 -- them «…», quotes and digits at the run's edges jump to the wrong side.
+-- A data value isolated by report/markdown.py ([…]{dir="auto"}: a name that may hold
+-- right-to-left letters or direction controls) gets FSI … PDI the same way.
+local OPEN = { rtl = "\u{2067}", auto = "\u{2068}" }
 function Span(span)
-  if span.attributes.dir ~= "rtl" then return nil end
-  local out = pandoc.Inlines{ pandoc.Str("\u{2067}") }
+  local open = OPEN[span.attributes.dir or ""]
+  if not open then return nil end
+  local out = pandoc.Inlines{ pandoc.Str(open) }
   out:extend(span.content)
   out:insert(pandoc.Str("\u{2069}"))
   return out

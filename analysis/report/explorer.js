@@ -124,7 +124,9 @@
   }
 
   function route(hash, scroll) {
-    var h = decodeURIComponent(hash || "").replace(/^#/, "");
+    var h;
+    try { h = decodeURIComponent(hash || "").replace(/^#/, ""); }
+    catch (e) { return false; }  // a malformed link (#%, a cut-off %E0%A4): not ours, keep the table whole
     if (h.indexOf("cell-") === 0 && data.cells[h]) set(data.cells[h]);
     else if (h.indexOf("ev-") === 0) set({ id: h.slice(3) });
     else return false;

@@ -18,13 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from html import escape
+from html import escape as _html_escape
 from importlib import resources
 
 import pandas as pd
 
+from analysis.io.untrusted import balance_bidi, has_bidi_control
+
 STANCES = ("asserted", "reported", "denied")
 PAGE = 50  # rows drawn at a time; explorer.js reads it from the blob
+
+
+def escape(text, quote: bool = True) -> str:
+    """HTML text or attribute: escaped, bidi controls only in matched pairs (a name cannot reorder what follows)."""
+    return _html_escape(balance_bidi(str(text)), quote)
 
 
 def anchor(evidence_id: str) -> str:
@@ -45,6 +52,8 @@ def _asset(name: str) -> str:
 def json_for_script(value) -> str:
     """JSON that is inert inside a <script> element, whatever strings it holds."""
     s = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if has_bidi_control(s):  # the table the script builds shows names as the static HTML does
+        s = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: balance_bidi(m.group()), s)
     for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         s = s.replace(ch, esc)
     return s

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.io.output import write_bytes
+from analysis.io.untrusted import terminal
 from analysis.report.fonts import matplotlib_font_family
 
 FIGURES = Path("figures")
@@ -89,12 +90,36 @@ def _digest(name: str, args) -> str:
     return h.hexdigest()
 
 
+def _drawable(value):
+    """Labels as matplotlib can draw them: control and bidi characters dropped (an ESC in an outlet name
+    made the SVG invalid XML, and matplotlib draws no bidi)."""
+    if isinstance(value, str):
+        return terminal(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_drawable(v) for v in value)
+    if isinstance(value, (pd.Series, pd.Index)):
+        return value.map(_drawable) if _text(value) else value
+    if isinstance(value, pd.DataFrame):
+        out = value.copy()
+        for k in range(out.shape[1]):
+            if _text(out.iloc[:, k]):
+                out.isetitem(k, out.iloc[:, k].map(_drawable))
+        out.index, out.columns = _drawable(out.index), _drawable(out.columns)
+        return out
+    return value
+
+
+def _text(values) -> bool:
+    return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+
+
 def figure(name: str, draw, *args, out_dir: Path = FIGURES) -> Rendered:
     """Draw (or reuse) figure ``name``: PNG at 200 dpi and SVG under ``out_dir``.
 
     Files carry no timestamps, so two renders of the same inputs are byte-identical;
     when the inputs have not changed since the last render the saved files are reused.
     """
+    args = tuple(_drawable(a) for a in args)
     key = _digest(name, args)
     png_path, svg_path, key_path = (out_dir / f"{name}.png", out_dir / f"{name}.svg", out_dir / f".{name}.key")
     if key_path.exists() and key_path.read_text() == key and png_path.exists() and svg_path.exists():

@@ -8,7 +8,11 @@ all ASCII punctuation, so no markup can open from data: no code span
 (`` ` ``), raw attribute (``{=html}``, ``{=typst}``), math (``$``), tag or
 comment (``<``), citation or cross-reference (``@``), link or span (``[``),
 heading, list or table syntax.  Control characters (NUL, ESC, ...) are
-dropped and line breaks folded.  Pandoc then escapes the literal text for
+dropped and line breaks folded.  Bidi: explicit direction controls are kept
+only in matched pairs (``io/untrusted.balance_bidi``), and a value holding
+right-to-left letters or such a pair is isolated (``[…]{dir="auto"}``: a
+``<span dir="auto">`` in HTML, FSI…PDI in Typst through ``rtl.lua``), so a
+name cannot reorder the sentence around it.  Pandoc then escapes the literal text for
 its target (HTML entities, Typst escapes); typst runs with its root limited
 to the render folder; figure labels are drawn with mathtext off.
 """
@@ -20,22 +24,39 @@ import string
 
 import pandas as pd
 
+from analysis.io.untrusted import CONTROL, balance_bidi, has_bidi_control
+
 _PUNCT = frozenset(string.punctuation)
 
 
 # C0/C1 controls other than whitespace, and DEL: NUL, ESC and the like never reach the output.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = CONTROL
+# Letters of right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, their presentation forms, …)
+# and the right-to-left mark, which is as strong as a letter.
+_RTL = re.compile("[\u200f\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]")
 
 
 def clean(text) -> str:
-    """A data value as one line of plain text: None/NaN empty, control characters dropped, whitespace folded."""
+    """A data value as one line of plain text: None/NaN empty, control characters dropped, whitespace
+    folded, bidi controls only in matched pairs."""
     s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    return re.sub(r"\s+", " ", _CONTROL.sub("", s))
+    return balance_bidi(re.sub(r"\s+", " ", _CONTROL.sub("", s)))
+
+
+def _escaped(s: str) -> str:
+    return "".join("\\" + ch if ch in _PUNCT else ch for ch in s)
 
 
 def escape(text) -> str:
-    """Literal text in pandoc markdown: punctuation escaped, controls dropped, newlines folded."""
-    return "".join("\\" + ch if ch in _PUNCT else ch for ch in clean(text))
+    """Literal text in pandoc markdown: punctuation escaped, controls dropped, newlines folded; isolated
+    (``dir="auto"``) when it holds right-to-left letters or bidi controls."""
+    s = clean(text)
+    return isolate(_escaped(s)) if _RTL.search(s) or has_bidi_control(s) else _escaped(s)
+
+
+def isolate(inner_md: str) -> str:
+    """The one bidi isolation rule for data in running text: ``<span dir="auto">`` in HTML, FSI…PDI in Typst."""
+    return f'[{inner_md}]{{dir="auto"}}' if inner_md else inner_md
 
 
 def code(text) -> str:
@@ -52,7 +73,7 @@ def code(text) -> str:
 
 def arabic_inline(text: str) -> str:
     """Arabic inside an English sentence, isolated so «…», numbers and brackets keep their places."""
-    return f'[{escape(text)}]{{dir="rtl" lang="ar"}}'
+    return f'[{_escaped(clean(text))}]{{dir="rtl" lang="ar"}}'  # isolated by the span itself
 
 
 # A run of Arabic inside other text: from the first Arabic letter (or an opening
@@ -77,7 +98,12 @@ def arabic_block(inner_md: str) -> str:
 
 
 def mark(text: str) -> str:
-    return f"[{escape(text)}]{{.mark}}"
+    return f"[{_plain(text)}]{{.mark}}"
+
+
+def _plain(text) -> str:
+    """Escaped without isolation: text inside a right-to-left block (a quote), already in its own paragraph."""
+    return _escaped(clean(text))
 
 
 def highlighted(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
@@ -86,9 +112,9 @@ def highlighted(text: str, start: int, end: int, spans: list[tuple[int, int]]) -
     for s, e in _merge(spans):
         if s < pos or e > end:
             continue
-        out += [escape(text[pos:s]), mark(text[s:e])]
+        out += [_plain(text[pos:s]), mark(text[s:e])]
         pos = e
-    out.append(escape(text[pos:end]))
+    out.append(_plain(text[pos:end]))
     return "".join(x for x in out if x)
 
 
@@ -144,9 +170,12 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+BLANK_NAME = "(no visible name)"
+
+
 def join_names(names: list[str]) -> str:
     """'A, B and C' as markdown: each name is data, escaped (Arabic runs isolated)."""
-    names = [mixed(n) for n in dict.fromkeys(names)]
+    names = [mixed(n) or escape(BLANK_NAME) for n in dict.fromkeys(names)]  # a name of controls only shows as such
     if not names:
         return "none"
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

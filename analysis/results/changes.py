@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io.output import write_csv
+from analysis.io.untrusted import CONTROL, from_csv_cell
 from analysis.results.evidence import evidence_table
 from analysis.results.tables import outlet_frame_table
 
@@ -45,8 +46,8 @@ def snapshot(analysis, translations: dict) -> dict[str, pd.DataFrame]:
 
 
 def _strings(df: pd.DataFrame) -> pd.DataFrame:
-    """Every cell as the string a CSV round trip gives back (missing -> "")."""
-    return df.astype(object).where(df.notna(), "").astype(str).reset_index(drop=True)
+    """Every cell as the string a CSV round trip gives back (missing -> "", controls dropped as write_csv does)."""
+    return df.astype(object).where(df.notna(), "").astype(str).replace(CONTROL.pattern, "", regex=True).reset_index(drop=True)
 
 
 def _iso(d) -> str:
@@ -65,7 +66,7 @@ def read_snapshot(directory: Path) -> dict[str, pd.DataFrame] | None:
         return None
     out = {}
     for name, p in paths.items():
-        df = pd.read_csv(p, dtype=str, keep_default_na=False)
+        df = pd.read_csv(p, dtype=str, keep_default_na=False).map(from_csv_cell)  # undo write_csv's formula guard
         missing = [c for c in FILES[name] if c not in df.columns]
         if missing:
             raise ValueError(f"{p}: missing column(s) {', '.join(missing)}")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io.errors import Problems
+from analysis.io.untrusted import CONTROL, from_csv_cell
 
 TRANSLATIONS = "translations.csv"
 TRANSLATION_COLUMNS = ("evidence_id", "article_id", "start", "end", "arabic", "english", "translator", "note")
@@ -61,7 +62,7 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
                                      "would leave this translation stale unnoticed",
                          f"copy the sentence at {start}-{end} into the arabic column (it begins: {original.strip()[:40]}…)")
             continue
-        if not (0 <= start < end <= len(texts[aid])) or row["arabic"].strip() != original.strip():
+        if not (0 <= start < end <= len(texts[aid])) or not _same_text(row["arabic"], original):
             problems.add(path, line, f"evidence '{row['evidence_id']}' no longer matches the article text (it was edited or the offsets are wrong)",
                          "re-translate the sentence now at those offsets (see _output/tables/segments.csv) and update start/end/arabic")
             continue
@@ -72,6 +73,13 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
     if own:
         problems.raise_if_any()
     return out
+
+
+def _same_text(cell: str, original: str) -> bool:
+    """The arabic cell holds the article's sentence, also as translations_missing.csv wrote it
+    (a formula start behind a ``'``, controls dropped)."""
+    return cell.strip() == original.strip() or (
+        CONTROL.sub("", from_csv_cell(cell)).strip() == CONTROL.sub("", original).strip())
 
 
 def evidence_table(analysis, translations: dict[str, Translation], frames: list[str] | None = None) -> pd.DataFrame:

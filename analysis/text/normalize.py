@@ -4,15 +4,19 @@ A chain of small pure ``str -> str`` rules, applied in this order:
 
 1. ``fold_compatibility``   NFKC: presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF),
                             ligatures such as ﻻ, full-width Latin.
-2. ``remove_diacritics``    tashkeel U+064B–U+0652, dagger alef U+0670, combining
+2. ``fold_invisible``      format characters that web text carries inside words are dropped
+                            (soft hyphen, ZWNJ, ZWJ, LRM, RLM, ALM, word joiner, BOM, bidi
+                            controls, …); ZWSP U+200B, a word break, becomes a space; the
+                            hyphens U+2010 and U+2011 (non-breaking) become "-".
+3. ``remove_diacritics``    tashkeel U+064B–U+0652, dagger alef U+0670, combining
                             madda/hamza U+0653–U+0655, Quranic marks U+0610–U+061A.
-3. ``remove_tatweel``       U+0640.
-4. ``fold_alef``            أ إ آ ٱ (U+0623 U+0625 U+0622 U+0671) → ا.
-5. ``fold_yeh``             ى U+0649 and Persian ی U+06CC → ي U+064A.
-6. ``fold_teh_marbuta``     ة U+0629 → ه U+0647; Persian/Kurdish heh ە ھ → ه.
-7. ``fold_kaf``             Persian ک U+06A9 and swash ڪ U+06AA → ك U+0643.
-8. ``fold_digits``          Arabic-Indic U+0660–U+0669 and Persian U+06F0–U+06F9 → 0–9.
-9. ``fold_quotes``          curly quotes and apostrophes to ASCII.
+4. ``remove_tatweel``       U+0640.
+5. ``fold_alef``            أ إ آ ٱ (U+0623 U+0625 U+0622 U+0671) → ا.
+6. ``fold_yeh``             ى U+0649 and Persian ی U+06CC → ي U+064A.
+7. ``fold_teh_marbuta``     ة U+0629 → ه U+0647; Persian/Kurdish heh ە ھ → ه.
+8. ``fold_kaf``             Persian ک U+06A9 and swash ڪ U+06AA → ك U+0643.
+9. ``fold_digits``          Arabic-Indic U+0660–U+0669 and Persian U+06F0–U+06F9 → 0–9.
+10. ``fold_quotes``          curly quotes and apostrophes to ASCII.
 
 Case is not folded here: matching is case-insensitive for Latin words except
 all-capital acronyms (US, UN), which would otherwise collide with "us", "un".
@@ -21,6 +25,8 @@ Order matters once: NFKC runs first because it turns presentation forms into the
 base letters that the later rules fold.  Every rule works character by character,
 so ``normalize_with_map`` can keep, for each output character, the index of the
 original character it came from.  Codebook terms go through the same chain.
+A dropped character inside a word lies inside the original span of a match
+over that word, so ``original[start:end]`` shows the word as written.
 """
 from __future__ import annotations
 
@@ -45,11 +51,22 @@ DIACRITICS = frozenset(
     + [chr(c) for c in range(0x0610, 0x061B)]  # Quranic annotation marks
 )
 DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+# Invisible format characters (Unicode category Cf) that sit inside words in web text: dropped.
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u180e\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    + "".join(chr(c) for c in range(0x202A, 0x202F))  # bidi embeddings and overrides
+    + "".join(chr(c) for c in range(0x2066, 0x2070))  # bidi isolates, deprecated format controls
+)
+INVISIBLE_FOLDS = {"\u200b": " ", "\u2010": "-", "\u2011": "-"}  # ZWSP between words; hyphens
 QUOTE_FOLDS = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'}
 
 
 def fold_compatibility(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
+
+
+def fold_invisible(text: str) -> str:
+    return "".join(INVISIBLE_FOLDS.get(ch, "") if ch in INVISIBLE or ch in INVISIBLE_FOLDS else ch for ch in text)
 
 
 def remove_diacritics(text: str) -> str:
@@ -90,6 +107,7 @@ def fold_quotes(text: str) -> str:
 
 CHAIN = (
     fold_compatibility,
+    fold_invisible,
     remove_diacritics,
     remove_tatweel,
     fold_alef,

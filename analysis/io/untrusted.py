@@ -1,0 +1,144 @@
+"""Untrusted text on its way out: spreadsheet cells, the terminal, bidirectional text.
+
+Three rules, each in one place, for data strings (article text, outlet, actor and
+frame names, labels) that the tool writes:
+
+* ``csv_frame`` / ``csv_text``: a CSV cell that a spreadsheet would read as a formula
+  (it begins with ``= + - @``, a tab or a carriage return, OWASP's list) gets a
+  leading ``'``; control characters other than tab and line ends are dropped.
+  Only text cells: numbers (a count of ``-1``) are left as numbers.  Parquet keeps
+  the raw value.  ``from_csv_cell`` undoes the ``'`` for files the tool reads back.
+* ``terminal``: what is printed drops every control character except newline and
+  tab (ESC, BEL, CR, C1 such as CSI) and the explicit bidi controls, so nothing in
+  the data can clear, colour, hide or reorder the terminal.
+* ``balance_bidi``: explicit bidi controls (U+202A–U+202E, U+2066–U+2069) kept only
+  in matched pairs; a closer with no opener and an opener never closed are dropped,
+  so a name cannot reorder the text after it.  The report isolates names on top of
+  this (``report/markdown.py``).
+"""
+from __future__ import annotations
+
+import re
+import sys
+
+import numpy as np
+import pandas as pd
+
+# C0 and C1 controls other than tab, LF and CR, and DEL (the README's "control characters").
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+FORMULA_START = frozenset("=+-@\t\r")
+_SUSPECT = FORMULA_START | {"'"} | {chr(c) for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20),
+                                                      *range(0x7f, 0xa0))}
+_NEUTRALIZED = re.compile(r"'+(?=[=+\-@\t\r])")
+
+EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
+PDF = "\u202c"
+ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
+PDI = "\u2069"
+BIDI_CONTROLS = EMBEDDINGS | ISOLATES | {PDF, PDI}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Everything a terminal acts on: controls (CR and C1 included) and explicit bidi controls.
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+# ---- CSV ------------------------------------------------------------------
+def csv_cell(value: str) -> str:
+    """One text cell as written: controls dropped, then a ``'`` before a formula start.
+
+    A cell that already begins with ``'`` before a formula start gets one more, so
+    ``from_csv_cell`` gives back exactly what was there."""
+    if not value or value[0] not in _SUSPECT:
+        return CONTROL.sub("", value) if CONTROL.search(value) else value
+    value = CONTROL.sub("", value)
+    return "'" + value if value[:1] in FORMULA_START or _NEUTRALIZED.match(value) else value
+
+
+def from_csv_cell(value: str) -> str:
+    """A cell as ``csv_cell`` wrote it, back to its value (one ``'`` before a formula start removed)."""
+    return value[1:] if value[:1] == "'" and _NEUTRALIZED.match(value) else value
+
+
+# A cell to rewrite: a control anywhere, or a formula sign (or a ' before one) first. RE2 and re both read it.
+_REWRITE = r"^['=+\-@\t\r]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_REWRITE_RE = re.compile(_REWRITE)
+
+
+def _column(col: pd.Series) -> pd.Series | None:
+    """The column with its suspect text cells rewritten, or None when none is (the usual case)."""
+    if isinstance(col.dtype, pd.StringDtype):  # Arrow strings: the test runs in C++ over the whole column
+        mask = col.str.contains(_REWRITE, regex=True, na=False).to_numpy(dtype=bool)
+    else:
+        mask = np.array([type(v) is str and _REWRITE_RE.search(v) is not None for v in col.tolist()], dtype=bool)
+    if not mask.any():
+        return None
+    out = col.astype(object)
+    out[mask] = [csv_cell(v) for v in out[mask]]
+    return out
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame as its CSV shows it: text cells (and column names) through ``csv_cell``; the frame
+    is copied only if one changes."""
+    fixed = {}
+    for k, dtype in enumerate(df.dtypes):
+        if dtype.kind == "O" or isinstance(dtype, pd.StringDtype):
+            col = _column(df.iloc[:, k])
+            if col is not None:
+                fixed[k] = col
+    names = [csv_cell(c) if isinstance(c, str) else c for c in df.columns]
+    if not fixed and names == list(df.columns):
+        return df
+    out = df.copy(deep=False)
+    for k, col in fixed.items():
+        out.isetitem(k, col)
+    out.columns = names
+    return out
+
+
+def csv_text(df: pd.DataFrame, header: bool = True) -> str:
+    """The CSV text of a frame (UTF-8 text, LF line ends), every cell neutralized."""
+    return csv_frame(df).to_csv(index=False, header=header, lineterminator="\n")
+
+
+# ---- terminal ---------------------------------------------------------------
+def terminal(text) -> str:
+    """Text safe to print: no control character but newline and tab, no bidi control."""
+    s = str(text)
+    return _TERMINAL.sub("", s) if _TERMINAL.search(s) else s
+
+
+def say(*parts, file=None, end: str = "\n", sep: str = " ") -> None:
+    """``print`` for anything that may echo data: the one terminal-safe printer."""
+    stream = file if file is not None else sys.stdout
+    stream.write(terminal(sep.join(str(p) for p in parts)) + end)
+
+
+# ---- bidi -------------------------------------------------------------------
+def balance_bidi(text: str) -> str:
+    """Explicit bidi controls kept only in matched pairs (an isolate's closer also ends the
+    embeddings opened inside it); stray closers and unclosed openers are dropped."""
+    if not _BIDI.search(text):
+        return text
+    drop: set[int] = set()
+    stack: list[int] = []  # positions of open controls
+    for i, ch in enumerate(text):
+        if ch in EMBEDDINGS or ch in ISOLATES:
+            stack.append(i)
+        elif ch == PDF:
+            if stack and text[stack[-1]] in EMBEDDINGS:
+                stack.pop()
+            else:
+                drop.add(i)
+        elif ch == PDI:
+            isolate = next((k for k in range(len(stack) - 1, -1, -1) if text[stack[k]] in ISOLATES), None)
+            if isolate is None:
+                drop.add(i)
+            else:
+                drop.update(stack[isolate + 1:])  # embeddings left open inside the isolate
+                del stack[isolate:]
+    drop.update(stack)
+    return "".join(ch for i, ch in enumerate(text) if i not in drop)
+
+
+def has_bidi_control(text: str) -> bool:
+    return bool(_BIDI.search(text))
