@@ -21,6 +21,7 @@ from analysis.io.errors import Problems
 GOLD = "gold.csv"
 GOLD_COLUMNS = ("article_id", "start", "end", "frame", "stance", "speaker", "ambiguous", "note")
 POOLED = "all frames"
+YES_NO = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False, "": False}
 
 
 def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.DataFrame:
@@ -33,12 +34,21 @@ def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.Data
     for s in analysis.segments:
         by_article.setdefault(s.article_id, []).append(s)
     rows = []
+    seen: dict[tuple[str, str], int] = {}  # (sentence, frame) -> its first line: counted once
     for line, row in read_csv_rows(path, GOLD_COLUMNS, ("article_id", "start", "end", "frame"), problems):
         aid = row["article_id"]
         try:
             start, end = int(row["start"]), int(row["end"])
         except ValueError:
             problems.add(path, line, "start/end must be whole numbers", "copy the sentence offsets from _output/tables/segments.csv")
+            continue
+        if start < 0 or end <= start:
+            problems.add(path, line, f"offsets {start}-{end}: start must be 0 or more and end after start",
+                         "copy the sentence offsets from _output/tables/segments.csv")
+            continue
+        ambiguous = row.get("ambiguous", "").lower()
+        if ambiguous not in YES_NO:
+            problems.add(path, line, f"ambiguous '{row['ambiguous']}' is not yes or no", "write yes or no (or leave it empty for no)")
             continue
         seg = _best_segment(by_article.get(aid, []), start, end)
         if seg is None:
@@ -53,8 +63,15 @@ def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.Data
             continue
         if row["speaker"] and row["speaker"] not in speakers:
             problems.add(path, line, f"unknown speaker '{row['speaker']}'", "use an actor id from actors.yaml, 'outlet' or 'unknown'", level="note")
+        key = (seg.sentence_id, row["frame"])
+        if key in seen:
+            problems.add(path, line, f"sentence {seg.sentence_id} has {'frame ' + repr(row['frame']) if row['frame'] else 'no frame'} "
+                                     f"twice (first on line {seen[key]}); each (sentence, frame) is counted once",
+                         "delete the repeated row, or merge the two rows' notes")
+            continue
+        seen[key] = line
         rows.append({"article_id": aid, "sentence_id": seg.sentence_id, "frame": row["frame"], "stance": row["stance"],
-                     "speaker": row["speaker"], "ambiguous": row.get("ambiguous", "").lower() in ("yes", "true", "1"),
+                     "speaker": row["speaker"], "ambiguous": YES_NO[ambiguous],
                      "note": row.get("note", ""), "line": line})
     if own:
         problems.raise_if_any()
