@@ -62,7 +62,14 @@ def _analyse(args, rep: Reporter):
         a = analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
                     scheduler=args.scheduler)
     rep.throughput = throughput(a.stats, len(a.segments), len(a.mentions), len(a.stances))
+    cache_note(a.stats)
     return a
+
+
+def cache_note(stats: dict) -> None:
+    """Cache entries that did not check were recomputed: say so once (they may be a colleague's)."""
+    if stats.get("cache_note"):
+        print(f"note: {stats['cache_note']}", file=sys.stderr)
 
 
 def throughput(st: dict, sentences: int, mentions: int, frame_sentences: int) -> str:
@@ -102,6 +109,7 @@ def cmd_code(args, rep: Reporter) -> int:
                 stream.add(batch)
         rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
                                     stream.rows["frame_sentences"])
+        cache_note(run.stats)
         problems = Problems()
         overbroad_from(*stream.counts(), run.codebook, problems)  # a pattern marking nearly every sentence
         problems.raise_if_any()

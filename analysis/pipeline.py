@@ -416,6 +416,23 @@ class Batch:
         self._keys = None
 
 
+# What each kind of cache entry must be (a signed entry of another kind is recomputed, not used).
+def _is_cut(v) -> bool:
+    return isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, list) for x in v)
+
+
+def _is_entry(v) -> bool:
+    return isinstance(v, dict) and {"rows", "voiced_with", "voices"} <= v.keys()
+
+
+def _is_dict(v) -> bool:
+    return isinstance(v, dict)
+
+
+def _is_result(v) -> bool:
+    return isinstance(v, BatchResult)
+
+
 def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints) -> list[dict[str, str]]:
     keys = []
     for article in articles:
@@ -476,16 +493,16 @@ class Run:
                 continue
             pieces = []
             for a, k in zip(b.articles, b.keys):
-                cut = cache.get(k["segments"])
-                pieces.append(Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid])) is not None},
-                                    cache.get(k["found"], self.shared) if cut is not None else None))
+                cut = cache.get(k["segments"], expect=_is_cut)
+                pieces.append(Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid], expect=_is_entry)) is not None},
+                                    cache.get(k["found"], self.shared, expect=_is_dict) if cut is not None else None))
             self.stats["segmented"] += sum(p.cut is None for p in pieces)
             self.stats["attributed"] += sum(p.found is None for p in pieces)
             yield Task(pieces)
 
     def _cached(self, b: Batch) -> BatchResult | None:
-        cuts = [self.cache.get(k["segments"]) for k in b.keys]
-        done = self.cache.get(b.result_key) if all(c is not None for c in cuts) else None
+        cuts = [self.cache.get(k["segments"], expect=_is_cut) for k in b.keys]
+        done = self.cache.get(b.result_key, expect=_is_result) if all(c is not None for c in cuts) else None
         if done is None:
             return None
         done.cuts = cuts
@@ -521,6 +538,7 @@ class Run:
             computed.close()
         cache.prune()
         cache.close()
+        stats["cache_note"] = cache.note()
         stats["seconds"] = seconds = time.perf_counter() - self.t0
         stats["articles_per_s"] = len(self.corpus.articles) / seconds if seconds > 0 else 0.0
 
