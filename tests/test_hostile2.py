@@ -1,0 +1,296 @@
+"""Hostile input and faults, round two (issue 23): paths from data, the cache, hangs, leftovers, inputs.
+
+Every text and every broken file below was written for this test; the seed study is copied and then
+broken one way per case.  Each case checks the message (file, line, what, fix), the exit code, that no
+traceback was printed and that no output changed.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import pickle
+import re
+import shutil
+import signal
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+ART3 = "articles/003_e78b460b308c2ca4.txt"
+
+
+@contextmanager
+def no_hang(seconds: int = 120):
+    """A hang becomes a failure instead of a stuck suite (the FIFO read used to block forever)."""
+    def stop(*_):
+        raise AssertionError(f"still running after {seconds} s: it hangs")
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("coded2") / "out"
+    assert main(["code", "--data", str(DATA), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture
+def study(tmp_path, coded):
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data)
+    shutil.copytree(coded, out)
+    return data, out
+
+
+def run(capsys, *argv) -> tuple[int, str]:
+    with no_hang():
+        code = main([*argv, "--quiet"])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def refused(capsys, study, command: str, where: str, *what: str) -> str:
+    """The command exits 2 naming the file and line, says what and how to fix it, and writes nothing."""
+    data, out = study
+    before = snapshot(out)
+    code, err = run(capsys, command, "--data", str(data), "--out", str(out))
+    assert code == 2, err
+    assert where in err, err
+    for w in what:
+        assert w in err, err
+    assert "fix:" in err
+    assert snapshot(out) == before
+    return err
+
+
+def rewrite(path: Path, change) -> None:
+    """Apply ``change`` to the rows (a list of lists, header first) of a CSV file."""
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows = change(rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+# ---- E1, E2, D2: the manifest's columns and paths --------------------------------------------------
+
+def test_duplicate_manifest_column_is_refused_at_line_1(study, capsys):
+    """E1: a second 'outlet' column at the end used to win silently (every article one outlet's)."""
+    data, _ = study
+    rewrite(data / "manifest.csv", lambda rows: [r + (["outlet"] if i == 0 else ["aljarida"]) for i, r in enumerate(rows)])
+    refused(capsys, study, "code", "manifest.csv:1", "duplicate column 'outlet'", "columns 3, 14")
+
+
+def test_duplicate_column_in_the_middle_gives_one_message(study, capsys):
+    data, _ = study
+    rewrite(data / "manifest.csv", lambda rows: [r[:3] + [r[6]] + r[3:] if i else r[:3] + ["date"] + r[3:]
+                                                 for i, r in enumerate(rows)])
+    err = refused(capsys, study, "validate", "manifest.csv:1", "duplicate column 'date'")
+    assert err.count("ERROR") == 1, err  # not one misleading message per row
+
+
+def test_nul_in_a_manifest_path_is_a_message(study, capsys):
+    """E2: 'ValueError: embedded null byte' used to escape as a traceback."""
+    data, _ = study
+    rewrite(data / "manifest.csv", lambda rows: [r if i != 4 else [r[0], r[1].replace("003_", "003\x00_"), *r[2:]]
+                                                 for i, r in enumerate(rows)])
+    refused(capsys, study, "validate", "manifest.csv:5", "holds a NUL byte", "retype the path")
+
+
+@pytest.mark.parametrize("command", ["validate", "code", "render"])
+def test_fifo_listed_in_the_manifest_does_not_hang(study, capsys, command):
+    """D2: a named pipe in articles/ blocked read_bytes() forever in validate, code and render."""
+    data, _ = study
+    (data / ART3).unlink()
+    os.mkfifo(data / ART3)
+    refused(capsys, study, command, "manifest.csv:5", "named pipe (FIFO)", "not a regular file")
+
+
+@pytest.mark.parametrize("name", ["codebook.yaml", "outlets.csv", "events.csv"])
+def test_fifo_in_place_of_an_input_file_does_not_hang(study, capsys, name):
+    data, _ = study
+    (data / name).unlink()
+    os.mkfifo(data / name)
+    refused(capsys, study, "validate", name, "named pipe (FIFO)", "regular")
+
+
+def test_safe_path_resolver():
+    from analysis.io.paths import NotRegularFile, UnsafePath, inside, read_regular
+    root = DATA
+    assert inside(root, ART3) == (DATA / ART3).resolve()
+    for rel, why in (("", "empty"), ("a\x00b", "NUL"), ("/etc/passwd", "absolute"), ("../../etc/passwd", "outside"),
+                     ("articles/../../x", "outside")):
+        with pytest.raises(UnsafePath, match=why):
+            inside(root, rel)
+    with pytest.raises(IsADirectoryError):
+        read_regular(DATA / "articles")
+    with pytest.raises(NotRegularFile, match="character device"):
+        read_regular("/dev/zero")  # would never end
+
+
+# ---- E3, E4: gold and translations ------------------------------------------------------------------
+
+def _gold_row(rows, frame=True):
+    return next(i for i, r in enumerate(rows) if i and bool(r[3]) == frame)
+
+
+def test_gold_duplicate_sentence_frame_rows_are_refused(study, capsys):
+    """E3: 50 repeated rows were counted and stance accuracy fell from 0.972 to 0.570."""
+    data, _ = study
+    rows = list(csv.reader((data / "gold.csv").open(encoding="utf-8")))
+    k = _gold_row(rows)
+    rewrite(data / "gold.csv", lambda rows: rows + [rows[k]])
+    refused(capsys, study, "validate", f"gold.csv:{len(rows) + 1}", "twice", f"first on line {k + 1}", "delete the repeated row")
+
+
+def test_gold_negative_start_is_refused(study, capsys):
+    data, _ = study
+    rewrite(data / "gold.csv", lambda rows: [r if i != 1 else [r[0], "-5", *r[2:]] for i, r in enumerate(rows)])
+    refused(capsys, study, "validate", "gold.csv:2", "offsets -5-60", "start must be 0 or more")
+
+
+def test_gold_perhaps_is_not_read_as_no(study, capsys):
+    data, _ = study
+    rewrite(data / "gold.csv", lambda rows: [r if i != 3 else [*r[:6], "perhaps", *r[7:]] for i, r in enumerate(rows)])
+    refused(capsys, study, "validate", "gold.csv:4", "ambiguous 'perhaps' is not yes or no")
+
+
+def test_duplicate_translation_id_is_refused(study, capsys):
+    """E4: a second row for one evidence id was accepted and one of the two silently shown."""
+    data, _ = study
+    rewrite(data / "translations.csv", lambda rows: rows + [[*rows[1][:5], "Another English", *rows[1][6:]]])
+    n = len(list(csv.reader((data / "translations.csv").open(encoding="utf-8"))))
+    refused(capsys, study, "validate", f"translations.csv:{n}", "'000:0-60' is translated twice", "first on line 2")
+
+
+# ---- E5: dates with a floor -------------------------------------------------------------------------
+
+def test_implausibly_old_date_is_refused(study, capsys):
+    """E5: 0001-01-01 was accepted and the briefing said 'published 01 January 1 – 20 August 2020'."""
+    data, _ = study
+    text = (data / "manifest.csv").read_text(encoding="utf-8")
+    (data / "manifest.csv").write_text(text.replace(",2020-08-15,", ",0001-01-01,", 1), encoding="utf-8")
+    line = next(i for i, x in enumerate(text.split("\n"), 1) if ",2020-08-15," in x)
+    refused(capsys, study, "code", f"manifest.csv:{line}", "'0001-01-01' is before 1900-01-01", "earliest_date")
+
+
+def test_the_date_floor_is_set_in_report_yaml(study, capsys):
+    data, out = study
+    with (data / "events.csv").open("a", encoding="utf-8") as f:
+        f.write("old,1950-06-01,An event written for testing,test\n")
+    with (data / "report.yaml").open("a", encoding="utf-8") as f:
+        f.write("earliest_date: 1960-01-01\n")
+    refused(capsys, study, "validate", "events.csv:", "'1950-06-01' is before 1960-01-01")
+    text = (data / "report.yaml").read_text(encoding="utf-8")
+    (data / "report.yaml").write_text(text.replace("1960-01-01", "1940-01-01"), encoding="utf-8")
+    code, err = run(capsys, "validate", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+
+
+# ---- E10: very long names ---------------------------------------------------------------------------
+
+def test_very_long_outlet_name_is_refused_with_a_fix(study, capsys):
+    """E10: a 20,000-character outlet name was accepted; the render took ten times as long."""
+    data, _ = study
+    rewrite(data / "outlets.csv", lambda rows: [r if i != 2 else [r[0], "N" * 20_000, *r[2:]] for i, r in enumerate(rows)])
+    err = refused(capsys, study, "validate", "outlets.csv:3", "name_en is 20,000 characters long, over the limit of 100",
+                  "shorten name_en")
+    assert err.count("ERROR") == 1, err  # its articles are not also reported as of an unknown outlet
+
+
+def test_very_long_frame_label_and_actor_name_are_refused(study, capsys):
+    data, _ = study
+    cb = (data / "codebook.yaml").read_text(encoding="utf-8")
+    label = re.search(r"^    label_en: (.+)$", cb, re.M)
+    (data / "codebook.yaml").write_text(cb.replace(label.group(0), "    label_en: " + "L" * 150, 1), encoding="utf-8")
+    line = cb[:label.start()].count("\n") + 1
+    actors = (data / "actors.yaml").read_text(encoding="utf-8")
+    (data / "actors.yaml").write_text(actors.replace("name_en: Mustafa al-Kadhimi", "name_en: " + "K" * 101), encoding="utf-8")
+    err = refused(capsys, study, "validate", f"codebook.yaml:{line}", "label_en is 150 characters long")
+    assert "actors.yaml:" in err and "actor 'kadhimi': name_en is 101 characters" in err
+
+
+def test_long_labels_are_cut_with_an_ellipsis_where_drawn():
+    from analysis.report import figures
+    assert figures.fit("x" * 48) == "x" * 48
+    assert figures.fit("x" * 49) == "x" * 47 + "…"
+    import pandas as pd
+    counts = pd.DataFrame([[1, 2]], index=["o"], columns=["a", "b"])
+    fig = figures.heatmap(counts, ["O" * 500], ["F" * 500, "short"], "t")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["O" * 47 + "…"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["F" * 47 + "…", "short"]
+
+
+# ---- B1: the cache never runs code from the study ------------------------------------------------------
+
+class Payload:
+    """Unpickling this runs a command (what a hostile cache file would hold)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_cache_with_hostile_pickles_runs_nothing(study, capsys, tmp_path):
+    """B1: values pickled with a __reduce__ ran their command when `code` opened the cache."""
+    data, out = study
+    before = snapshot(out)
+    marker = tmp_path / "ran"
+    with sqlite3.connect(out / ".cache" / "coding.sqlite") as con:
+        n = con.execute("UPDATE entries SET value = ?", (pickle.dumps(Payload(marker)),)).rowcount
+    assert n > 0
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+    assert not marker.exists()
+    assert snapshot(out) == before  # the same tables, recomputed
+    assert "did not check" in err and "recomputed" in err
+
+
+def test_cache_of_another_user_is_recomputed_not_read(study, capsys, tmp_path, monkeypatch):
+    """A study folder passed on with its _output/: the sender's entries are not signed with our key."""
+    from analysis.io import cache
+    data, out = study
+    before = snapshot(out)
+    monkeypatch.setenv(cache.KEY_ENV, str(tmp_path / "colleague.key"))
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+    assert "did not check" in err, err
+    assert snapshot(out) == before
+    assert (tmp_path / "colleague.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_signed_entry_of_the_wrong_kind_is_recomputed(study, capsys):
+    """An entry that checks but holds the wrong kind of value used to end in AttributeError ('cuts')."""
+    from analysis.io.cache import ArticleCache
+    data, out = study
+    before = snapshot(out)
+    c = ArticleCache(out / ".cache")
+    with sqlite3.connect(out / ".cache" / "coding.sqlite") as con:
+        con.execute("UPDATE entries SET value = ?", (c.sign(pickle.dumps({"a": 1})),))
+    c.close()
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+    assert snapshot(out) == before
+    assert "did not check" in err
