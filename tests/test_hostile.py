@@ -292,8 +292,12 @@ def rendered(tmp_path_factory):
     data, out = base / "data", base / "out"
     shutil.copytree(DATA, data)
     hostile_corpus(data)
-    (out / ".render-killed").mkdir(parents=True)  # left by a render that was killed
-    (out / ".render-killed" / "kernel.log").write_text("")
+    out.mkdir()
+    killed = made_by_a_dead_process(out, ".render-")  # left by a render that was killed
+    (killed / "kernel.log").write_text("")
+    for mine in (".render-keep", ".quarto-mine"):  # the user's own, under the same prefixes (issue 23, A3)
+        (out / mine).mkdir()
+        (out / mine / "notes.txt").write_text("mine", encoding="utf-8")
     sources = []
     real = pdf_module.compile_pdf
 
@@ -306,14 +310,26 @@ def rendered(tmp_path_factory):
         code = main(["render", "--data", str(data), "--out", str(out), "--quiet", "--builtin"])
     finally:
         pdf_module.compile_pdf = real
-    return code, out, sources
+    return code, out, sources, killed
+
+
+def made_by_a_dead_process(parent: Path, prefix: str) -> Path:
+    """A scratch folder as a killed run leaves it: made and marked by a process that is gone."""
+    import subprocess
+    import sys
+    made = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from analysis.io.scratch import make; "
+                           f"print(make(Path(sys.argv[1]), {prefix!r}))", str(parent)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    return Path(made)
 
 
 def test_hostile_briefing_renders(rendered):
-    code, out, sources = rendered
+    code, out, sources, killed = rendered
     assert code == 0
     assert (out / "report.html").exists() and (out / "report.pdf").exists() and len(sources) == 1
-    assert not (out / ".render-killed").exists()  # the killed render's scratch folder is gone
+    assert not killed.exists()  # the killed render's scratch folder is gone
+    for mine in (".render-keep", ".quarto-mine"):  # folders of the user's that share the prefix are not
+        assert (out / mine / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_no_payload_survives_in_the_html(rendered):
@@ -621,13 +637,14 @@ def test_dollar_labels_draw(tmp_path):
 
 
 def test_render_lock_removes_leftovers_only(tmp_path):
-    from analysis.io.scratch import render_lock
-    (tmp_path / ".render-abc").mkdir()
-    (tmp_path / ".quarto-def").mkdir()
-    (tmp_path / "tables").mkdir()
+    from analysis.io.scratch import make, render_lock
+    dead = [made_by_a_dead_process(tmp_path, ".render-"), made_by_a_dead_process(tmp_path, ".quarto-")]
+    live = make(tmp_path, ".render-")  # this process's: still in use
+    for mine in (".render-abc", ".quarto-def", "tables"):  # no marker: the user's
+        (tmp_path / mine).mkdir()
     with render_lock(tmp_path) as stale:
-        assert sorted(p.name for p in stale) == [".quarto-def", ".render-abc"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".render.lock", "tables"]
+        assert sorted(stale) == sorted(dead)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".render.lock", ".quarto-def", ".render-abc", "tables", live.name])
 
 
 def test_typst_cannot_read_outside_its_folder(tmp_path):

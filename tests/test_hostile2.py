@@ -294,3 +294,121 @@ def test_signed_entry_of_the_wrong_kind_is_recomputed(study, capsys):
     assert code == 0, err
     assert snapshot(out) == before
     assert "did not check" in err
+
+
+# ---- A3: a render deletes and moves only what it made -----------------------------------------------
+
+def test_render_leaves_a_users_history_folders_alone(study, capsys):
+    """A3: a render removed the user's history/.pending/p.txt and history/previous/x.csv and moved
+    history/latest/y.csv, all by name alone."""
+    data, out = study
+    mine = {"history/.pending/p.txt": "p", "history/previous/x.csv": "x", "history/latest/y.csv": "y"}
+    for rel, text in mine.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    before = snapshot(out)
+    code, err = run(capsys, "render", "--data", str(data), "--out", str(out), "--builtin", "--to", "html")
+    assert code == 2, err
+    for folder in ("history/.pending", "history/latest", "history/previous"):
+        assert f"{out / folder}: holds files a render did not write" in err
+    assert "render into another folder with --out" in err
+    assert snapshot(out) == before
+    assert not (out / "report.html").exists()
+
+
+def test_history_written_by_a_render_is_its_own(tmp_path):
+    from analysis.results import changes
+    tables = {name: __import__("pandas").DataFrame(columns=cols) for name, cols in changes.FILES.items()}
+    changes.stage(tmp_path, tables)
+    assert changes.promote(tmp_path) and changes.owned(tmp_path / "history/latest")
+    old = tmp_path / "history/previous"
+    old.mkdir()
+    for name in changes.FILES:  # as renders before the marker wrote them: only the three tables
+        (old / f"{name}.csv").write_text("", encoding="utf-8")
+    assert changes.owned(old) and changes.foreign(tmp_path) == []
+    (old / "x.csv").write_text("mine", encoding="utf-8")
+    assert changes.foreign(tmp_path) == [old]
+    changes.stage(tmp_path, tables)
+    assert not changes.promote(tmp_path)  # would delete x.csv: refused
+    assert (old / "x.csv").read_text(encoding="utf-8") == "mine"
+
+
+# ---- D3: a killed `code` leaves no workers and no scratch folder ------------------------------------
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _wait(condition, seconds: float) -> bool:
+    import time
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_killed_code_leaves_no_workers_and_its_scratch_is_removed(tmp_path, capsys):
+    """D3: SIGKILL to `code --jobs 2` left both pool workers alive under init, and a .tables-new.*
+    folder that the next `code` never removed."""
+    import subprocess
+    import sys
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data)
+    rows = (data / "manifest.csv").read_text(encoding="utf-8").rstrip("\n").split("\n")
+    header, body = rows[0], rows[1:]
+    extra = []
+    for k in range(120):  # enough batches that the pool is still at work when it is killed
+        src = body[k % len(body)].split(",", 2)
+        name = f"articles/copy{k:03d}.txt"
+        text = (data / src[1]).read_text(encoding="utf-8")
+        (data / name).write_text(text + f"\nA closing line written for testing, number {k}.\n", encoding="utf-8")
+        extra.append(",".join([f"c{k:03d}", name, src[2]]))
+    (data / "manifest.csv").write_text("\n".join([header, *body, *extra]) + "\n", encoding="utf-8")
+    for stale in ("gold.csv", "translations.csv"):
+        (data / stale).unlink()
+    proc = subprocess.Popen([sys.executable, "-m", "analysis", "code", "--data", str(data), "--out", str(out), "--jobs", "2",
+                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    try:
+        assert _wait(lambda: len(_children(proc.pid)) >= 2 or proc.poll() is not None, 120)
+        workers = _children(proc.pid)
+        assert proc.poll() is None and len(workers) >= 2, "the pool finished before it could be killed"
+        proc.kill()
+        proc.wait()
+        assert _wait(lambda: not any(_alive(w) for w in workers), 30), "pool workers outlived their parent"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    scratch = list(out.glob(".tables-new.*"))
+    assert scratch  # what the killed run left
+    mine = out / ".tables-new.keep"  # a folder of the user's under the same prefix
+    mine.mkdir()
+    code, err = run(capsys, "code", "--data", str(DATA), "--out", str(out))
+    assert code == 0, err
+    assert not any(p.exists() for p in scratch) and mine.is_dir()
+
+
+def test_scratch_of_a_running_process_is_not_removed(tmp_path):
+    from analysis.io import scratch
+    live = scratch.make(tmp_path, ".tables-new.")
+    assert scratch.clean(tmp_path, scratch.TABLES_PREFIXES) == [] and live.is_dir()
+    (live / scratch.MARKER).write_text('{"tool": "framing-briefing", "pid": 999999999, "started": ""}', encoding="utf-8")
+    assert scratch.clean(tmp_path, scratch.TABLES_PREFIXES) == [live] and not live.exists()
