@@ -160,6 +160,10 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
+    from analysis.results.changes import foreign
+    if (theirs := foreign(args.out)):  # a render replaces its history: never a folder of the user's
+        raise InputError([Problem(str(p), None, "holds files a render did not write, where a render keeps its history",
+                                  "move it out of the output folder, or render into another folder with --out") for p in theirs])
     if _unchanged_since_last_render(args, rep):
         return 0
     from analysis.io.errors import Problems

@@ -259,9 +259,40 @@ def _walk(node) -> None:
 _WORKER_INPUTS: Inputs | None = None
 
 
-def _init_worker(inputs: Inputs) -> None:
+def _init_worker(inputs: Inputs, parent: int | None = None) -> None:
     global _WORKER_INPUTS
     _WORKER_INPUTS = inputs
+    if parent is not None:
+        die_with(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with(parent: int) -> None:
+    """End this worker when ``parent`` dies, even by SIGKILL (its pool cannot tell it to):
+    the kernel's parent-death signal where there is one, and a watchdog thread for the
+    rest (a forkserver child's parent is the forkserver, not the coder)."""
+    import signal
+    import threading
+    if sys.platform.startswith("linux"):
+        import ctypes
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    ppid = os.getppid()
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            if os.getppid() != ppid:  # re-parented: whoever started this worker is gone
+                os._exit(1)
+            time.sleep(1)
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 @dataclass
@@ -333,7 +364,7 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
     ctx = multiprocessing.get_context("fork" if fork else "forkserver" if sys.platform.startswith("linux") else "spawn")
     if fork:
         warm(inputs)
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid())) as pool:
         yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t), lambda f: f.result(),
                              WINDOW * jobs, bar)
 
