@@ -368,6 +368,9 @@ def check_paths(args) -> None:
         if path is not None and path.exists() and not path.is_dir():
             raise InputError(Problem(str(path), None, f"{flag} is a file, not a folder",
                                      f"give {flag} a folder" + (" (the one holding manifest.csv)" if flag == "--data" else "")))
+    if getattr(args, "scheduler", None):  # a malformed address is the input's fault: said before any work
+        from analysis.io.cluster import check_address
+        check_address(args.scheduler)
     file = getattr(args, "file", None)
     if isinstance(file, Path) and file.is_dir():
         raise InputError(Problem(str(file), None, "is a folder; add takes one article file",
@@ -392,9 +395,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    fix: {problem.fix}", file=sys.stderr)
         return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
     except SchedulerError as e:
-        print(f"ERROR {e}", file=sys.stderr)
+        print(f"ERROR {e}\n    fix: {e.fix}", file=sys.stderr)
         print("nothing was written; earlier outputs are left as they were", file=sys.stderr)
-        return 1
+        return EXIT_INPUT if e.input_fault else EXIT_ENVIRONMENT
     except OSError as e:  # the one place an operating-system error becomes a message
         problem, input_fault = os_problem(e)
         print(problem, file=sys.stderr)

@@ -387,21 +387,22 @@ def _in_order(tasks: Iterator[Task], submit, result, window: int, bar):
 def _run_on_dask(tasks: Iterator[Task], inputs: Inputs, scheduler, bar, jobs: int):
     """The same per-article work on a Dask distributed cluster; ``scheduler`` is an address or a Client."""
     from distributed import Client
-    if isinstance(scheduler, Client):
-        client = scheduler
-    else:
-        try:
-            client = Client(scheduler, timeout=10)
-        except (OSError, TimeoutError, ValueError) as e:
-            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+
+    from analysis.io import cluster
+    client = scheduler if isinstance(scheduler, Client) else cluster.connect(scheduler)
+    address = getattr(client.scheduler, "address", scheduler)
     try:
-        shared = client.scatter(inputs, broadcast=True, hash=False)  # hashing walks every pattern: slow
-        workers = max(jobs, sum(client.nthreads().values()) or 1)
+        try:
+            # hashing walks every pattern: slow; without workers a broadcast waits for one, so not bounded here
+            shared = client.scatter(inputs, broadcast=cluster.workers(client) > 0, hash=False, timeout=cluster.TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            raise SchedulerError(f"the Dask scheduler at {address} did not take the inputs: {e}") from None
+        workers = max(jobs, cluster.workers(client) or 1)
         yield from _in_order(tasks, lambda t: client.submit(_run_on_worker, t, inputs=shared, pure=False),
-                             lambda f: f.result(), WINDOW * workers, bar)
+                             lambda f: cluster.result(f, client, address), WINDOW * workers, bar)
     finally:
         if client is not scheduler:
-            client.close()
+            client.close(timeout=cluster.TIMEOUT)
 
 
 def _concat(frames: list[pd.DataFrame], like: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -412,3 +412,61 @@ def test_scratch_of_a_running_process_is_not_removed(tmp_path):
     assert scratch.clean(tmp_path, scratch.TABLES_PREFIXES) == [] and live.is_dir()
     (live / scratch.MARKER).write_text('{"tool": "framing-briefing", "pid": 999999999, "started": ""}', encoding="utf-8")
     assert scratch.clean(tmp_path, scratch.TABLES_PREFIXES) == [live] and not live.exists()
+
+
+# ---- D1: a scheduler that never answers ----------------------------------------------------------------
+
+@pytest.fixture
+def silent_listener():
+    """A TCP port that accepts connections and never says a word."""
+    import socket
+    import threading
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held, stop = [], threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    yield f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    t.join()
+    for c in held:
+        c.close()
+    server.close()
+
+
+def test_a_silent_scheduler_is_reported_not_waited_on(study, capsys, silent_listener):
+    """D1: `code --scheduler` on a listener that never answers printed nothing and waited past 580 s."""
+    data, out = study
+    shutil.rmtree(out / ".cache")  # from the cache, nothing would be sent to the scheduler
+    before = snapshot(out)
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out), "--scheduler", silent_listener)
+    assert code == 1, err
+    assert f"cannot reach the Dask scheduler at {silent_listener}: it did not answer within 10 s" in err
+    assert "fix:" in err and snapshot(out) == before
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:notaport", "http://127.0.0.1:8786", "tcp://127.0.0.1"])
+def test_a_malformed_scheduler_address_exits_2(study, capsys, address):
+    data, out = study
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out), "--scheduler", address)
+    assert code == 2, err
+    assert f"--scheduler '{address}' is not a scheduler address" in err and "tcp://HOST:PORT" in err
+
+
+def test_a_real_scheduler_address_still_works(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from analysis.pipeline import analyse
+    serial = analyse(DATA, jobs=1)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as c:
+        on_dask = analyse(DATA, scheduler=c.scheduler_address, cache_dir=tmp_path / "cache")
+    assert on_dask.stats["scheduler"] == c.scheduler_address
+    assert on_dask.mentions.equals(serial.mentions)

@@ -143,4 +143,10 @@ def os_problem(e: OSError) -> tuple[Problem, bool]:
 
 
 class SchedulerError(Exception):
-    """A Dask scheduler given with --scheduler could not be reached."""
+    """A Dask scheduler given with --scheduler could not be reached (or its address is malformed:
+    ``input_fault``, exit 2)."""
+
+    def __init__(self, message: str, fix: str = "check that the scheduler runs (dask scheduler) and that this "
+                 "machine can reach its address, or leave out --scheduler to code here", input_fault: bool = False):
+        super().__init__(message)
+        self.fix, self.input_fault = fix, input_fault
