@@ -160,7 +160,11 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
+    from analysis.io.errors import display_path
+    from analysis.io.paths import read_regular
+    from analysis.io.yamlio import decode
     from analysis.results.changes import foreign
+    decode(read_regular(args.qmd), display_path(args.qmd))  # a document that is not UTF-8 (or not a file): said first
     if (theirs := foreign(args.out)):  # a render replaces its history: never a folder of the user's
         raise InputError([Problem(str(p), None, "holds files a render did not write, where a render keeps its history",
                                   "move it out of the output folder, or render into another folder with --out") for p in theirs])

@@ -470,3 +470,41 @@ def test_a_real_scheduler_address_still_works(tmp_path):
         on_dask = analyse(DATA, scheduler=c.scheduler_address, cache_dir=tmp_path / "cache")
     assert on_dask.stats["scheduler"] == c.scheduler_address
     assert on_dask.mentions.equals(serial.mentions)
+
+
+# ---- E7, E8: a malformed snapshot, a document that is not UTF-8 -------------------------------------
+
+def _snapshot_folder(tmp_path: Path) -> Path:
+    from analysis.results import changes
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    for name, cols in changes.FILES.items():
+        (snap / f"{name}.csv").write_text(",".join(cols) + "\n", encoding="utf-8")
+    return snap
+
+
+@pytest.mark.parametrize("body, line, what", [
+    ('outlet,frame,label,sentences\na,b,c,1\n"unclosed,x\n', 3, "unreadable CSV row"),
+    ("outlet,frame,label,sentences\na,b,c,1\nx,y\n", 3, "2 fields where the header has 4"),
+    (b"outlet,frame,label,sentences\n\xe9t\xe9,b,c,1\n", 2, "not valid UTF-8"),
+])
+def test_diff_against_a_malformed_snapshot_names_file_and_line(study, capsys, tmp_path, body, line, what):
+    """E7: pandas' 'Error tokenizing data' named neither the file nor the line."""
+    data, out = study
+    snap = _snapshot_folder(tmp_path)
+    (snap / "counts.csv").write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    code, err = run(capsys, "diff", "--data", str(data), "--out", str(out), "--against", str(snap))
+    assert code == 2, err
+    assert f"{snap / 'counts.csv'}:{line}: {what}" in err and "fix:" in err
+
+
+def test_render_of_a_document_that_is_not_utf8_is_a_message(study, capsys, tmp_path):
+    """E8: `render --qmd` on a windows-1256 file ended in UnicodeDecodeError."""
+    data, out = study
+    qmd = tmp_path / "brief.qmd"
+    qmd.write_bytes("---\ntitle: t\n---\n\nA line written for testing.\n".encode() + "موجز".encode("cp1256") + b"\n")
+    before = snapshot(out)
+    code, err = run(capsys, "render", "--data", str(data), "--out", str(out), "--qmd", str(qmd), "--builtin")
+    assert code == 2, err
+    assert "brief.qmd:6: not valid UTF-8" in err and "iconv -f WINDOWS-1256 -t UTF-8" in err
+    assert snapshot(out) == before

@@ -91,13 +91,41 @@ def read_snapshot(directory: Path) -> dict[str, pd.DataFrame] | None:
         return None
     out = {}
     for name, p in paths.items():
+        _check_table(p)
         df = pd.read_csv(p, dtype=str, keep_default_na=False)
         missing = [c for c in FILES[name] if c not in df.columns]
         if missing:
-            raise ValueError(f"{p}: missing column(s) {', '.join(missing)}")
+            raise ValueError(f"{p}:1: missing column(s) {', '.join(missing)}")
         out[name] = df
     out["counts"] = out["counts"].assign(sentences=out["counts"].sentences.astype(int))
     return out
+
+
+def _check_table(path: Path) -> None:
+    """A snapshot table that pandas would refuse, as ValueError naming the file and the line."""
+    import csv
+    import io
+
+    from analysis.io.paths import read_regular
+    raw = read_regular(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{line}: not valid UTF-8 (byte offset {e.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    width = None
+    while True:
+        start = reader.line_num + 1  # where the row begins (a quoted field may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise ValueError(f"{path}:{start}: unreadable CSV row ({e}); check its double quotes") from None
+        width = len(row) if width is None else width
+        if len(row) != width:
+            raise ValueError(f"{path}:{reader.line_num}: {len(row)} fields where the header has {width}")
 
 
 def latest_dir(out_dir: Path) -> Path:
