@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import NO_QUARTO
 
 from analysis.cli import main
 from analysis.report import markdown as md
@@ -661,22 +662,31 @@ def test_typst_cannot_read_outside_its_folder(tmp_path):
 MARKED = re.compile(MARK + r"\d\d ")  # a payload's marker (base64 fonts may hold "ZQX" by chance)
 
 
+def template_resource(tag: str, k: str, v: str, in_head: bool) -> bool:
+    """The template's own inlined stylesheet (Quarto embeds Bootstrap as <link href="data:text/css,…">
+    in <head>): a data: URL that is a stylesheet, where the template puts it, carrying no payload."""
+    return (tag == "link" and k == "href" and in_head and re.match(r"\s*data:text/css[;,]", v, re.I) is not None
+            and not MARKED.search(unescape(v)))
+
+
 class Marked(HTMLParser):
     """Tags, script/style bodies and comments that carry a payload's marker (templates add their own
     scripts), and on* attributes or script links anywhere."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.faults, self.raw = [], None
+        self.faults, self.raw, self.in_head = [], None, False
 
     def handle_starttag(self, tag, attrs):
         self.raw = tag if tag in ("script", "style") else None
+        self.in_head = tag == "head" or (self.in_head and tag != "body")
         if tag == "script" and dict(attrs).get("type") == "application/json":
             self.raw = "json"  # data for a script (the explorer): allowed, if nothing in it can end the element
         for k, v in attrs:
             if k.startswith("on"):
                 self.faults.append(f"<{tag} {k}=>")
-            if k in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript|data:text)", v or "", re.I):
+            if (k in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript|data:text)", v or "", re.I)
+                    and not template_resource(tag, k, v or "", self.in_head)):
                 self.faults.append(f"<{tag} {k}={v[:30]}>")
             if MARKED.search(v or "") and (tag in FORBIDDEN_TAGS or k in ("href", "src")):
                 self.faults.append(f"<{tag} {k}={v[:30]}>")
@@ -692,6 +702,7 @@ class Marked(HTMLParser):
 
     def handle_endtag(self, tag):
         self.raw = None
+        self.in_head = self.in_head and tag != "head"
 
     def handle_comment(self, data):
         if MARKED.search(data) or "hidden" in data:
@@ -705,7 +716,18 @@ def document_faults(html: str) -> list[str]:
     return p.faults + [f"control character U+{ord(c):04X}" for c in set(html) & {"\x00", "\x1b"}]
 
 
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH (source /tmp/rq/env.sh)")
+def test_document_checker_tells_template_resources_from_data():
+    """Issue 23, E11: Quarto's own <link href="data:text/css,…"> in <head> is the template's; a data:text/html
+    link is a fault wherever it is, and so is a stylesheet data: URL in the body or carrying a payload."""
+    head = '<html><head><link rel="stylesheet" href="data:text/css,body%7Bcolor:red%7D">{}</head><body>{}</body></html>'
+    assert document_faults(head.format("", "<p>text</p>")) == []
+    assert document_faults(head.format("", '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>'))
+    assert document_faults(head.format('<link rel="stylesheet" href="data:text/html;base64,PHNjcmlwdD4=">', ""))
+    assert document_faults(head.format("", '<link rel="stylesheet" href="data:text/css,p{}">'))
+    assert document_faults(head.format(f'<link rel="stylesheet" href="data:text/css,{MARK}07 x">', ""))
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason=NO_QUARTO)
 def test_quarto_route_keeps_payloads_as_text(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data)
