@@ -368,6 +368,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def check_paths(args) -> None:
     """Folders where folders are expected, a file where a file is, before anything runs."""
+    from analysis.io.paths import UnsafePath, check_flag
+    for flag in ("data", "out", "file", "gold", "against", "merge", "qmd", "dir"):
+        try:
+            check_flag(getattr(args, flag, None) or "")
+        except UnsafePath as e:
+            raise InputError(Problem(f"--{flag}", None, str(e), e.fix)) from None
     for flag, path in (("--data", args.data), ("--out", args.out)):
         if path is not None and path.exists() and not path.is_dir():
             raise InputError(Problem(str(path), None, f"{flag} is a file, not a folder",

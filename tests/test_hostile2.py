@@ -508,3 +508,27 @@ def test_render_of_a_document_that_is_not_utf8_is_a_message(study, capsys, tmp_p
     assert code == 2, err
     assert "brief.qmd:6: not valid UTF-8" in err and "iconv -f WINDOWS-1256 -t UTF-8" in err
     assert snapshot(out) == before
+
+
+# ---- every path from a flag: regular files, no NUL ----------------------------------------------------
+
+def test_add_of_a_fifo_does_not_hang(study, capsys, tmp_path):
+    data, out = study
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+    before = (data / "manifest.csv").read_bytes()
+    code, err = run(capsys, "add", str(fifo), "--data", str(data), "--out", str(out), "--outlet", "aljarida",
+                    "--language", "ar", "--date", "2020-08-20")
+    assert code == 2, err
+    assert "article.txt: is a named pipe (FIFO), not a regular file" in err and "fix:" in err
+    assert (data / "manifest.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("flag", ["--data", "--out"])
+def test_nul_in_a_path_flag_is_a_message(study, capsys, flag):
+    data, out = study
+    paths = {"--data": str(data), "--out": str(out)}
+    paths[flag] += "\x00x"
+    code, err = run(capsys, "validate", "--data", paths["--data"], "--out", paths["--out"])
+    assert code == 2, err
+    assert f"{flag}: '" in err and "holds a NUL byte" in err
