@@ -244,6 +244,9 @@ def _render(args, rep: Reporter) -> int:
 def cmd_translations(args, rep: Reporter) -> int:
     from analysis import translations
     from analysis.report.briefing import load
+    if args.merge:
+        from analysis.io.paths import require_regular
+        require_regular(args.merge)  # a FIFO would block the merge forever
     b = load(args.data, figures_dir=args.out / "figures")
     if args.merge:
         target, n = translations.merge(args.merge, args.data, b.analysis)

@@ -532,3 +532,70 @@ def test_nul_in_a_path_flag_is_a_message(study, capsys, flag):
     code, err = run(capsys, "validate", "--data", paths["--data"], "--out", paths["--out"])
     assert code == 2, err
     assert f"{flag}: '" in err and "holds a NUL byte" in err
+
+
+# ---- found in this round's own trial ------------------------------------------------------------------
+
+def test_a_cache_folder_that_is_a_link_is_not_written_through(study, capsys, tmp_path):
+    """A handed-over _output/.cache linking to a folder elsewhere got a coding.sqlite written there."""
+    data, out = study
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(out / ".cache")
+    (out / ".cache").symlink_to(elsewhere)
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+    assert list(elsewhere.iterdir()) == [] and "is a symbolic link; the cache was not used" in err
+
+
+def test_a_cache_file_linked_to_another_database_is_left_alone(study, capsys, tmp_path):
+    """coding.sqlite linking to a user's own SQLite database got an 'entries' table written into it."""
+    data, out = study
+    theirs = tmp_path / "places.sqlite"
+    with sqlite3.connect(theirs) as con:
+        con.execute("CREATE TABLE bookmarks (url TEXT)")
+    con.close()
+    for f in (out / ".cache").glob("coding.sqlite*"):
+        f.unlink()
+    (out / ".cache" / "coding.sqlite").symlink_to(theirs)
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+    con = sqlite3.connect(theirs)
+    assert [t for (t,) in con.execute("SELECT name FROM sqlite_master")] == ["bookmarks"]
+    con.close()
+
+
+def test_a_scheduler_answering_garbage_is_a_message(study, capsys):
+    """Bytes that are not Dask's protocol made distributed try to allocate exabytes: a MemoryError traceback."""
+    import socket
+    import threading
+    data, out = study
+    shutil.rmtree(out / ".cache")
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def answer():
+        while True:
+            try:
+                c, _ = server.accept()
+                c.sendall(b"HTTP/1.1 200 OK\r\n\r\n" + b"\xff" * 64)
+            except OSError:
+                return
+    threading.Thread(target=answer, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        code, err = run(capsys, "code", "--data", str(data), "--out", str(out), "--scheduler", address)
+    finally:
+        server.close()
+    assert code == 1, err
+    assert "does not speak Dask's protocol" in err
+
+
+def test_merging_a_fifo_does_not_hang(study, capsys, tmp_path):
+    data, out = study
+    fifo = tmp_path / "filled.csv"
+    os.mkfifo(fifo)
+    code, err = run(capsys, "translations", "--data", str(data), "--out", str(out), "--merge", str(fifo))
+    assert code == 2, err
+    assert "filled.csv: is a named pipe (FIFO), not a regular file" in err

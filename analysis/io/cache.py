@@ -130,7 +130,11 @@ class ArticleCache:
         self.run = time.time_ns()
         self._db = None
         self.rejected = 0  # entries that did not check (signature, format or kind): recomputed
+        self.refused = ""  # why the cache folder was not used at all
         self._key, self.lasting = signing_key() if directory is not None else (b"", False)
+        if directory is not None and any(p.is_symlink() for p in (directory, *(directory / (FILE + x) for x in ("", "-wal", "-shm")))):
+            directory = None  # a link could point anywhere (a colleague's folder, another database): never written through
+            self.refused = f"{self.dir} or its {FILE} is a symbolic link; the cache was not used (replace the link with a folder)"
         for _ in range(2 if directory is not None else 0):
             try:
                 directory.mkdir(parents=True, exist_ok=True)
@@ -198,6 +202,8 @@ class ArticleCache:
 
     def note(self) -> str:
         """One line on entries that did not check, for the command's warnings ('' if none)."""
+        if self.refused:
+            return self.refused
         if not self.rejected:
             return ""
         return (f"{self.rejected} cache entr{'y' if self.rejected == 1 else 'ies'} in {self.dir / FILE} did not check "

@@ -54,9 +54,12 @@ def connect(address: str, timeout: float = TIMEOUT):
     try:
         _handshake(address, timeout)
     except (TimeoutError, OSError) as e:
-        what = ("it did not answer within {t:.0f} s (something listens there that is not a Dask scheduler, or the "
-                "scheduler is stuck)" if isinstance(e, TimeoutError) else "{e}").format(t=timeout, e=e)
+        what = (f"no Dask scheduler answered within {timeout:.0f} s (nothing reachable listens there, or what listens "
+                "is not a Dask scheduler, or it is stuck)" if isinstance(e, TimeoutError) else str(e))
         raise SchedulerError(f"cannot reach the Dask scheduler at {address}: {what}") from None
+    except Exception as e:  # noqa: BLE001 - bytes that are not Dask's protocol (distributed may try to allocate exabytes)
+        raise SchedulerError(f"cannot reach the Dask scheduler at {address}: what answered there does not speak "
+                             f"Dask's protocol ({type(e).__name__})") from None
     try:
         return Client(address, timeout=timeout)
     except (OSError, TimeoutError, ValueError) as e:

@@ -81,5 +81,19 @@ def read_regular(path: Path | str) -> bytes:
         os.close(fd)
 
 
+def require_regular(path: Path | str) -> None:
+    """Raise NotRegularFile (or the OSError of opening it) unless ``path`` is a regular file; reads nothing."""
+    check_flag(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotRegularFile(path, kind_of(mode))
+
+
 def read_text(path: Path | str, encoding: str = "utf-8") -> str:
     return read_regular(path).decode(encoding)
