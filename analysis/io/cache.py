@@ -164,14 +164,14 @@ class ArticleCache:
             (self.dir / FILE).unlink()
 
     def sign(self, blob: bytes) -> bytes:
-        return MAGIC + hmac.new(self._key, blob, hashlib.sha256).digest() + blob
+        return MAGIC + hmac.digest(self._key, blob, "sha256") + blob
 
     def verified(self, stored) -> bytes | None:
         """The pickle inside a stored value, if this user's key signed it; else None."""
         if not isinstance(stored, bytes) or not stored.startswith(MAGIC) or len(stored) < _SIG:
             return None
         blob = stored[_SIG:]
-        good = hmac.new(self._key, blob, hashlib.sha256).digest()
+        good = hmac.digest(self._key, blob, "sha256")
         return blob if hmac.compare_digest(good, stored[len(MAGIC):_SIG]) else None
 
     def get(self, key: str, shared: Shared | None = None, expect=None):
