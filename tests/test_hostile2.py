@@ -450,7 +450,7 @@ def test_a_silent_scheduler_is_reported_not_waited_on(study, capsys, silent_list
     before = snapshot(out)
     code, err = run(capsys, "code", "--data", str(data), "--out", str(out), "--scheduler", silent_listener)
     assert code == 1, err
-    assert f"cannot reach the Dask scheduler at {silent_listener}: it did not answer within 10 s" in err
+    assert f"cannot reach the Dask scheduler at {silent_listener}: no Dask scheduler answered within 10 s" in err
     assert "fix:" in err and snapshot(out) == before
 
 
