@@ -18,6 +18,7 @@ from pathlib import Path
 from analysis.inputs.corpus import MANIFEST, MANIFEST_COLUMNS, OUTLET_COLUMNS, OUTLETS, load_corpus, read_article_text
 from analysis.io.errors import InputError, Problem, Problems
 from analysis.io.output import write_bytes, write_text
+from analysis.io.paths import read_regular
 
 DEFAULTS = Path(__file__).resolve().parent / "defaults"  # package data: works outside the checkout
 DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yaml", "cues.yaml", "rules.yaml",
@@ -26,7 +27,7 @@ DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yam
 
 def extract_text(path: Path) -> str:
     """Main text of a saved HTML page (trafilatura), or the file itself if it is text."""
-    raw = path.read_bytes()
+    raw = read_regular(path)  # a FIFO or device given to add would block or never end
     if path.suffix.lower() in (".html", ".htm") or raw.lstrip()[:15].lower().startswith((b"<!doctype", b"<html")):
         import trafilatura
         text = trafilatura.extract(raw.decode("utf-8", errors="replace"), include_comments=False, include_tables=False)

@@ -64,7 +64,14 @@ def _analyse(args, rep: Reporter):
         a = analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
                     scheduler=args.scheduler)
     rep.throughput = throughput(a.stats, len(a.segments), len(a.mentions), len(a.stances))
+    cache_note(a.stats)
     return a
+
+
+def cache_note(stats: dict) -> None:
+    """Cache entries that did not check were recomputed: say so once (they may be a colleague's)."""
+    if stats.get("cache_note"):
+        print(f"note: {stats['cache_note']}", file=sys.stderr)
 
 
 def throughput(st: dict, sentences: int, mentions: int, frame_sentences: int) -> str:
@@ -104,6 +111,7 @@ def cmd_code(args, rep: Reporter) -> int:
                 stream.add(batch)
         rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
                                     stream.rows["frame_sentences"])
+        cache_note(run.stats)
         problems = Problems()
         overbroad_from(*stream.counts(), run.codebook, problems)  # a pattern marking nearly every sentence
         problems.raise_if_any()
@@ -208,6 +216,14 @@ def cmd_suggest(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
+    from analysis.io.errors import display_path
+    from analysis.io.paths import read_regular
+    from analysis.io.yamlio import decode
+    from analysis.results.changes import foreign
+    decode(read_regular(args.qmd), display_path(args.qmd))  # a document that is not UTF-8 (or not a file): said first
+    if (theirs := foreign(args.out)):  # a render replaces its history: never a folder of the user's
+        raise InputError([Problem(str(p), None, "holds files a render did not write, where a render keeps its history",
+                                  "move it out of the output folder, or render into another folder with --out") for p in theirs])
     if _unchanged_since_last_render(args, rep):
         return 0
     from analysis.io.errors import Problems
@@ -284,6 +300,9 @@ def _render(args, rep: Reporter) -> int:
 def cmd_translations(args, rep: Reporter) -> int:
     from analysis import translations
     from analysis.report.briefing import load
+    if args.merge:
+        from analysis.io.paths import require_regular
+        require_regular(args.merge)  # a FIFO would block the merge forever
     b = load(args.data, figures_dir=args.out / "figures")
     if args.merge:
         target, n = translations.merge(args.merge, args.data, b.analysis)
@@ -437,10 +456,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def check_paths(args) -> None:
     """Folders where folders are expected, a file where a file is, before anything runs."""
+    from analysis.io.paths import UnsafePath, check_flag
+    for flag in ("data", "out", "file", "gold", "against", "merge", "qmd", "dir"):
+        try:
+            check_flag(getattr(args, flag, None) or "")
+        except UnsafePath as e:
+            raise InputError(Problem(f"--{flag}", None, str(e), e.fix)) from None
     for flag, path in (("--data", args.data), ("--out", args.out)):
         if path is not None and path.exists() and not path.is_dir():
             raise InputError(Problem(str(path), None, f"{flag} is a file, not a folder",
                                      f"give {flag} a folder" + (" (the one holding manifest.csv)" if flag == "--data" else "")))
+    if getattr(args, "scheduler", None):  # a malformed address is the input's fault: said before any work
+        from analysis.io.cluster import check_address
+        check_address(args.scheduler)
     file = getattr(args, "file", None)
     if isinstance(file, Path) and file.is_dir():
         raise InputError(Problem(str(file), None, "is a folder; add takes one article file",
@@ -465,9 +493,9 @@ def main(argv: list[str] | None = None) -> int:
         say(f"    fix: {problem.fix}", file=sys.stderr)
         return EXIT_INPUT if input_fault else EXIT_ENVIRONMENT
     except SchedulerError as e:
-        say(f"ERROR {e}", file=sys.stderr)
+        say(f"ERROR {e}\n    fix: {e.fix}", file=sys.stderr)
         say("nothing was written; earlier outputs are left as they were", file=sys.stderr)
-        return 1
+        return EXIT_INPUT if e.input_fault else EXIT_ENVIRONMENT
     except OSError as e:  # the one place an operating-system error becomes a message
         problem, input_fault = os_problem(e)
         say(problem, file=sys.stderr)

@@ -252,9 +252,40 @@ def _walk(node) -> None:
 _WORKER_INPUTS: Inputs | None = None
 
 
-def _init_worker(inputs: Inputs) -> None:
+def _init_worker(inputs: Inputs, parent: int | None = None) -> None:
     global _WORKER_INPUTS
     _WORKER_INPUTS = inputs
+    if parent is not None:
+        die_with(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with(parent: int) -> None:
+    """End this worker when ``parent`` dies, even by SIGKILL (its pool cannot tell it to):
+    the kernel's parent-death signal where there is one, and a watchdog thread for the
+    rest (a forkserver child's parent is the forkserver, not the coder)."""
+    import signal
+    import threading
+    if sys.platform.startswith("linux"):
+        import ctypes
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    ppid = os.getppid()
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+            if os.getppid() != ppid:  # re-parented: whoever started this worker is gone
+                os._exit(1)
+            time.sleep(1)
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
 @dataclass
@@ -326,7 +357,7 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
     ctx = multiprocessing.get_context("fork" if fork else "forkserver" if sys.platform.startswith("linux") else "spawn")
     if fork:
         warm(inputs)
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid())) as pool:
         yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t), lambda f: f.result(),
                              WINDOW * jobs, bar)
 
@@ -349,21 +380,22 @@ def _in_order(tasks: Iterator[Task], submit, result, window: int, bar):
 def _run_on_dask(tasks: Iterator[Task], inputs: Inputs, scheduler, bar, jobs: int):
     """The same per-article work on a Dask distributed cluster; ``scheduler`` is an address or a Client."""
     from distributed import Client
-    if isinstance(scheduler, Client):
-        client = scheduler
-    else:
-        try:
-            client = Client(scheduler, timeout=10)
-        except (OSError, TimeoutError, ValueError) as e:
-            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+
+    from analysis.io import cluster
+    client = scheduler if isinstance(scheduler, Client) else cluster.connect(scheduler)
+    address = getattr(client.scheduler, "address", scheduler)
     try:
-        shared = client.scatter(inputs, broadcast=True, hash=False)  # hashing walks every pattern: slow
-        workers = max(jobs, sum(client.nthreads().values()) or 1)
+        try:
+            # hashing walks every pattern: slow; without workers a broadcast waits for one, so not bounded here
+            shared = client.scatter(inputs, broadcast=cluster.workers(client) > 0, hash=False, timeout=cluster.TIMEOUT)
+        except (OSError, TimeoutError) as e:
+            raise SchedulerError(f"the Dask scheduler at {address} did not take the inputs: {e}") from None
+        workers = max(jobs, cluster.workers(client) or 1)
         yield from _in_order(tasks, lambda t: client.submit(_run_on_worker, t, inputs=shared, pure=False),
-                             lambda f: f.result(), WINDOW * workers, bar)
+                             lambda f: cluster.result(f, client, address), WINDOW * workers, bar)
     finally:
         if client is not scheduler:
-            client.close()
+            client.close(timeout=cluster.TIMEOUT)
 
 
 def _concat(frames: list[pd.DataFrame], like: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -407,6 +439,23 @@ class Batch:
 
     def done(self) -> None:
         self._keys = None
+
+
+# What each kind of cache entry must be (a signed entry of another kind is recomputed, not used).
+def _is_cut(v) -> bool:
+    return isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, list) for x in v)
+
+
+def _is_entry(v) -> bool:
+    return isinstance(v, dict) and {"rows", "voiced_with", "voices"} <= v.keys()
+
+
+def _is_dict(v) -> bool:
+    return isinstance(v, dict)
+
+
+def _is_result(v) -> bool:
+    return isinstance(v, BatchResult)
 
 
 def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints) -> list[dict[str, str]]:
@@ -469,16 +518,16 @@ class Run:
                 continue
             pieces = []
             for a, k in zip(b.articles, b.keys):
-                cut = cache.get(k["segments"])
-                pieces.append(Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid])) is not None},
-                                    cache.get(k["found"], self.shared) if cut is not None else None))
+                cut = cache.get(k["segments"], expect=_is_cut)
+                pieces.append(Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid], expect=_is_entry)) is not None},
+                                    cache.get(k["found"], self.shared, expect=_is_dict) if cut is not None else None))
             self.stats["segmented"] += sum(p.cut is None for p in pieces)
             self.stats["attributed"] += sum(p.found is None for p in pieces)
             yield Task(pieces)
 
     def _cached(self, b: Batch) -> BatchResult | None:
-        cuts = [self.cache.get(k["segments"]) for k in b.keys]
-        done = self.cache.get(b.result_key) if all(c is not None for c in cuts) else None
+        cuts = [self.cache.get(k["segments"], expect=_is_cut) for k in b.keys]
+        done = self.cache.get(b.result_key, expect=_is_result) if all(c is not None for c in cuts) else None
         if done is None:
             return None
         done.cuts = cuts
@@ -514,6 +563,7 @@ class Run:
             computed.close()
         cache.prune()
         cache.close()
+        stats["cache_note"] = cache.note()
         stats["seconds"] = seconds = time.perf_counter() - self.t0
         stats["articles_per_s"] = len(self.corpus.articles) / seconds if seconds > 0 else 0.0
 

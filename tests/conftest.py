@@ -88,3 +88,8 @@ def _credit_shared_fixtures(request):
         for name in request.fixturenames:
             st._stats.update(_SHARED_HITS.get(name, ()))
     yield
+
+
+# Why a Quarto test was skipped, and how to get a Quarto (no machine's scratch folder).
+NO_QUARTO = ("quarto is not on PATH: build one with /work/shared/tools/build-real-quarto.sh MIRROR TARGET "
+             "(see its header), then `source TARGET/env.sh`; or install Quarto from https://quarto.org")

@@ -19,6 +19,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+from conftest import NO_QUARTO
 from lxml import etree
 from pypdf import PdfReader
 
@@ -180,7 +181,7 @@ def test_lengths_read_as_typst_reads_them():
 
 requires_quarto = pytest.mark.skipif(
     shutil.which("quarto") is None,
-    reason="quarto is not on PATH: the cross-route comparison needs a real Quarto (issue 13 says how to build one)",
+    reason="the cross-route comparison needs a real Quarto; " + NO_QUARTO,
 )
 
 

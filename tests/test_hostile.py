@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import NO_QUARTO
 
 from analysis.cli import main
 from analysis.report import markdown as md
@@ -293,8 +294,12 @@ def rendered(tmp_path_factory):
     data, out = base / "data", base / "out"
     shutil.copytree(DATA, data)
     hostile_corpus(data)
-    (out / ".render-killed").mkdir(parents=True)  # left by a render that was killed
-    (out / ".render-killed" / "kernel.log").write_text("")
+    out.mkdir()
+    killed = made_by_a_dead_process(out, ".render-")  # left by a render that was killed
+    (killed / "kernel.log").write_text("")
+    for mine in (".render-keep", ".quarto-mine"):  # the user's own, under the same prefixes (issue 23, A3)
+        (out / mine).mkdir()
+        (out / mine / "notes.txt").write_text("mine", encoding="utf-8")
     sources = []
     real = pdf_module.compile_pdf
 
@@ -307,14 +312,26 @@ def rendered(tmp_path_factory):
         code = main(["render", "--data", str(data), "--out", str(out), "--quiet", "--builtin"])
     finally:
         pdf_module.compile_pdf = real
-    return code, out, sources
+    return code, out, sources, killed
+
+
+def made_by_a_dead_process(parent: Path, prefix: str) -> Path:
+    """A scratch folder as a killed run leaves it: made and marked by a process that is gone."""
+    import subprocess
+    import sys
+    made = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; from analysis.io.scratch import make; "
+                           f"print(make(Path(sys.argv[1]), {prefix!r}))", str(parent)],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    return Path(made)
 
 
 def test_hostile_briefing_renders(rendered):
-    code, out, sources = rendered
+    code, out, sources, killed = rendered
     assert code == 0
     assert (out / "report.html").exists() and (out / "report.pdf").exists() and len(sources) == 1
-    assert not (out / ".render-killed").exists()  # the killed render's scratch folder is gone
+    assert not killed.exists()  # the killed render's scratch folder is gone
+    for mine in (".render-keep", ".quarto-mine"):  # folders of the user's that share the prefix are not
+        assert (out / mine / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_no_payload_survives_in_the_html(rendered):
@@ -622,13 +639,14 @@ def test_dollar_labels_draw(tmp_path):
 
 
 def test_render_lock_removes_leftovers_only(tmp_path):
-    from analysis.io.scratch import render_lock
-    (tmp_path / ".render-abc").mkdir()
-    (tmp_path / ".quarto-def").mkdir()
-    (tmp_path / "tables").mkdir()
+    from analysis.io.scratch import make, render_lock
+    dead = [made_by_a_dead_process(tmp_path, ".render-"), made_by_a_dead_process(tmp_path, ".quarto-")]
+    live = make(tmp_path, ".render-")  # this process's: still in use
+    for mine in (".render-abc", ".quarto-def", "tables"):  # no marker: the user's
+        (tmp_path / mine).mkdir()
     with render_lock(tmp_path) as stale:
-        assert sorted(p.name for p in stale) == [".quarto-def", ".render-abc"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".render.lock", "tables"]
+        assert sorted(stale) == sorted(dead)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".render.lock", ".quarto-def", ".render-abc", "tables", live.name])
 
 
 def test_typst_cannot_read_outside_its_folder(tmp_path):
@@ -645,22 +663,31 @@ def test_typst_cannot_read_outside_its_folder(tmp_path):
 MARKED = re.compile(MARK + r"\d\d ")  # a payload's marker (base64 fonts may hold "ZQX" by chance)
 
 
+def template_resource(tag: str, k: str, v: str, in_head: bool) -> bool:
+    """The template's own inlined stylesheet (Quarto embeds Bootstrap as <link href="data:text/css,…">
+    in <head>): a data: URL that is a stylesheet, where the template puts it, carrying no payload."""
+    return (tag == "link" and k == "href" and in_head and re.match(r"\s*data:text/css[;,]", v, re.I) is not None
+            and not MARKED.search(unescape(v)))
+
+
 class Marked(HTMLParser):
     """Tags, script/style bodies and comments that carry a payload's marker (templates add their own
     scripts), and on* attributes or script links anywhere."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.faults, self.raw = [], None
+        self.faults, self.raw, self.in_head = [], None, False
 
     def handle_starttag(self, tag, attrs):
         self.raw = tag if tag in ("script", "style") else None
+        self.in_head = tag == "head" or (self.in_head and tag != "body")
         if tag == "script" and dict(attrs).get("type") == "application/json":
             self.raw = "json"  # data for a script (the explorer): allowed, if nothing in it can end the element
         for k, v in attrs:
             if k.startswith("on"):
                 self.faults.append(f"<{tag} {k}=>")
-            if k in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript|data:text)", v or "", re.I):
+            if (k in ("href", "src", "action", "formaction") and re.match(r"\s*(javascript|vbscript|data:text)", v or "", re.I)
+                    and not template_resource(tag, k, v or "", self.in_head)):
                 self.faults.append(f"<{tag} {k}={v[:30]}>")
             if MARKED.search(v or "") and (tag in FORBIDDEN_TAGS or k in ("href", "src")):
                 self.faults.append(f"<{tag} {k}={v[:30]}>")
@@ -676,6 +703,7 @@ class Marked(HTMLParser):
 
     def handle_endtag(self, tag):
         self.raw = None
+        self.in_head = self.in_head and tag != "head"
 
     def handle_comment(self, data):
         if MARKED.search(data) or "hidden" in data:
@@ -689,7 +717,18 @@ def document_faults(html: str) -> list[str]:
     return p.faults + [f"control character U+{ord(c):04X}" for c in set(html) & {"\x00", "\x1b"}]
 
 
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto is not on PATH (source /tmp/rq/env.sh)")
+def test_document_checker_tells_template_resources_from_data():
+    """Issue 23, E11: Quarto's own <link href="data:text/css,…"> in <head> is the template's; a data:text/html
+    link is a fault wherever it is, and so is a stylesheet data: URL in the body or carrying a payload."""
+    head = '<html><head><link rel="stylesheet" href="data:text/css,body%7Bcolor:red%7D">{}</head><body>{}</body></html>'
+    assert document_faults(head.format("", "<p>text</p>")) == []
+    assert document_faults(head.format("", '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">x</a>'))
+    assert document_faults(head.format('<link rel="stylesheet" href="data:text/html;base64,PHNjcmlwdD4=">', ""))
+    assert document_faults(head.format("", '<link rel="stylesheet" href="data:text/css,p{}">'))
+    assert document_faults(head.format(f'<link rel="stylesheet" href="data:text/css,{MARK}07 x">', ""))
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason=NO_QUARTO)
 def test_quarto_route_keeps_payloads_as_text(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pypandoc
 import pytest
+from conftest import NO_QUARTO
 
 from analysis.render import RenderError
 from analysis.render.assemble import assemble, substitute
@@ -55,7 +56,7 @@ def test_a_failing_expression_names_its_line(tmp_path):
         builtin_text(bad, tmp_path)
 
 
-@pytest.mark.skipif(shutil.which("quarto") is None, reason="quarto not on PATH (source /tmp/rq/env.sh)")
+@pytest.mark.skipif(shutil.which("quarto") is None, reason=NO_QUARTO)
 def test_quarto_gives_the_same_text(tmp_path):
     work = tmp_path / "q"
     work.mkdir()

@@ -35,7 +35,7 @@ import regex
 from analysis.coding.lexicon import Lexicon, for_data, shipped
 from analysis.inputs.codebook import term_list
 from analysis.inputs.corpus import LANGUAGES
-from analysis.io.errors import InputError, Problems
+from analysis.io.errors import InputError, Problems, check_names
 from analysis.io.yamlio import check_keys, line_of, load_yaml
 from analysis.match.patterns import AnyOf, MatchText, Term
 from analysis.match.scan import Prefilter, requirement
@@ -141,6 +141,9 @@ def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
         if node["kind"] not in KINDS:
             problems.add(path, line_of(node, "kind"), f"actor '{aid}': kind '{node['kind']}' is not one of {', '.join(KINDS)}",
                          f"set kind to one of {', '.join(KINDS)}")
+            continue
+        if not check_names(problems, path, line_of(node), f"actor '{aid}'", {k: node.get(k) for k in ("name_en", "role", "side")},
+                           {k: line_of(node, k) for k in ("name_en", "role", "side")}):
             continue
         pats: dict[str, AnyOf] = {}
         for lang, items in (node["patterns"] or {}).items():

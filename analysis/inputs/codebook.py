@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.inputs.corpus import LANGUAGES
-from analysis.io.errors import Problems
+from analysis.io.errors import Problems, check_names
 from analysis.io.yamlio import LineStr, check_keys, line_of, load_yaml
 from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
 
@@ -262,6 +262,8 @@ class _Parser:
                            "e.g. troop_withdrawal; put the Arabic name in label_ar", key="id")
                 continue
             seen[fid] = line_of(fnode, "id")
+            check_names(self.problems, self.path, line_of(fnode), f"frame '{fid}'",
+                        {k: fnode.get(k) for k in ("label_en", "label_ar")}, {k: line_of(fnode, k) for k in ("label_en", "label_ar")})
             inds = self.indicators(fid, fnode.get("indicators"), "indicators")
             excl = self.indicators(fid, fnode.get("exclude"), "exclude")
             if not any(inds.values()) and "indicators" in fnode:

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.io.errors import Problems, did_you_mean
-from analysis.io.yamlio import encoding_fix
+from analysis.io.errors import Problems, check_names, did_you_mean
+from analysis.io.paths import NotRegularFile, UnsafePath, inside, read_regular
+from analysis.io.yamlio import encoding_fix, load_yaml
 from analysis.match.patterns import PatternError, Term
 from analysis.text.segment import ENDERS, MAX_SENTENCE
 
@@ -35,6 +36,8 @@ LANGUAGES = ("ar", "en")
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_FIELD = 10_000_000  # characters in one CSV field (Python's default limit is 131,072)
 FUTURE_SLACK = timedelta(days=2)  # time zones: a date up to two days ahead is not flagged
+EARLIEST = date(1900, 1, 1)  # older dates are typos (0001-01-01, 0202-08-20); report.yaml's earliest_date moves it
+REPORT = "report.yaml"
 csv.field_size_limit(MAX_FIELD)
 _NO_END = re.compile("[^\n" + re.escape("".join(sorted(ENDERS))) + "]{" + str(MAX_SENTENCE + 1) + ",}")
 
@@ -104,7 +107,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
     breaks inside a field stay in the field.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         problems.add(path, None, "file not found",
                      f"create {path.name} with the header: {','.join(expected)}")
@@ -113,22 +116,24 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         problems.add(path, None, "is a folder, not a file",
                      f"move the folder away and put the {path.name} file there")
         return []
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        problems.add(path, raw[:e.start].count(b"\n") + 1,
-                     f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
+    except NotRegularFile as e:
+        problems.add(path, None, f"is a {e.kind}, not a regular file (reading it could wait forever)",
+                     f"replace it with a regular {path.name} file")
         return []
-    if "\x00" in text:  # the csv module would stop at it, and it would reach every table
-        problems.add(path, text.count("\n", 0, text.index("\x00")) + 1, "a NUL byte (U+0000) in the file",
-                     f"remove it: tr -d '\\000' < {path.name} > fixed.csv (a UTF-16 file is converted instead: "
-                     f"iconv -f UTF-16 -t UTF-8 {path.name} > fixed.csv), then check the line and rename fixed.csv")
+    text = _decoded_csv(raw, path, problems)
+    if text is None:
         return []
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
         header = reader.fieldnames or []
     except csv.Error as e:
         problems.add(path, 1, f"unreadable CSV header: {e}", "check the quotes on the first line")
+        return []
+    dup = sorted({c for c in header if header.count(c) > 1}, key=header.index)
+    for c in dup:
+        problems.add(path, 1, f"duplicate column '{c}' (columns {', '.join(str(i + 1) for i, h in enumerate(header) if h == c)})",
+                     f"keep one '{c}' column and delete or rename the others")
+    if dup:
         return []
     missing = [c for c in required if c not in header]
     extra = [c for c in header if c not in expected]
@@ -159,8 +164,25 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
     return rows
 
 
-def parse_date(value: str, path: Path, line: int, problems: Problems, fix: str) -> date | None:
-    """A YYYY-MM-DD date; an invalid one, or one in the future, is reported."""
+
+def _decoded_csv(raw: bytes, path: Path, problems: Problems) -> str | None:
+    """The file's text, or None with the problem reported (not UTF-8, or a NUL byte)."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        problems.add(path, raw[:e.start].count(b"\n") + 1,
+                     f"not valid UTF-8 (byte offset {e.start})", encoding_fix(raw))
+        return None
+    if "\x00" in text:  # the csv module would stop at it, and it would reach every table
+        problems.add(path, text.count("\n", 0, text.index("\x00")) + 1, "a NUL byte (U+0000) in the file",
+                     f"remove it: tr -d '\\000' < {path.name} > fixed.csv (a UTF-16 file is converted instead: "
+                     f"iconv -f UTF-16 -t UTF-8 {path.name} > fixed.csv), then check the line and rename fixed.csv")
+        return None
+    return text
+
+def parse_date(value: str, path: Path, line: int, problems: Problems, fix: str,
+               earliest: date = EARLIEST) -> date | None:
+    """A YYYY-MM-DD date; an invalid one, one in the future or one before ``earliest`` is reported."""
     try:
         day = date.fromisoformat(value)
     except ValueError:
@@ -169,7 +191,31 @@ def parse_date(value: str, path: Path, line: int, problems: Problems, fix: str) 
     if day > date.today() + FUTURE_SLACK:
         problems.add(path, line, f"date '{value}' is in the future", "check the year; " + fix)
         return None
+    if day < earliest:
+        problems.add(path, line, f"date '{value}' is before {earliest.isoformat()}, the earliest date this study accepts",
+                     f"check the year; if the date is right, set earliest_date: YYYY-MM-DD in {REPORT}")
+        return None
     return day
+
+
+def earliest_date(data_dir: Path, problems: Problems) -> date:
+    """The floor for dates: ``earliest_date`` in report.yaml, else EARLIEST."""
+    path = data_dir / REPORT
+    if not path.is_file():
+        return EARLIEST
+    try:
+        doc = load_yaml(path)
+    except Exception:  # noqa: BLE001 - report.yaml's own errors are reported where it is validated
+        return EARLIEST
+    value = doc.get("earliest_date") if isinstance(doc, dict) else None
+    if value is None:
+        return EARLIEST
+    try:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        problems.add(path, getattr(doc, "key_lines", {}).get("earliest_date"), f"earliest_date '{value}' is not a date",
+                     "write it as YYYY-MM-DD, e.g. earliest_date: 1990-01-01")
+        return EARLIEST
 
 
 def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
@@ -188,6 +234,7 @@ def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
                 problems.add(path, line, f"name_ar '{row['name_ar']}' cannot be looked for in the text: {e}",
                              "write the name in plain letters (no <, >, * or brackets)")
                 continue
+            check_names(problems, path, line, f"outlet '{oid}'", {k: row[k] for k in ("name_en", "name_ar", "country")})
             outlets[oid] = Outlet(**{k: row.get(k, "") for k in OUTLET_COLUMNS})
     return outlets
 
@@ -195,13 +242,17 @@ def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
 def read_article_text(path: Path, problems: Problems, where: tuple[Path, int]) -> str | None:
     """Decode one article; a BOM is dropped and CRLF read as LF, silently."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         problems.add(*where, f"article file '{path}' does not exist",
                      "fix the 'file' column or copy the article into the data folder")
         return None
     except IsADirectoryError:
         problems.add(*where, f"article path '{path}' is a folder, not a file",
+                     "point the 'file' column at the article's .txt file")
+        return None
+    except NotRegularFile as e:
+        problems.add(*where, f"article path '{path}' is a {e.kind}, not a regular file (reading it could wait forever)",
                      "point the 'file' column at the article's .txt file")
         return None
     except OSError as e:  # a symlink loop, a name too long, no permission
@@ -236,6 +287,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     warnings: list[str] = []
     seen: dict[str, int] = {}
     root = data_dir.resolve()
+    floor = earliest_date(data_dir, problems)
     for line, row in read_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
         where = (manifest, line)
         aid = row["id"]
@@ -253,20 +305,16 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         seen[aid] = line
         rel = row["file"]
         try:
-            path = (data_dir / rel).resolve()
-        except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a symlink loop
-            problems.add(*where, f"file '{rel}' is a symbolic link that loops", "point the link at a real file, or copy the article in")
-            continue
-        if not rel or Path(rel).is_absolute() or not path.is_relative_to(root):
-            problems.add(*where, f"file '{rel}' is outside the data folder {data_dir}",
-                         "give a path relative to the data folder, e.g. articles/005.txt")
+            path = inside(root, rel)
+        except UnsafePath as e:
+            problems.add(*where, f"file {e}", e.fix)
             continue
         outlet = outlets.get(row["outlet"])
         if outlet is None:
             problems.add(*where, f"unknown outlet '{row['outlet']}'{did_you_mean(row['outlet'], outlets)}",
                          f"use an id from {OUTLETS} or add the outlet there")
         day = parse_date(row["date"], manifest, line, problems,
-                         "write dates as YYYY-MM-DD, or leave empty and set date_basis to unknown") if row["date"] else None
+                         "write dates as YYYY-MM-DD, or leave empty and set date_basis to unknown", floor) if row["date"] else None
         if row["language"] not in LANGUAGES:
             problems.add(*where, f"language '{row['language']}' is not one of {', '.join(LANGUAGES)}",
                          "set language to ar or en")
@@ -311,9 +359,10 @@ def load_events(data_dir: Path | str, problems: Problems | None = None) -> pd.Da
     problems = problems if problems is not None else Problems()
     rows = []
     if path.exists():
+        floor = earliest_date(Path(data_dir), Problems())  # its problem is reported with the manifest's
         for line, row in read_csv_rows(path, EVENT_COLUMNS, ("date", "label"), problems):
-            day = parse_date(row["date"], path, line, problems, "write dates as YYYY-MM-DD")
-            if day is not None:
+            day = parse_date(row["date"], path, line, problems, "write dates as YYYY-MM-DD", floor)
+            if day is not None and check_names(problems, path, line, f"event '{row['id'] or row['date']}'", {"label": row["label"]}):
                 rows.append({"id": row.get("id", ""), "date": day, "label": row["label"], "source": row.get("source", "")})
     if own:
         problems.raise_if_any()

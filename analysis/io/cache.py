@@ -1,4 +1,11 @@
-"""Cache of the coding step: one SQLite file, values pickled, keys hashed from the inputs.
+"""Cache of the coding step: one SQLite file, values pickled and signed, keys hashed from the inputs.
+
+Never unpickle what a user can hand you: a study folder passed on with its ``_output/.cache``
+must not run its sender's code.  Every value is signed (HMAC-SHA256) with a key kept outside
+the study (``signing_key``: ``$FRAMING_CACHE_KEY``, else ``~/.config/framing-briefing/cache.key``,
+made on first use, mode 0600), and only a value whose signature checks is unpickled.  An entry
+that does not check (another machine's, damaged, of the wrong kind) is recomputed and counted in
+``rejected``, which the commands report in one line.
 
 Keys cover the source of the modules that do the coding (``source_hash``: text/,
 match/, inputs/, coding/, extract/ and pipeline.py; not report/, render/ or
@@ -12,9 +19,11 @@ i.e. entries for articles, frames or rules that no longer exist.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import os
 import pickle
+import secrets
 import sqlite3
 import time
 from contextlib import suppress
@@ -23,6 +32,56 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent
 CODING_SOURCES = ("text", "match", "inputs", "coding", "extract", "io/cache.py", "pipeline.py")
 FILE = "coding.sqlite"
+
+
+KEY_ENV = "FRAMING_CACHE_KEY"  # a file holding the signing key, for a shared cache or a test
+MAGIC = b"FBS1"                 # signed entry: MAGIC + HMAC-SHA256(key, pickle) + pickle
+_SIG = len(MAGIC) + 32
+
+
+def key_file() -> Path:
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "framing-briefing" / "cache.key"
+
+
+def signing_key() -> tuple[bytes, bool]:
+    """This user's key (made once, 0600, outside any study) and whether it lasts beyond this run."""
+    from analysis.io.paths import read_regular
+    path = key_file()
+    for _ in range(2):
+        try:
+            key = read_regular(path)
+            if len(key) >= 32:
+                return key, True
+            break  # too short to trust: use a key of this run only
+        except FileNotFoundError:
+            try:
+                _make_key(path)
+            except OSError:
+                break
+        except OSError:
+            break
+    return secrets.token_bytes(32), False  # no place for a key: the cache still serves this run
+
+
+def _make_key(path: Path) -> None:
+    """Write a new key whole, under its final name only if none is there yet (two runs may race)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, secrets.token_bytes(32))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def source_hash() -> str:
@@ -37,7 +96,8 @@ def source_hash() -> str:
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else "-"
+    from analysis.io.paths import read_regular
+    return hashlib.sha256(read_regular(path)).hexdigest() if path.exists() else "-"
 
 
 class Shared:
@@ -69,10 +129,17 @@ class ArticleCache:
         self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
         self.run = time.time_ns()
         self._db = None
+        self.rejected = 0  # entries that did not check (signature, format or kind): recomputed
+        self.refused = ""  # why the cache folder was not used at all
+        self._key, self.lasting = signing_key() if directory is not None else (b"", False)
+        if directory is not None and any(p.is_symlink() for p in (directory, *(directory / (FILE + x) for x in ("", "-wal", "-shm")))):
+            directory = None  # a link could point anywhere (a colleague's folder, another database): never written through
+            self.refused = f"{self.dir} or its {FILE} is a symbolic link; the cache was not used (replace the link with a folder)"
         for _ in range(2 if directory is not None else 0):
             try:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(directory / FILE, isolation_level=None, timeout=30)
+                self._db.execute("PRAGMA trusted_schema=OFF")  # a handed-over file's triggers or views run nothing
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last commit costs a recode, no fsync per batch
                 self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, run INTEGER, value BLOB)")
@@ -96,7 +163,19 @@ class ArticleCache:
         with suppress(OSError):
             (self.dir / FILE).unlink()
 
-    def get(self, key: str, shared: Shared | None = None):
+    def sign(self, blob: bytes) -> bytes:
+        return MAGIC + hmac.digest(self._key, blob, "sha256") + blob
+
+    def verified(self, stored) -> bytes | None:
+        """The pickle inside a stored value, if this user's key signed it; else None."""
+        if not isinstance(stored, bytes) or not stored.startswith(MAGIC) or len(stored) < _SIG:
+            return None
+        blob = stored[_SIG:]
+        good = hmac.digest(self._key, blob, "sha256")
+        return blob if hmac.compare_digest(good, stored[len(MAGIC):_SIG]) else None
+
+    def get(self, key: str, shared: Shared | None = None, expect=None):
+        """The value under ``key``, if signed with this user's key and ``expect(value)`` holds; else None."""
         if self._db is None:
             return None
         try:
@@ -106,12 +185,29 @@ class ArticleCache:
             return None
         if row is None:
             return None
+        blob = self.verified(row[0])
+        if blob is None:  # not signed here: never unpickled
+            self.rejected += 1
+            return None
         try:
-            value = shared.loads(row[0]) if shared is not None else pickle.loads(row[0])
-        except Exception:  # truncated, corrupt or from an older layout: recompute
+            value = shared.loads(blob) if shared is not None else pickle.loads(blob)
+        except Exception:  # from an older layout of our own: recompute
+            self.rejected += 1
+            return None
+        if expect is not None and not expect(value):
+            self.rejected += 1
             return None
         self._used.append(key)
         return value
+
+    def note(self) -> str:
+        """One line on entries that did not check, for the command's warnings ('' if none)."""
+        if self.refused:
+            return self.refused
+        if not self.rejected:
+            return ""
+        return (f"{self.rejected} cache entr{'y' if self.rejected == 1 else 'ies'} in {self.dir / FILE} did not check "
+                "(signed elsewhere, damaged or of an older kind) and were recomputed, not read")
 
     def has(self, *keys: str) -> bool:
         """Whether every key has an entry (without reading them)."""
@@ -139,9 +235,9 @@ class ArticleCache:
             self.put_bytes(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def put_bytes(self, key: str, blob: bytes) -> None:
-        """Keep a value pickled elsewhere (a worker process) as it is."""
+        """Keep a value pickled elsewhere (a worker process) as it is, signed."""
         if self._db is not None:
-            self._pending.append((key, self.run, blob))
+            self._pending.append((key, self.run, self.sign(blob)))
             if len(self._pending) >= 500:
                 self.flush()
 

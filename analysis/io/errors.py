@@ -73,6 +73,22 @@ def display_path(path: Path | str) -> str:
         return str(p)
 
 
+MAX_NAME = 100  # characters in a name or label the briefing prints in headings, tables and figures
+
+
+def check_names(problems: Problems, file: Path | str, line, owner: str, fields: dict, lines: dict | None = None) -> bool:
+    """Names no longer than MAX_NAME (a 20,000-character outlet name slowed the render tenfold and
+    clipped every figure); each one over it is reported. ``lines``: the line of each field, if known."""
+    ok = True
+    for key, value in fields.items():
+        if value is not None and len(str(value)) > MAX_NAME:
+            problems.add(file, (lines or {}).get(key, line), f"{owner}: {key} is {len(str(value)):,} characters long, "
+                         f"over the limit of {MAX_NAME}", f"shorten {key} to at most {MAX_NAME} characters "
+                         "(it is printed in headings, tables and figures); put a longer description in a note")
+            ok = False
+    return ok
+
+
 def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -97,6 +113,10 @@ def os_problem(e: OSError) -> tuple[Problem, bool]:
     path = Path(str(name)) if name != "" else None
     where = display_path(path) if path is not None else "(no path)"
     code = e.errno
+    kind = getattr(e, "kind", None)  # paths.NotRegularFile: a FIFO, socket or device
+    if kind is not None:
+        return Problem(where, None, f"is a {kind}, not a regular file (reading it could wait forever)",
+                       "replace it with a regular file"), True
     if code == errno.ENOTDIR and path is not None:
         blocker = _blocking_file(path)
         return Problem(display_path(blocker), None, "is a file where a folder is expected",
@@ -123,4 +143,10 @@ def os_problem(e: OSError) -> tuple[Problem, bool]:
 
 
 class SchedulerError(Exception):
-    """A Dask scheduler given with --scheduler could not be reached."""
+    """A Dask scheduler given with --scheduler could not be reached (or its address is malformed:
+    ``input_fault``, exit 2)."""
+
+    def __init__(self, message: str, fix: str = "check that the scheduler runs (dask scheduler) and that this "
+                 "machine can reach its address, or leave out --scheduler to code here", input_fault: bool = False):
+        super().__init__(message)
+        self.fix, self.input_fault = fix, input_fault

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.io import scratch
 from analysis.io.untrusted import csv_text
 
 TABLES = "tables"
@@ -93,7 +94,8 @@ class TableSet:
         self._done: list[str] = []
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            self.scratch = Path(tempfile.mkdtemp(prefix=".tables-new.", dir=out_dir))
+            scratch.clean(out_dir, scratch.TABLES_PREFIXES)  # what a killed run left (only ours, only of dead runs)
+            self.scratch = scratch.make(out_dir, ".tables-new.")
         except OSError as e:
             raise OutputError(f"cannot write tables to {self.target}: {e.strerror or e}", e) from None
 
@@ -177,6 +179,7 @@ class TableSet:
         try:
             self.target.mkdir(exist_ok=True)
             backup.mkdir()
+            scratch.mark(backup)
             for name in names:
                 if (self.target / name).exists():
                     os.replace(self.target / name, backup / name)

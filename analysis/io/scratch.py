@@ -1,23 +1,88 @@
-"""Scratch folders under --out that a killed run leaves behind.
+"""Scratch folders under --out that a killed run leaves behind, and who may remove them.
 
-A render works in ``.render-*`` / ``.quarto-*`` folders and removes them when
-it ends; a SIGKILL or a power cut skips that.  Whoever holds the lock on the
-output folder knows no other render is using them and removes the leftovers.
+A render works in ``.render-*`` / ``.quarto-*`` folders and ``code`` in ``.tables-new.*``; each
+removes its own when it ends, but a SIGKILL or a power cut skips that.  Every scratch folder is
+made by ``make``, which writes an ownership marker in it (``.framing-scratch``: the pid and start
+time of the process that made it).  Only a folder with that marker, whose maker is no longer
+running, is ever removed as a leftover: a folder of the user's that happens to share a prefix
+(``.render-keep/``) is never touched, and neither is a running process's.
 """
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
-from contextlib import contextmanager
+import tempfile
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 LOCK = ".render.lock"
 PREFIXES = (".render-", ".quarto-")
+TABLES_PREFIXES = (".tables-new.", ".tables-old.")
+MARKER = ".framing-scratch"
 
 
-def leftovers(out_dir: Path) -> list[Path]:
-    return sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name.startswith(PREFIXES)) if out_dir.is_dir() else []
+def _started(pid: int) -> str:
+    """When a process started (clock ticks since boot), so a reused pid is not taken for its maker."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return ""
+
+
+def mark(folder: Path) -> Path:
+    """Write the ownership marker into a folder this process just made."""
+    pid = os.getpid()
+    (folder / MARKER).write_text(json.dumps({"tool": "framing-briefing", "pid": pid, "started": _started(pid)}),
+                                 encoding="utf-8")
+    return folder
+
+
+def make(parent: Path, prefix: str) -> Path:
+    """A new scratch folder under ``parent``, marked as this process's."""
+    return mark(Path(tempfile.mkdtemp(prefix=prefix, dir=parent)))
+
+
+def _alive(pid: int, started: str) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return not started or _started(pid) in ("", started)
+
+
+def abandoned(folder: Path) -> bool:
+    """A folder this tool made (its marker is there) whose maker is no longer running."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    marker = folder / MARKER
+    try:
+        if marker.is_symlink() or not marker.is_file() or marker.stat().st_size > 4096:
+            return False
+        info = json.loads(marker.read_text(encoding="utf-8"))
+        pid, started = int(info["pid"]), str(info.get("started", ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return info.get("tool") == "framing-briefing" and not _alive(pid, started)
+
+
+def leftovers(out_dir: Path, prefixes: tuple[str, ...] = PREFIXES) -> list[Path]:
+    if not out_dir.is_dir():
+        return []
+    return sorted(p for p in out_dir.iterdir() if p.name.startswith(prefixes) and abandoned(p))
+
+
+def clean(out_dir: Path, prefixes: tuple[str, ...]) -> list[Path]:
+    """Remove the abandoned scratch folders with these prefixes; returns them."""
+    stale = leftovers(out_dir, prefixes)
+    for p in stale:
+        with suppress(OSError):
+            shutil.rmtree(p)
+    return stale
 
 
 @contextmanager
@@ -32,9 +97,6 @@ def render_lock(out_dir: Path):
     fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        stale = leftovers(out_dir)
-        for p in stale:
-            shutil.rmtree(p, ignore_errors=True)
-        yield stale
+        yield clean(out_dir, PREFIXES)
     finally:
         os.close(fd)  # releases the lock

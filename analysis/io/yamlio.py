@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from analysis.io.errors import InputError, Problem, Problems, did_you_mean, display_path
+from analysis.io.paths import NotRegularFile, read_regular
 
 
 class LineDict(dict):
@@ -138,12 +139,15 @@ def load_yaml(path: Path):
     """Parse a YAML file; any syntax or encoding error is an InputError with line and column."""
     where = display_path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except FileNotFoundError:
         raise InputError(Problem(where, None, "file not found", f"create {path.name} (see README)")) from None
     except IsADirectoryError:
         raise InputError(Problem(where, None, "is a folder, not a file",
                                  f"move the folder away and put the {path.name} file there")) from None
+    except NotRegularFile as e:
+        raise InputError(Problem(where, None, f"is a {e.kind}, not a regular file (reading it could wait forever)",
+                                 f"replace it with a regular {path.name} file")) from None
     text = decode(raw, where)
     try:
         return _load_bounded(text)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import shutil
 import sysconfig
-import tempfile
 import time
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
 import yaml
+
+from analysis.io import scratch
 
 from . import freeze, pandoc, pdf
 from .assemble import assemble
@@ -121,7 +122,7 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
             say(f"warning: {w}")
         say(f"render: nothing changed since the last render; kept {', '.join(str(p) for p in targets.values())}")
         return RenderResult(targets, kept, timings)
-    build = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    build = scratch.make(out_dir, ".render-")  # marked: a later render may remove it if this one is killed
     try:
         with stage("execute"):
             execute(doc, cwd, build / "kernel.log")

@@ -5,9 +5,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from analysis.io import scratch as scratch_dirs
 
 from .builtin import check_formats, publish
 from .errors import RenderError
@@ -35,7 +36,7 @@ def render_with_quarto(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet
     qmd, out_dir = Path(qmd).resolve(), Path(out_dir).resolve()
     cwd = Path(cwd).resolve() if cwd else find_project_root(qmd.parent) or qmd.parent
     out_dir.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".quarto-", dir=out_dir))
+    scratch = scratch_dirs.make(out_dir, ".quarto-")  # marked: a later render may remove it if this one is killed
     cmd = [exe, "render", str(qmd), "--output-dir", str(scratch)]
     if len(formats) == 1:  # both: every format _quarto.yml lists
         cmd += ["--to", _QUARTO_FORMATS[formats[0]]]

@@ -135,8 +135,17 @@ def figure(name: str, draw, *args, out_dir: Path = FIGURES) -> Rendered:
     return Rendered(png.getvalue(), svg.getvalue())
 
 
+LABEL_MAX = 48  # characters of a name drawn in a figure; longer ones end in an ellipsis
+
+
+def fit(label, limit: int = LABEL_MAX) -> str:
+    """A label short enough to draw beside a figure: longer ones cut, with an ellipsis."""
+    label = str(label)
+    return label if len(label) <= limit else label[:limit - 1].rstrip() + "…"
+
+
 def outlet_label(name_en: str, name_ar: str) -> str:
-    return f"{name_en}  {arabic_label(name_ar)}" if name_ar else name_en
+    return f"{fit(name_en)}  {arabic_label(fit(name_ar))}" if name_ar else fit(name_en)
 
 
 def heatmap(counts: pd.DataFrame, row_labels: list[str], col_labels: list[str], title: str):
@@ -145,8 +154,8 @@ def heatmap(counts: pd.DataFrame, row_labels: list[str], col_labels: list[str], 
     values = counts.to_numpy(dtype=float)
     fig, ax = plt.subplots(figsize=(7.2, 0.55 * len(row_labels) + 2.6))
     ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(values.max(), 1))
-    ax.set_xticks(range(len(col_labels)), col_labels, rotation=35, ha="right")
-    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set_xticks(range(len(col_labels)), [fit(x) for x in col_labels], rotation=35, ha="right")
+    ax.set_yticks(range(len(row_labels)), [fit(x) for x in row_labels])
     top = values.max() if values.size else 0
     for (i, j), v in np.ndenumerate(values):
         ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=10,
@@ -163,7 +172,8 @@ def ranked_bars(totals: pd.DataFrame, title: str):
     setup_style()
     t = totals.iloc[::-1]
     fig, ax = plt.subplots(figsize=(7.2, 0.42 * len(t) + 1.4))
-    bars = ax.barh(t["label"], t["sentences"], color="#1b6ca8")
+    bars = ax.barh(range(len(t)), t["sentences"], color="#1b6ca8")
+    ax.set_yticks(range(len(t)), [fit(x) for x in t["label"]])
     for bar, n, o in zip(bars, t["sentences"], t["outlets"]):
         ax.text(bar.get_width() + 0.2, bar.get_y() + bar.get_height() / 2,
                 f"{int(n)}  ({int(o)} outlet{'s' if o != 1 else ''})", va="center", fontsize=9)
@@ -179,8 +189,8 @@ def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
     setup_style()
     ev = events.sort_values("date")
     arts = articles.dropna(subset=["date"]).sort_values(["date", "article_id"])
-    rows = [(e.label, pd.Timestamp(e.date), "event", None) for e in ev.itertuples()]
-    rows += [(f"{a.outlet} ({a.article_id})", pd.Timestamp(a.date), "article", a.date_confidence) for a in arts.itertuples()]
+    rows = [(fit(e.label), pd.Timestamp(e.date), "event", None) for e in ev.itertuples()]
+    rows += [(f"{fit(a.outlet)} ({fit(a.article_id)})", pd.Timestamp(a.date), "article", a.date_confidence) for a in arts.itertuples()]
     fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 1.3))
     marker = {"high": "o", "medium": "s", "low": "D"}
     for y, (_, d, kind, conf) in enumerate(rows):
@@ -214,8 +224,9 @@ def stacked_by_stance(counts: pd.DataFrame, title: str, xlabel: str):
     left = np.zeros(len(c))
     for stance, color in STANCE_COLORS.items():
         if stance in c:
-            ax.barh(c.index, c[stance], left=left, color=color, label=stance)
+            ax.barh(range(len(c)), c[stance], left=left, color=color, label=stance)
             left += c[stance].to_numpy()
+    ax.set_yticks(range(len(c)), [fit(x) for x in c.index])
     ax.set_xlabel(xlabel)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False, loc="lower right")
@@ -235,7 +246,7 @@ def grouped_bars(table: pd.DataFrame, title: str, xlabel: str):
     palette = ["#1b6ca8", "#f0a202", "#7a9e7e", "#8e5572"]
     for k, col in enumerate(t.columns):
         ax.barh(y + k * h - 0.4 + h / 2, t[col], height=h, label=col, color=palette[k % len(palette)])
-    ax.set_yticks(y, t.index)
+    ax.set_yticks(y, [fit(x) for x in t.index])
     ax.set_xlabel(xlabel)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(frameon=False, loc="lower right", fontsize=8)
@@ -258,7 +269,7 @@ def weekly(per_week: pd.DataFrame, events: pd.DataFrame, title: str):
                 per_week[~per_week.outlet.isin(shown)].groupby("week", as_index=False)[measure].sum()
             series = rows.set_index("week")[measure].reindex(weeks, fill_value=0)
             ax.plot(series.index, series.to_numpy(), marker="o", markersize=3, lw=1.4,
-                    color=palette[k % len(palette)], label=outlet)
+                    color=palette[k % len(palette)], label=fit(outlet))
         for e in events.itertuples():
             d = pd.Timestamp(e.date)
             if weeks and weeks[0] - pd.Timedelta(days=7) <= d <= weeks[-1] + pd.Timedelta(days=7):

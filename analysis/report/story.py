@@ -13,7 +13,7 @@ from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 REPORT = "report.yaml"
 SHOWS = ("quotes", "claims", "claims_figure", "details")
-KEYS = ("title", "subtitle", "focus", "events", "quotes", "overview_articles", "appendix_quotes")
+KEYS = ("title", "subtitle", "focus", "events", "quotes", "overview_articles", "appendix_quotes", "earliest_date")
 
 
 @dataclass

@@ -7,6 +7,11 @@ Each render keeps a small set of tables (its *snapshot*) under ``<out>/history/`
 * ``.pending/`` — written while a render runs, promoted to ``latest/`` once it succeeds
   (``promote``), so a failed render never becomes the baseline.
 
+Each snapshot folder carries a marker (``.framing-snapshot``); a render removes or moves only a
+folder that is its own (marked, or holding nothing but a snapshot's three tables, as older renders
+wrote them).  A folder of the user's in one of these places stops the render before it starts
+(``foreign``), so nothing of the user's is ever deleted or moved.
+
 A snapshot is three CSV files: articles, counts (outlet × frame sentences) and mentions
 (one row per sentence × frame, with its stance, speaker, quote and translation).
 """
@@ -30,6 +35,25 @@ FILES = {
     "mentions": ["evidence_id", "frame", "article_id", "outlet", "date", "stance", "speaker", "arabic", "english"],
 }
 KEY = ["evidence_id", "frame"]
+MARK = ".framing-snapshot"
+
+
+def owned(folder: Path) -> bool:
+    """A snapshot folder a render wrote: marked, or holding only a snapshot's tables."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    if (folder / MARK).is_file():
+        return True
+    ours = {f"{name}.csv" for name in FILES}
+    return all(p.name in ours and p.is_file() and not p.is_symlink() for p in folder.iterdir())
+
+
+def foreign(out_dir: Path) -> list[Path]:
+    """History places holding something a render did not write (a render would replace them)."""
+    hist = Path(out_dir) / HISTORY
+    if hist.is_symlink() or (hist.exists() and not hist.is_dir()):
+        return [hist]
+    return [p for p in (hist / PENDING, hist / LATEST, hist / PREVIOUS) if (p.exists() or p.is_symlink()) and not owned(p)]
 
 
 def snapshot(analysis, translations: dict) -> dict[str, pd.DataFrame]:
@@ -57,6 +81,8 @@ def _iso(d) -> str:
 def write_snapshot(directory: Path, tables: dict[str, pd.DataFrame]) -> None:
     for name, df in tables.items():
         write_csv(directory / f"{name}.csv", df)
+    (directory / MARK).write_text("written by a render of framing-briefing; the next renders may replace it\n",
+                                  encoding="utf-8")
 
 
 def read_snapshot(directory: Path) -> dict[str, pd.DataFrame] | None:
@@ -66,13 +92,41 @@ def read_snapshot(directory: Path) -> dict[str, pd.DataFrame] | None:
         return None
     out = {}
     for name, p in paths.items():
+        _check_table(p)
         df = pd.read_csv(p, dtype=str, keep_default_na=False).map(from_csv_cell)  # undo write_csv's formula guard
         missing = [c for c in FILES[name] if c not in df.columns]
         if missing:
-            raise ValueError(f"{p}: missing column(s) {', '.join(missing)}")
+            raise ValueError(f"{p}:1: missing column(s) {', '.join(missing)}")
         out[name] = df
     out["counts"] = out["counts"].assign(sentences=out["counts"].sentences.astype(int))
     return out
+
+
+def _check_table(path: Path) -> None:
+    """A snapshot table that pandas would refuse, as ValueError naming the file and the line."""
+    import csv
+    import io
+
+    from analysis.io.paths import read_regular
+    raw = read_regular(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise ValueError(f"{path}:{line}: not valid UTF-8 (byte offset {e.start})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    width = None
+    while True:
+        start = reader.line_num + 1  # where the row begins (a quoted field may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise ValueError(f"{path}:{start}: unreadable CSV row ({e}); check its double quotes") from None
+        width = len(row) if width is None else width
+        if len(row) != width:
+            raise ValueError(f"{path}:{reader.line_num}: {len(row)} fields where the header has {width}")
 
 
 def latest_dir(out_dir: Path) -> Path:
@@ -82,22 +136,27 @@ def latest_dir(out_dir: Path) -> Path:
 def stage(out_dir: Path, tables: dict[str, pd.DataFrame]) -> Path:
     """Write this render's snapshot where ``promote`` will find it once the render succeeds."""
     pending = Path(out_dir) / HISTORY / PENDING
-    shutil.rmtree(pending, ignore_errors=True)
+    if pending.exists() or pending.is_symlink():
+        if not owned(pending):
+            raise FileExistsError(f"{pending} holds files a render did not write; move it away")
+        shutil.rmtree(pending, ignore_errors=True)
     write_snapshot(pending, tables)
     return pending
 
 
 def discard(out_dir: Path) -> None:
     """After a failed render: forget its staged tables."""
-    shutil.rmtree(Path(out_dir) / HISTORY / PENDING, ignore_errors=True)
+    pending = Path(out_dir) / HISTORY / PENDING
+    if owned(pending):
+        shutil.rmtree(pending, ignore_errors=True)
 
 
 def promote(out_dir: Path) -> bool:
     """After a successful render: latest -> previous, pending -> latest."""
     hist = Path(out_dir) / HISTORY
     pending, latest, previous = hist / PENDING, hist / LATEST, hist / PREVIOUS
-    if not pending.is_dir():
-        return False
+    if not owned(pending) or any(p.exists() and not owned(p) for p in (latest, previous)):
+        return False  # never move or delete what a render did not write
     if latest.is_dir():
         shutil.rmtree(previous, ignore_errors=True)
         latest.rename(previous)

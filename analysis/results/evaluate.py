@@ -71,6 +71,10 @@ class _Checks:
 
     def row_ok(self, line: int, row: dict) -> bool:
         frame, stance = row["frame"], row.get("stance", "")
+        if row.get("ambiguous", "").strip().lower() not in YES + NO:
+            self.problems.add(self.path, line, f"ambiguous '{row['ambiguous']}' is not yes or no",
+                              "write yes or no (or leave it empty for no)")
+            return False
         if frame and frame not in self.frames:
             self.problems.add(self.path, line, f"unknown frame '{frame}'{did_you_mean(frame, self.frames)}",
                               f"use a frame id from the codebook: {', '.join(sorted(self.frames))}")
@@ -114,6 +118,7 @@ def _sentence_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
         by_article.setdefault(s.article_id, []).append(s)
     text = {a.id: a.text for a in analysis.corpus.articles}
     rows = []
+    seen: dict[tuple[str, str], int] = {}  # (sentence, frame) -> its first line: counted once
     for line, row in read_csv_rows(path, GOLD_COLUMNS, ("article_id", "start", "end", "frame"), problems):
         aid = row["article_id"]
         try:
@@ -121,9 +126,20 @@ def _sentence_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
         except ValueError:
             problems.add(path, line, "start/end must be whole numbers", "copy the sentence offsets from _output/tables/segments.csv")
             continue
+        if start < 0 or end <= start:
+            problems.add(path, line, f"offsets {start}-{end}: start must be 0 or more and end after start",
+                         "copy the sentence offsets from _output/tables/segments.csv")
+            continue
         seg = _sentence_at(by_article.get(aid, []), text.get(aid, ""), start, end, path, line, aid, problems)
         if seg is None or not checks.row_ok(line, row):
             continue
+        key = (seg.sentence_id, row["frame"])
+        if key in seen:
+            problems.add(path, line, f"sentence {seg.sentence_id} has {'frame ' + repr(row['frame']) if row['frame'] else 'no frame'} "
+                                     f"twice (first on line {seen[key]}); each (sentence, frame) is counted once",
+                         "delete the repeated row, or merge the two rows' notes")
+            continue
+        seen[key] = line
         rows.append({"article_id": aid, "sentence_id": seg.sentence_id, "frame": row["frame"], "stance": row["stance"],
                      "speaker": row["speaker"], "ambiguous": _flag(row.get("ambiguous", "")),
                      "note": row.get("note", ""), "line": line})

@@ -40,8 +40,14 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
     if not path.exists():
         return out
     texts = {a.id: a.text for a in analysis.corpus.articles}
+    seen: dict[str, int] = {}
     for line, row in read_csv_rows(path, TRANSLATION_COLUMNS, ("evidence_id", "article_id", "start", "end", "english"), problems):
         aid = row["article_id"]
+        if row["evidence_id"] in seen:  # which of two translations the briefing shows would depend on row order
+            problems.add(path, line, f"evidence '{row['evidence_id']}' is translated twice (first on line {seen[row['evidence_id']]})",
+                         "keep one row per evidence_id: delete the other, or merge the two translations")
+            continue
+        seen[row["evidence_id"]] = line
         try:
             start, end = int(row["start"]), int(row["end"])
         except ValueError:
