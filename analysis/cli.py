@@ -87,30 +87,16 @@ def cmd_validate(args, rep: Reporter) -> int:
 
 def cmd_code(args, rep: Reporter) -> int:
     """Code the corpus and write the tables as the batches come in (bounded memory at any size)."""
-    from analysis.io.errors import Problems
-    from analysis.io.output import TableSet
-    from analysis.pipeline import Run
-    from analysis.results.stream import TableStream
-    from analysis.results.tables import ORDER, wide
-    from analysis.validate import overbroad_from
-    run = Run(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
-              scheduler=args.scheduler)
-    with TableSet(args.out, ORDER) as tables:  # nothing lands unless everything is written
-        with rep.stage("analysis"):
-            stream = TableStream(run, tables)
-            for batch in run.batches():
-                stream.add(batch)
-        rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
-                                    stream.rows["frame_sentences"])
-        problems = Problems()
-        overbroad_from(*stream.counts(), run.codebook, problems)  # a pattern marking nearly every sentence
-        problems.raise_if_any()
-        rep.warnings += run.corpus.warnings
-        with rep.stage("tables"):
-            small = stream.finish()
-            paths = tables.commit()
+    from analysis.api import code
+    from analysis.results.tables import wide
+    with rep.stage("analysis"):
+        run, stream, paths = code(args.data, args.out, jobs=args.jobs, scheduler=args.scheduler,
+                                  progress=not args.quiet)
+    rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
+                                stream.rows["frame_sentences"])
+    rep.warnings += run.corpus.warnings
     print("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
-    print(wide(small["outlet_frame"], "sentences").to_string())
+    print(wide(stream.small["outlet_frame"], "sentences").to_string())
     rep.summary(paths)
     return 0
 
@@ -152,75 +138,27 @@ def cmd_evaluate(args, rep: Reporter) -> int:
 
 
 def cmd_render(args, rep: Reporter) -> int:
-    if _unchanged_since_last_render(args, rep):
-        return 0
-    from analysis.io.errors import Problems
-    from analysis.io.scratch import render_lock
-    from analysis.validate import validate_all
-    problems = Problems()  # every input, gold and translations included, before a kernel starts
-    validate_all(args.data, problems, cache_dir=args.out / ".cache")
-    problems.raise_if_any()
-    rep.warnings += [p.what for p in problems.items]  # notes: tolerated, but the analyst should know
-    with render_lock(args.out) as stale:
-        if stale:
-            rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        return _render(args, rep)
-
-
-def _kernel_env(args) -> None:
-    import os
-
-    from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
-    os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
-    os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
-    os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
-    from analysis.report.changes import OUT_ENV
-    os.environ[OUT_ENV] = str(args.out.resolve())  # where the kernel finds the last render's tables
-    from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
-    if args.jobs:
-        os.environ[JOBS_ENV] = str(args.jobs)
-    if args.scheduler:
-        os.environ[SCHEDULER_ENV] = args.scheduler
-
-
-def _unchanged_since_last_render(args, rep: Reporter) -> bool:
-    """Built-in route: nothing changed since the last render, whose inputs were checked then; keep its outputs."""
-    from analysis.render import RenderError, quarto_available, up_to_date
-    if args.force or (quarto_available() and not args.builtin):
-        return False
-    _kernel_env(args)  # part of what the last render saw
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
-    try:
-        kept = up_to_date(Path(args.qmd), args.out, formats, inputs=[args.data])
-    except (RenderError, OSError):
-        return False  # the render itself will say what is wrong
-    if kept is None:
-        return False
-    rep.log(f"nothing changed since the last render; kept {', '.join(map(str, kept.values()))} (--force renders anyway)")
-    rep.warnings += kept.warnings
-    rep.summary(list(kept.values()))
-    return True
-
-
-def _render(args, rep: Reporter) -> int:
-    from analysis.render import RenderError, quarto_available, render, render_with_quarto
-    from analysis.results.changes import discard, promote
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
-    _kernel_env(args)
+    """A thin layer over analysis.api.render: its messages and exit codes."""
+    from analysis.api import render
+    from analysis.render import RenderError, quarto_available
     use_quarto = quarto_available() and not args.builtin
-    route = render_with_quarto if use_quarto else render
-    print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
+
+    def starting() -> None:
+        print(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}",
+              file=sys.stderr)
     try:
-        extra = {} if use_quarto else {"inputs": [args.data], "force": args.force}  # the built-in route skips a render nothing changed for
-        outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log, **extra)
+        outputs = render(args.data, args.out, args.to, qmd=args.qmd, force=args.force, builtin=args.builtin,
+                         jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet, log=rep.log, starting=starting)
     except RenderError as e:
         print(f"ERROR render failed: {e}", file=sys.stderr)
-        discard(args.out)  # a failed render never becomes the baseline of the changes box
+        formats = ("html", "pdf") if args.to == "both" else (args.to,)
         kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
         print("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
         return 1
-    promote(args.out)  # this render's tables become the baseline of the next one's changes box
-    rep.warnings += list(getattr(outputs, "warnings", []))
+    if outputs.kept:
+        rep.log(f"nothing changed since the last render; kept {', '.join(map(str, outputs.values()))} "
+                "(--force renders anyway)")
+    rep.warnings += list(outputs.warnings)
     rep.summary(list(outputs.values()))
     return 0
 
@@ -228,7 +166,7 @@ def _render(args, rep: Reporter) -> int:
 def cmd_translations(args, rep: Reporter) -> int:
     from analysis import translations
     from analysis.report.briefing import load
-    b = load(args.data, figures_dir=args.out / "figures")
+    b = load(args.data, figures_dir=args.out / "figures", out_dir=args.out)
     if args.merge:
         target, n = translations.merge(args.merge, args.data, b.analysis)
         print(f"merged {n} row(s) from {args.merge} into {target}")

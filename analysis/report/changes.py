@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from analysis.report import markdown as md
+from analysis.report.store import Coded
 from analysis.results import changes as ch
 
 OUT_ENV = "FRAMING_OUT"  # set by `render --out`; the kernel finds the render history there
@@ -14,7 +15,12 @@ LIMIT = 6                # quotes and counts listed per kind; `python -m analysi
 def since_last_render(analysis, translations: dict, out_dir: Path | str | None = None) -> ch.Changes:
     """Compare this render with the last one, and stage this one's tables for the next."""
     out = Path(out_dir or os.environ.get(OUT_ENV, "_output"))
-    new = ch.snapshot(analysis, translations)
+    if isinstance(analysis, Coded):  # read back from the tables: the quotes are slices of the articles
+        ev = analysis.evidence(translations)
+        ev = ev.assign(arabic=analysis.quotes(ev))
+        new = ch.snapshot_from(analysis.corpus, analysis.counts(), ev)
+    else:
+        new = ch.snapshot(analysis, translations)
     try:
         old = ch.read_snapshot(ch.latest_dir(out))
     except ValueError:  # an unreadable history is no reason to stop a render: start afresh

@@ -33,7 +33,7 @@
   var controls = {};
   root.querySelectorAll("[data-k]").forEach(function (el) { controls[el.dataset.k] = el; });
   var tbody = q(".ev-table tbody"), more = q(".ev-more");
-  var state = { id: null }, shown = 0, matches = [];
+  var state = { id: null, n: null }, shown = 0, matches = [];
 
   function option(select, value, text) {
     var o = document.createElement("option");
@@ -48,7 +48,16 @@
   option(controls.f, "", "All frames"); data.frames.forEach(function (f) { option(controls.f, f[0], f[1]); });
   option(controls.s, "", "All stances"); data.stances.forEach(function (s) { option(controls.s, s, s); });
   option(controls.sp, "", "All speakers"); uniq("sp").forEach(function (v) { option(controls.sp, v, v); });
-  q(".ev-total").textContent = rows.length;
+  var total = data.total == null ? rows.length : data.total, sampled = rows.length < total;
+  q(".ev-total").textContent = total.toLocaleString("en");
+  var live = false;  // `python -m analysis explore` answering on 127.0.0.1: counts open the whole evidence there
+  if (data.explore && window.fetch && window.AbortController) {
+    var ctl = new AbortController(), t = setTimeout(function () { ctl.abort(); }, 800);
+    fetch(data.explore + "api/ping", { signal: ctl.signal }).then(function (r) {
+      live = r.ok; clearTimeout(t);
+      if (live) root.classList.add("ev-live");
+    }).catch(function () { clearTimeout(t); });
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -107,8 +116,14 @@
       return true;
     });
     tbody.textContent = ""; shown = 0; draw();
-    q(".ev-count").textContent = matches.length;
-    q(".ev-note").textContent = state.id ? " · one sentence: " + state.id : "";
+    q(".ev-count").textContent = matches.length.toLocaleString("en");
+    var note = state.id ? " · one sentence: " + state.id : "";
+    if (state.n != null && state.n > matches.length)
+      note += " · showing " + matches.length.toLocaleString("en") + " of " + state.n.toLocaleString("en") +
+              " in this cell; " + data.where;
+    else if (sampled && !state.id && state.n == null)
+      note += " · this page embeds a selection of " + rows.length.toLocaleString("en") + " (every outlet × frame cell); " + data.where;
+    q(".ev-note").textContent = note;
   }
   function draw() {
     var frag = document.createDocumentFragment(), end = Math.min(matches.length, shown + page);
@@ -119,8 +134,17 @@
   }
   function set(filters) {
     state.id = filters.id || null;
+    state.n = filters.n == null ? null : filters.n;
     Object.keys(controls).forEach(function (k) { controls[k].value = filters[k] || ""; });
     filter();
+  }
+
+  // The same filter as a link into the explore app: #o=…&f=… (a cell) or #ev-… (one sentence).
+  function served(key) {
+    var c = data.cells[key];
+    if (!c) return "#" + key;
+    return "#" + ["o", "f", "s", "sp"].filter(function (k) { return c[k]; })
+      .map(function (k) { return k + "=" + encodeURIComponent(c[k]); }).join("&");
   }
 
   function route(hash, scroll) {
@@ -134,7 +158,7 @@
   var timer;
   Object.keys(controls).forEach(function (k) {
     controls[k].addEventListener(k === "q" ? "input" : "change", function () {
-      state.id = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
+      state.id = null; state.n = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
     });
   });
   more.addEventListener("click", draw);
@@ -143,6 +167,7 @@
     var a = e.target.closest && e.target.closest('a[href^="#cell-"], a[href^="#ev-"]');
     if (!a) return;
     var href = a.getAttribute("href");
+    if (live) { e.preventDefault(); window.open(data.explore + served(href.slice(1)), "_blank", "noopener"); return; }
     if (route(href, true)) { e.preventDefault(); history.pushState(null, "", href); }
   });
   window.addEventListener("popstate", function () { route(location.hash, true) || set({}); });

@@ -33,10 +33,14 @@ KEY = ["evidence_id", "frame"]
 
 def snapshot(analysis, translations: dict) -> dict[str, pd.DataFrame]:
     """The tables a later render compares itself with."""
-    arts = analysis.corpus.frame()
-    arts = arts.assign(date=arts.date.map(_iso))[FILES["articles"]].sort_values("article_id")
     counts = outlet_frame_table(analysis.corpus, analysis.codebook, analysis.segments_frame(), analysis.mentions)
-    ev = evidence_table(analysis, translations)
+    return snapshot_from(analysis.corpus, counts, evidence_table(analysis, translations))
+
+
+def snapshot_from(corpus, counts: pd.DataFrame, ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``snapshot`` from the outlet × frame counts and the evidence (with its quotes)."""
+    arts = corpus.frame()
+    arts = arts.assign(date=arts.date.map(_iso))[FILES["articles"]].sort_values("article_id")
     if ev.empty:
         ev = pd.DataFrame(columns=FILES["mentions"])
     ev = ev.assign(date=ev.date.map(_iso))[FILES["mentions"]].sort_values(KEY, kind="stable")

@@ -61,6 +61,19 @@ def load_gold(path: Path, analysis, problems: Problems | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=["article_id", "sentence_id", "frame", "stance", "speaker", "ambiguous", "note", "line"])
 
 
+def gold_articles(path: Path) -> set[str]:
+    """The articles the gold file points at (their sentences are all its check needs)."""
+    import csv
+    path = Path(path)
+    if not path.exists():
+        return set()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return {row.get("article_id") or "" for row in csv.DictReader(f)}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()  # load_gold says what is wrong with it
+
+
 def _best_segment(segments, start, end):
     overlap = [(min(end, s.end) - max(start, s.start), s) for s in segments]
     overlap = [(o, s) for o, s in overlap if o > 0]
