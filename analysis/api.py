@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 from analysis.io.errors import InputError, Problems
 
-__all__ = ["code", "render"]
+__all__ = ["code", "evidence_db", "explore", "render"]
 
 
 def code(data_dir: Path | str = "data", out: Path | str = "_output", *, jobs: int | None = None, scheduler=None,
@@ -97,7 +98,9 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     with render_lock(out) as stale:
         if stale:
             say(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        _, stream, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems)
+        run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems)
+        evidence_db(data_dir, out, run)  # what `explore` serves, and what the briefing's counts link into
+        del run  # the corpus and compiled patterns: the kernel loads its own while this process waits
         kernel_env(data_dir, out, jobs, scheduler)
         os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded just now: the kernel reads, never codes
         route = render_with_quarto if use_quarto else builtin_route
@@ -132,3 +135,35 @@ def check_inputs(data_dir: Path) -> Problems:
     problems.raise_if_any()
     return problems
 
+
+
+def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
+    """OUT/tables/evidence.sqlite from the tables `code` wrote (``run``: that coding's, for its corpus
+    and codebook; else the inputs are loaded again)."""
+    from analysis.results.evidence import TRANSLATIONS, load_translations
+    from analysis.results.evidence_db import build
+    data_dir = Path(data_dir)
+    if run is None:
+        from analysis.pipeline import load_inputs
+        corpus, _, codebook, *_ = load_inputs(data_dir)
+        run = SimpleNamespace(corpus=corpus, codebook=codebook)
+    path = data_dir / TRANSLATIONS
+    translations = load_translations(path, run) if path.exists() else {}
+    return build(Path(out) / "tables", translations, run.codebook.labels())
+
+
+def explore(data_dir: Path | str = "data", out: Path | str = "_output", port: int | None = None, *,
+            recode: bool = False, progress: bool = False):
+    """A server for the study's whole evidence on 127.0.0.1 (``serve_forever()`` it).  It serves what
+    the last `render` or `explore` wrote; the data is coded first (through the cache) when that is
+    missing or older than the tables, or with ``recode``."""
+    from analysis.report.explore import serve
+    from analysis.report.explorer import EXPLORE_PORT
+    from analysis.results.evidence_db import fresh
+    data_dir, out = Path(data_dir), Path(out)
+    tables = out / "tables"
+    if recode or not fresh(tables):
+        check_inputs(data_dir)
+        run, _, _ = code(data_dir, out, progress=progress)
+        evidence_db(data_dir, out, run)
+    return serve(tables, EXPLORE_PORT if port is None else port)

@@ -178,6 +178,21 @@ def cmd_translations(args, rep: Reporter) -> int:
     return 0
 
 
+def cmd_explore(args, rep: Reporter) -> int:
+    """Serve the whole evidence on 127.0.0.1 until interrupted."""
+    from analysis.api import explore
+    server = explore(args.data, args.out, args.port, recode=args.recode, progress=not args.quiet)
+    host, port = server.server_address[:2]
+    print(f"the study's evidence: http://{host}:{port}/  (loopback only; Ctrl-C stops it)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_init(args, rep: Reporter) -> int:
     from analysis.init import init_study
     if args.dir.exists() and not args.dir.is_dir():
@@ -270,6 +285,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
     s.add_argument("--force", action="store_true", help="render even when nothing changed since the last render")
     s.set_defaults(func=cmd_render)
+    s = sub.add_parser("explore", parents=[common], help="the study's whole evidence as a local web app on 127.0.0.1")
+    s.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765, the one the HTML briefing "
+                   "links to; 0 = any free port)")
+    s.add_argument("--recode", action="store_true", help="code the data first even if its tables are there")
+    s.set_defaults(func=cmd_explore)
     s = sub.add_parser("translations", parents=[common],
                        help="list the shown quotes that lack a translation, or merge a translator's file back")
     g = s.add_mutually_exclusive_group(required=True)

@@ -33,7 +33,7 @@
   var controls = {};
   root.querySelectorAll("[data-k]").forEach(function (el) { controls[el.dataset.k] = el; });
   var tbody = q(".ev-table tbody"), more = q(".ev-more");
-  var state = { id: null, n: null }, shown = 0, matches = [];
+  var state = { id: null, n: null, key: null }, shown = 0, matches = [];
 
   function option(select, value, text) {
     var o = document.createElement("option");
@@ -50,13 +50,14 @@
   option(controls.sp, "", "All speakers"); uniq("sp").forEach(function (v) { option(controls.sp, v, v); });
   var total = data.total == null ? rows.length : data.total, sampled = rows.length < total;
   q(".ev-total").textContent = total.toLocaleString("en");
-  var live = false;  // `python -m analysis explore` answering on 127.0.0.1: counts open the whole evidence there
-  if (data.explore && window.fetch && window.AbortController) {
+  // Is `python -m analysis explore` answering on 127.0.0.1?  Asked once, and only when a count has more
+  // rows than the page holds (a page that embeds everything never touches the network).
+  var live = null;
+  function probe(then) {
+    if (live !== null || !data.explore || !window.fetch || !window.AbortController) { then(); return; }
     var ctl = new AbortController(), t = setTimeout(function () { ctl.abort(); }, 800);
-    fetch(data.explore + "api/ping", { signal: ctl.signal }).then(function (r) {
-      live = r.ok; clearTimeout(t);
-      if (live) root.classList.add("ev-live");
-    }).catch(function () { clearTimeout(t); });
+    fetch(data.explore + "api/ping", { signal: ctl.signal }).then(function (r) { live = r.ok; })
+      .catch(function () { live = false; }).then(function () { clearTimeout(t); then(); });
   }
 
   function el(tag, cls, text) {
@@ -118,12 +119,20 @@
     tbody.textContent = ""; shown = 0; draw();
     q(".ev-count").textContent = matches.length.toLocaleString("en");
     var note = state.id ? " · one sentence: " + state.id : "";
-    if (state.n != null && state.n > matches.length)
+    var partial = state.n != null && state.n > matches.length;
+    if (partial)
       note += " · showing " + matches.length.toLocaleString("en") + " of " + state.n.toLocaleString("en") +
               " in this cell; " + data.where;
     else if (sampled && !state.id && state.n == null)
       note += " · this page embeds a selection of " + rows.length.toLocaleString("en") + " (every outlet × frame cell); " + data.where;
-    q(".ev-note").textContent = note;
+    var box = q(".ev-note"), key = state.key;
+    box.textContent = note;
+    if (partial) probe(function () {
+      if (!live || state.key !== key) return;
+      var a = el("a", "ev-app", "open all " + state.n.toLocaleString("en") + " in the explore app");
+      a.href = data.explore + served(key); a.target = "_blank"; a.rel = "noopener";
+      box.appendChild(document.createTextNode(" · ")); box.appendChild(a);
+    });
   }
   function draw() {
     var frag = document.createDocumentFragment(), end = Math.min(matches.length, shown + page);
@@ -135,6 +144,7 @@
   function set(filters) {
     state.id = filters.id || null;
     state.n = filters.n == null ? null : filters.n;
+    state.key = filters.key || null;
     Object.keys(controls).forEach(function (k) { controls[k].value = filters[k] || ""; });
     filter();
   }
@@ -149,7 +159,7 @@
 
   function route(hash, scroll) {
     var h = decodeURIComponent(hash || "").replace(/^#/, "");
-    if (h.indexOf("cell-") === 0 && data.cells[h]) set(data.cells[h]);
+    if (h.indexOf("cell-") === 0 && data.cells[h]) set(Object.assign({ key: h }, data.cells[h]));
     else if (h.indexOf("ev-") === 0) set({ id: h.slice(3) });
     else return false;
     if (scroll) root.scrollIntoView();
@@ -158,7 +168,7 @@
   var timer;
   Object.keys(controls).forEach(function (k) {
     controls[k].addEventListener(k === "q" ? "input" : "change", function () {
-      state.id = null; state.n = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
+      state.id = null; state.n = null; state.key = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
     });
   });
   more.addEventListener("click", draw);
@@ -167,7 +177,6 @@
     var a = e.target.closest && e.target.closest('a[href^="#cell-"], a[href^="#ev-"]');
     if (!a) return;
     var href = a.getAttribute("href");
-    if (live) { e.preventDefault(); window.open(data.explore + served(href.slice(1)), "_blank", "noopener"); return; }
     if (route(href, true)) { e.preventDefault(); history.pushState(null, "", href); }
   });
   window.addEventListener("popstate", function () { route(location.hash, true) || set({}); });

@@ -30,6 +30,10 @@ class Store:
         import duckdb
         self.dir = Path(tables)
         self.con = duckdb.connect(config={"memory_limit": MEMORY, "threads": 2})
+        try:  # outside a notebook its bar would print into the log; inside one it cannot draw (no ipywidgets)
+            self.con.execute("SET enable_progress_bar = false")
+        except duckdb.Error:
+            pass
 
     def path(self, name: str) -> str:
         p = self.dir / f"{name}.parquet"
