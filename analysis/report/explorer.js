@@ -49,7 +49,6 @@
   option(controls.s, "", "All stances"); data.stances.forEach(function (s) { option(controls.s, s, s); });
   option(controls.sp, "", "All speakers"); uniq("sp").forEach(function (v) { option(controls.sp, v, v); });
   var total = data.total == null ? rows.length : data.total, sampled = rows.length < total;
-  q(".ev-total").textContent = total.toLocaleString("en");
   // Is `python -m analysis explore` answering on 127.0.0.1?  Asked once, and only when a count has more
   // rows than the page holds (a page that embeds everything never touches the network).
   var live = null;
@@ -120,11 +119,11 @@
     q(".ev-count").textContent = matches.length.toLocaleString("en");
     var note = state.id ? " · one sentence: " + state.id : "";
     var partial = state.n != null && state.n > matches.length;
+    q(".ev-total").textContent = (partial ? state.n : rows.length).toLocaleString("en");
     if (partial)
-      note += " · showing " + matches.length.toLocaleString("en") + " of " + state.n.toLocaleString("en") +
-              " in this cell; " + data.where;
-    else if (sampled && !state.id && state.n == null)
-      note += " · this page embeds a selection of " + rows.length.toLocaleString("en") + " (every outlet × frame cell); " + data.where;
+      note += " · this page holds a selection of this cell's rows; all of them: " + data.where.replace(/^the whole evidence: /, "");
+    else if (sampled && !state.id)
+      note += " · a selection of the study's " + total.toLocaleString("en") + " (every outlet × frame cell, evenly spread); " + data.where;
     var box = q(".ev-note"), key = state.key;
     box.textContent = note;
     if (partial) probe(function () {
