@@ -99,6 +99,7 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         if stale:
             say(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
         run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems)
+        notes = list(run.corpus.warnings)
         evidence_db(data_dir, out, run)  # what `explore` serves, and what the briefing's counts link into
         del run  # the corpus and compiled patterns: the kernel loads its own while this process waits
         kernel_env(data_dir, out, jobs, scheduler)
@@ -113,28 +114,37 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         finally:
             os.environ.pop(TABLES_ENV, None)
     promote(out)  # this render's tables become the baseline of the next one's changes box
-    outputs.warnings = [p.what for p in problems.items] + list(getattr(outputs, "warnings", []))
+    outputs.warnings = notes + [p.what for p in problems.items] + list(getattr(outputs, "warnings", []))
     outputs.kept = False
     return outputs
 
 
 def check_inputs(data_dir: Path) -> Problems:
-    """Every input file, without coding the corpus; raises InputError on any error, returns the notes."""
+    """The files only the briefing reads (report.yaml, glossary, events) against the codebook, before
+    anything is coded; the corpus and the coding's inputs are checked as the coding loads them.  On
+    any error every input is checked, so that one message lists all problems.  Returns the notes."""
+    from analysis.inputs.codebook import CODEBOOK, load_codebook
     from analysis.inputs.corpus import load_events
     from analysis.pipeline import load_inputs
     from analysis.validate import check_story
     problems = Problems()
-    inputs = None
     try:
-        inputs = load_inputs(data_dir, problems)
-    except InputError as e:  # a YAML syntax error stops that file only
+        codebook = load_codebook(Path(data_dir) / CODEBOOK, problems)
+    except InputError as e:
         problems.items += e.problems
+        codebook = None
     load_events(data_dir, problems)
-    if not problems.errors and inputs is not None:
-        check_story(data_dir, inputs[2].labels(), problems)
+    if codebook is not None and not problems.errors:
+        check_story(data_dir, codebook.labels(), problems)
+    if problems.errors:  # say everything that is wrong, not only the first file's problems
+        full = Problems()
+        try:
+            load_inputs(data_dir, full)
+        except InputError as e:
+            full.items += e.problems
+        problems.items = full.items + [p for p in problems.items if p not in full.items]
     problems.raise_if_any()
     return problems
-
 
 
 def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
