@@ -15,12 +15,10 @@ LIMIT = 6                # quotes and counts listed per kind; `python -m analysi
 def since_last_render(analysis, translations: dict, out_dir: Path | str | None = None) -> ch.Changes:
     """Compare this render with the last one, and stage this one's tables for the next."""
     out = Path(out_dir or os.environ.get(OUT_ENV, "_output"))
-    if isinstance(analysis, Coded):  # read back from the tables: the quotes are slices of the articles
-        ev = analysis.evidence(translations)
-        ev = ev.assign(arabic=analysis.quotes(ev))
-        new = ch.snapshot_from(analysis.corpus, analysis.counts(), ev)
-    else:
-        new = ch.snapshot(analysis, translations)
+    if isinstance(analysis, Coded):  # from the tables, by DuckDB: the corpus's mentions are never held
+        pending = ch.stage_from_tables(out, analysis.corpus, analysis.counts(), analysis.store.dir, translations)
+        return ch.compare_dirs(ch.latest_dir(out), pending)
+    new = ch.snapshot(analysis, translations)
     try:
         old = ch.read_snapshot(ch.latest_dir(out))
     except ValueError:  # an unreadable history is no reason to stop a render: start afresh
