@@ -82,11 +82,11 @@ class Evidence:
         words = fold(params.get("q", "")).split()
         long_words = [w for w in words if len(w) >= 3]  # the trigram index finds substrings of three or more
         if long_words:
-            where.append("id IN (SELECT rowid FROM search WHERE search MATCH ?)")
+            where.append("sentence IN (SELECT rowid FROM search WHERE search MATCH ?)")
             args.append(" AND ".join('"' + w.replace('"', '""') + '"' for w in long_words))
         for w in words:
             if len(w) < 3:
-                where.append("id IN (SELECT rowid FROM search WHERE hay LIKE ? ESCAPE '\\')")
+                where.append("sentence IN (SELECT rowid FROM search WHERE hay LIKE ? ESCAPE '\\')")
                 args.append("%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
         cond = (" WHERE " + " AND ".join(where)) if where else ""
         page = max(0, int(params.get("page") or 0))

@@ -1,7 +1,8 @@
 """The whole evidence as one SQLite file beside the Parquet tables (OUT/tables/evidence.sqlite),
 for `python -m analysis explore`: one row per (sentence, frame) with its quote, translation and
-highlights, indexed for the explorer's filters, and a trigram full-text index over the text folded
-as the coder folds it (analysis.text.normalize), so a search finds a word inside its clitics.
+highlights, indexed for the explorer's filters, and a trigram full-text index over each sentence's text
+(Arabic, English, outlet, evidence id, file) folded as the coder folds it (analysis.text.normalize), so a
+search finds a word inside its clitics.
 
 Built from the tables `code` wrote, a few thousand rows at a time (DuckDB reads the Parquet);
 written to a temporary name and renamed into place, so a reader never sees half a database.
@@ -24,10 +25,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE evidence (
   id INTEGER PRIMARY KEY, evidence_id TEXT, article_id TEXT, outlet TEXT, date TEXT, file TEXT,
   start INTEGER, "end" INTEGER, frame TEXT, stance TEXT, speaker TEXT, arabic TEXT, english TEXT,
-  highlights TEXT);
+  highlights TEXT, sentence INTEGER);
 CREATE VIRTUAL TABLE search USING fts5(hay, tokenize='trigram');
 """
-INDEXES = ("outlet", "frame", "stance", "speaker", "date", "evidence_id")
+INDEXES = ("outlet", "frame", "stance", "speaker", "date", "evidence_id", "sentence")
 
 
 def fold(text: str) -> str:
@@ -73,10 +74,10 @@ def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
     os.close(fd)
     try:
         out = sqlite3.connect(tmp)
-        out.executescript(SCHEMA)
+        out.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)  # a scratch file until renamed
         con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2})
         con.execute("SET enable_progress_bar = false")
-        n = 0
+        n, sent, last = 0, 0, None
         for batch in _rows(con, tables):
             rows, hay = [], []
             for aid, outlet, date, file, start, end, frame, stance, speaker, text, spans in batch:
@@ -86,11 +87,12 @@ def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
                 english = t.english if t else None
                 marks = sorted((int(a) - int(start), int(b) - int(start)) for a, b in (spans or [])
                                if start <= a < b <= end)
+                if eid != last:  # a sentence is indexed once, however many frames it carries
+                    sent, last = sent + 1, eid
+                    hay.append((sent, fold("\x01".join((text, english or "", outlet, eid, file)))))
                 rows.append((n, eid, aid, outlet, str(date or "")[:10], file, int(start), int(end), frame, stance,
-                             speaker, text, english, json.dumps(marks)))
-                hay.append((n, fold("\x01".join((text, english or "", speaker, outlet, labels.get(frame, frame),
-                                                 eid, file)))))
-            out.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                             speaker, text, english, json.dumps(marks), sent))
+            out.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             out.executemany("INSERT INTO search (rowid, hay) VALUES (?, ?)", hay)
         for col in INDEXES:
             out.execute(f'CREATE INDEX ix_{col} ON evidence ("{col}")')
