@@ -71,7 +71,7 @@ def _analyse(args, rep: Reporter):
 def cache_note(stats: dict) -> None:
     """Cache entries that did not check were recomputed: say so once (they may be a colleague's)."""
     if stats.get("cache_note"):
-        print(f"note: {stats['cache_note']}", file=sys.stderr)
+        say(f"note: {stats['cache_note']}", file=sys.stderr)
 
 
 def throughput(st: dict, sentences: int, mentions: int, frame_sentences: int) -> str:
@@ -96,31 +96,17 @@ def cmd_validate(args, rep: Reporter) -> int:
 
 def cmd_code(args, rep: Reporter) -> int:
     """Code the corpus and write the tables as the batches come in (bounded memory at any size)."""
-    from analysis.io.errors import Problems
-    from analysis.io.output import TableSet
-    from analysis.pipeline import Run
-    from analysis.results.stream import TableStream
-    from analysis.results.tables import ORDER, wide
-    from analysis.validate import overbroad_from
-    run = Run(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
-              scheduler=args.scheduler)
-    with TableSet(args.out, ORDER) as tables:  # nothing lands unless everything is written
-        with rep.stage("analysis"):
-            stream = TableStream(run, tables)
-            for batch in run.batches():
-                stream.add(batch)
-        rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
-                                    stream.rows["frame_sentences"])
-        cache_note(run.stats)
-        problems = Problems()
-        overbroad_from(*stream.counts(), run.codebook, problems)  # a pattern marking nearly every sentence
-        problems.raise_if_any()
-        rep.warnings += run.corpus.warnings
-        with rep.stage("tables"):
-            small = stream.finish()
-            paths = tables.commit()
+    from analysis.api import code
+    from analysis.results.tables import wide
+    with rep.stage("analysis"):
+        run, stream, paths = code(args.data, args.out, jobs=args.jobs, scheduler=args.scheduler,
+                                  progress=not args.quiet)
+    rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
+                                stream.rows["frame_sentences"])
+    cache_note(run.stats)
+    rep.warnings += run.corpus.warnings
     say("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
-    say(wide(small["outlet_frame"], "sentences").to_string())
+    say(wide(stream.small["outlet_frame"], "sentences").to_string())
     rep.summary(paths)
     return 0
 
@@ -170,8 +156,8 @@ def cmd_sample(args, rep: Reporter) -> int:
     paths = [write_bytes(folder / "sample.xlsx", sampling.sheet_xlsx(sample, a.codebook)),
              write_text(folder / "sample.csv", sampling.sheet_csv(sample)),
              write_csv(folder / "sample_design.csv", sample.design)]
-    print(sample.summary())
-    print("give each coder a copy of sample.xlsx (or sample.csv) only: sample_design.csv says which units the tool coded")
+    say(sample.summary())
+    say("give each coder a copy of sample.xlsx (or sample.csv) only: sample_design.csv says which units the tool coded")
     rep.summary(paths)
     return 0
 
@@ -187,12 +173,12 @@ def cmd_agree(args, rep: Reporter) -> int:
     design = sampling.read_design(design_path, problems)
     problems.raise_if_any()
     for p in problems.items:
-        print(p, file=sys.stderr)
+        say(p, file=sys.stderr)
     names = [f"coder{i + 1}" for i in range(len(sheets))]
     table = sampling.agreement(a, sheets, names, design)
-    print(f"agreement on {int(table.units.iloc[0])} unit(s) coded in every sheet"
+    say(f"agreement on {int(table.units.iloc[0])} unit(s) coded in every sheet"
           + (f"; recall weighted by {design_path}" if design is not None else "; no design file, so no weights"))
-    print(table.set_index("frame").drop(columns="units").round(3).T.to_string())
+    say(table.set_index("frame").drop(columns="units").round(3).T.to_string())
     rep.summary(write_tables(args.out, {"agreement": table}))
     return 0
 
@@ -203,96 +189,40 @@ def cmd_suggest(args, rep: Reporter) -> int:
     from analysis.results.keyness import suggest
     a = _analyse(args, rep)
     table, note = suggest(a, args.frame, args.gold or args.data / GOLD, args.measure, args.top, args.min)
-    print(f"{args.frame}: words over-represented (keyness {args.measure}, positive = more in the target); {note}")
+    say(f"{args.frame}: words over-represented (keyness {args.measure}, positive = more in the target); {note}")
     for (name, lang), g in table.groupby(["list", "language"], sort=False):
-        print(f"\n[{lang}] {name}")
+        say(f"\n[{lang}] {name}")
         for r in g.itertuples():
             known = f"   (indicator: {r.indicator})" if r.indicator else ""
-            print(f"  {r.score:8.2f}  {r.n_target:3d} / {r.n_reference:<3d} {r.feature}{known}\n            {r.sentence_id} {r.example}")
+            say(f"  {r.score:8.2f}  {r.n_target:3d} / {r.n_reference:<3d} {r.feature}{known}\n            {r.sentence_id} {r.example}")
     if "missed the frame" in note and "missed by the tool" not in set(table.list):
-        print(f"\n(no word of the missed units occurs {args.min} times or more and more often than elsewhere: lower --min)")
+        say(f"\n(no word of the missed units occurs {args.min} times or more and more often than elsewhere: lower --min)")
     rep.summary(write_tables(args.out, {f"suggest_{args.frame}": table}))
     return 0
 
 
 def cmd_render(args, rep: Reporter) -> int:
-    from analysis.io.errors import display_path
-    from analysis.io.paths import read_regular
-    from analysis.io.yamlio import decode
-    from analysis.results.changes import foreign
-    decode(read_regular(args.qmd), display_path(args.qmd))  # a document that is not UTF-8 (or not a file): said first
-    if (theirs := foreign(args.out)):  # a render replaces its history: never a folder of the user's
-        raise InputError([Problem(str(p), None, "holds files a render did not write, where a render keeps its history",
-                                  "move it out of the output folder, or render into another folder with --out") for p in theirs])
-    if _unchanged_since_last_render(args, rep):
-        return 0
-    from analysis.io.errors import Problems
-    from analysis.io.scratch import render_lock
-    from analysis.validate import validate_all
-    problems = Problems()  # every input, gold and translations included, before a kernel starts
-    validate_all(args.data, problems, cache_dir=args.out / ".cache")
-    problems.raise_if_any()
-    rep.warnings += [p.what for p in problems.items]  # notes: tolerated, but the analyst should know
-    with render_lock(args.out) as stale:
-        if stale:
-            rep.log(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        return _render(args, rep)
-
-
-def _kernel_env(args) -> None:
-    import os
-
-    from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
-    os.environ[DATA_ENV] = str(args.data.resolve())  # the kernel inherits it: report.qmd reads any corpus
-    os.environ[CACHE_ENV] = str((args.out / ".cache").resolve())
-    os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
-    from analysis.report.changes import OUT_ENV
-    os.environ[OUT_ENV] = str(args.out.resolve())  # where the kernel finds the last render's tables
-    from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
-    if args.jobs:
-        os.environ[JOBS_ENV] = str(args.jobs)
-    if args.scheduler:
-        os.environ[SCHEDULER_ENV] = args.scheduler
-
-
-def _unchanged_since_last_render(args, rep: Reporter) -> bool:
-    """Built-in route: nothing changed since the last render, whose inputs were checked then; keep its outputs."""
-    from analysis.render import RenderError, quarto_available, up_to_date
-    if args.force or (quarto_available() and not args.builtin):
-        return False
-    _kernel_env(args)  # part of what the last render saw
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
-    try:
-        kept = up_to_date(Path(args.qmd), args.out, formats, inputs=[args.data])
-    except (RenderError, OSError):
-        return False  # the render itself will say what is wrong
-    if kept is None:
-        return False
-    rep.log(f"nothing changed since the last render; kept {', '.join(map(str, kept.values()))} (--force renders anyway)")
-    rep.warnings += kept.warnings
-    rep.summary(list(kept.values()))
-    return True
-
-
-def _render(args, rep: Reporter) -> int:
-    from analysis.render import RenderError, quarto_available, render, render_with_quarto
-    from analysis.results.changes import discard, promote
-    formats = ("html", "pdf") if args.to == "both" else (args.to,)
-    _kernel_env(args)
+    """A thin layer over analysis.api.render: its messages and exit codes."""
+    from analysis.api import render
+    from analysis.render import RenderError, quarto_available
     use_quarto = quarto_available() and not args.builtin
-    route = render_with_quarto if use_quarto else render
-    say(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}", file=sys.stderr)
+
+    def starting() -> None:
+        say(f"rendering {args.qmd} with {'Quarto' if use_quarto else 'the built-in renderer (no Quarto on PATH)'}",
+              file=sys.stderr)
     try:
-        extra = {} if use_quarto else {"inputs": [args.data], "force": args.force}  # the built-in route skips a render nothing changed for
-        outputs = route(Path(args.qmd), args.out, formats, quiet=args.quiet, log=rep.log, **extra)
+        outputs = render(args.data, args.out, args.to, qmd=args.qmd, force=args.force, builtin=args.builtin,
+                         jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet, log=rep.log, starting=starting)
     except RenderError as e:
         say(f"ERROR render failed: {e}", file=sys.stderr)
-        discard(args.out)  # a failed render never becomes the baseline of the changes box
+        formats = ("html", "pdf") if args.to == "both" else (args.to,)
         kept = [p for p in (args.out / f"{Path(args.qmd).stem}.{f}" for f in formats) if p.exists()]
         say("the previous briefing is left in place: " + ", ".join(map(str, kept)) if kept else "no previous briefing to keep", file=sys.stderr)
         return 1
-    promote(args.out)  # this render's tables become the baseline of the next one's changes box
-    rep.warnings += list(getattr(outputs, "warnings", []))
+    if outputs.kept:
+        rep.log(f"nothing changed since the last render; kept {', '.join(map(str, outputs.values()))} "
+                "(--force renders anyway)")
+    rep.warnings += list(outputs.warnings)
     rep.summary(list(outputs.values()))
     return 0
 
@@ -303,7 +233,7 @@ def cmd_translations(args, rep: Reporter) -> int:
     if args.merge:
         from analysis.io.paths import require_regular
         require_regular(args.merge)  # a FIFO would block the merge forever
-    b = load(args.data, figures_dir=args.out / "figures")
+    b = load(args.data, figures_dir=args.out / "figures", out_dir=args.out)
     if args.merge:
         target, n = translations.merge(args.merge, args.data, b.analysis)
         say(f"merged {n} row(s) from {args.merge} into {target}")
@@ -312,6 +242,21 @@ def cmd_translations(args, rep: Reporter) -> int:
     paths = translations.write_missing(b, args.out)
     say(f"{len(sentences)} shown quote(s) and {len(words)} Arabic table word(s) lack a translation")
     rep.summary(paths)
+    return 0
+
+
+def cmd_explore(args, rep: Reporter) -> int:
+    """Serve the whole evidence on 127.0.0.1 until interrupted."""
+    from analysis.api import explore
+    server = explore(args.data, args.out, args.port, recode=args.recode, progress=not args.quiet)
+    host, port = server.server_address[:2]
+    say(f"the study's evidence: http://{host}:{port}/  (loopback only; Ctrl-C stops it)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0
 
 
@@ -436,6 +381,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--builtin", action="store_true", help="use the built-in renderer even if Quarto is installed")
     s.add_argument("--force", action="store_true", help="render even when nothing changed since the last render")
     s.set_defaults(func=cmd_render)
+    s = sub.add_parser("explore", parents=[common], help="the study's whole evidence as a local web app on 127.0.0.1")
+    s.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default 8765, the one the HTML briefing "
+                   "links to; 0 = any free port)")
+    s.add_argument("--recode", action="store_true", help="code the data first even if its tables are there")
+    s.set_defaults(func=cmd_explore)
     s = sub.add_parser("translations", parents=[common],
                        help="list the shown quotes that lack a translation, or merge a translator's file back")
     g = s.add_mutually_exclusive_group(required=True)

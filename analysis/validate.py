@@ -41,6 +41,18 @@ def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = No
                 problems.items += e.problems
 
 
+def check_pointers(data_dir: Path, run, segments: list, problems: Problems) -> None:
+    """translations.csv and gold.csv against the articles (``segments``: the gold articles' sentences)."""
+    from types import SimpleNamespace
+    view = SimpleNamespace(corpus=run.corpus, codebook=run.codebook, actors=run.actors, segments=segments)
+    for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
+        if (Path(data_dir) / name).exists():
+            try:
+                loader(Path(data_dir) / name, view, problems)
+            except InputError as e:
+                problems.items += e.problems
+
+
 def check_story(data_dir: Path, labels: dict, problems: Problems) -> None:
     """report.yaml and glossary.csv, which only the briefing reads."""
     try:

@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
 ORDER = ["io", "text", "match", "inputs", "coding", "extract", "pipeline", "results", "report", "render"]
-TOP = {"cli", "add", "validate", "translations", "init", "__main__", "__init__"}
+TOP = {"cli", "api", "add", "validate", "translations", "init", "__main__", "__init__"}
 
 
 def stage_of(module: str) -> str | None:

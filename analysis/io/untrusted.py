@@ -107,10 +107,12 @@ def terminal(text) -> str:
     return _TERMINAL.sub("", s) if _TERMINAL.search(s) else s
 
 
-def say(*parts, file=None, end: str = "\n", sep: str = " ") -> None:
+def say(*parts, file=None, end: str = "\n", sep: str = " ", flush: bool = False) -> None:
     """``print`` for anything that may echo data: the one terminal-safe printer."""
     stream = file if file is not None else sys.stdout
     stream.write(terminal(sep.join(str(p) for p in parts)) + end)
+    if flush:
+        stream.flush()
 
 
 # ---- bidi -------------------------------------------------------------------

@@ -18,14 +18,14 @@ import yaml
 
 from analysis.inputs.corpus import load_events
 from analysis.io.errors import Problems
-from analysis.pipeline import Analysis, analyse
 from analysis.report import figures, views
 from analysis.report import markdown as md
 from analysis.report import provenance as prov
 from analysis.report import wording as w
+from analysis.report.store import TABLES_ENV, Coded, open_coded
 from analysis.report.story import Story, load_story
 from analysis.report.wording import Md
-from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate
+from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate, gold_articles
 from analysis.results.evidence import MISSING, TRANSLATIONS, load_translations
 from analysis.results.glossary import GLOSSARY, load_glossary
 from analysis.results.tables import frame_totals, wide
@@ -40,7 +40,7 @@ ALPHA = SimpleNamespace(rely=0.8, tentative=0.667)  # Krippendorff's conventiona
 
 @dataclass
 class Briefing:
-    analysis: Analysis
+    analysis: Coded            # the study's inputs and the tables `code` wrote (report/store.py)
     data_dir: Path
     figures_dir: Path = Path("figures")
     translations: dict = field(default_factory=dict)
@@ -51,11 +51,15 @@ class Briefing:
     # ---- shared views -------------------------------------------------
     @cached_property
     def counts(self) -> pd.DataFrame:
-        return views.counts(self.analysis)
+        return self.analysis.counts()
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
-        return views.evidence(self.analysis, self.translations)
+        """Every (sentence, frame) without its text: ``with_text`` adds it to the rows shown."""
+        return self.analysis.evidence(self.translations)
+
+    def with_text(self, ev: pd.DataFrame) -> pd.DataFrame:
+        return self.analysis.with_text(ev)
 
     @cached_property
     def speaker_names(self) -> dict[str, str]:
@@ -101,7 +105,7 @@ class Briefing:
 
     @property
     def removed_lines(self) -> str:
-        return w.plural(len(self.analysis.removed), "line")
+        return w.plural(self.analysis.removed_count, "line")
 
     @property
     def n_frames(self) -> str:
@@ -288,10 +292,12 @@ class Briefing:
         ev = ev.sort_values(["date", "article_id", "start"], kind="stable")
         if limit:
             ev = ev.head(limit)
+        ev = self.with_text(ev)
         return "".join(self.quote(r) for r in ev.itertuples()) or "_No sentence in the corpus carries this._\n\n"
 
     def selection(self, frame: str, n: int | None = None) -> pd.DataFrame:
-        return views.representative(self.evidence[self.evidence.frame == frame], self.story.quotes if n is None else n)
+        return self.with_text(views.representative(self.evidence[self.evidence.frame == frame],
+                                                   self.story.quotes if n is None else n))
 
     def shown_evidence(self) -> pd.DataFrame:
         """The sentences the briefing quotes: each focus frame's selection, one per other frame, the appendix."""
@@ -299,7 +305,7 @@ class Briefing:
         parts = [self.selection(f) for f in focus]
         parts += [self.selection(f.id, 1) for f in self.analysis.codebook.frames if f.id not in focus]
         parts.append(self._appendix_rows())
-        shown = pd.concat([p for p in parts if len(p)] or [self.evidence.head(0)])
+        shown = pd.concat([p for p in parts if len(p)] or [self.with_text(self.evidence.head(0))])
         return shown.drop_duplicates("evidence_id")
 
     def representative_quotes(self, frame: str) -> str:
@@ -470,23 +476,21 @@ class Briefing:
         if self.evaluation is None or self.evaluation.disagreements.empty:
             return "_No disagreements._\n\n"
         d = self.evaluation.disagreements
-        by_id = {s.sentence_id: s for s in self.analysis.segments}
         out = ["Every disagreement, with its sentence:\n\n"]
         for (kind), g in d.groupby("kind", sort=True):
             out.append(f"**{md.escape(kind).capitalize()} ({len(g)})**\n\n")
             for r in g.itertuples():
-                seg = by_id.get(r.sentence_id)  # article-level gold: the first sentence the coder found, if any
                 gold, system = md.escape(r.gold) or "—", md.escape(r.system) or "—"
                 amb = " · *ambiguous in gold*" if r.ambiguous_in_gold else ""
                 out.append(f"- {md.code(r.sentence_id or r.article_id)} · {md.escape(self.label(r.frame))} · gold: {gold} · coder: {system}{amb}\n\n"
-                           + (f"  {md.arabic_inline(seg.text)}\n" if seg is not None else ""))
+                           + (f"  {md.arabic_inline(r.sentence)}\n" if r.sentence else ""))  # article gold: first sentence found
             out.append("\n")
         return "".join(out)
 
     # ---- appendices -----------------------------------------------------
     def _appendix_rows(self) -> pd.DataFrame:
         ev = self.evidence.drop_duplicates("evidence_id").sort_values(["article_id", "start"], kind="stable")
-        return ev.head(self.story.appendix_quotes)
+        return self.with_text(ev.head(self.story.appendix_quotes))
 
     def evidence_appendix(self) -> str:
         """Sentences counted for any frame, once, in reading order, with all their frames (capped)."""
@@ -502,7 +506,7 @@ class Briefing:
                + (f" The first {len(keep)} in reading order are printed here; all are in the HTML briefing's "
                   f"evidence table and in `_output/tables/frame_sentences.csv`." if len(keep) < total else "")
                + "\n\n"]
-        shown = ev[ev.evidence_id.isin(keep)].sort_values(["article_id", "start", "frame"], kind="stable")
+        shown = self.with_text(ev[ev.evidence_id.isin(keep)].sort_values(["article_id", "start", "frame"], kind="stable"))
         for eid, g in shown.groupby("evidence_id", sort=False):
             spans = sorted({h for hs in g.highlights for h in hs})
             r = SimpleNamespace(**{**g.iloc[0].to_dict(), "highlights": spans})
@@ -522,16 +526,27 @@ class Briefing:
         return prov.provenance(self.data_dir, files)
 
 
-def load(data_dir: Path | str | None = None, figures_dir: Path | str | None = None) -> Briefing:
+def load(data_dir: Path | str | None = None, figures_dir: Path | str | None = None,
+         out_dir: Path | str | None = None) -> Briefing:
     """The briefing for a data folder: ``data_dir``, else $FRAMING_DATA (set by `render --data`), else data/.
 
-    Figures are saved under ``figures_dir``, else $FRAMING_FIGURES (`render --out`/figures), else figures/.
+    It reads the tables `code` wrote: $FRAMING_TABLES when `render` has just coded, else the data
+    folder is coded first into ``out_dir`` (default _output/; through the cache, so quick when
+    nothing changed).  Figures are saved under ``figures_dir``, else $FRAMING_FIGURES
+    (`render --out`/figures), else figures/.
     """
+    tables = os.environ.get(TABLES_ENV) if data_dir is None else None  # render's own data, coded just now
     data_dir = Path(data_dir or os.environ.get(DATA_ENV, "data"))
     figures_dir = figures_dir or os.environ.get(FIGURES_ENV, "figures")
-    a = analyse(data_dir, cache_dir=Path(os.environ.get(CACHE_ENV, "_output/.cache")))
+    if not tables:
+        from analysis.results.stream import code_tables
+        out = Path(out_dir) if out_dir else Path(os.environ.get(CACHE_ENV, "_output/.cache")).parent
+        code_tables(data_dir, out)
+        tables = out / "tables"
+    a = open_coded(data_dir, Path(tables))
     translations = load_translations(data_dir / TRANSLATIONS, a) if (data_dir / TRANSLATIONS).exists() else {}
-    ev = evaluate(a, data_dir / GOLD) if (data_dir / GOLD).exists() else None
+    gold = data_dir / GOLD
+    ev = evaluate(a.gold_view(gold_articles(gold)), gold) if gold.exists() else None
     problems = Problems()
     story = load_story(data_dir, a.codebook.labels(), list(load_events(data_dir).id), problems)
     glossary = load_glossary(data_dir, problems)

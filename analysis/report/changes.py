@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from analysis.report import markdown as md
+from analysis.report.store import Coded
 from analysis.results import changes as ch
 
 OUT_ENV = "FRAMING_OUT"  # set by `render --out`; the kernel finds the render history there
@@ -14,6 +15,9 @@ LIMIT = 6                # quotes and counts listed per kind; `python -m analysi
 def since_last_render(analysis, translations: dict, out_dir: Path | str | None = None) -> ch.Changes:
     """Compare this render with the last one, and stage this one's tables for the next."""
     out = Path(out_dir or os.environ.get(OUT_ENV, "_output"))
+    if isinstance(analysis, Coded):  # from the tables, by DuckDB: the corpus's mentions are never held
+        pending = ch.stage_from_tables(out, analysis.corpus, analysis.counts(), analysis.store.dir, translations)
+        return ch.compare_dirs(ch.latest_dir(out), pending)
     new = ch.snapshot(analysis, translations)
     try:
         old = ch.read_snapshot(ch.latest_dir(out))

@@ -33,7 +33,7 @@
   var controls = {};
   root.querySelectorAll("[data-k]").forEach(function (el) { controls[el.dataset.k] = el; });
   var tbody = q(".ev-table tbody"), more = q(".ev-more");
-  var state = { id: null }, shown = 0, matches = [];
+  var state = { id: null, n: null, key: null }, shown = 0, matches = [];
 
   function option(select, value, text) {
     var o = document.createElement("option");
@@ -48,7 +48,16 @@
   option(controls.f, "", "All frames"); data.frames.forEach(function (f) { option(controls.f, f[0], f[1]); });
   option(controls.s, "", "All stances"); data.stances.forEach(function (s) { option(controls.s, s, s); });
   option(controls.sp, "", "All speakers"); uniq("sp").forEach(function (v) { option(controls.sp, v, v); });
-  q(".ev-total").textContent = rows.length;
+  var total = data.total == null ? rows.length : data.total, sampled = rows.length < total;
+  // Is `python -m analysis explore` answering on 127.0.0.1?  Asked once, and only when a count has more
+  // rows than the page holds (a page that embeds everything never touches the network).
+  var live = null;
+  function probe(then) {
+    if (live !== null || !data.explore || !window.fetch || !window.AbortController) { then(); return; }
+    var ctl = new AbortController(), t = setTimeout(function () { ctl.abort(); }, 800);
+    fetch(data.explore + "api/ping", { signal: ctl.signal }).then(function (r) { live = r.ok; })
+      .catch(function () { live = false; }).then(function () { clearTimeout(t); then(); });
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -107,8 +116,22 @@
       return true;
     });
     tbody.textContent = ""; shown = 0; draw();
-    q(".ev-count").textContent = matches.length;
-    q(".ev-note").textContent = state.id ? " · one sentence: " + state.id : "";
+    q(".ev-count").textContent = matches.length.toLocaleString("en");
+    var note = state.id ? " · one sentence: " + state.id : "";
+    var partial = state.n != null && state.n > matches.length;
+    q(".ev-total").textContent = (partial ? state.n : rows.length).toLocaleString("en");
+    if (partial)
+      note += " · this page holds a selection of this cell's rows; all of them: " + data.where.replace(/^the whole evidence: /, "");
+    else if (sampled && !state.id)
+      note += " · a selection of the study's " + total.toLocaleString("en") + " (every outlet × frame cell, evenly spread); " + data.where;
+    var box = q(".ev-note"), key = state.key;
+    box.textContent = note;
+    if (partial) probe(function () {
+      if (!live || state.key !== key) return;
+      var a = el("a", "ev-app", "open all " + state.n.toLocaleString("en") + " in the explore app");
+      a.href = data.explore + served(key); a.target = "_blank"; a.rel = "noopener";
+      box.appendChild(document.createTextNode(" · ")); box.appendChild(a);
+    });
   }
   function draw() {
     var frag = document.createDocumentFragment(), end = Math.min(matches.length, shown + page);
@@ -119,15 +142,25 @@
   }
   function set(filters) {
     state.id = filters.id || null;
+    state.n = filters.n == null ? null : filters.n;
+    state.key = filters.key || null;
     Object.keys(controls).forEach(function (k) { controls[k].value = filters[k] || ""; });
     filter();
+  }
+
+  // The same filter as a link into the explore app: #o=…&f=… (a cell) or #ev-… (one sentence).
+  function served(key) {
+    var c = data.cells[key];
+    if (!c) return "#" + key;
+    return "#" + ["o", "f", "s", "sp"].filter(function (k) { return c[k]; })
+      .map(function (k) { return k + "=" + encodeURIComponent(c[k]); }).join("&");
   }
 
   function route(hash, scroll) {
     var h;
     try { h = decodeURIComponent(hash || "").replace(/^#/, ""); }
     catch (e) { return false; }  // a malformed link (#%, a cut-off %E0%A4): not ours, keep the table whole
-    if (h.indexOf("cell-") === 0 && data.cells[h]) set(data.cells[h]);
+    if (h.indexOf("cell-") === 0 && data.cells[h]) set(Object.assign({ key: h }, data.cells[h]));
     else if (h.indexOf("ev-") === 0) set({ id: h.slice(3) });
     else return false;
     if (scroll) root.scrollIntoView();
@@ -136,7 +169,7 @@
   var timer;
   Object.keys(controls).forEach(function (k) {
     controls[k].addEventListener(k === "q" ? "input" : "change", function () {
-      state.id = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
+      state.id = null; state.n = null; state.key = null; clearTimeout(timer); timer = setTimeout(filter, k === "q" ? 120 : 0);
     });
   });
   more.addEventListener("click", draw);

@@ -27,6 +27,11 @@ from analysis.io.untrusted import balance_bidi, has_bidi_control
 
 STANCES = ("asserted", "reported", "denied")
 PAGE = 50  # rows drawn at a time; explorer.js reads it from the blob
+EMBED_ROWS = 6000  # sentence × frame rows embedded at most (about 1.5 KB each with their quote): report.html stays mailable
+PER_CELL = 40      # rows per outlet × frame cell once the evidence is larger than EMBED_ROWS
+EXPLORE_PORT = 8765  # where `python -m analysis explore` listens (127.0.0.1 only); the page probes it
+WHERE = ("the whole evidence: python -m analysis explore (a local web app on 127.0.0.1), "
+         "or _output/tables/frame_sentences.csv")
 
 
 def escape(text, quote: bool = True) -> str:
@@ -175,21 +180,43 @@ def who_matrix(evidence: pd.DataFrame, frame_ids: list[str], label, caption: str
 
 
 def cell_filters(evidence: pd.DataFrame) -> dict[str, dict]:
-    """Every clickable cell's key -> the filter it opens (what explorer.js applies)."""
+    """Every clickable cell's key -> the filter it opens (what explorer.js applies), with ``n``: its
+    true number of rows, however many the page embeds."""
     out = {}
-    for o, f in outlet_frame_cells(evidence):
-        out[cell_key(outlet=o, frame=f)] = {"o": o, "f": f}
-    for sp, f, st in speaker_cells(evidence):
-        out[cell_key(speaker=sp, frame=f, stance=st)] = {"sp": sp, "f": f, "s": st}
-    for (sp, st), _ in evidence.groupby(["speaker", "stance"]):
-        out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st}
+    for (o, f), n in evidence.groupby(["outlet", "frame"]).size().items():
+        out[cell_key(outlet=o, frame=f)] = {"o": o, "f": f, "n": int(n)}
+    for (sp, f, st), n in evidence.groupby(["speaker", "frame", "stance"]).size().items():
+        out[cell_key(speaker=sp, frame=f, stance=st)] = {"sp": sp, "f": f, "s": st, "n": int(n)}
+    for (sp, st), n in evidence.groupby(["speaker", "stance"]).size().items():
+        out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st, "n": int(n)}
     return out
 
 
-def static_lists(evidence: pd.DataFrame, label) -> str:
-    """Each cell's evidence ids as a plain list under the cell's anchor: links that need no script."""
+def stratified(evidence: pd.DataFrame, limit: int = EMBED_ROWS, per_cell: int = PER_CELL) -> pd.DataFrame:
+    """The rows the page embeds: all of them up to ``limit``; past it, from every outlet × frame cell
+    the same number (``per_cell``, fewer if the cells are many), spread evenly over the cell in reading
+    order, so that each cell, its start and its end are shown.  Deterministic."""
+    if len(evidence) <= limit:
+        return evidence
+    ev = _sorted(evidence).reset_index(drop=True)
+    cells = ev.groupby(["outlet", "frame"], sort=False)
+    k = max(1, min(per_cell, limit // max(1, cells.ngroups)))
+    pos, size = cells.cumcount(), cells["frame"].transform("size")
+    # positions round(i * (size - 1) / (k - 1)) for i < k: evenly spaced, first and last included
+    step = (size - 1) / max(1, k - 1)
+    wanted = pd.Series(False, index=ev.index)
+    for i in range(k):
+        wanted |= (size > k) & (pos == (i * step).round().astype(int))
+    return ev[wanted | (size <= k)]
+
+
+def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None = None) -> str:
+    """Each cell's evidence ids as a plain list under the cell's anchor: links that need no script.
+    ``totals`` (``cell_filters`` of the whole evidence) gives each cell's true count when ``evidence``
+    is the embedded selection."""
     if evidence.empty:
         return ""
+    totals = totals or {}
     ev = _sorted(evidence)
     groups = [(cell_key(outlet=o, frame=f), f"{o} · {label(f)}", g) for (o, f), g in ev.groupby(["outlet", "frame"], sort=True)]
     groups += [(cell_key(speaker=sp, frame=f, stance=st), f"{sp} · {label(f)} · {st}", g)
@@ -199,7 +226,9 @@ def static_lists(evidence: pd.DataFrame, label) -> str:
     parts = []
     for key, title, g in groups:
         items = "".join(f'<li><a href="#{escape(anchor(e))}">{escape(e)}</a></li>' for e in g.evidence_id)
-        parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: {len(g)}</p><ol>{items}</ol></section>')
+        n = totals.get(key, {}).get("n", len(g))
+        count = f"{len(g)}" if n == len(g) else f"showing {len(g):,} of {n:,} ({WHERE})"
+        parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: {escape(count)}</p><ol>{items}</ol></section>')
     return raw_html('<div class="ev-static"><p>The sentences behind each count, by evidence id '
                     '(the file and offsets of the quote).</p>' + "".join(parts) + "</div>")
 
@@ -227,10 +256,17 @@ def widget() -> tuple[str, str]:
 
 
 
-def explorer(evidence: pd.DataFrame, label, frame_ids: list[str]) -> str:
-    """The filterable, searchable table of every evidence row, self-contained."""
-    frames = [f for f in frame_ids if f in set(evidence.frame)] if len(evidence) else []
-    blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}), "cells": cell_filters(evidence) if len(evidence) else {},
+def explorer(evidence: pd.DataFrame, label, frame_ids: list[str], whole: pd.DataFrame | None = None,
+             port: int = EXPLORE_PORT) -> str:
+    """The filterable, searchable table of the embedded evidence rows, self-contained.
+
+    ``whole``: all the evidence when ``evidence`` is a selection of it (``stratified``); the cells
+    then carry their true counts and the page says where the rest is."""
+    whole = evidence if whole is None else whole
+    frames = [f for f in frame_ids if f in set(whole.frame)] if len(whole) else []
+    blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}),
+            "cells": cell_filters(whole) if len(whole) else {}, "total": len(whole), "where": WHERE,
+            "explore": f"http://127.0.0.1:{int(port)}/",
             "frames": [[f, label(f)] for f in frames], "stances": list(STANCES), "page": PAGE}
     head, tail = widget()
     html = head + f'<script type="application/json" id="ev-data">{json_for_script(blob)}</script>' + tail
@@ -258,7 +294,10 @@ class View:
                           "Who says what: frame sentences by speaker, frame and stance. Click a count to open its sentences.")
 
     def table(self) -> str:
-        return explorer(self.b.evidence, self.b.label, self._frames()) + static_lists(self.b.evidence, self.b.label)
+        whole = self.b.evidence
+        shown = self.b.with_text(stratified(whole))  # only the embedded rows carry their quotes
+        return (explorer(shown, self.b.label, self._frames(), whole)
+                + static_lists(shown, self.b.label, cell_filters(whole) if len(whole) else {}))
 
 
 def view(briefing) -> View:

@@ -36,8 +36,7 @@ def outlets_with(c: pd.DataFrame, frame: str) -> list[str]:
 
 def overview(a: Analysis) -> pd.DataFrame:
     """One row per article: outlet, date, and how each was established."""
-    segs = a.segments_frame()
-    per = segs.groupby("article_id").agg(sentences=("sentence_id", "size"), words=("words", "sum"))
+    per = a.article_sizes()
     rows = []
     for art in a.corpus.articles:
         rows.append({"Article": art.id, "Outlet": art.outlet.name_en, "Arabic name": art.outlet.name_ar,

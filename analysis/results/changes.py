@@ -58,10 +58,14 @@ def foreign(out_dir: Path) -> list[Path]:
 
 def snapshot(analysis, translations: dict) -> dict[str, pd.DataFrame]:
     """The tables a later render compares itself with."""
-    arts = analysis.corpus.frame()
-    arts = arts.assign(date=arts.date.map(_iso))[FILES["articles"]].sort_values("article_id")
     counts = outlet_frame_table(analysis.corpus, analysis.codebook, analysis.segments_frame(), analysis.mentions)
-    ev = evidence_table(analysis, translations)
+    return snapshot_from(analysis.corpus, counts, evidence_table(analysis, translations))
+
+
+def snapshot_from(corpus, counts: pd.DataFrame, ev: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """``snapshot`` from the outlet × frame counts and the evidence (with its quotes)."""
+    arts = corpus.frame()
+    arts = arts.assign(date=arts.date.map(_iso))[FILES["articles"]].sort_values("article_id")
     if ev.empty:
         ev = pd.DataFrame(columns=FILES["mentions"])
     ev = ev.assign(date=ev.date.map(_iso))[FILES["mentions"]].sort_values(KEY, kind="stable")
@@ -85,13 +89,15 @@ def write_snapshot(directory: Path, tables: dict[str, pd.DataFrame]) -> None:
                                   encoding="utf-8")
 
 
-def read_snapshot(directory: Path) -> dict[str, pd.DataFrame] | None:
-    """A snapshot folder's tables, or None if it holds none."""
+def read_snapshot(directory: Path, names=tuple(FILES)) -> dict[str, pd.DataFrame] | None:
+    """A snapshot folder's tables (``names`` of them), or None if it holds none."""
     paths = {name: Path(directory) / f"{name}.csv" for name in FILES}
     if not all(p.is_file() for p in paths.values()):
         return None
     out = {}
     for name, p in paths.items():
+        if name not in names:
+            continue
         _check_table(p)
         df = pd.read_csv(p, dtype=str, keep_default_na=False).map(from_csv_cell)  # undo write_csv's formula guard
         missing = [c for c in FILES[name] if c not in df.columns]
@@ -227,6 +233,16 @@ def compare(old: dict[str, pd.DataFrame] | None, new: dict[str, pd.DataFrame]) -
     """What moved from ``old`` to ``new`` (snapshots as ``snapshot``/``read_snapshot`` give them)."""
     if old is None:
         return Changes(first=True)
+    om, nm = old["mentions"], new["mentions"]
+    okey, nkey = (df.evidence_id.astype(str) + "\x00" + df.frame.astype(str) for df in (om, nm))
+    gained, lost = nm[~nkey.isin(set(okey))], om[~okey.isin(set(nkey))]
+    m = om.merge(nm, on=KEY, suffixes=("_before", ""))
+    recoded = m[(m.stance != m.stance_before) | (m.speaker != m.speaker_before)]
+    return _compared(old, new, gained, lost, recoded)
+
+
+def _compared(old, new, gained, lost, recoded) -> Changes:
+    """The articles and counts compared, with the mentions gained, lost and recoded."""
     oa, na = old["articles"].set_index("article_id"), new["articles"].set_index("article_id")
     added = na.loc[[i for i in na.index if i not in oa.index]].reset_index()
     removed = oa.loc[[i for i in oa.index if i not in na.index]].reset_index()
@@ -241,10 +257,75 @@ def compare(old: dict[str, pd.DataFrame] | None, new: dict[str, pd.DataFrame]) -
     c = c[c.change != 0].sort_values(["outlet", "frame"]).reset_index(drop=True)[
         ["outlet", "frame", "label", "before", "after", "change"]]
 
-    om, nm = old["mentions"], new["mentions"]
-    okey, nkey = (df.evidence_id.astype(str) + "\x00" + df.frame.astype(str) for df in (om, nm))
-    gained, lost = nm[~nkey.isin(set(okey))], om[~okey.isin(set(nkey))]
-    m = om.merge(nm, on=KEY, suffixes=("_before", ""))
-    recoded = m[(m.stance != m.stance_before) | (m.speaker != m.speaker_before)]
     lab = lambda df: df.assign(label=[labels.get(f, f) for f in df.frame]).reset_index(drop=True)
     return Changes(False, added, removed, edited, c, lab(gained), lab(lost), lab(recoded))
+
+
+# ---- the same, over the tables `code` wrote, without holding the corpus's mentions -------------------
+def _duck():
+    import duckdb
+    con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2})
+    try:  # outside a notebook its bar would print; inside one it cannot draw
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
+    return con
+
+
+def _lit(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def stage_from_tables(out_dir: Path, corpus, counts: pd.DataFrame, tables: Path, translations: dict) -> Path:
+    """``stage`` of this render's snapshot, its mentions written by DuckDB straight from the tables
+    (each quote is the segment's text, as ``evidence_table`` gives it)."""
+    pending = Path(out_dir) / HISTORY / PENDING
+    shutil.rmtree(pending, ignore_errors=True)
+    small = snapshot_from(corpus, counts, pd.DataFrame(columns=FILES["mentions"]))
+    write_snapshot(pending, {k: small[k] for k in ("articles", "counts")})
+    english = pd.DataFrame({"evidence_id": list(translations), "english": [t.english for t in translations.values()]},
+                           dtype=object)
+    src = lambda n: f"read_parquet({_lit(Path(tables) / (n + '.parquet'))})"  # noqa: E731
+    sql = f"""
+      SELECT f.article_id || ':' || f.sentence_start || '-' || f.sentence_end AS evidence_id, f.frame, f.article_id,
+             f.outlet, coalesce(CAST(a.date AS VARCHAR), '') AS date, f.stance, f.speaker_name AS speaker,
+             s.sentence AS arabic, coalesce(CAST(t.english AS VARCHAR), '') AS english
+      FROM {src('frame_sentences')} f JOIN {src('articles')} a USING (article_id)
+      JOIN {src('segments')} s USING (sentence_id)
+      LEFT JOIN english t ON CAST(t.evidence_id AS VARCHAR) = f.article_id || ':' || f.sentence_start || '-' || f.sentence_end
+      ORDER BY evidence_id, f.frame"""
+    con = _duck()
+    con.register("english", english)
+    tmp = pending / ".mentions.csv"
+    con.execute(f"COPY ({sql}) TO {_lit(tmp)} (HEADER, DELIMITER ',')")
+    con.close()
+    tmp.replace(pending / "mentions.csv")
+    return pending
+
+
+def compare_dirs(old_dir: Path, new_dir: Path) -> Changes:
+    """``compare`` of two snapshot folders, the mentions compared by DuckDB (only what moved is held)."""
+    try:
+        old = read_snapshot(old_dir, ("articles", "counts"))
+    except ValueError:  # an unreadable history is no reason to stop a render: start afresh
+        old = None
+    header = pd.read_csv(Path(old_dir) / "mentions.csv", dtype=str, nrows=0).columns if old is not None else []
+    if old is None or any(c not in header for c in FILES["mentions"]):
+        return Changes(first=True)
+    new = read_snapshot(new_dir, ("articles", "counts"))
+    con = _duck()
+    read = lambda d: f"read_csv({_lit(Path(d) / 'mentions.csv')}, all_varchar=true, header=true)"  # noqa: E731
+    con.execute(f"CREATE VIEW o AS SELECT * FROM {read(old_dir)}")
+    con.execute(f"CREATE VIEW n AS SELECT * FROM {read(new_dir)}")
+    cols = ", ".join(FILES["mentions"])
+    gained = con.execute(f"SELECT {cols} FROM n ANTI JOIN o USING (evidence_id, frame) ORDER BY evidence_id, frame").df()
+    lost = con.execute(f"SELECT {cols} FROM o ANTI JOIN n USING (evidence_id, frame) ORDER BY evidence_id, frame").df()
+    rest = [c for c in FILES["mentions"] if c not in KEY]
+    recoded = con.execute(
+        f"SELECT o.evidence_id, o.frame, {', '.join(f'o.{c} AS {c}_before' for c in rest)}, "
+        f"{', '.join(f'n.{c}' for c in rest)} FROM o JOIN n USING (evidence_id, frame) "
+        "WHERE o.stance IS DISTINCT FROM n.stance OR o.speaker IS DISTINCT FROM n.speaker "
+        "ORDER BY evidence_id, frame").df()
+    con.close()
+    blank = lambda df: df.fillna("")  # noqa: E731 (read back as read_snapshot does: missing -> "")
+    return _compared(old, new, blank(gained), blank(lost), blank(recoded))

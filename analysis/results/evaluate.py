@@ -196,6 +196,19 @@ def _article_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
     return rows
 
 
+def gold_articles(path: Path) -> set[str]:
+    """The articles the gold file points at (their sentences are all its check needs)."""
+    import csv
+    path = Path(path)
+    if not path.exists():
+        return set()
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            return {row.get("article_id") or "" for row in csv.DictReader(f)}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()  # load_gold says what is wrong with it
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     """Precision, recall, F1; a measure with an empty denominator is NaN, not 0 or 1."""
     p = tp / (tp + fp) if tp + fp else float("nan")

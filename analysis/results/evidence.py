@@ -115,3 +115,23 @@ def evidence_table(analysis, translations: dict[str, Translation], frames: list[
             "english": t.english if t else None, "translator": t.translator if t else "",
         })
     return pd.DataFrame(rows)
+
+
+def evidence_rows(stances: pd.DataFrame, articles, translations: dict[str, Translation]) -> pd.DataFrame:
+    """``evidence_table`` without the quote, its highlights and indicators: one row per (sentence, frame)."""
+    meta = {a.id: a for a in articles}
+    arts = [meta[a] for a in stances.article_id]
+    eids = [evidence_id(a, s, e) for a, s, e in zip(stances.article_id, stances.sentence_start, stances.sentence_end)]
+    found = [translations.get(e) for e in eids]
+    return pd.DataFrame({
+        "evidence_id": eids, "article_id": stances.article_id.values, "outlet": stances.outlet.values,
+        "date": [a.date for a in arts], "date_confidence": [a.date_confidence for a in arts],
+        "file": [a.file for a in arts], "frame": stances.frame.values, "stance": stances.stance.values,
+        "speaker": stances.speaker_name.values, "sentence_id": stances.sentence_id.values,
+        "start": stances.sentence_start.values, "end": stances.sentence_end.values,
+        "english": [t.english if t else None for t in found], "translator": [t.translator if t else "" for t in found],
+    }, columns=EVIDENCE_THIN)
+
+
+EVIDENCE_THIN = ["evidence_id", "article_id", "outlet", "date", "date_confidence", "file", "frame", "stance", "speaker",
+                 "sentence_id", "start", "end", "english", "translator"]

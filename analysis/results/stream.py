@@ -45,6 +45,8 @@ class TableStream:
         self.rows = {"segments": 0, "mentions": 0, "frame_sentences": 0}
         self._held: dict[str, list[pd.DataFrame]] = {name: [] for name in STREAMED}
         self._held_rows = 0
+        self.keep_articles: set[str] = set()  # their sentences are kept (the gold file's, for its check)
+        self.kept: list = []
 
     def _flush(self) -> None:
         """Write the rows held so far (a few batches at a time: writing costs per call)."""
@@ -55,6 +57,8 @@ class TableStream:
         self._held_rows = 0
 
     def add(self, r: BatchResult) -> None:
+        if self.keep_articles:
+            self.kept += [s for cut in r.cuts for s in cut[0] if s.article_id in self.keep_articles]
         segs = segments_frame([s for cut in r.cuts for s in cut[0]])
         removed = clean.removed_frame([x for cut in r.cuts for x in cut[1]], self.articles)
         batch = {"mentions": r.mentions, "frame_sentences": r.stances.drop(columns=["sentence"]), "segments": segs,
@@ -95,3 +99,32 @@ class TableStream:
         for name, df in small.items():
             self.tables.add(name, df)
         return small
+
+
+def code_tables(data_dir, out_dir, *, jobs: int | None = None, scheduler=None, progress: bool = False,
+                on_run=None, keep_articles: set[str] | None = None) -> tuple[Run, TableStream, list]:
+    """Code a data folder into OUT/tables/ (CSV + Parquet, one set), batch by batch through the cache.
+
+    What `code` does and what `render` does before its kernel starts; returns the run, the
+    stream (its row counts and small tables) and the CSV paths written.  ``on_run(run, stream)``
+    runs after the last batch, before anything is committed (checks that refuse the set);
+    the sentences of ``keep_articles`` are kept on ``stream.kept`` for them.
+    """
+    from pathlib import Path
+
+    from analysis.io.errors import Problems
+    from analysis.results.tables import ORDER
+    out_dir = Path(out_dir)
+    run = Run(data_dir, progress=progress, cache_dir=out_dir / ".cache", jobs=jobs, scheduler=scheduler)
+    with TableSet(out_dir, ORDER) as tables:  # nothing lands unless everything is written
+        stream = TableStream(run, tables)
+        stream.keep_articles = set(keep_articles or ())
+        for batch in run.batches():
+            stream.add(batch)
+        problems = Problems()
+        if on_run is not None:
+            on_run(run, stream, problems)
+        problems.raise_if_any()
+        stream.small = stream.finish()
+        paths = tables.commit()
+    return run, stream, paths

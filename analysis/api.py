@@ -1,0 +1,192 @@
+"""The study as Python calls: ``code`` and ``render`` a data folder (what the CLI's commands do).
+
+    from analysis.api import render
+    result = render("data", "_output", to="html")     # {"html": Path(...)}, .warnings, .kept
+
+``render`` checks every input without coding, codes the corpus through the same streaming
+path as ``code`` (cache, batches, CSV + Parquet under OUT/tables/), then runs the document,
+whose kernel reads those tables instead of coding again.  Errors are raised, never printed:
+``InputError`` for bad input (nothing of the previous briefing is lost), ``RenderError`` when
+a tool fails, ``OutputError`` when the output folder cannot be written.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+from analysis.io.errors import InputError, Problems
+
+__all__ = ["code", "evidence_db", "explore", "render"]
+
+
+def code(data_dir: Path | str = "data", out: Path | str = "_output", *, jobs: int | None = None, scheduler=None,
+         progress: bool = False, problems: Problems | None = None):
+    """Code ``data_dir`` into ``out``/tables/; returns (run, stream, CSV paths).
+
+    Refuses (``InputError``) a codebook pattern that marks nearly every sentence, and, when
+    ``problems`` is given, a translations or gold file that does not fit the articles; notes
+    (tolerated problems) stay on ``problems``."""
+    from analysis.results.evaluate import GOLD, gold_articles
+    from analysis.results.stream import code_tables
+    from analysis.validate import check_pointers, overbroad_from
+    data_dir = Path(data_dir)
+
+    def check(run, stream, found: Problems) -> None:
+        overbroad_from(*stream.counts(), run.codebook, found)
+        if problems is not None:
+            check_pointers(data_dir, run, stream.kept, found)
+            problems.items += [p for p in found.items if p not in found.errors]
+
+    keep = gold_articles(data_dir / GOLD) if problems is not None else set()
+    return code_tables(data_dir, Path(out), jobs=jobs, scheduler=scheduler, progress=progress, on_run=check,
+                       keep_articles=keep)
+
+
+def kernel_env(data_dir: Path, out: Path, jobs: int | None = None, scheduler=None) -> None:
+    """What the document's kernel reads: the data, the tables `code` wrote, where figures and history go."""
+    from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
+    from analysis.report.briefing import CACHE_ENV, DATA_ENV, FIGURES_ENV
+    from analysis.report.changes import OUT_ENV
+    os.environ[DATA_ENV] = str(Path(data_dir).resolve())  # the kernel inherits it: report.qmd reads any corpus
+    os.environ[CACHE_ENV] = str((Path(out) / ".cache").resolve())
+    os.environ[FIGURES_ENV] = str((Path(out) / "figures").resolve())
+    os.environ[OUT_ENV] = str(Path(out).resolve())  # where the kernel finds the last render's tables
+    if jobs:
+        os.environ[JOBS_ENV] = str(jobs)
+    if scheduler:
+        os.environ[SCHEDULER_ENV] = str(scheduler)
+
+
+def _formats(to: str) -> tuple[str, ...]:
+    return ("html", "pdf") if to == "both" else (to,)
+
+
+def unchanged(data_dir: Path | str, out: Path | str, to: str = "both", qmd: Path | str = "report.qmd"):
+    """The last render's result if nothing it read changed since (built-in route), else None."""
+    from analysis.render import RenderError, up_to_date
+    kernel_env(Path(data_dir), Path(out))  # part of what the last render saw
+    try:
+        return up_to_date(Path(qmd), Path(out), _formats(to), inputs=[Path(data_dir)])
+    except (RenderError, OSError):
+        return None  # the render itself will say what is wrong
+
+
+def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str = "both", *,
+           qmd: Path | str = "report.qmd", force: bool = False, builtin: bool = False, jobs: int | None = None,
+           scheduler=None, quiet: bool = True, log=print, starting=None):
+    """Render the briefing of ``data_dir`` into ``out`` (``to``: "html", "pdf" or "both").
+
+    Returns ``{format: path}`` with ``.warnings`` and ``.kept`` (True when nothing changed
+    since the last render and its outputs were kept; ``force`` renders anyway).  Quarto is
+    used when on PATH, unless ``builtin``.  ``starting()`` is called once a render is under way.
+    """
+    from analysis.io.scratch import render_lock
+    from analysis.render import RenderError, quarto_available, render_with_quarto
+    from analysis.render import render as builtin_route
+    from analysis.report.store import TABLES_ENV
+    from analysis.results.changes import discard, promote
+    data_dir, out = Path(data_dir), Path(out)
+    _check_render_paths(Path(qmd), out)
+    use_quarto = quarto_available() and not builtin
+    if not force and not use_quarto and (kept := unchanged(data_dir, out, to, qmd)) is not None:
+        kept.kept = True
+        return kept
+    if starting is not None:
+        starting()
+    problems = check_inputs(data_dir)
+    say = (lambda *_: None) if quiet else log
+    with render_lock(out) as stale:
+        if stale:
+            say(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
+        run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems)
+        notes = list(run.corpus.warnings)
+        evidence_db(data_dir, out, run)  # what `explore` serves, and what the briefing's counts link into
+        del run  # the corpus and compiled patterns: the kernel loads its own while this process waits
+        kernel_env(data_dir, out, jobs, scheduler)
+        os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded just now: the kernel reads, never codes
+        route = render_with_quarto if use_quarto else builtin_route
+        extra = {} if use_quarto else {"inputs": [data_dir], "force": force}
+        try:
+            outputs = route(Path(qmd), out, _formats(to), quiet=quiet, log=log, **extra)
+        except RenderError:
+            discard(out)  # a failed render never becomes the baseline of the changes box
+            raise
+        finally:
+            os.environ.pop(TABLES_ENV, None)
+    promote(out)  # this render's tables become the baseline of the next one's changes box
+    outputs.warnings = notes + [p.what for p in problems.items] + list(getattr(outputs, "warnings", []))
+    outputs.kept = False
+    return outputs
+
+
+
+def _check_render_paths(qmd: Path, out: Path) -> None:
+    """Said before any work: a document that is not UTF-8 (or not a file), and history folders of the user's."""
+    from analysis.io.errors import InputError, Problem, display_path
+    from analysis.io.paths import read_regular
+    from analysis.io.yamlio import decode
+    from analysis.results.changes import foreign
+    decode(read_regular(qmd), display_path(qmd))
+    if (theirs := foreign(out)):  # a render replaces its history: never a folder of the user's
+        raise InputError([Problem(str(p), None, "holds files a render did not write, where a render keeps its history",
+                                  "move it out of the output folder, or render into another folder with --out") for p in theirs])
+
+def check_inputs(data_dir: Path) -> Problems:
+    """The files only the briefing reads (report.yaml, glossary, events) against the codebook, before
+    anything is coded; the corpus and the coding's inputs are checked as the coding loads them.  On
+    any error every input is checked, so that one message lists all problems.  Returns the notes."""
+    from analysis.inputs.codebook import CODEBOOK, load_codebook
+    from analysis.inputs.corpus import load_events
+    from analysis.pipeline import load_inputs
+    from analysis.validate import check_story
+    problems = Problems()
+    try:
+        codebook = load_codebook(Path(data_dir) / CODEBOOK, problems)
+    except InputError as e:
+        problems.items += e.problems
+        codebook = None
+    load_events(data_dir, problems)
+    if codebook is not None and not problems.errors:
+        check_story(data_dir, codebook.labels(), problems)
+    if problems.errors:  # say everything that is wrong, not only the first file's problems
+        full = Problems()
+        try:
+            load_inputs(data_dir, full)
+        except InputError as e:
+            full.items += e.problems
+        problems.items = full.items + [p for p in problems.items if p not in full.items]
+    problems.raise_if_any()
+    return problems
+
+
+def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
+    """OUT/tables/evidence.sqlite from the tables `code` wrote (``run``: that coding's, for its corpus
+    and codebook; else the inputs are loaded again)."""
+    from analysis.results.evidence import TRANSLATIONS, load_translations
+    from analysis.results.evidence_db import build
+    data_dir = Path(data_dir)
+    if run is None:
+        from analysis.pipeline import load_inputs
+        corpus, _, codebook, *_ = load_inputs(data_dir)
+        run = SimpleNamespace(corpus=corpus, codebook=codebook)
+    path = data_dir / TRANSLATIONS
+    translations = load_translations(path, run) if path.exists() else {}
+    return build(Path(out) / "tables", translations, run.codebook.labels())
+
+
+def explore(data_dir: Path | str = "data", out: Path | str = "_output", port: int | None = None, *,
+            recode: bool = False, progress: bool = False):
+    """A server for the study's whole evidence on 127.0.0.1 (``serve_forever()`` it).  It serves what
+    the last `render` or `explore` wrote; the data is coded first (through the cache) when that is
+    missing or older than the tables, or with ``recode``."""
+    from analysis.report.explore import serve
+    from analysis.report.explorer import EXPLORE_PORT
+    from analysis.results.evidence_db import fresh
+    data_dir, out = Path(data_dir), Path(out)
+    tables = out / "tables"
+    if recode or not fresh(tables):
+        check_inputs(data_dir)
+        run, _, _ = code(data_dir, out, progress=progress)
+        evidence_db(data_dir, out, run)
+    return serve(tables, EXPLORE_PORT if port is None else port)

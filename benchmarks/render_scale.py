@@ -1,0 +1,166 @@
+"""Render at scale: time and peak memory of a cold render against `code` on the same corpus.
+
+For each size (1,000 and 10,000 resampled articles; 100,000 with --full) it prints, measured in
+the same run:
+
+* `code` cold (the baseline): seconds and peak RSS of the whole process tree;
+* `render` cold (HTML and PDF, built-in route, empty output folder): seconds, peak RSS of the
+  process tree (CLI, coding workers, kernel, pandoc, typst), report.html's size, PDF pages;
+* after a one-line codebook edit: re-code and re-render, and their ratio;
+* the HTML explorer's load time in headless Chromium (Debian's, through Playwright);
+* `explore`: seconds from start to its first page of rows, and to a search.
+
+    .venv/bin/python benchmarks/render_scale.py [--sizes 1000 10000] [--full] [--keep DIR]
+
+Peak RSS is sampled every 0.2 s over the process and all its descendants (psutil) and summed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from rerender import PROBE, append_line  # noqa: E402
+from resample import resample  # noqa: E402
+
+CLI = [sys.executable, "-m", "analysis"]
+
+
+def tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measured(args: list[str]) -> tuple[float, int]:
+    """Run a command; (seconds, peak RSS of its process tree in bytes)."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    ps, peak, done = psutil.Process(proc.pid), 0, threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            try:
+                peak = max(peak, tree_rss(ps))
+            except psutil.Error:
+                pass
+            done.wait(0.2)
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, err = proc.communicate()
+    done.set()
+    th.join()
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()[-2000:]}")
+    return time.perf_counter() - t, peak
+
+
+def explorer_load(html: Path) -> float:
+    """Seconds until the HTML briefing's explorer has drawn its first rows, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return float("nan")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        page = b.new_page()
+        t = time.perf_counter()
+        page.goto(html.as_uri(), timeout=300_000)
+        page.wait_for_selector("#explorer tbody tr", timeout=300_000)
+        s = time.perf_counter() - t
+        b.close()
+    return s
+
+
+def explore_times(data: Path, out: Path) -> tuple[float, float]:
+    """(seconds to the first page of rows, seconds for a search) of `explore` on a rendered study."""
+    t = time.perf_counter()
+    proc = subprocess.Popen([*CLI, "explore", "--data", str(data), "--out", str(out), "--port", "0", "--quiet"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = re.search(r"http://\S+/", proc.stdout.readline()).group(0)
+        json.load(urllib.request.urlopen(url + "api/rows?page=0", timeout=60))
+        first = time.perf_counter() - t
+        t = time.perf_counter()
+        q = urllib.parse.quote("الكاظمي")
+        json.load(urllib.request.urlopen(url + f"api/rows?q={q}&page=0", timeout=60))
+        search = time.perf_counter() - t
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return first, search
+
+
+def pdf_pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(str(pdf)).pages)
+
+
+def one_size(n: int, tmp: Path) -> dict:
+    data = resample(n, tmp / f"c{n}")
+    r = {"articles": n}
+    r["code_s"], r["code_rss"] = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
+    out = tmp / f"render{n}"
+    r["render_s"], r["render_rss"] = measured([*CLI, "render", "--data", str(data), "--out", str(out), "--quiet",
+                                               "--builtin"])
+    r["html_mb"] = (out / "report.html").stat().st_size / 1e6
+    r["pdf_pages"] = pdf_pages(out / "report.pdf")
+    r["explorer_s"] = explorer_load(out / "report.html")
+    r["explore_first_s"], r["explore_search_s"] = explore_times(data, out)
+    append_line(data / "codebook.yaml", "frames:\n", PROBE)
+    r["recode_s"], _ = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
+    r["rerender_s"], r["rerender_rss"] = measured([*CLI, "render", "--data", str(data), "--out", str(out), "--quiet",
+                                                   "--builtin"])
+    return r
+
+
+def report(r: dict) -> None:
+    mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
+    print(f"\n{r['articles']:,} articles")
+    print(f"  code, cold (baseline)            {r['code_s']:8.1f} s   peak RSS {mb(r['code_rss'])}")
+    print(f"  render, cold (HTML + PDF)        {r['render_s']:8.1f} s   peak RSS {mb(r['render_rss'])}"
+          f"   = code + {r['render_s'] - r['code_s']:.1f} s")
+    print(f"  report.html                      {r['html_mb']:8.1f} MB  PDF {r['pdf_pages']} pages")
+    print(f"  explorer in headless Chromium    {r['explorer_s']:8.2f} s to its first rows")
+    print(f"  explore: first page, a search    {r['explore_first_s']:8.2f} s, {r['explore_search_s']:.2f} s")
+    print(f"  one-line codebook edit: re-code  {r['recode_s']:8.1f} s, re-render {r['rerender_s']:.1f} s "
+          f"(ratio {r['rerender_s'] / r['recode_s']:.2f}), re-render peak RSS {mb(r['rerender_rss'])}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--full", action="store_true", help="also 100,000 articles (about an hour on 2 cores)")
+    ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    args = ap.parse_args()
+    sizes = args.sizes + ([100_000] if args.full else [])
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="render-scale-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        for n in sizes:
+            report(one_size(n, tmp))
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""`python -m analysis explore` in a real browser (search, filter, deep link), its loopback-only
+guard, and the briefing's bounded, stratified explorer selection."""
+from __future__ import annotations
+
+import http.client
+import threading
+
+import pandas as pd
+import pytest
+from test_explorer import CHROMIUM, Page, browser, needs_chromium  # noqa: F401 (browser is a fixture)
+
+from analysis.api import evidence_db
+from analysis.cli import main
+from analysis.report import explorer
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from analysis.report.explore import serve
+    out = tmp_path_factory.mktemp("explore")
+    assert main(["code", "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    evidence_db("data", out)
+    server = serve(out / "tables", port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}/", out
+    server.shutdown()
+    server.server_close()
+
+
+class AppPage(Page):
+    """A page of the app; Playwright's waits evaluate scripts, which the app's CSP forbids pages to do."""
+
+    def __init__(self, browser, url):  # noqa: F811
+        self.context = browser.new_context(bypass_csp=True)
+        self.page = self.context.new_page()
+        self.errors, self.requests = [], []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(url)
+
+
+def _wait_rows(p, n: int | None = None):
+    p.page.wait_for_function("!document.querySelector('#explorer .ev-note').textContent.includes('loading')")
+    if n is not None:
+        p.page.wait_for_function(f"document.querySelectorAll('#explorer tbody tr').length == {n}")
+    return p.rows()
+
+
+@needs_chromium
+def test_explore_lists_every_row_then_searches_filters_and_deep_links(app, browser):  # noqa: F811
+    url, out = app
+    st = pd.read_csv(out / "tables" / "frame_sentences.csv", dtype=str)
+    p = AppPage(browser, url)
+    rows = _wait_rows(p, 50)  # the first page of 50
+    assert p.count() == len(st) == 73  # every sentence × frame row of the seeds
+
+    # a search typed with alef maqsura finds ساعي البريد (folded as the coder folds)
+    p.page.fill("#explorer input[data-k=q]", "ساعى البريد")
+    p.page.wait_for_function("document.querySelector('#explorer .ev-count').textContent != '73'")
+    rows = _wait_rows(p)
+    assert rows and all("ساعي البريد" in r["arabic"] for r in rows)
+    assert {r["id"] for r in rows} >= {"002:5613-5802"}  # Kadhimi's «لن يكون ساعي البريد» in Arabi Post
+
+    # a filter: Al-Marjie's postman sentences are Zafer al-Ani's tweet and Kadhimi's denial (read in the seed)
+    p.page.fill("#explorer input[data-k=q]", "")
+    p.page.select_option("#explorer select[data-k=o]", "Al-Marjie")
+    p.page.select_option("#explorer select[data-k=f]", "postman")
+    p.page.wait_for_function("document.querySelector('#explorer .ev-count').textContent == '2'")
+    rows = _wait_rows(p, 2)
+    assert {(r["id"], r["stance"], r["speaker"]) for r in rows} == {
+        ("000:1389-1823", "reported", "Zafer al-Ani"), ("000:1910-2229", "denied", "Mustafa al-Kadhimi")}
+    p.close()
+    assert p.errors == []
+
+    # the briefing's deep link, and a cell's filter as the briefing links it
+    p = AppPage(browser, url + "#ev-000:1910-2229")
+    rows = _wait_rows(p, 1)
+    assert [(r["id"], r["frame"], r["stance"]) for r in rows] == [("000:1910-2229", "Postman / messenger", "denied")]
+    assert "لن يكون ساعي بريد" in rows[0]["arabic"]
+    p.close()
+    p = AppPage(browser, url + "#o=Al-Marjie&f=postman")
+    assert len(_wait_rows(p, 2)) == 2 and p.count() == 2
+    p.close()
+    assert p.errors == []
+
+
+def test_explore_answers_its_loopback_name_only(app):
+    url, _ = app
+    host, port = url.split("//")[1].rstrip("/").split(":")
+    con = http.client.HTTPConnection(host, int(port), timeout=5)
+    con.request("GET", "/api/rows?f=postman", headers={"Host": f"evil.example:{port}"})  # DNS rebinding
+    assert con.getresponse().status == 403
+    con = http.client.HTTPConnection(host, int(port), timeout=5)
+    con.request("GET", "/api/rows?f=postman&o=Al-Marjie")
+    r = con.getresponse()
+    assert r.status == 200 and b'"total": 2' in r.read()
+    assert host == "127.0.0.1"
+
+
+def _cells(n_outlets: int, n_frames: int, per: int) -> pd.DataFrame:
+    """Evidence rows written for testing: ``per`` sentences in every outlet × frame cell."""
+    rows = [{"evidence_id": f"a{o}:{i * 10}-{i * 10 + 5}", "article_id": f"a{o}", "start": i * 10, "outlet": f"O{o}",
+             "frame": f"f{f}"} for o in range(n_outlets) for f in range(n_frames) for i in range(per)]
+    return pd.DataFrame(rows)
+
+
+def test_the_embedded_selection_keeps_every_cell_with_its_first_and_last_rows():
+    ev = _cells(3, 4, 100)  # 1,200 rows in 12 cells
+    assert explorer.stratified(ev, limit=1200) is ev  # within the budget: everything
+    sel = explorer.stratified(ev, limit=120, per_cell=40)  # 120 // 12 = 10 rows a cell
+    assert len(sel) == 120
+    per_cell = sel.groupby(["outlet", "frame"]).size()
+    assert len(per_cell) == 12 and set(per_cell) == {10}
+    one = sel[(sel.outlet == "O1") & (sel.frame == "f2")].start.tolist()
+    assert one == [0, 110, 220, 330, 440, 550, 660, 770, 880, 990]  # 0…99 evenly: i * 99 / 9 rounded, × 10
+    # a cell smaller than its share is shown whole
+    small = pd.concat([_cells(1, 1, 3).assign(outlet="Tiny"), ev])
+    sel = explorer.stratified(small, limit=130, per_cell=40)
+    assert (sel.outlet == "Tiny").sum() == 3
+
+
+def test_a_cell_of_the_selection_says_how_many_there_are_and_where():
+    ev = _cells(1, 1, 100).assign(speaker="x", stance="asserted")
+    totals = explorer.cell_filters(ev)
+    key = explorer.cell_key(outlet="O0", frame="f0")
+    assert totals[key]["n"] == 100
+    html = explorer.static_lists(explorer.stratified(ev, limit=10), str, totals)
+    assert "O0 · f0: showing 10 of 100 (the whole evidence: python -m analysis explore" in html

@@ -1,0 +1,48 @@
+"""The briefing's kernel reads the tables `code` wrote (report/store.py), and never codes."""
+from __future__ import annotations
+
+import pytest
+
+from analysis.cli import main
+from analysis.report import briefing
+from analysis.report.store import TABLES_ENV, open_coded
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("store")
+    assert main(["code", "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    return out
+
+
+def test_the_kernel_reads_the_tables_and_never_codes(coded, monkeypatch, tmp_path):
+    import analysis.pipeline
+    import analysis.results.stream
+
+    def no(*a, **k):
+        raise AssertionError("the kernel coded")
+    monkeypatch.setattr(analysis.results.stream, "code_tables", no)
+    monkeypatch.setattr(analysis.pipeline, "Run", no)
+    monkeypatch.setattr(analysis.pipeline, "analyse", no)
+    monkeypatch.setenv(TABLES_ENV, str(coded / "tables"))
+    monkeypatch.setenv(briefing.DATA_ENV, "data")
+    monkeypatch.setenv(briefing.FIGURES_ENV, str(tmp_path))
+    b = briefing.load()
+    c = b.counts.set_index(["outlet", "frame"])
+    # read in the seeds: Al-Marjie carries the postman frame twice (Zafer al-Ani's tweet, Kadhimi's denial)
+    assert c.loc[("Al-Marjie", "postman"), "sentences"] == 2
+    assert b.removed_lines == "15 lines"  # the seed briefing's "Cleaning removed 15 lines"
+    assert len(b.evidence) == 73 and "arabic" not in b.evidence.columns  # every row, none with its text
+
+
+def test_shown_rows_get_their_quote_and_highlights_by_id(coded):
+    a = open_coded("data", coded / "tables")
+    ev = a.evidence({})
+    row = ev[(ev.evidence_id == "000:1910-2229") & (ev.frame == "postman")]
+    got = a.with_text(row).iloc[0]
+    assert "لن يكون ساعي بريد" in got.arabic  # Kadhimi's denial, sliced from article 000
+    text = {x.id: x.text for x in a.corpus.articles}["000"]
+    # the three indicator hits of the sentence, as offsets into the article
+    assert [text[s:e] for s, e in got.highlights] == ["رسائل إيرانية» إلى «ترامب", "الوسيط بين إيران وأمريكا",
+                                                      "يكون ساعي بريد"]
+    assert all(1910 <= s < e <= 2229 for s, e in got.highlights)
