@@ -646,7 +646,7 @@ def test_render_lock_removes_leftovers_only(tmp_path):
         (tmp_path / mine).mkdir()
     with render_lock(tmp_path) as stale:
         assert sorted(stale) == sorted(dead)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".render.lock", ".quarto-def", ".render-abc", "tables", live.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".quarto-def", ".render-abc", "tables", live.name])
 
 
 def test_typst_cannot_read_outside_its_folder(tmp_path):

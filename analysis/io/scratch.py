@@ -17,7 +17,6 @@ import tempfile
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-LOCK = ".render.lock"
 PREFIXES = (".render-", ".quarto-")
 TABLES_PREFIXES = (".tables-new.", ".tables-old.")
 MARKER = ".framing-scratch"
@@ -94,7 +93,7 @@ def render_lock(out_dir: Path):
     would race on the final rename).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)  # the folder itself: no lock file left behind
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield clean(out_dir, PREFIXES)
