@@ -17,7 +17,6 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +24,12 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.coding import article as coding
-from analysis.coding import clean, context, lexicon, voices
+from analysis.coding import clean, context, lexicon, speakers, voices
 from analysis.coding.speakers import ACTORS, Actor, load_actors
 from analysis.extract import extractions as extract
 from analysis.extract.rules import RULES, Rules, load_rules
 from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
-from analysis.inputs.corpus import EVENTS, Article, Corpus, load_corpus, load_events
+from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus, load_corpus, load_events
 from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
 from analysis.io.errors import InputError, Problems, SchedulerError
 
@@ -138,59 +137,77 @@ class BatchResult:
 
 
 def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
-    """All the work on a batch of articles: segments, mentions (one scan of each article for all
-    frames), voices and extractions.
+    """All the work on a batch of articles, step by step:
+
+    per article (``analyse_piece``), what the cache does not hold already:
+    1. segment: boilerplate removed, sentences as offsets         coding.segment_article
+    2. code the frames it lacks, one scan for all of them, and     coding.code_frames
+       drop hits without the context their frame asks for         context.apply_context
+    3. attribute every sentence (the speaker carries over)         voices.attribute_segments
+    4. voice each frame's mentions: speaker, stance                voices.voice_columns
+    then per batch (``batch_tables``):
+    5. the mentions table, quotations, frame sentences and sentence speakers   voices
+    6. claims, details and the sourcing profile (data/rules.yaml, cues.yaml)   extract
 
     Each article x frame entry holds the frame's mention rows and their voice columns, tagged
     with the actors and lexicon they were voiced with: a frame edit recodes and revoices that
     frame only, a lexicon edit revoices every frame and recodes none."""
-    codebook = inputs.codebook
-    lexicon = voices.lexicon_of(inputs.actors)
-    deniable = {f.id: f.deniable for f in codebook.frames}
-    cuts, fresh, coded, rows, new_found, found = [], [], [], [], [], {}
-    for piece in task.pieces:
-        article = piece.article
-        cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)
-        missing = [f for f in codebook.frames if f.id not in piece.rows]
-        new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}
-        if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
-            new = _scoped(new, cut[0], codebook)
-        # attributions restart with every article, so one article at a time gives the same answer
-        att = piece.found
-        if att is None:
-            att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
-        new_found.append(att if piece.found is None else None)
-        found.update(att)
-        by_id = {s.sentence_id: s for s in cut[0]}
-        quotes = None
-        entries: dict[str, dict] = {}
-        for f in codebook.frames:
-            entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
-            voiced_with = f"{inputs.voices_key}|deniable={f.deniable}"  # all a mention's voice depends on
-            if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
-                if quotes is None:
-                    quotes = {s.sentence_id: voices.find_quotations(s.text, s.start) for s in cut[0]}
-                entry = {"rows": entry["rows"], "voiced_with": voiced_with,
-                         "voices": voices.voice_columns(entry["rows"], by_id, quotes, att, lexicon, deniable)}
-                entries[f.id] = entry
-            rows += [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
-        cuts.append(cut)
-        fresh.append(entries)
-        coded.append(set(new))
+    done = [analyse_piece(piece, inputs) for piece in task.pieces]
+    return batch_tables(task, inputs, done)
+
+
+@dataclass
+class PieceResult:
+    cut: tuple                        # (segments, removed)
+    entries: dict[str, dict]          # new or revoiced mention entries by frame id, for the cache
+    found: dict                       # its sentences' attributions
+    new_found: bool                   # computed here (not from the cache)
+    rows: list[dict]                  # its voiced mention rows, frame by frame
+    coded: set[str]                   # frames coded afresh
+
+
+def analyse_piece(piece: Piece, inputs: Inputs) -> PieceResult:
+    """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result."""
+    codebook, article = inputs.codebook, piece.article
+    cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)    # 1
+    missing = [f for f in codebook.frames if f.id not in piece.rows]
+    new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}                # 2
+    if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
+        new = _scoped(new, cut[0], codebook)
+    # attributions restart with every article, so one article at a time gives the same answer      # 3
+    att = piece.found
+    if att is None:
+        att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
+    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook)              # 4
+    rows, entries = [], {}
+    for f in codebook.frames:
+        entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
+        voiced_with = f"{inputs.voices_key}|deniable={f.deniable}"  # all a mention's voice depends on
+        if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
+            entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with,
+                                     "voices": voicing.columns(entry["rows"])}
+        rows += [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
+    return PieceResult(cut, entries, att, piece.found is None, rows, set(new))
+
+
+def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult]) -> BatchResult:
+    """Steps 5 and 6 of ``analyse_batch``: the batch's tables from its articles' results."""
     arts = [p.article for p in task.pieces]
     some = Corpus(Path("."), inputs.outlets, arts)
-    segments = [s for cut in cuts for s in cut[0]]
-    mentions = coding.mentions_frame(rows, coding.MENTION_COLUMNS + voices.VOICE_COLUMNS)
+    segments = [s for d in done for s in d.cut[0]]
+    found = {sid: att for d in done for sid, att in d.found.items()}
+    mentions = coding.mentions_frame([r for d in done for r in d.rows], coding.MENTION_COLUMNS + voices.VOICE_COLUMNS)
     quotations = voices.quotations_table(some, segments, mentions, found)
-    stances = voices.sentence_stances(mentions, codebook)
-    speakers = voices.sentence_speakers(some, segments, inputs.actors, found=found)
-    removed_df = clean.removed_frame([x for cut in cuts for x in cut[1]], {a.id: a for a in arts})
+    stances = voices.sentence_stances(mentions, inputs.codebook)
+    speakers_df = voices.sentence_speakers(some, segments, inputs.actors, found=found)
+    removed_df = clean.removed_frame([x for d in done for x in d.cut[1]], {a.id: a for a in arts})
     return BatchResult(
-        cuts, fresh, new_found, mentions, quotations, stances, speakers,
-        new_cuts=[p.cut is None for p in task.pieces], coded=coded,
+        [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
+        mentions, quotations, stances, speakers_df,
+        new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
         claims=extract.claims(some, segments, stances, inputs.extraction),
         details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
-        sourcing=extract.sourcing_profile(some, segments, speakers, removed_df, inputs.cues),
+        sourcing=extract.sourcing_profile(some, segments, speakers_df, removed_df, inputs.cues),
     )
 
 
@@ -203,49 +220,17 @@ def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[st
     return out
 
 
-def _compile(p) -> None:
-    """Compile a pattern's prefilters and anchors now (they are otherwise built on first use)."""
-    from analysis.match.patterns import Pattern
-    if isinstance(p, Pattern):
-        p.prepare()
-
-
 def warm(inputs: Inputs) -> None:
     """Compile everything once in the parent, so that forked workers inherit it instead of each
-    compiling it again."""
-    from analysis.coding import speakers, stance
-    for f in inputs.codebook.frames:
-        for lang, inds in f.indicators.items():
-            coding.scanner(inputs.codebook, lang)
-            for i in inds:
-                _compile(i.pattern)
-                for x in i.excludes:
-                    _compile(x)
-        for xs in f.excludes.values():
-            for x in xs:
-                _compile(x)
-    for a in inputs.actors.values():
-        for p in a.patterns.values():
-            _compile(p)
-    _walk(vars(inputs.cues))
-    for lang in ("ar", "en"):  # the built-in cue lists, where these modules have them
-        for kind in ("source", "verb", "anaphor", "participle"):
-            with suppress(Exception):
-                _compile(speakers.cue(kind, lang))
-        with suppress(Exception):
-            _compile(stance.denial_cue(lang))
-
-
-def _walk(node) -> None:
-    """Compile every pattern in nested dicts and lists."""
-    if isinstance(node, dict):
-        for v in node.values():
-            _walk(v)
-    elif isinstance(node, (list, tuple)):
-        for v in node:
-            _walk(v)
-    else:
-        _compile(node)
+    compiling it again: the codebook's scanners and patterns, the gazetteer and its cue lists, the
+    extraction cues.  (The lexicon compiles when it is loaded; stance's particles at import.)"""
+    for lang in LANGUAGES:
+        coding.scanner(inputs.codebook, lang)
+    for p in inputs.codebook.patterns():
+        p.prepare()
+    speakers.prepare(inputs.actors)
+    for p in inputs.cues.patterns():
+        p.prepare()
 
 
 # The worker side of a process pool: inputs arrive once per worker, not once per article.
@@ -554,7 +539,7 @@ class Run:
         r.cuts = cuts
 
     def empty(self) -> dict[str, pd.DataFrame]:
-        return analyse_empty(self.codebook, self.cues, self.extraction)
+        return empty_tables(self.extraction)
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
@@ -598,13 +583,14 @@ def sourcing_table(parts: list[pd.DataFrame], empty) -> pd.DataFrame:
     return sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"]
 
 
-def analyse_empty(codebook: Codebook, cues, extraction: Rules) -> dict[str, pd.DataFrame]:
-    """The tables of an article where nothing fires, for their columns when no article has rows."""
-    from analysis.inputs.corpus import Outlet
-    outlet = Outlet("-", "-", "-", "-")
-    art = Article("-", "-", outlet, None, "ar", ".", "-")
-    r = analyse_batch(Task([Piece(art, ([], []), {f.id: {"rows": [], "voiced_with": f"|deniable={f.deniable}", "voices": []}
-                                                  for f in codebook.frames})]),
-                      Inputs([], codebook, {}, cues, {"-": outlet}, extraction))
-    return {k: getattr(r, k).iloc[0:0] for k in
-            ("mentions", "quotations", "stances", "speakers", "claims", "details", "sourcing")}
+def empty_tables(extraction: Rules) -> dict[str, pd.DataFrame]:
+    """The batch tables without rows: their columns, as the modules that fill them declare them
+    (details add the columns rules.yaml names)."""
+    def table(columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(columns=columns)
+    return {"mentions": table(coding.MENTION_COLUMNS + voices.VOICE_COLUMNS),
+            "quotations": table(voices.QUOTATION_COLUMNS), "stances": table(voices.STANCE_COLUMNS),
+            "speakers": table(voices.SPEAKER_COLUMNS), "claims": table(extract.CLAIM_COLUMNS),
+            "details": table(extract.detail_columns(extraction)),
+            "sourcing": pd.DataFrame({"outlet": pd.Series(dtype="str"), "measure": pd.Series(dtype="str"),
+                                      "sentences": pd.Series(dtype="int64")})}

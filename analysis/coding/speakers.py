@@ -192,6 +192,18 @@ def _gazetteer(actors: dict[str, Actor], language: str) -> tuple[list[Actor], Pr
     return got[1], got[2]
 
 
+def prepare(actors: dict[str, Actor]) -> None:
+    """Compile the gazetteer's names, its automaton per language and the built-in cue lists now
+    rather than on first use (before forking workers, so that they inherit them)."""
+    for a in actors.values():
+        for p in a.patterns.values():
+            p.prepare()
+    for language in LANGUAGES:
+        _gazetteer(actors, language)
+        for kind in CUE_KINDS:
+            cue(kind, language).prepare()
+
+
 def _bisect_start(kept: list[ActorMention], pos: int) -> int:
     lo, hi = 0, len(kept)
     while lo < hi:
@@ -204,12 +216,13 @@ def _bisect_start(kept: list[ActorMention], pos: int) -> int:
 
 
 _CUE_CACHE: dict[tuple[str, str], AnyOf] = {}
+CUE_KINDS = {"source": SOURCE_PHRASES, "anaphor": ANAPHORA}
 
 
 def cue(kind: str, language: str) -> AnyOf:
     key = (kind, language)
     if key not in _CUE_CACHE:
-        table = {"source": SOURCE_PHRASES, "anaphor": ANAPHORA}[kind]
+        table = CUE_KINDS[kind]
         _CUE_CACHE[key] = AnyOf([Term(t) for t in table[language]], name=kind)
     return _CUE_CACHE[key]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from functools import cached_property
 
 import pandas as pd
 
@@ -135,12 +136,29 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     ``found``: the output of ``attribute_segments`` when the caller has it already (each sentence
     is attributed once)."""
     found = attribute_segments(corpus, segments, actors) if found is None else found
-    by_id = {s.sentence_id: s for s in segments}
-    quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
-    rows = voice_columns(mentions.to_dict("records"), by_id, quotes, found, lexicon_of(actors),
-                         {f.id: f.deniable for f in codebook.frames})
+    voicing = Voicing(segments, found, lexicon_of(actors), codebook)
+    rows = voicing.columns(mentions.to_dict("records"))
     voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
-    return voiced, quotations_table(corpus, segments, voiced, found, quotes)
+    return voiced, quotations_table(corpus, segments, voiced, found, voicing.quotes)
+
+
+class Voicing:
+    """What voicing the mentions of some sentences needs: their attributions, their quotations (found
+    on first use), the lexicon and each frame's denial flag.  The pipeline voices an article's
+    mentions frame by frame with it (a cached frame keeps its voices), ``add_voices`` all at once."""
+
+    def __init__(self, segments: list[Segment], found: dict[str, list[Attribution]], lexicon, codebook):
+        self.by_id = {s.sentence_id: s for s in segments}
+        self.found, self.lexicon = found, lexicon
+        self.deniable = {f.id: f.deniable for f in codebook.frames}
+
+    @cached_property
+    def quotes(self) -> dict[str, list[tuple[int, int]]]:
+        return {sid: find_quotations(s.text, s.start) for sid, s in self.by_id.items()}
+
+    def columns(self, mentions: list[dict]) -> list[dict]:
+        """The speaker and stance columns of each mention row, in order."""
+        return voice_columns(mentions, self.by_id, self.quotes, self.found, self.lexicon, self.deniable)
 
 
 def voice_columns(mentions: list[dict], by_id: dict[str, Segment], quotes: dict, found: dict[str, list[Attribution]],

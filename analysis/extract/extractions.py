@@ -6,6 +6,7 @@ Numbers may be written in digits (any script, normalized to ASCII) or words.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,13 @@ class Cues:
 
     def kinds(self) -> dict[str, str]:
         return {n: "named" for n in self.named} | {n: "plain" for n in self.lists}
+
+    def patterns(self) -> Iterator[AnyOf]:
+        for names in self.named.values():
+            for langs in names.values():
+                yield from langs.values()
+        for langs in self.lists.values():
+            yield from langs.values()
 
 
 def load_cues(data_dir: Path, problems: Problems) -> Cues:
@@ -110,7 +118,7 @@ def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues
     """One row per sentence carrying a frame with detail rules: the cues found, "; "-joined."""
     by_id = {s.sentence_id: s for s in segments}
     articles = {a.id: a for a in corpus.articles}
-    fields = list(dict.fromkeys(c for d in rules.details.values() for c in d.fields))
+    fields = detail_fields(rules)
     rows = []
     for frame, rule in rules.details.items():
         linked = set(_frame_rows(stances, rule.linked).sentence_id) if rule.linked else set()
@@ -122,8 +130,16 @@ def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues
                                else _first_cue(cues, name, seg, art.language))
             rows.append(row | {"linked": rule.linked if r.sentence_id in linked else "", "speaker": r.speaker,
                                "stance": r.stance, "sentence": seg.text})
-    cols = DETAIL_COLUMNS[:4] + fields + DETAIL_COLUMNS[4:]
-    return pd.DataFrame(rows, columns=cols).fillna({c: "" for c in fields})
+    return pd.DataFrame(rows, columns=detail_columns(rules)).fillna({c: "" for c in fields})
+
+
+def detail_fields(rules: Rules) -> list[str]:
+    """The columns rules.yaml names for details, in the order the rules first name them."""
+    return list(dict.fromkeys(c for d in rules.details.values() for c in d.fields))
+
+
+def detail_columns(rules: Rules) -> list[str]:
+    return DETAIL_COLUMNS[:4] + detail_fields(rules) + DETAIL_COLUMNS[4:]
 
 
 @lru_cache(maxsize=1024)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +116,16 @@ class Codebook:
 
     def labels(self) -> dict[str, str]:
         return {f.id: f.label_en for f in self.frames}
+
+    def patterns(self) -> Iterator[Pattern]:
+        """Every pattern of the codebook: indicators, their exclusions, the frames' exclusions."""
+        for f in self.frames:
+            for inds in f.indicators.values():
+                for i in inds:
+                    yield i.pattern
+                    yield from i.excludes
+            for xs in f.excludes.values():
+                yield from xs
 
     def table(self) -> pd.DataFrame:
         """One row per indicator, for the appendix and for analysts."""
