@@ -24,14 +24,18 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.coding import article as coding
-from analysis.coding import clean, context, lexicon, speakers, voices
-from analysis.coding.speakers import ACTORS, Actor, load_actors
+from analysis.coding import clean, context, speakers, voices
 from analysis.extract import extractions as extract
-from analysis.extract.rules import RULES, Rules, load_rules
-from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
-from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus, load_corpus, load_events
+from analysis.inputs import lexicon
+from analysis.inputs.actors import ACTORS, Actor, gazetteer_of
+from analysis.inputs.boilerplate import BOILERPLATE, BoilerplateRule
+from analysis.inputs.codebook import Codebook
+from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus
+from analysis.inputs.cues import CUES, Cues
+from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
+from analysis.inputs.study import Study
 from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
-from analysis.io.errors import InputError, Problems, SchedulerError
+from analysis.io.errors import SchedulerError
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
@@ -53,7 +57,7 @@ class Analysis:
     speakers: pd.DataFrame      # one row per sentence: who speaks
     claims: pd.DataFrame        # data/rules.yaml: one row per claim (frame, kind, content, deadline, role)
     details: pd.DataFrame       # data/rules.yaml: one row per sentence of a frame with detail rules
-    rules: Rules
+    extraction_rules: ExtractionRules  # data/rules.yaml
     sourcing: pd.DataFrame
     stats: dict = field(default_factory=dict)  # articles, seconds, articles/s, cache hits
 
@@ -61,46 +65,15 @@ class Analysis:
         return coding.segments_frame(self.segments)
 
 
-def load_inputs(data_dir: Path | str, problems: Problems | None = None):
-    """Corpus, boilerplate rules, codebook, actors, cue lists and extraction rules, validated together.
-
-    With a collector, every file is checked even when an earlier one failed.
-    """
-    data_dir = Path(data_dir)
-    own = problems is None
-    problems = problems if problems is not None else Problems()
-
-    def guarded(load, *args):
-        try:
-            return load(*args)
-        except InputError as e:  # e.g. a YAML syntax error: report it, check the other files
-            problems.items += e.problems
-            return None
-
-    corpus = guarded(load_corpus, data_dir, problems)
-    rules = guarded(clean.load_rules, data_dir, problems)
-    codebook = guarded(load_codebook, data_dir / CODEBOOK, problems)
-    actors = guarded(load_actors, data_dir, problems)
-    cues = guarded(extract.load_cues, data_dir, problems)
-    events = guarded(load_events, data_dir, problems)
-    extraction = Rules()
-    if codebook is not None and cues is not None and events is not None:
-        extraction = guarded(load_rules, data_dir, codebook.frame_ids, events, cues.kinds(), problems) or Rules()
-    if own:
-        problems.raise_if_any()
-    return corpus, rules, codebook, actors, cues, extraction
-
-
-
 @dataclass
 class Inputs:
     """What every article's work needs besides the article (sent once to each worker)."""
-    rules: list
+    boilerplate: list[BoilerplateRule]
     codebook: Codebook
     actors: dict[str, Actor]
-    cues: object
+    cues: Cues
     outlets: dict
-    extraction: Rules
+    extraction_rules: ExtractionRules
     voices_key: str = ""  # the actors and lexicon that voice the mentions (cached voices say which)
 
 
@@ -169,7 +142,7 @@ class PieceResult:
 def analyse_piece(piece: Piece, inputs: Inputs) -> PieceResult:
     """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result."""
     codebook, article = inputs.codebook, piece.article
-    cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)    # 1
+    cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.boilerplate)    # 1
     missing = [f for f in codebook.frames if f.id not in piece.rows]
     new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}                # 2
     if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
@@ -205,8 +178,8 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult]) -> BatchRe
         [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
         mentions, quotations, stances, speakers_df,
         new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
-        claims=extract.claims(some, segments, stances, inputs.extraction),
-        details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
+        claims=extract.claims(some, segments, stances, inputs.extraction_rules),
+        details=extract.details(some, segments, stances, inputs.cues, inputs.extraction_rules),
         sourcing=extract.sourcing_profile(some, segments, speakers_df, removed_df, inputs.cues),
     )
 
@@ -271,14 +244,8 @@ def unpack(p: Packed, task: Task) -> BatchResult:
 
 
 def gazetteer(actors: dict[str, Actor]) -> Shared:
-    """The actors as the cached attributions name them (built once per actors dict)."""
-    got = _SHARED.get(id(actors))
-    if got is None or got[0] is not actors:
-        got = _SHARED[id(actors)] = (actors, Shared(actors))
-    return got[1]
-
-
-_SHARED: dict[int, tuple] = {}
+    """The actors as the cached attributions name them (kept on the gazetteer)."""
+    return gazetteer_of(actors).shared
 
 
 def _run_in_worker(task: Task) -> Packed:
@@ -422,14 +389,17 @@ class Run:
         self.progress = progress
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
         self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
-        corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
-        self.corpus, self.codebook, self.actors, self.cues, self.extraction = corpus, codebook, actors, cues, extraction
+        self.study = study = Study.load(data_dir)
+        corpus, codebook, actors, extraction = study.corpus, study.codebook, study.actors, study.extraction_rules
+        self.corpus, self.codebook, self.actors, self.cues = corpus, codebook, actors, study.cues
+        self.extraction_rules = extraction
         self.cache = cache = ArticleCache(cache_dir, source_hash())
-        rules_hash = file_hash(data_dir / clean.BOILERPLATE)
+        rules_hash = file_hash(data_dir / BOILERPLATE)
         # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
         actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
-        self.inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction, actors_hash)
-        voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
+        self.inputs = Inputs(study.boilerplate, codebook, actors, study.cues, corpus.outlets, extraction, actors_hash)
+        voices_hash = "|".join((actors_hash, codebook.sha256,
+                                *(file_hash(data_dir / f) for f in (CUES, EXTRACTION_RULES, EVENTS))))
         self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
         self.shared = gazetteer(actors)
         self.plan: list[Batch] = []
@@ -539,7 +509,7 @@ class Run:
         r.cuts = cuts
 
     def empty(self) -> dict[str, pd.DataFrame]:
-        return empty_tables(self.extraction)
+        return empty_tables(self.extraction_rules)
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
@@ -548,7 +518,7 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
     run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch)
     results = list(run.batches())
-    corpus, extraction = run.corpus, run.extraction
+    corpus, extraction = run.corpus, run.extraction_rules
     segments = [s for r in results for cut in r.cuts for s in cut[0]]
     removed = [x for r in results for cut in r.cuts for x in cut[1]]
     articles = {a.id: a for a in corpus.articles}
@@ -561,18 +531,18 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
         _concat([r.speakers for r in results], empty["speakers"]),
         claims=claims_table([r.claims for r in results], empty, extraction),
         details=details_table([r.details for r in results], empty, extraction),
-        rules=extraction,
+        extraction_rules=extraction,
         sourcing=sourcing_table([r.sourcing for r in results], empty),
         stats=run.stats,
     )
 
 
-def claims_table(parts: list[pd.DataFrame], empty, extraction: Rules) -> pd.DataFrame:
+def claims_table(parts: list[pd.DataFrame], empty, extraction: ExtractionRules) -> pd.DataFrame:
     # frame by frame, as the rules list them (each batch lists its own frame by frame)
     return _by_frame(_concat(parts, empty["claims"]), list(extraction.claims))
 
 
-def details_table(parts: list[pd.DataFrame], empty, extraction: Rules) -> pd.DataFrame:
+def details_table(parts: list[pd.DataFrame], empty, extraction: ExtractionRules) -> pd.DataFrame:
     return _by_frame(_concat(parts, empty["details"]), list(extraction.details))
 
 
@@ -583,7 +553,7 @@ def sourcing_table(parts: list[pd.DataFrame], empty) -> pd.DataFrame:
     return sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"]
 
 
-def empty_tables(extraction: Rules) -> dict[str, pd.DataFrame]:
+def empty_tables(extraction: ExtractionRules) -> dict[str, pd.DataFrame]:
     """The batch tables without rows: their columns, as the modules that fill them declare them
     (details add the columns rules.yaml names)."""
     def table(columns: list[str]) -> pd.DataFrame:

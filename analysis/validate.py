@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.inputs.corpus import load_events
+from analysis.inputs.study import Study
 from analysis.io.errors import InputError, Problems
-from analysis.pipeline import Analysis, analyse, load_inputs
+from analysis.pipeline import Analysis, analyse
 from analysis.report.story import load_story
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
@@ -24,7 +25,7 @@ def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = No
     ``cache_dir``: the coding cache to use (render passes its own, so the kernel finds the work done).
     """
     try:
-        load_inputs(data_dir, problems)
+        Study.load(data_dir, problems)
     except InputError as e:  # a YAML syntax error stops that file only
         problems.items += e.problems
     load_events(data_dir, problems)

@@ -4,7 +4,7 @@ from conftest import DATA
 
 def test_the_declared_empty_tables_have_the_columns_of_the_filled_ones(seed):
     from analysis.pipeline import empty_tables
-    empty = empty_tables(seed.rules)
+    empty = empty_tables(seed.extraction_rules)
     filled = {"mentions": seed.mentions, "quotations": seed.quotations, "stances": seed.stances,
               "speakers": seed.speakers, "claims": seed.claims, "details": seed.details, "sourcing": seed.sourcing}
     assert list(empty) == list(filled)

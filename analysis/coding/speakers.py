@@ -26,27 +26,22 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import regex
 
-from analysis.coding.lexicon import Lexicon, for_data, shipped
-from analysis.inputs.codebook import term_list
+from analysis.inputs.actors import (
+    OUTLET_ACTOR,
+    UNLISTED,
+    UNLISTED_SIDE,
+    Actor,
+    gazetteer_of,
+    lexicon_of,
+)
 from analysis.inputs.corpus import LANGUAGES
-from analysis.io.errors import InputError, Problems
-from analysis.io.yamlio import check_keys, line_of, load_yaml
+from analysis.inputs.lexicon import Lexicon
 from analysis.match.patterns import AnyOf, MatchText, Term
-from analysis.match.scan import Prefilter, requirement
-
-ACTORS = "actors.yaml"
-ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")
-KINDS = ("named", "office", "anonymous", "media")
-OUTLET = "outlet"
-OUTLET_SIDE = "Outlet's own voice"
-UNLISTED = "unlisted"
-UNLISTED_SIDE = "Speakers not in the gazetteer"
 
 # Closed grammar tables stay here; the open-ended word lists are in data/lexicon.yaml.
 SOURCE_PHRASES = {
@@ -99,61 +94,6 @@ NEGATED = regex.compile(r"(?:(?<!\w)(?:[وف]?(?:لم|لن|لا)|(?i:not|never))
 
 
 @dataclass(frozen=True)
-class Actor:
-    id: str
-    name_en: str
-    role: str
-    kind: str
-    side: str
-    patterns: dict[str, AnyOf] = field(repr=False, compare=False)
-
-
-OUTLET_ACTOR = Actor(OUTLET, "the outlet itself", "", OUTLET, OUTLET_SIDE, {})
-
-
-class Gazetteer(dict):
-    """The actors by id, with the lexicon of the corpus folder they came from."""
-    lexicon: Lexicon | None = None
-
-
-def lexicon_of(actors) -> Lexicon:
-    return getattr(actors, "lexicon", None) or shipped()
-
-
-def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
-    path = data_dir / ACTORS
-    doc = load_yaml(path)
-    actors = Gazetteer()
-    try:
-        actors.lexicon = for_data(data_dir, problems)
-    except InputError as e:
-        problems.items += e.problems
-    if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
-        problems.add(path, line_of(doc) or 1, "expected a top-level 'actors:' list", "see the comments at the top of the shipped file")
-        return actors
-    for node in doc["actors"]:
-        if not isinstance(node, dict) or not check_keys(node, ACTOR_KEYS, ("id", "name_en", "kind", "patterns"), path, problems, "actor"):
-            continue
-        aid = str(node["id"])
-        if aid in actors or aid in (OUTLET, UNLISTED):
-            problems.add(path, line_of(node, "id"), f"duplicate or reserved actor id '{aid}'", "give each actor its own id")
-            continue
-        if node["kind"] not in KINDS:
-            problems.add(path, line_of(node, "kind"), f"actor '{aid}': kind '{node['kind']}' is not one of {', '.join(KINDS)}",
-                         f"set kind to one of {', '.join(KINDS)}")
-            continue
-        pats: dict[str, AnyOf] = {}
-        for lang, items in (node["patterns"] or {}).items():
-            if lang not in LANGUAGES:
-                problems.add(path, line_of(node["patterns"], lang), f"actor '{aid}': unknown language '{lang}'", "use ar or en")
-                continue
-            pats[lang] = term_list(items, aid, path, problems, "write the name in plain spelling")
-        actors[aid] = Actor(aid, str(node["name_en"]), str(node.get("role", "")), str(node["kind"]),
-                            str(node.get("side", "")), pats)
-    return actors
-
-
-@dataclass(frozen=True)
 class ActorMention:
     start: int  # normalized offsets within the sentence
     end: int
@@ -164,7 +104,7 @@ class ActorMention:
 def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> list[ActorMention]:
     """Actor mentions, longest first where they overlap (an adviser to the PM is not the PM)."""
     found = []
-    listed, prefilter = _gazetteer(actors, language)
+    listed, prefilter = gazetteer_of(actors).names(language)
     for k in prefilter.candidates_folded(text.folded):  # the actors whose names may occur here
         a = listed[k]
         governed = set(a.patterns[language].find_governed(text))
@@ -179,19 +119,6 @@ def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> lis
     return kept
 
 
-_GAZETTEERS: dict[tuple[int, str], tuple] = {}
-
-
-def _gazetteer(actors: dict[str, Actor], language: str) -> tuple[list[Actor], Prefilter]:
-    """The actors named in a language, and one automaton of all their names (built once)."""
-    key = (id(actors), language)
-    got = _GAZETTEERS.get(key)
-    if got is None or got[0] is not actors:  # the dict is kept, so its id stays its own
-        listed = [a for a in actors.values() if language in a.patterns]
-        got = _GAZETTEERS[key] = (actors, listed, Prefilter([requirement(a.patterns[language]) for a in listed]))
-    return got[1], got[2]
-
-
 def prepare(actors: dict[str, Actor]) -> None:
     """Compile the gazetteer's names, its automaton per language and the built-in cue lists now
     rather than on first use (before forking workers, so that they inherit them)."""
@@ -199,7 +126,7 @@ def prepare(actors: dict[str, Actor]) -> None:
         for p in a.patterns.values():
             p.prepare()
     for language in LANGUAGES:
-        _gazetteer(actors, language)
+        gazetteer_of(actors).names(language)
         for kind in CUE_KINDS:
             cue(kind, language).prepare()
 
@@ -725,7 +652,8 @@ def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attr
     return next((a for a in found if a.actor.kind != "media"), found[0])
 
 
-def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start: int | None = None) -> Attribution:
+def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start: int | None = None,
+                timeline: Timeline | None = None) -> Attribution:
     """Who voices the mention at normalized ``pos``: the speaker of its own clause.
 
     - Inside a quotation: the nearest cue before the quotation (as ``speaker_at``).
@@ -737,15 +665,18 @@ def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start
       said"), or a short closing tag ("…, the minister said on Tuesday.").
     - Otherwise the outlet's own voice: «بعد اغتيال القائد، دعا الزعيم إلى …» does not
       put the killing in the leader's mouth.
+
+    ``timeline``: the sentence's ``Timeline`` when the caller keeps it (one per sentence, for its
+    every mention); else it is worked out here.
     """
     if not found:
         return OWN_VOICE
     if quote_start is not None:
         return speaker_at(found, quote_start)
-    return _timeline(found, text).at(pos)
+    return (timeline or Timeline(found, text)).at(pos)
 
 
-class _Timeline:
+class Timeline:
     """The speaker in force after each cue of a sentence, worked out once, left to right."""
 
     def __init__(self, found: list[Attribution], text: MatchText):
@@ -792,14 +723,6 @@ class _Timeline:
                 and TAG_REST.match(self.norm[rest:end])):
             return after
         return OWN_VOICE
-
-
-def _timeline(found: list[Attribution], text: MatchText) -> _Timeline:
-    cached = text.__dict__.get("_speaker_timeline")
-    if cached is None or cached.found is not found or cached.text is not text:
-        cached = _Timeline(found, text)
-        text.__dict__["_speaker_timeline"] = cached
-    return cached
 
 
 def carried_forward(found: list[Attribution]) -> Actor | None:

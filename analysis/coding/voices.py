@@ -15,19 +15,18 @@ import pandas as pd
 
 from analysis.coding.article import Segment
 from analysis.coding.speakers import (
-    OUTLET,
-    UNLISTED,
-    Actor,
     Attribution,
+    Timeline,
     attributions,
     carried_forward,
     find_quotations,
-    lexicon_of,
     speaker_at,
     speaker_for,
 )
-from analysis.coding.stance import Reason, stance_reason
+from analysis.coding.stance import Reason, SentenceCues, stance_reason
+from analysis.inputs.actors import OUTLET, UNLISTED, Actor, lexicon_of
 from analysis.inputs.corpus import Corpus
+from analysis.inputs.lexicon import shipped
 
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")
@@ -91,12 +90,20 @@ def _orig(seg: Segment, norm_pos: int) -> int:
 
 
 def voice_reason(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
-                 language: str, deniable: bool = True, lexicon=None) -> tuple[Attribution, bool, Reason]:
+                 language: str, deniable: bool = True, lexicon=None, memo: dict | None = None
+                 ) -> tuple[Attribution, bool, Reason]:
+    """Speaker, quotation flag and stance of the mention at original [start, end).  ``memo``: where the
+    caller keeps each sentence's speaker timeline and stance cues (by sentence id) between mentions."""
     norm_start, norm_end = _norm_pos(seg, start), _norm_pos(seg, end)
     quote = next(((qs, qe) for qs, qe in quotes if qs <= start and end <= qe), None)
-    att = speaker_for(found, seg.match_text, norm_start, _norm_pos(seg, quote[0]) if quote else None)
+    memo = {} if memo is None else memo
+    if seg.sentence_id not in memo:
+        memo[seg.sentence_id] = (Timeline(found, seg.match_text) if found else None,
+                                 SentenceCues(seg.match_text, language, lexicon or shipped()))
+    timeline, cues = memo[seg.sentence_id]
+    att = speaker_for(found, seg.match_text, norm_start, _norm_pos(seg, quote[0]) if quote else None, timeline)
     reason = stance_reason(seg.match_text, norm_start, language, att.actor.id != OUTLET, quote is not None,
-                           norm_end, deniable, lexicon)
+                           norm_end, deniable, lexicon, cues)
     return att, quote is not None, reason
 
 
@@ -151,6 +158,7 @@ class Voicing:
         self.by_id = {s.sentence_id: s for s in segments}
         self.found, self.lexicon = found, lexicon
         self.deniable = {f.id: f.deniable for f in codebook.frames}
+        self.memo: dict = {}  # per sentence: its speaker timeline and stance cues, for all its mentions
 
     @cached_property
     def quotes(self) -> dict[str, list[tuple[int, int]]]:
@@ -158,18 +166,19 @@ class Voicing:
 
     def columns(self, mentions: list[dict]) -> list[dict]:
         """The speaker and stance columns of each mention row, in order."""
-        return voice_columns(mentions, self.by_id, self.quotes, self.found, self.lexicon, self.deniable)
+        return voice_columns(mentions, self.by_id, self.quotes, self.found, self.lexicon, self.deniable, self.memo)
 
 
 def voice_columns(mentions: list[dict], by_id: dict[str, Segment], quotes: dict, found: dict[str, list[Attribution]],
-                  lexicon, deniable: dict[str, bool]) -> list[dict]:
+                  lexicon, deniable: dict[str, bool], memo: dict | None = None) -> list[dict]:
     """The speaker and stance columns of each mention row (with sentence_id, start, end, language,
     frame), in order."""
+    memo = {} if memo is None else memo
     rows = []
     for m in mentions:
         seg = by_id[m["sentence_id"]]
         att, in_quote, reason = voice_reason(seg, m["start"], m["end"], found[m["sentence_id"]], quotes[m["sentence_id"]],
-                                             m["language"], deniable[m["frame"]], lexicon)
+                                             m["language"], deniable[m["frame"]], lexicon, memo)
         words = speaker_words(seg, att)
         (scue, sat), (tcue, tat) = speaker_cue(seg, att), stance_cue(seg, reason)
         rows.append({"speaker": att.actor.id, "speaker_name": words or att.actor.name_en,

@@ -118,6 +118,11 @@ class Lexicon:
 _LAST: tuple = ("", MatchText(""))
 
 
+def forget_last() -> None:
+    global _LAST
+    _LAST = ("", MatchText(""))
+
+
 def _words_of(text: str) -> MatchText:
     """The sentence as the anchors read it.  The lists are searched one after another in the
     same sentence, so the last one is kept (rebound whole: Dask runs tasks in threads)."""
