@@ -158,7 +158,7 @@ def cmd_render(args, rep: Reporter) -> int:
     from analysis.io.scratch import render_lock
     from analysis.validate import validate_all
     problems = Problems()  # every input, gold and translations included, before a kernel starts
-    validate_all(args.data, problems, cache_dir=args.out / ".cache")
+    validate_all(args.data, problems)
     problems.raise_if_any()
     rep.warnings += [p.what for p in problems.items]  # notes: tolerated, but the analyst should know
     with render_lock(args.out) as stale:

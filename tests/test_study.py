@@ -1,4 +1,4 @@
-"""The study's inputs: one loader per file in analysis/inputs/, one form, one error type."""
+"""The study's inputs: one loader per file in analysis/inputs/, one form, one error type; validate codes nothing."""
 import shutil
 
 import pytest
@@ -52,3 +52,18 @@ def test_a_study_with_a_broken_file_reports_it_once_and_checks_the_others(tmp_pa
     study = Study.load(data, problems)
     files = [p.file.rsplit("/", 1)[-1] for p in problems.errors]
     assert files == ["actors.yaml", "events.csv"] and study.codebook is not None
+
+
+def test_validate_checks_the_inputs_without_coding_the_corpus(monkeypatch):
+    from analysis import pipeline
+    from analysis.coding import speakers, voices
+    from analysis.validate import validate_all
+
+    def boom(*a, **k):
+        raise AssertionError("validate coded the corpus")
+    monkeypatch.setattr(pipeline, "analyse", boom)
+    monkeypatch.setattr(voices, "attribute_segments", boom)
+    monkeypatch.setattr(speakers, "attributions", boom)
+    problems = Problems()
+    validate_all(DATA, problems)
+    assert problems.errors == []
