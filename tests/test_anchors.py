@@ -14,8 +14,8 @@ from analysis.coding.article import segment_article
 from analysis.inputs import lexicon as lx
 from analysis.inputs.lexicon import entry_anchor
 from analysis.inputs.study import Study
-from analysis.match.patterns import AnyOf, MatchText, Near, Term
-from analysis.match.scan import Anchors, anchors, plan, starts_at_word
+from analysis.match.patterns import AnyOf, MatchText, Near, Term, anchors, plan, starts_at_word
+from analysis.match.scan import Anchors
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 US = AnyOf([Term("امريكا"), Term("الولايات المتحدة")], name="us")

@@ -8,8 +8,8 @@ from analysis.coding import article as coding
 from analysis.inputs.codebook import load_codebook
 from analysis.inputs.corpus import Article, Outlet
 from analysis.inputs.study import Study
-from analysis.match.patterns import AnyOf, Near, Regex, Term
-from analysis.match.scan import ALWAYS, Prefilter, requirement
+from analysis.match.patterns import AnyOf, Near, Regex, Term, requirement
+from analysis.match.scan import ALWAYS, Prefilter
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -10,8 +10,8 @@ from analysis.inputs.lexicon import Lexicon, for_data, shipped
 from analysis.io.cache import Shared
 from analysis.io.errors import InputError, Problems
 from analysis.io.yamlio import check_keys, line_of, load_yaml
-from analysis.match.patterns import AnyOf
-from analysis.match.scan import Prefilter, requirement
+from analysis.match.patterns import AnyOf, requirement
+from analysis.match.scan import Prefilter
 
 ACTORS = "actors.yaml"
 ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")

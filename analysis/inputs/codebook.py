@@ -16,8 +16,8 @@ import pandas as pd
 from analysis.inputs.corpus import LANGUAGES
 from analysis.io.errors import Problems
 from analysis.io.yamlio import LineStr, check_keys, line_of, load_yaml
-from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
-from analysis.match.scan import Prefilter, requirement
+from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything, requirement
+from analysis.match.scan import Prefilter
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")

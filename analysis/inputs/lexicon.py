@@ -15,8 +15,18 @@ import regex
 
 from analysis.io.errors import InputError, Problems
 from analysis.io.yamlio import line_of, load_yaml
+from analysis.match.grammar import (
+    FIRST_WORD_CHAR,
+    LIST_DEFINITE,
+    LIST_PROCLITICS,
+    OBJECT_PRONOUNS,
+    is_arabic,
+    list_word,
+    literal_bounds,
+    word_runs,
+)
 from analysis.match.patterns import MatchText
-from analysis.match.scan import FIRST_WORD_CHAR, Anchors, literal_bounds, word_runs
+from analysis.match.scan import Anchors
 from analysis.text.normalize import normalize
 
 LEXICON = "lexicon.yaml"
@@ -36,12 +46,6 @@ LISTS = {
     "unlisted_heads": (True, False, False),
     "titles": (False, False, True),
 }
-OBJECT_PRONOUNS = "(?:هما|هم|هن|ها|ه|كما|كم|ك|نا)"
-ARABIC = regex.compile(r"\p{Arabic}")
-
-
-def _word(w: str) -> str:
-    return r"\w*".join(regex.escape(p) for p in w.split("*"))
 
 
 def entry_anchor(entry: str) -> tuple[str, int, int] | None:
@@ -69,9 +73,9 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
     for entry in sorted({normalize(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True):
         pairs.append(entry_anchor(entry))
         parts = entry.split()
-        body = r"\s+".join(_word(p) for p in parts)
-        if ARABIC.search(entry):
-            pro = "[وف]?" + ("(?:ال|بال|لل)?" if definite else "")
+        body = r"\s+".join(list_word(p) for p in parts)
+        if is_arabic(entry):
+            pro = LIST_PROCLITICS + (LIST_DEFINITE if definite else "")
             enc = f"{OBJECT_PRONOUNS}?" if pronoun and not parts[-1].endswith("ت") else ""
             alts.append(f"{pro}{body}{enc}")
         else:
