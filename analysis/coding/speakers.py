@@ -182,15 +182,36 @@ class _Sentence:
     def __init__(self, text: MatchText, language: str, lexicon: Lexicon):
         self.text, self.norm, self.language, self.lexicon = text, text.norm, language, lexicon
         self.words = text.word_starts
-        self.word_ends = [m.end() for m in regex.finditer(r"\w+", self.norm)]
-        self.gaps = [m.start() for m in CLAUSE_GAP.finditer(self.norm)]
+
+    # Each list is found on first use: most sentences have no cue that needs it.
+    @cached_property
+    def word_ends(self) -> list[int]:
+        return [m.end() for m in regex.finditer(r"\w+", self.norm)]
+
+    @cached_property
+    def gaps(self) -> list[int]:
+        return [m.start() for m in CLAUSE_GAP.finditer(self.norm)]
+
+    @cached_property
+    def content(self) -> list[int]:
         quotes = [q for q, _ in find_quotations(self.norm, 0)]
-        self.content = sorted(quotes + [m.start() for m in CONTENT_START.finditer(self.norm)])
-        self.heads = lexicon.find("unlisted_heads", language, self.norm) + lexicon.find("titles", language, self.norm)
-        self.heads.sort()
-        self.head_starts = [s for s, _ in self.heads]
-        self.titles = lexicon.find("titles", language, self.norm)
-        self.title_starts = [s for s, _ in self.titles]
+        return sorted(quotes + [m.start() for m in CONTENT_START.finditer(self.norm)])
+
+    @cached_property
+    def titles(self) -> list[tuple[int, int]]:
+        return self.lexicon.find("titles", self.language, self.text)
+
+    @cached_property
+    def title_starts(self) -> list[int]:
+        return [s for s, _ in self.titles]
+
+    @cached_property
+    def heads(self) -> list[tuple[int, int]]:
+        return sorted(self.lexicon.find("unlisted_heads", self.language, self.text) + self.titles)
+
+    @cached_property
+    def head_starts(self) -> list[int]:
+        return [s for s, _ in self.heads]
 
     def between(self, a: int, b: int) -> int:
         return self.text.word_index(b) - self.text.word_index(a)
@@ -304,7 +325,7 @@ class _Sentence:
 def _verb_cues(sent: _Sentence) -> list[tuple[int, int]]:
     """Reporting verbs, less those right after a negation («لم يُعلن عنها»)."""
     out = []
-    for s, e in sent.lexicon.find("reporting_verbs", sent.language, sent.norm):
+    for s, e in sent.lexicon.find("reporting_verbs", sent.language, sent.text):
         if NEGATED.search(sent.norm, max(0, s - 12), s):
             continue
         out.append((s, e))
@@ -323,9 +344,16 @@ class Reading:
         self.mentions = [_resolve_definite(m, text, earlier) for m in find_actors(text, actors, language)]
         self.starts = [m.start for m in self.mentions]
         self.mention_at = set(self.starts)
-        self.anaphors = [(s, e) for s, e in cue("anaphor", language).find(text) if DEFINITE.search(self.norm[s:e])]
-        self.anaphor_starts = [s for s, _ in self.anaphors]
         self.found: list[Attribution] = []
+
+    @cached_property
+    def anaphors(self) -> list[tuple[int, int]]:
+        """The definite anaphors (المصدر, الأخير, "the source"), found on first use."""
+        return [(s, e) for s, e in cue("anaphor", self.language).find(self.text) if DEFINITE.search(self.norm[s:e])]
+
+    @cached_property
+    def anaphor_starts(self) -> list[int]:
+        return [s for s, _ in self.anaphors]
 
     def mentions_from(self, lo: int, hi: int) -> list[ActorMention]:
         return self.mentions[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
@@ -530,7 +558,7 @@ def same_subject(r: Reading, v: Verb) -> Attribution | None:
 def participle(r: Reading) -> list[Attribution]:
     """مؤكدا / مشيرا …: the speaker before it goes on."""
     out: list[Attribution] = []
-    for s, e in r.sent.lexicon.find("participles", r.language, r.norm):
+    for s, e in r.sent.lexicon.find("participles", r.language, r.text):
         last = [a for a in r.found + out if a.at < s]
         speaker = max(last, key=lambda a: a.at).actor if last else r.previous
         if speaker is not None:

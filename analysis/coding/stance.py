@@ -89,7 +89,7 @@ class SentenceCues:
         self.negation_starts = [n[0] for n in self.negations]
         self.negation_words = [text.word_index(n[0]) for n in self.negations]
         self.exceptives = [m.start() for m in EXCEPTIVE[language].finditer(norm)]
-        self.denials = lexicon.find("denial_verbs", language, norm)
+        self.denials = lexicon.find("denial_verbs", language, text)
         self.denial_starts = [s for s, _ in self.denials]
 
     def _affirming(self, particle: str, end: int) -> tuple[int, int] | None:

@@ -91,13 +91,18 @@ class Lexicon:
     path: str
     lists: dict  # (name, language) → compiled regex or None
 
-    def find(self, name: str, language: str, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    def find(self, name: str, language: str, text: str | MatchText, lo: int = 0,
+             hi: int | None = None) -> list[tuple[int, int]]:
+        """Spans of the list's entries in a normalized text (a MatchText, when the caller has one, saves
+        finding its words again)."""
         compiled = self.lists.get((name, language))
         if compiled is None:
             return []
         rx, anchors = compiled
+        words = text if isinstance(text, MatchText) else None
+        text = words.norm if words is not None else text
         hi = len(text) if hi is None else hi
-        starts = anchors.starts(_words_of(text)) if anchors is not None else None
+        starts = anchors.starts(words or _words_of(text)) if anchors is not None else None
         if starts is None:
             return [m.span() for m in rx.finditer(text, lo, hi)]
         out, pos = [], lo  # what finditer finds, trying only where an entry can start
