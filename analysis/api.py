@@ -138,7 +138,7 @@ def check_inputs(data_dir: Path) -> Problems:
     any error every input is checked, so that one message lists all problems.  Returns the notes."""
     from analysis.inputs.codebook import CODEBOOK, load_codebook
     from analysis.inputs.corpus import load_events
-    from analysis.pipeline import load_inputs
+    from analysis.inputs.study import Study
     from analysis.validate import check_story
     problems = Problems()
     try:
@@ -152,7 +152,7 @@ def check_inputs(data_dir: Path) -> Problems:
     if problems.errors:  # say everything that is wrong, not only the first file's problems
         full = Problems()
         try:
-            load_inputs(data_dir, full)
+            Study.load(data_dir, full)
         except InputError as e:
             full.items += e.problems
         problems.items = full.items + [p for p in problems.items if p not in full.items]
@@ -167,9 +167,9 @@ def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
     from analysis.results.evidence_db import build
     data_dir = Path(data_dir)
     if run is None:
-        from analysis.pipeline import load_inputs
-        corpus, _, codebook, *_ = load_inputs(data_dir)
-        run = SimpleNamespace(corpus=corpus, codebook=codebook)
+        from analysis.inputs.study import Study
+        study = Study.load(data_dir)
+        run = SimpleNamespace(corpus=study.corpus, codebook=study.codebook)
     path = data_dir / TRANSLATIONS
     translations = load_translations(path, run) if path.exists() else {}
     return build(Path(out) / "tables", translations, run.codebook.labels())

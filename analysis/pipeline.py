@@ -25,14 +25,18 @@ import pandas as pd
 from tqdm import tqdm
 
 from analysis.coding import article as coding
-from analysis.coding import clean, context, lexicon, voices
-from analysis.coding.speakers import ACTORS, Actor, load_actors
+from analysis.coding import clean, context, speakers, voices
 from analysis.extract import extractions as extract
-from analysis.extract.rules import RULES, Rules, load_rules
-from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
-from analysis.inputs.corpus import EVENTS, Article, Corpus, load_corpus, load_events
+from analysis.inputs import lexicon
+from analysis.inputs.actors import ACTORS, Actor, gazetteer_of
+from analysis.inputs.boilerplate import BOILERPLATE, BoilerplateRule
+from analysis.inputs.codebook import Codebook
+from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus
+from analysis.inputs.cues import CUES, Cues
+from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
+from analysis.inputs.study import Study
 from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
-from analysis.io.errors import InputError, Problems, SchedulerError
+from analysis.io.errors import SchedulerError
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
@@ -54,7 +58,7 @@ class Analysis:
     speakers: pd.DataFrame      # one row per sentence: who speaks
     claims: pd.DataFrame        # data/rules.yaml: one row per claim (frame, kind, content, deadline, role)
     details: pd.DataFrame       # data/rules.yaml: one row per sentence of a frame with detail rules
-    rules: Rules
+    extraction_rules: ExtractionRules  # data/rules.yaml
     sourcing: pd.DataFrame
     stats: dict = field(default_factory=dict)  # articles, seconds, articles/s, cache hits
 
@@ -62,46 +66,15 @@ class Analysis:
         return coding.segments_frame(self.segments)
 
 
-def load_inputs(data_dir: Path | str, problems: Problems | None = None):
-    """Corpus, boilerplate rules, codebook, actors, cue lists and extraction rules, validated together.
-
-    With a collector, every file is checked even when an earlier one failed.
-    """
-    data_dir = Path(data_dir)
-    own = problems is None
-    problems = problems if problems is not None else Problems()
-
-    def guarded(load, *args):
-        try:
-            return load(*args)
-        except InputError as e:  # e.g. a YAML syntax error: report it, check the other files
-            problems.items += e.problems
-            return None
-
-    corpus = guarded(load_corpus, data_dir, problems)
-    rules = guarded(clean.load_rules, data_dir, problems)
-    codebook = guarded(load_codebook, data_dir / CODEBOOK, problems)
-    actors = guarded(load_actors, data_dir, problems)
-    cues = guarded(extract.load_cues, data_dir, problems)
-    events = guarded(load_events, data_dir, problems)
-    extraction = Rules()
-    if codebook is not None and cues is not None and events is not None:
-        extraction = guarded(load_rules, data_dir, codebook.frame_ids, events, cues.kinds(), problems) or Rules()
-    if own:
-        problems.raise_if_any()
-    return corpus, rules, codebook, actors, cues, extraction
-
-
-
 @dataclass
 class Inputs:
     """What every article's work needs besides the article (sent once to each worker)."""
-    rules: list
+    boilerplate: list[BoilerplateRule]
     codebook: Codebook
     actors: dict[str, Actor]
-    cues: object
+    cues: Cues
     outlets: dict
-    extraction: Rules
+    extraction_rules: ExtractionRules
     voices_key: str = ""  # the actors and lexicon that voice the mentions (cached voices say which)
 
 
@@ -138,59 +111,77 @@ class BatchResult:
 
 
 def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
-    """All the work on a batch of articles: segments, mentions (one scan of each article for all
-    frames), voices and extractions.
+    """All the work on a batch of articles, step by step:
+
+    per article (``analyse_piece``), what the cache does not hold already:
+    1. segment: boilerplate removed, sentences as offsets         coding.segment_article
+    2. code the frames it lacks, one scan for all of them, and     coding.code_frames
+       drop hits without the context their frame asks for         context.apply_context
+    3. attribute every sentence (the speaker carries over)         voices.attribute_segments
+    4. voice each frame's mentions: speaker, stance                voices.voice_columns
+    then per batch (``batch_tables``):
+    5. the mentions table, quotations, frame sentences and sentence speakers   voices
+    6. claims, details and the sourcing profile (data/rules.yaml, cues.yaml)   extract
 
     Each article x frame entry holds the frame's mention rows and their voice columns, tagged
     with the actors and lexicon they were voiced with: a frame edit recodes and revoices that
     frame only, a lexicon edit revoices every frame and recodes none."""
-    codebook = inputs.codebook
-    lexicon = voices.lexicon_of(inputs.actors)
-    deniable = voices.deniability(codebook)
-    cuts, fresh, coded, rows, new_found, found = [], [], [], [], [], {}
-    for piece in task.pieces:
-        article = piece.article
-        cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.rules)
-        missing = [f for f in codebook.frames if f.id not in piece.rows]
-        new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}
-        if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
-            new = _scoped(new, cut[0], codebook)
-        # attributions restart with every article, so one article at a time gives the same answer
-        att = piece.found
-        if att is None:
-            att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
-        new_found.append(att if piece.found is None else None)
-        found.update(att)
-        by_id = {s.sentence_id: s for s in cut[0]}
-        quotes = None
-        entries: dict[str, dict] = {}
-        for f in codebook.frames:
-            entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
-            voiced_with = f"{inputs.voices_key}|{f.denial_key}"  # all a mention's voice depends on
-            if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
-                if quotes is None:
-                    quotes = {s.sentence_id: voices.find_quotations(s.text, s.start) for s in cut[0]}
-                entry = {"rows": entry["rows"], "voiced_with": voiced_with,
-                         "voices": voices.voice_columns(entry["rows"], by_id, quotes, att, lexicon, deniable)}
-                entries[f.id] = entry
-            rows += [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
-        cuts.append(cut)
-        fresh.append(entries)
-        coded.append(set(new))
+    done = [analyse_piece(piece, inputs) for piece in task.pieces]
+    return batch_tables(task, inputs, done)
+
+
+@dataclass
+class PieceResult:
+    cut: tuple                        # (segments, removed)
+    entries: dict[str, dict]          # new or revoiced mention entries by frame id, for the cache
+    found: dict                       # its sentences' attributions
+    new_found: bool                   # computed here (not from the cache)
+    rows: list[dict]                  # its voiced mention rows, frame by frame
+    coded: set[str]                   # frames coded afresh
+
+
+def analyse_piece(piece: Piece, inputs: Inputs) -> PieceResult:
+    """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result."""
+    codebook, article = inputs.codebook, piece.article
+    cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.boilerplate)    # 1
+    missing = [f for f in codebook.frames if f.id not in piece.rows]
+    new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}                # 2
+    if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
+        new = _scoped(new, cut[0], codebook)
+    # attributions restart with every article, so one article at a time gives the same answer      # 3
+    att = piece.found
+    if att is None:
+        att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
+    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook)              # 4
+    rows, entries = [], {}
+    for f in codebook.frames:
+        entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
+        voiced_with = f"{inputs.voices_key}|{f.denial_key}"  # all a mention's voice depends on
+        if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
+            entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with,
+                                     "voices": voicing.columns(entry["rows"])}
+        rows += [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
+    return PieceResult(cut, entries, att, piece.found is None, rows, set(new))
+
+
+def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult]) -> BatchResult:
+    """Steps 5 and 6 of ``analyse_batch``: the batch's tables from its articles' results."""
     arts = [p.article for p in task.pieces]
     some = Corpus(Path("."), inputs.outlets, arts)
-    segments = [s for cut in cuts for s in cut[0]]
-    mentions = coding.mentions_frame(rows, coding.MENTION_COLUMNS + voices.VOICE_COLUMNS)
+    segments = [s for d in done for s in d.cut[0]]
+    found = {sid: att for d in done for sid, att in d.found.items()}
+    mentions = coding.mentions_frame([r for d in done for r in d.rows], coding.MENTION_COLUMNS + voices.VOICE_COLUMNS)
     quotations = voices.quotations_table(some, segments, mentions, found)
-    stances = voices.sentence_stances(mentions, codebook)
-    speakers = voices.sentence_speakers(some, segments, inputs.actors, found=found)
-    removed_df = clean.removed_frame([x for cut in cuts for x in cut[1]], {a.id: a for a in arts})
+    stances = voices.sentence_stances(mentions, inputs.codebook)
+    speakers_df = voices.sentence_speakers(some, segments, inputs.actors, found=found)
+    removed_df = clean.removed_frame([x for d in done for x in d.cut[1]], {a.id: a for a in arts})
     return BatchResult(
-        cuts, fresh, new_found, mentions, quotations, stances, speakers,
-        new_cuts=[p.cut is None for p in task.pieces], coded=coded,
-        claims=extract.claims(some, segments, stances, inputs.extraction),
-        details=extract.details(some, segments, stances, inputs.cues, inputs.extraction),
-        sourcing=extract.sourcing_profile(some, segments, speakers, removed_df, inputs.cues),
+        [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
+        mentions, quotations, stances, speakers_df,
+        new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
+        claims=extract.claims(some, segments, stances, inputs.extraction_rules),
+        details=extract.details(some, segments, stances, inputs.cues, inputs.extraction_rules),
+        sourcing=extract.sourcing_profile(some, segments, speakers_df, removed_df, inputs.cues),
     )
 
 
@@ -203,49 +194,17 @@ def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[st
     return out
 
 
-def _compile(p) -> None:
-    """Compile a pattern's prefilters and anchors now (they are otherwise built on first use)."""
-    from analysis.match.patterns import Pattern
-    if isinstance(p, Pattern):
-        p.prepare()
-
-
 def warm(inputs: Inputs) -> None:
     """Compile everything once in the parent, so that forked workers inherit it instead of each
-    compiling it again."""
-    from analysis.coding import speakers, stance
-    for f in inputs.codebook.frames:
-        for lang, inds in f.indicators.items():
-            coding.scanner(inputs.codebook, lang)
-            for i in inds:
-                _compile(i.pattern)
-                for x in i.excludes:
-                    _compile(x)
-        for xs in f.excludes.values():
-            for x in xs:
-                _compile(x)
-    for a in inputs.actors.values():
-        for p in a.patterns.values():
-            _compile(p)
-    _walk(vars(inputs.cues))
-    for lang in ("ar", "en"):  # the built-in cue lists, where these modules have them
-        for kind in ("source", "verb", "anaphor", "participle"):
-            with suppress(Exception):
-                _compile(speakers.cue(kind, lang))
-        with suppress(Exception):
-            _compile(stance.denial_cue(lang))
-
-
-def _walk(node) -> None:
-    """Compile every pattern in nested dicts and lists."""
-    if isinstance(node, dict):
-        for v in node.values():
-            _walk(v)
-    elif isinstance(node, (list, tuple)):
-        for v in node:
-            _walk(v)
-    else:
-        _compile(node)
+    compiling it again: the codebook's scanners and patterns, the gazetteer and its cue lists, the
+    extraction cues.  (The lexicon compiles when it is loaded; stance's particles at import.)"""
+    for lang in LANGUAGES:
+        coding.scanner(inputs.codebook, lang)
+    for p in inputs.codebook.patterns():
+        p.prepare()
+    speakers.prepare(inputs.actors)
+    for p in inputs.cues.patterns():
+        p.prepare()
 
 
 # The worker side of a process pool: inputs arrive once per worker, not once per article.
@@ -317,14 +276,8 @@ def unpack(p: Packed, task: Task) -> BatchResult:
 
 
 def gazetteer(actors: dict[str, Actor]) -> Shared:
-    """The actors as the cached attributions name them (built once per actors dict)."""
-    got = _SHARED.get(id(actors))
-    if got is None or got[0] is not actors:
-        got = _SHARED[id(actors)] = (actors, Shared(actors))
-    return got[1]
-
-
-_SHARED: dict[int, tuple] = {}
+    """The actors as the cached attributions name them (kept on the gazetteer)."""
+    return gazetteer_of(actors).shared
 
 
 def _run_in_worker(task: Task) -> Packed:
@@ -486,14 +439,17 @@ class Run:
         self.progress = progress
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
         self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
-        corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
-        self.corpus, self.codebook, self.actors, self.cues, self.extraction = corpus, codebook, actors, cues, extraction
+        self.study = study = Study.load(data_dir)
+        corpus, codebook, actors, extraction = study.corpus, study.codebook, study.actors, study.extraction_rules
+        self.corpus, self.codebook, self.actors, self.cues = corpus, codebook, actors, study.cues
+        self.extraction_rules = extraction
         self.cache = cache = ArticleCache(cache_dir, source_hash())
-        rules_hash = file_hash(data_dir / clean.BOILERPLATE)
+        rules_hash = file_hash(data_dir / BOILERPLATE)
         # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
         actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
-        self.inputs = Inputs(rules, codebook, actors, cues, corpus.outlets, extraction, actors_hash)
-        voices_hash = "|".join((actors_hash, codebook.sha256, *(file_hash(data_dir / f) for f in (extract.CUES, RULES, EVENTS))))
+        self.inputs = Inputs(study.boilerplate, codebook, actors, study.cues, corpus.outlets, extraction, actors_hash)
+        voices_hash = "|".join((actors_hash, codebook.sha256,
+                                *(file_hash(data_dir / f) for f in (CUES, EXTRACTION_RULES, EVENTS))))
         self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
         self.shared = gazetteer(actors)
         self.plan: list[Batch] = []
@@ -604,7 +560,7 @@ class Run:
         r.cuts = cuts
 
     def empty(self) -> dict[str, pd.DataFrame]:
-        return analyse_empty(self.codebook, self.cues, self.extraction)
+        return empty_tables(self.extraction_rules)
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
@@ -613,7 +569,7 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
     run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch)
     results = list(run.batches())
-    corpus, extraction = run.corpus, run.extraction
+    corpus, extraction = run.corpus, run.extraction_rules
     segments = [s for r in results for cut in r.cuts for s in cut[0]]
     removed = [x for r in results for cut in r.cuts for x in cut[1]]
     articles = {a.id: a for a in corpus.articles}
@@ -626,18 +582,18 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
         _concat([r.speakers for r in results], empty["speakers"]),
         claims=claims_table([r.claims for r in results], empty, extraction),
         details=details_table([r.details for r in results], empty, extraction),
-        rules=extraction,
+        extraction_rules=extraction,
         sourcing=sourcing_table([r.sourcing for r in results], empty),
         stats=run.stats,
     )
 
 
-def claims_table(parts: list[pd.DataFrame], empty, extraction: Rules) -> pd.DataFrame:
+def claims_table(parts: list[pd.DataFrame], empty, extraction: ExtractionRules) -> pd.DataFrame:
     # frame by frame, as the rules list them (each batch lists its own frame by frame)
     return _by_frame(_concat(parts, empty["claims"]), list(extraction.claims))
 
 
-def details_table(parts: list[pd.DataFrame], empty, extraction: Rules) -> pd.DataFrame:
+def details_table(parts: list[pd.DataFrame], empty, extraction: ExtractionRules) -> pd.DataFrame:
     return _by_frame(_concat(parts, empty["details"]), list(extraction.details))
 
 
@@ -648,13 +604,14 @@ def sourcing_table(parts: list[pd.DataFrame], empty) -> pd.DataFrame:
     return sourcing[SOURCING_COLUMNS] if len(sourcing) else empty["sourcing"]
 
 
-def analyse_empty(codebook: Codebook, cues, extraction: Rules) -> dict[str, pd.DataFrame]:
-    """The tables of an article where nothing fires, for their columns when no article has rows."""
-    from analysis.inputs.corpus import Outlet
-    outlet = Outlet("-", "-", "-", "-")
-    art = Article("-", "-", outlet, None, "ar", ".", "-")
-    r = analyse_batch(Task([Piece(art, ([], []), {f.id: {"rows": [], "voiced_with": f"|{f.denial_key}", "voices": []}
-                                                  for f in codebook.frames})]),
-                      Inputs([], codebook, {}, cues, {"-": outlet}, extraction))
-    return {k: getattr(r, k).iloc[0:0] for k in
-            ("mentions", "quotations", "stances", "speakers", "claims", "details", "sourcing")}
+def empty_tables(extraction: ExtractionRules) -> dict[str, pd.DataFrame]:
+    """The batch tables without rows: their columns, as the modules that fill them declare them
+    (details add the columns rules.yaml names)."""
+    def table(columns: list[str]) -> pd.DataFrame:
+        return pd.DataFrame(columns=columns)
+    return {"mentions": table(coding.MENTION_COLUMNS + voices.VOICE_COLUMNS),
+            "quotations": table(voices.QUOTATION_COLUMNS), "stances": table(voices.STANCE_COLUMNS),
+            "speakers": table(voices.SPEAKER_COLUMNS), "claims": table(extract.CLAIM_COLUMNS),
+            "details": table(extract.detail_columns(extraction)),
+            "sourcing": pd.DataFrame({"outlet": pd.Series(dtype="str"), "measure": pd.Series(dtype="str"),
+                                      "sentences": pd.Series(dtype="int64")})}

@@ -1,11 +1,17 @@
 """Check every input in one run and report all problems (the `validate` command)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.inputs.corpus import load_events
+import pandas as pd
+
+from analysis.coding.article import code_frames, mentions_frame, segment_article, segments_frame
+from analysis.coding.context import apply_context
+from analysis.inputs.codebook import Codebook
+from analysis.inputs.corpus import Corpus, load_events
+from analysis.inputs.study import Study
 from analysis.io.errors import InputError, Problems
-from analysis.pipeline import Analysis, analyse, load_inputs
 from analysis.report.story import load_story
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
@@ -18,25 +24,34 @@ MAX_SENTENCE_SHARE, MIN_SENTENCES = 0.9, 20  # "almost every": a corpus picked b
 MAX_WORD_SHARE, MIN_WORDS = 0.2, 200
 
 
-def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
-    """Inputs first; if they load, the files that point into articles (translations, gold).
+@dataclass
+class Matched:
+    """What the checks of the files that point into articles read: the inputs, every article's
+    sentences, and the indicators' matches (before any speaker, stance or extraction)."""
+    corpus: Corpus
+    codebook: Codebook
+    actors: dict
+    segments: list
+    mentions: pd.DataFrame
 
-    ``cache_dir``: the coding cache to use (render passes its own, so the kernel finds the work done).
-    """
-    try:
-        load_inputs(data_dir, problems)
-    except InputError as e:  # a YAML syntax error stops that file only
-        problems.items += e.problems
-    load_events(data_dir, problems)
+    def segments_frame(self) -> pd.DataFrame:
+        return segments_frame(self.segments)
+
+
+def validate_all(data_dir: Path, problems: Problems) -> None:
+    """Inputs first (each file by its loader, study.py); if they load, the files that point into
+    articles (translations, gold) and indicators that match almost everything.  Nothing is coded
+    beyond the indicators' matches: no speakers, stances, extractions or tables."""
+    study = Study.load(data_dir, problems)
     if problems.errors:
         return
-    analysis = analyse(data_dir, cache_dir=cache_dir)
-    check_story(data_dir, analysis.codebook.labels(), problems)
-    overbroad_patterns(analysis, problems)
+    matched = match_corpus(study)
+    check_story(data_dir, study.codebook.labels(), problems)
+    overbroad_patterns(matched, problems)
     for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
         if (data_dir / name).exists():
             try:
-                loader(data_dir / name, analysis, problems)
+                loader(data_dir / name, matched, problems)
             except InputError as e:
                 problems.items += e.problems
 
@@ -53,6 +68,17 @@ def check_pointers(data_dir: Path, run, segments: list, problems: Problems) -> N
                 problems.items += e.problems
 
 
+def match_corpus(study: Study) -> Matched:
+    """Every article segmented, and its indicators' matches that keep their context."""
+    segments, rows = [], []
+    for article in study.corpus.articles:
+        segs, _ = segment_article(article, study.boilerplate)
+        found = code_frames(article, segs, study.codebook)
+        rows += apply_context([r for frame_rows in found.values() for r in frame_rows], segs, study.codebook)
+        segments += segs
+    return Matched(study.corpus, study.codebook, study.actors, segments, mentions_frame(rows))
+
+
 def check_story(data_dir: Path, labels: dict, problems: Problems) -> None:
     """report.yaml and glossary.csv, which only the briefing reads."""
     try:
@@ -62,7 +88,7 @@ def check_story(data_dir: Path, labels: dict, problems: Problems) -> None:
         problems.items += e.problems
 
 
-def overbroad_patterns(analysis: Analysis, problems: Problems) -> None:
+def overbroad_patterns(analysis: Matched, problems: Problems) -> None:
     """Refuse indicators that match almost every sentence or word of their language in this corpus.
 
     The codebook loader already refuses a pattern that matches any text at all

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from analysis.coding.article import Segment, code_segment  # noqa: E402
 from analysis.coding.speakers import attributions, find_quotations  # noqa: E402
 from analysis.coding.voices import voice_reason  # noqa: E402
-from analysis.pipeline import load_inputs  # noqa: E402
+from analysis.inputs.study import Study  # noqa: E402
 from analysis.text.normalize import normalize_with_map  # noqa: E402
 
 
@@ -43,7 +43,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kb", type=int, nargs="+", default=[50, 100, 200, 400])
     args = ap.parse_args()
-    corpus, _, codebook, actors = load_inputs(ROOT / "data")[:4]
+    study = Study.load(ROOT / "data")
+    corpus, codebook, actors = study.corpus, study.codebook, study.actors
     deniable = {f.id: f.deniable for f in codebook.frames}
     rows = []
     for kb in args.kb:

@@ -78,10 +78,11 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1000)
     args = ap.parse_args()
     from analysis.coding import article as coding
-    from analysis.pipeline import load_inputs
+    from analysis.inputs.study import Study
     with tempfile.TemporaryDirectory() as tmp:
         data = resample.build(args.articles, Path(tmp) / "data")
-        corpus, rules, codebook, *_ = load_inputs(data)
+        study = Study.load(data)
+        corpus, rules, codebook = study.corpus, study.boilerplate, study.codebook
         texts = [s.norm.casefold() for a in corpus.articles for s in coding.segment_article(a, rules)[0]]
     literals = sorted(set(coding.scanner(codebook, "ar").prefilter.literals) | set(coding.scanner(codebook, "en").prefilter.literals))
     starts, pos = [], 0

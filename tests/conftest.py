@@ -44,14 +44,25 @@ def sentence_with(analysis, article_id, fragment):
 
 @pytest.fixture(autouse=True, scope="session")
 def _fresh_caches_under_mutation():
-    """mutmut forks each mutant from a process that already normalized text and built the
-    speaker cues: start it with empty caches, or cached results would hide the mutant."""
+    """mutmut forks each mutant from a process that already normalized text, built the speaker cues
+    and compiled the inputs' matchers: start it with all of them empty, or cached results would hide
+    the mutant.  Compiled state lives in three places: the normalizer's character tables, the
+    built-in cue lists, and the loaded inputs themselves (each gazetteer's automata, each codebook's
+    scanners, the lexicon's last sentence)."""
     if os.environ.get("MUTANT_UNDER_TEST"):
-        from analysis.coding.speakers import _CUE_CACHE, _GAZETTEERS
+        import gc
+
+        from analysis.coding.speakers import _CUE_CACHE
+        from analysis.inputs import lexicon
+        from analysis.inputs.actors import Gazetteer
+        from analysis.inputs.codebook import Codebook
         from analysis.text.normalize import clear_caches
         clear_caches()
         _CUE_CACHE.clear()
-        _GAZETTEERS.clear()
+        lexicon.forget_last()
+        for obj in gc.get_objects():
+            if isinstance(obj, (Gazetteer, Codebook)):
+                obj.forget_compiled()
     yield
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.coding import lexicon as lx
 from analysis.coding.article import segment_article
-from analysis.coding.lexicon import entry_anchor
-from analysis.match.patterns import AnyOf, MatchText, Near, Term
-from analysis.match.scan import Anchors, anchors, plan, starts_at_word
-from analysis.pipeline import load_inputs
+from analysis.inputs import lexicon as lx
+from analysis.inputs.lexicon import entry_anchor
+from analysis.inputs.study import Study
+from analysis.match.patterns import AnyOf, MatchText, Near, Term, anchors, plan, starts_at_word
+from analysis.match.scan import Anchors
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 US = AnyOf([Term("امريكا"), Term("الولايات المتحدة")], name="us")
@@ -97,7 +97,8 @@ def _same_everywhere(p, text: MatchText) -> bool:
 
 
 def test_every_shipped_pattern_on_the_seeds():
-    corpus, rules, codebook, actors, *_ = load_inputs(DATA)
+    study = Study.load(DATA)
+    corpus, rules, codebook, actors = study.corpus, study.boilerplate, study.codebook, study.actors
     pats = []
     for f in codebook.frames:
         for inds in f.indicators.values():
@@ -127,7 +128,8 @@ def _fixture_lines():
 
 
 def test_every_shipped_word_list_on_the_seeds():
-    corpus, rules, *_ = load_inputs(DATA)
+    study = Study.load(DATA)
+    corpus, rules = study.corpus, study.boilerplate
     lex = lx.shipped()
     norms = [seg.norm for art in corpus.articles for seg in segment_article(art, rules)[0]]
     norms += [MatchText.of(line).norm for line in _fixture_lines()]

@@ -3,10 +3,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.extract.extractions import load_cues
-from analysis.extract.rules import load_rules
 from analysis.inputs.codebook import CODEBOOK, load_codebook
 from analysis.inputs.corpus import load_events
+from analysis.inputs.cues import load_cues
+from analysis.inputs.extraction_rules import load_extraction_rules
 from analysis.io.errors import Problems
 from analysis.text.normalize import normalize
 
@@ -17,7 +17,8 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def rules():
     problems = Problems()
     cb = load_codebook(DATA / CODEBOOK, problems)
-    r = load_rules(DATA, cb.frame_ids, load_events(DATA), load_cues(DATA, problems).kinds(), problems)
+    r = load_extraction_rules(DATA, problems, frame_ids=cb.frame_ids, events=load_events(DATA),
+                              cue_kinds=load_cues(DATA, problems).kinds())
     problems.raise_if_any()
     return r
 

@@ -45,8 +45,9 @@ def hand(tmp_path_factory):
 # 006 line 2 "في بغداد، ساعي بريد يحمل رسالة إلى ساعي بريد آخر.": (2+1)+(6+1) = 10 → 31, 40;
 #     second: 10+9+1+(4+1)+(5+1)+(3+1) = 35 → 56, 65.  Line 2 is 35+9+1+3+1 = 49 long → line 3 at 71.
 #     line 3 "سقطت الصواريخ قرب النهر.": 4+1 → 76; 8 → 84.
-# 007 line 2 "Kadhimi said Iraq would not be a postman.": (7+1)+(4+1)+(4+1)+(5+1)+(3+1)+(2+1)+(1+1) = 33 → 54, 61.
-#     line 2 is 33+7+1 = 41 long → line 3 at 63: Rockets 63, 70.
+# 007 line 2 "Kadhimi said Iraq would not be a postman" (a headline: no closing period):
+#     (7+1)+(4+1)+(4+1)+(5+1)+(3+1)+(2+1)+(1+1) = 33 → 54, 61.
+#     line 2 is 33+7 = 40 long → newline at 61, line 3 at 62: Rockets 62, 69.
 # 008 "The postman arrived late.": 3+1 → 25, 32.
 # 009 line 2 "Rockets were fired at a village." is 7+1+4+1+5+1+2+1+1+1+8 = 32 long (vetoed: no Baghdad)
 #     → line 3 at 54: "The postman was unhurt." 54+4 = 58, 65.
@@ -62,7 +63,7 @@ MENTIONS = [
     ("006", 56, 65, "ساعي بريد"),
     ("006", 76, 84, "الصواريخ"),
     ("007", 54, 61, "postman"),
-    ("007", 63, 70, "Rockets"),
+    ("007", 62, 69, "Rockets"),
     ("008", 25, 32, "postman"),
     ("009", 58, 65, "postman"),
     ("010", 50, 57, "postman"),
@@ -94,12 +95,13 @@ def test_sentence_ids_of_the_mentions(hand):
 # 001 s002 a headline, no speaker → asserted, outlet; 001 s003 قال الكاظمي … لن يكون → denied, kadhimi;
 # 002 outlet; 003 outlet; 004 s002 نفى الكاظمي → denied, kadhimi; 004 s003 وأكد قاآني → reported, qaani;
 # 006 three outlet mentions; 007 "Kadhimi said … would not be a postman" → denied, kadhimi;
-# 007 s003, 008, 009 outlet; 010 "Qaani denied that …" → denied, qaani.
+# 007 s003 "Rockets hit Baghdad on Monday, he added.": "he added" follows a headline, which passes no speaker
+# on, and the article names nobody before it → outlet; 008, 009 outlet; 010 "Qaani denied that …" → denied, qaani.
 VOICES = [
     ("001", 28, "asserted", "outlet"), ("001", 86, "denied", "kadhimi"), ("002", 26, "asserted", "outlet"),
     ("003", 45, "asserted", "outlet"), ("004", 48, "denied", "kadhimi"), ("004", 93, "reported", "qaani"),
     ("006", 31, "asserted", "outlet"), ("006", 56, "asserted", "outlet"), ("006", 76, "asserted", "outlet"),
-    ("007", 54, "denied", "kadhimi"), ("007", 63, "asserted", "outlet"), ("008", 25, "asserted", "outlet"),
+    ("007", 54, "denied", "kadhimi"), ("007", 62, "asserted", "outlet"), ("008", 25, "asserted", "outlet"),
     ("009", 58, "asserted", "outlet"), ("010", 50, "denied", "qaani"),
 ]
 
@@ -124,13 +126,13 @@ def test_sentence_level_units(hand):
 
 
 # Sizes, by hand.  Sentences: every line is one.  Words (\w runs of the normalized text):
-# Alpha: 001 3+6+8 = 17, 002 3+5+3 = 11, 003 3+5+7 = 15, 007 3+8+5 = 16, 008 3+4 = 7 → 66 words;
+# Alpha: 001 3+6+8 = 17, 002 3+5+3 = 11, 003 3+5+7 = 15, 007 3+8+7 = 18, 008 3+4 = 7 → 68 words;
 #        sentences 3+3+3+3+2 = 14.
 # Beta:  004 3+7+8 = 18, 005 3+5 = 8, 006 3+10+4 = 17, 009 3+6+4 = 13, 010 3+9 = 12 → 68 words;
 #        sentences 3+2+3+3+2 = 13.
 def test_outlet_sizes(hand):
     sizes = outlet_sizes(hand.corpus, hand.segments_frame())
-    assert sizes.loc["Alpha Daily"].to_dict() == {"articles": 5, "sentences": 14, "words": 66}
+    assert sizes.loc["Alpha Daily"].to_dict() == {"articles": 5, "sentences": 14, "words": 68}
     assert sizes.loc["Beta News"].to_dict() == {"articles": 5, "sentences": 13, "words": 68}
 
 
@@ -138,18 +140,18 @@ def test_words_per_sentence(hand):
     words = {s.sentence_id: s.words for s in hand.segments}
     assert [words[f"001:s00{i}"] for i in (1, 2, 3)] == [3, 6, 8]
     assert [words[f"006:s00{i}"] for i in (1, 2, 3)] == [3, 10, 4]
-    assert [words[f"007:s00{i}"] for i in (1, 2, 3)] == [3, 8, 5]
+    assert [words[f"007:s00{i}"] for i in (1, 2, 3)] == [3, 8, 7]
 
 
 # Outlet × frame (sentences, articles, share = sentences / outlet sentences, rate = 1000 × sentences / words):
 # Alpha postman: 001 s002, 001 s003, 003 s002, 007 s002, 008 s002 = 5 sentences in 4 articles;
-#                5/14 = 0.35714 → 0.3571; 5000/66 = 75.757 → 75.76.
-# Alpha rockets: 002 s002, 007 s003 = 2 in 2 (003's is vetoed); 2/14 = 0.14286 → 0.1429; 2000/66 = 30.303 → 30.30.
+#                5/14 = 0.35714 → 0.3571; 5000/68 = 73.529 → 73.53.
+# Alpha rockets: 002 s002, 007 s003 = 2 in 2 (003's is vetoed); 2/14 = 0.14286 → 0.1429; 2000/68 = 29.412 → 29.41.
 # Beta postman:  004 s002, 006 s002, 009 s003, 010 s002 = 4 in 4; 4/13 = 0.30769 → 0.3077; 4000/68 = 58.824 → 58.82.
 # Beta rockets:  004 s003, 006 s003 = 2 in 2 (009's is vetoed); 2/13 = 0.15385 → 0.1538; 2000/68 = 29.412 → 29.41.
 OUTLET_FRAME = [
-    ("Alpha Daily", "postman", 5, 4, 0.3571, 75.76),
-    ("Alpha Daily", "rockets", 2, 2, 0.1429, 30.30),
+    ("Alpha Daily", "postman", 5, 4, 0.3571, 73.53),
+    ("Alpha Daily", "rockets", 2, 2, 0.1429, 29.41),
     ("Beta News", "postman", 4, 4, 0.3077, 58.82),
     ("Beta News", "rockets", 2, 2, 0.1538, 29.41),
 ]
@@ -162,7 +164,7 @@ def test_outlet_frame_table(hand):
     for g, o in zip(got, OUTLET_FRAME):
         assert g[4] == pytest.approx(o[4], abs=1e-9) and g[5] == pytest.approx(o[5], abs=1e-9), (g, o)
     assert [(r.sentences_total, r.articles_total, r.words) for r in table.itertuples()] == \
-        [(14, 5, 66), (14, 5, 66), (13, 5, 68), (13, 5, 68)]
+        [(14, 5, 68), (14, 5, 68), (13, 5, 68), (13, 5, 68)]
     assert list(table["label"]) == ["Postman", "Rockets", "Postman", "Rockets"]
 
 
@@ -175,7 +177,7 @@ def test_exported_wide_tables(hand):
         "Alpha Daily": {"postman": 4, "rockets": 2}, "Beta News": {"postman": 4, "rockets": 2}}
     share = t["outlet_frame_share"].set_index("outlet")
     assert share.loc["Beta News", "rockets"] == pytest.approx(0.1538, abs=1e-9)
-    assert t["outlet_frame_per_1000_words"].set_index("outlet").loc["Alpha Daily", "postman"] == pytest.approx(75.76, abs=1e-9)
+    assert t["outlet_frame_per_1000_words"].set_index("outlet").loc["Alpha Daily", "postman"] == pytest.approx(73.53, abs=1e-9)
 
 
 def test_table_columns_in_order(hand):
@@ -256,7 +258,7 @@ def test_mention_rows_carry_their_article_and_sentence(hand):
     assert (m.sentence, m.sentence_start, m.sentence_end) == ("قال الكاظمي إن العراق لن يكون ساعي بريد.", 56, 96)
     e = hand.mentions.iloc[9]
     assert (e.article_id, e.file, e.outlet, e.language, e.indicator, e.sentence_start, e.sentence_end) == \
-        ("007", "articles/007.txt", "Alpha Daily", "en", "postman", 21, 62)
+        ("007", "articles/007.txt", "Alpha Daily", "en", "postman", 21, 61)
 
 
 def test_code_frames_codes_only_the_frames_asked_for(hand):
@@ -300,7 +302,7 @@ def test_sizes_and_the_table_from_summed_batches(hand):
     assert sizes.loc["001"].to_dict() == {"sentences": 3, "words": 17} and sizes.loc["010"].to_dict() == {"sentences": 2, "words": 12}
     table = outlet_frame_from(hand.corpus, hand.codebook, sizes, summed([unit_counts(ma), unit_counts(mb)]))
     got = [(r.outlet, r.frame, r.sentences, r.articles, r.sentences_total, r.words) for r in table.itertuples()]
-    assert got == [("Alpha Daily", "postman", 5, 4, 14, 66), ("Alpha Daily", "rockets", 2, 2, 14, 66),
+    assert got == [("Alpha Daily", "postman", 5, 4, 14, 68), ("Alpha Daily", "rockets", 2, 2, 14, 68),
                    ("Beta News", "postman", 4, 4, 13, 68), ("Beta News", "rockets", 2, 2, 13, 68)]
 
 
@@ -308,9 +310,9 @@ def test_language_sizes_and_indicator_counts(hand):
     from analysis.results.tables import indicator_counts, language_sizes, summed
     sa, ma, sb, mb = _halves(hand)
     lang = {a.id: a.language for a in hand.corpus.articles}
-    # Arabic = 001–006: sentences 3+3+3+3+2+3 = 17, words 17+11+15+18+8+17 = 86; English = 007–010: 10, 48
+    # Arabic = 001–006: sentences 3+3+3+3+2+3 = 17, words 17+11+15+18+8+17 = 86; English = 007–010: 10, 18+7+13+12 = 50
     sizes = summed([language_sizes(sa, lang), language_sizes(sb, lang)])
-    assert sizes.to_dict("index") == {"ar": {"sentences": 17, "words": 86}, "en": {"sentences": 10, "words": 48}}
+    assert sizes.to_dict("index") == {"ar": {"sentences": 17, "words": 86}, "en": {"sentences": 10, "words": 50}}
     counts = summed([indicator_counts(ma), indicator_counts(mb)])
     # ساعي بريد: 001 s002, s003, 003 s002, 004 s002, 006 s002 = 5 sentences; 006 s002 holds two
     # ("ساعي بريد يحمل رسالة إلى ساعي بريد آخر"), so 6 matches

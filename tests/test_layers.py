@@ -61,3 +61,16 @@ def test_imports_only_from_earlier_stages(path):
         if (other := stage_of(name)) and rank(other) > rank(mine)
     ]
     assert not bad, f"{path.name} ({mine}) imports a later stage: {bad}"
+
+
+# Inside match/: the word-level grammar first, then the literal machinery, then the pattern language;
+# nothing imports back (scan.py used to import patterns.py, which imported scan.py lazily).
+MATCH_ORDER = ["grammar", "scan", "patterns", "kwic"]
+
+
+@pytest.mark.parametrize("module", MATCH_ORDER)
+def test_match_modules_import_only_those_before_them(module):
+    allowed = {f"analysis.match.{m}" for m in MATCH_ORDER[:MATCH_ORDER.index(module)]}
+    inside = [(line, name) for line, name in imports_of(PACKAGE / "match" / f"{module}.py")
+              if name.startswith("analysis.match")]
+    assert [(line, name) for line, name in inside if name not in allowed] == []

@@ -210,7 +210,7 @@ def test_progress_bar_is_gone_before_the_stage_timing(capsys, tmp_path):
 
 
 def test_a_lexicon_edit_redoes_the_attributions(data_copy, tmp_path):
-    from analysis.coding.lexicon import LEXICON, SHIPPED
+    from analysis.inputs.lexicon import LEXICON, SHIPPED
     cache_dir = tmp_path / "cache"
     analyse(data_copy, cache_dir=cache_dir, jobs=1)
     lex = data_copy / LEXICON

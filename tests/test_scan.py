@@ -7,9 +7,9 @@ import pytest
 from analysis.coding import article as coding
 from analysis.inputs.codebook import load_codebook
 from analysis.inputs.corpus import Article, Outlet
-from analysis.match.patterns import AnyOf, Near, Regex, Term
-from analysis.match.scan import ALWAYS, Prefilter, requirement
-from analysis.pipeline import load_inputs
+from analysis.inputs.study import Study
+from analysis.match.patterns import AnyOf, Near, Regex, Term, requirement
+from analysis.match.scan import ALWAYS, Prefilter
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -102,7 +102,8 @@ def test_written_sentences_literal_matches(written):
 
 
 def test_seed_mentions_same_as_reference():
-    corpus, rules, codebook, *_ = load_inputs(DATA)
+    study = Study.load(DATA)
+    corpus, rules, codebook = study.corpus, study.boilerplate, study.codebook
     total = 0
     for art in corpus.articles:
         segs = coding.segment_article(art, rules)[0]

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.coding.speakers import attributions, find_actors, find_quotations, load_actors, speaker_at, speaker_for
+from analysis.coding.speakers import attributions, find_actors, find_quotations, speaker_at, speaker_for
+from analysis.inputs.actors import load_actors
 from analysis.io.errors import Problems
 from analysis.match.patterns import MatchText
 from analysis.text.normalize import normalize
@@ -551,7 +552,7 @@ def test_each_rule_can_be_left_out(rule, sentence, language, previous, with_it, 
 
 def test_a_rule_called_on_its_own():
     from analysis.coding.speakers import NO_REPORT, Reading, other_subject, source_phrase, subject_verb, verb_subject
-    from analysis.coding.speakers import shipped as lexicon
+    from analysis.inputs.lexicon import shipped as lexicon
 
     def reading(sentence, language="ar", previous=None):
         return Reading(MatchText(normalize(sentence)), ACTORS, language, previous, (), lexicon())

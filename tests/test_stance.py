@@ -143,7 +143,7 @@ def test_the_reason_names_the_voice_when_nothing_negates():
 def test_a_lexicon_of_the_callers_own_is_used_even_for_a_sentence_seen_before():
     from dataclasses import replace
 
-    from analysis.coding.lexicon import compile_list, shipped
+    from analysis.inputs.lexicon import compile_list, shipped
     own = replace(shipped(), path="own lexicon written for testing",
                   lists={**shipped().lists, ("denial_verbs", "ar"): compile_list(["استبعد"], False, False, False)})
     mt = MatchText(normalize("استبعد الوزير أن يكون العراق ساعي بريد"))

@@ -239,7 +239,7 @@ def test_cli_sample_then_agree_on_the_xlsx(tmp_path, capsys):
 
 import math  # noqa: E402
 
-from analysis.match.patterns import fold_word  # noqa: E402
+from analysis.match.grammar import fold_word  # noqa: E402
 from analysis.results import keyness  # noqa: E402
 from analysis.text.normalize import normalize  # noqa: E402
 

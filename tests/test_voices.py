@@ -15,8 +15,9 @@ from analysis.coding import speakers as speakers_mod
 from analysis.coding import stance as stance_mod
 from analysis.coding.article import Segment, code_segment, segment_article
 from analysis.coding.explain import explain
-from analysis.coding.speakers import attributions, find_quotations, load_actors
+from analysis.coding.speakers import attributions, find_quotations
 from analysis.coding.voices import attribute_segments, is_headline, speaker_words, voice_reason
+from analysis.inputs.actors import load_actors
 from analysis.inputs.codebook import load_codebook
 from analysis.inputs.corpus import Article, Outlet
 from analysis.io.errors import Problems
@@ -288,7 +289,7 @@ def test_explain_shows_the_cue_and_its_position():
 # Linear in the text: cues are found once per sentence, whatever the number of mentions -------
 def test_cues_are_found_once_per_sentence(monkeypatch):
     built = {"cues": 0, "timeline": 0}
-    cues_init, timeline_init = stance_mod.SentenceCues.__init__, speakers_mod._Timeline.__init__
+    cues_init, timeline_init = stance_mod.SentenceCues.__init__, speakers_mod.Timeline.__init__
 
     def count(name, init):
         def wrapped(self, *a, **k):
@@ -297,14 +298,14 @@ def test_cues_are_found_once_per_sentence(monkeypatch):
         return wrapped
 
     monkeypatch.setattr(stance_mod.SentenceCues, "__init__", count("cues", cues_init))
-    monkeypatch.setattr(speakers_mod._Timeline, "__init__", count("timeline", timeline_init))
+    monkeypatch.setattr(speakers_mod.Timeline, "__init__", count("timeline", timeline_init))
     sentence = " و".join(["قال الكاظمي إن العراق لن يكون ساعي بريد"] * 200)
     seg = segment(sentence)
     found = attributions(seg.match_text, ACTORS, "ar", None)
-    stances = []
+    stances, memo = [], {}  # the caller keeps each sentence's cues between its mentions (voices.Voicing does)
     for k in range(200):
         start = sentence.index("ساعي", k * 40)
-        stances.append(voice_reason(seg, start, start + 4, found, [], "ar")[2].stance)
+        stances.append(voice_reason(seg, start, start + 4, found, [], "ar", memo=memo)[2].stance)
     assert built == {"cues": 1, "timeline": 1}
     assert stances == ["denied"] * 200
 
@@ -329,7 +330,7 @@ def test_a_rejection_and_an_accusation_give_two_mentions(language, sentence, exp
 
 
 def test_a_broken_lexicon_names_the_file_the_line_and_the_fix(tmp_path):
-    from analysis.coding.lexicon import load_lexicon
+    from analysis.inputs.lexicon import load_lexicon
     from analysis.io.errors import InputError
     (tmp_path / "lexicon.yaml").write_text((DATA / "lexicon.yaml").read_text(encoding="utf-8")
                                            + "reporting_verb:\n  ar: [قال]\n", encoding="utf-8")

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis.coding.lexicon import shipped
-from analysis.coding.speakers import attributions, load_actors, speaker_for
+from analysis.coding.speakers import attributions, speaker_for
 from analysis.coding.stance import DENIED, REPORTED, stance_reason
+from analysis.inputs.actors import load_actors
+from analysis.inputs.lexicon import shipped
 from analysis.io.errors import InputError, Problems
 from analysis.match.patterns import MatchText
 from analysis.pipeline import analyse

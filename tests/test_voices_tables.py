@@ -11,8 +11,6 @@ import pandas as pd
 import yaml
 
 from analysis.coding.article import segment_article
-from analysis.coding.lexicon import load_lexicon
-from analysis.coding.speakers import Gazetteer, load_actors
 from analysis.coding.voices import (
     QUOTATION_COLUMNS,
     STANCE_COLUMNS,
@@ -22,7 +20,9 @@ from analysis.coding.voices import (
     sentence_speakers,
     sentence_stances,
 )
+from analysis.inputs.actors import Gazetteer, load_actors
 from analysis.inputs.corpus import Article, Outlet
+from analysis.inputs.lexicon import load_lexicon
 from analysis.io.errors import Problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -12,11 +12,11 @@ from functools import cached_property
 
 import pandas as pd
 
-from analysis.coding.clean import Removed, Rule, content_ranges, find_boilerplate
-from analysis.inputs.codebook import Codebook, Frame
+from analysis.coding.clean import Removed, content_ranges, find_boilerplate
+from analysis.inputs.boilerplate import BoilerplateRule
+from analysis.inputs.codebook import Codebook, CodebookScanner, Frame
 from analysis.inputs.corpus import Article
 from analysis.match.patterns import MatchText, feminine_in
-from analysis.match.scan import Prefilter, requirement
 from analysis.text.normalize import normalize_with_offsets, original_span
 from analysis.text.segment import split_sentences
 
@@ -54,7 +54,7 @@ class Segment:
         return original_span(self.index, norm_start, norm_end)
 
 
-def segment_article(article: Article, rules: list[Rule]) -> tuple[list[Segment], list[Removed]]:
+def segment_article(article: Article, rules: list[BoilerplateRule]) -> tuple[list[Segment], list[Removed]]:
     removed = find_boilerplate(article, rules)
     segments = []
     for line_start, line_end in content_ranges(article.text, removed):
@@ -113,43 +113,9 @@ def code_frame(article: Article, segments: list[Segment], frame: Frame) -> list[
             for row in code_frame_in_segment(seg, frame, article.language)]
 
 
-class CodebookScanner:
-    """Every indicator and exclusion of one language, compiled into one prefilter."""
-
-    def __init__(self, codebook: Codebook, language: str, frames: list[Frame] | None = None):
-        patterns = []
-        for frame in codebook.frames if frames is None else frames:
-            patterns += frame.excludes.get(language, [])
-            for ind in frame.indicators.get(language, []):
-                patterns += [ind.pattern, *ind.excludes]
-        self._ids = [id(p) for p in patterns]
-        self.prefilter = Prefilter([requirement(p) for p in patterns])
-        self.frames_of: dict[int, set[str]] = {}  # an indicator's pattern → the frames it indicates
-        for frame in codebook.frames if frames is None else frames:
-            for ind in frame.indicators.get(language, []):
-                self.frames_of.setdefault(id(ind.pattern), set()).add(frame.id)
-
-    def frames(self, may: set[int]) -> set[str]:
-        """The frames with an indicator that may match where these patterns may."""
-        return {f for i in may if i in self.frames_of for f in self.frames_of[i]}
-
-    def maybe(self, segments: list[Segment]) -> list[set[int]]:
-        """Per sentence, the ids of the patterns that may match there."""
-        ids = self._ids
-        return [{ids[k] for k in ks} for ks in self.prefilter.candidates([s.norm for s in segments])]
-
-
-_SCANNERS: dict[tuple, tuple[Codebook, CodebookScanner]] = {}
-
-
 def scanner(codebook: Codebook, language: str, frames: list[Frame] | None = None) -> CodebookScanner:
-    """Compiled once per codebook, language and set of frames (all, or the ones an edit left to
-    recode); the codebook is kept alive so its id stays its own."""
-    ids = None if frames is None or len(frames) == len(codebook.frames) else tuple(f.id for f in frames)
-    key = (id(codebook), language, ids)
-    if key not in _SCANNERS or _SCANNERS[key][0] is not codebook:
-        _SCANNERS[key] = (codebook, CodebookScanner(codebook, language, None if ids is None else frames))
-    return _SCANNERS[key][1]
+    """The codebook's scanner for a language and set of frames (compiled once, kept on the codebook)."""
+    return codebook.scanner(language, frames)
 
 
 def code_frames(article: Article, segments: list[Segment], codebook: Codebook,

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from analysis.coding.article import Segment, code_segment
 from analysis.coding.context import ArticleScope, split_by_context
-from analysis.coding.speakers import attributions, find_quotations, lexicon_of
+from analysis.coding.speakers import attributions, find_quotations
 from analysis.coding.voices import attribute_segments, speaker_cue, speaker_words, stance_cue, voice_reason
+from analysis.inputs.actors import lexicon_of
 from analysis.io.errors import InputError, Problem
 from analysis.text.normalize import normalize_with_map
 

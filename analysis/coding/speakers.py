@@ -26,27 +26,22 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import regex
 
-from analysis.coding.lexicon import Lexicon, for_data, shipped
-from analysis.inputs.codebook import term_list
+from analysis.inputs.actors import (
+    OUTLET_ACTOR,
+    UNLISTED,
+    UNLISTED_SIDE,
+    Actor,
+    gazetteer_of,
+    lexicon_of,
+)
 from analysis.inputs.corpus import LANGUAGES
-from analysis.io.errors import InputError, Problems, check_names
-from analysis.io.yamlio import check_keys, line_of, load_yaml
+from analysis.inputs.lexicon import Lexicon
 from analysis.match.patterns import AnyOf, MatchText, Term
-from analysis.match.scan import Prefilter, requirement
-
-ACTORS = "actors.yaml"
-ACTOR_KEYS = ("id", "name_en", "role", "kind", "side", "patterns")
-KINDS = ("named", "office", "anonymous", "media")
-OUTLET = "outlet"
-OUTLET_SIDE = "Outlet's own voice"
-UNLISTED = "unlisted"
-UNLISTED_SIDE = "Speakers not in the gazetteer"
 
 # Closed grammar tables stay here; the open-ended word lists are in data/lexicon.yaml.
 SOURCE_PHRASES = {
@@ -99,64 +94,6 @@ NEGATED = regex.compile(r"(?:(?<!\w)(?:[وف]?(?:لم|لن|لا)|(?i:not|never))
 
 
 @dataclass(frozen=True)
-class Actor:
-    id: str
-    name_en: str
-    role: str
-    kind: str
-    side: str
-    patterns: dict[str, AnyOf] = field(repr=False, compare=False)
-
-
-OUTLET_ACTOR = Actor(OUTLET, "the outlet itself", "", OUTLET, OUTLET_SIDE, {})
-
-
-class Gazetteer(dict):
-    """The actors by id, with the lexicon of the corpus folder they came from."""
-    lexicon: Lexicon | None = None
-
-
-def lexicon_of(actors) -> Lexicon:
-    return getattr(actors, "lexicon", None) or shipped()
-
-
-def load_actors(data_dir: Path, problems: Problems) -> dict[str, Actor]:
-    path = data_dir / ACTORS
-    doc = load_yaml(path)
-    actors = Gazetteer()
-    try:
-        actors.lexicon = for_data(data_dir, problems)
-    except InputError as e:
-        problems.items += e.problems
-    if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
-        problems.add(path, line_of(doc) or 1, "expected a top-level 'actors:' list", "see the comments at the top of the shipped file")
-        return actors
-    for node in doc["actors"]:
-        if not isinstance(node, dict) or not check_keys(node, ACTOR_KEYS, ("id", "name_en", "kind", "patterns"), path, problems, "actor"):
-            continue
-        aid = str(node["id"])
-        if aid in actors or aid in (OUTLET, UNLISTED):
-            problems.add(path, line_of(node, "id"), f"duplicate or reserved actor id '{aid}'", "give each actor its own id")
-            continue
-        if node["kind"] not in KINDS:
-            problems.add(path, line_of(node, "kind"), f"actor '{aid}': kind '{node['kind']}' is not one of {', '.join(KINDS)}",
-                         f"set kind to one of {', '.join(KINDS)}")
-            continue
-        if not check_names(problems, path, line_of(node), f"actor '{aid}'", {k: node.get(k) for k in ("name_en", "role", "side")},
-                           {k: line_of(node, k) for k in ("name_en", "role", "side")}):
-            continue
-        pats: dict[str, AnyOf] = {}
-        for lang, items in (node["patterns"] or {}).items():
-            if lang not in LANGUAGES:
-                problems.add(path, line_of(node["patterns"], lang), f"actor '{aid}': unknown language '{lang}'", "use ar or en")
-                continue
-            pats[lang] = term_list(items, aid, path, problems, "write the name in plain spelling")
-        actors[aid] = Actor(aid, str(node["name_en"]), str(node.get("role", "")), str(node["kind"]),
-                            str(node.get("side", "")), pats)
-    return actors
-
-
-@dataclass(frozen=True)
 class ActorMention:
     start: int  # normalized offsets within the sentence
     end: int
@@ -167,7 +104,7 @@ class ActorMention:
 def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> list[ActorMention]:
     """Actor mentions, longest first where they overlap (an adviser to the PM is not the PM)."""
     found = []
-    listed, prefilter = _gazetteer(actors, language)
+    listed, prefilter = gazetteer_of(actors).names(language)
     for k in prefilter.candidates_folded(text.folded):  # the actors whose names may occur here
         a = listed[k]
         governed = set(a.patterns[language].find_governed(text))
@@ -182,17 +119,16 @@ def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> lis
     return kept
 
 
-_GAZETTEERS: dict[tuple[int, str], tuple] = {}
-
-
-def _gazetteer(actors: dict[str, Actor], language: str) -> tuple[list[Actor], Prefilter]:
-    """The actors named in a language, and one automaton of all their names (built once)."""
-    key = (id(actors), language)
-    got = _GAZETTEERS.get(key)
-    if got is None or got[0] is not actors:  # the dict is kept, so its id stays its own
-        listed = [a for a in actors.values() if language in a.patterns]
-        got = _GAZETTEERS[key] = (actors, listed, Prefilter([requirement(a.patterns[language]) for a in listed]))
-    return got[1], got[2]
+def prepare(actors: dict[str, Actor]) -> None:
+    """Compile the gazetteer's names, its automaton per language and the built-in cue lists now
+    rather than on first use (before forking workers, so that they inherit them)."""
+    for a in actors.values():
+        for p in a.patterns.values():
+            p.prepare()
+    for language in LANGUAGES:
+        gazetteer_of(actors).names(language)
+        for kind in CUE_KINDS:
+            cue(kind, language).prepare()
 
 
 def _bisect_start(kept: list[ActorMention], pos: int) -> int:
@@ -207,12 +143,13 @@ def _bisect_start(kept: list[ActorMention], pos: int) -> int:
 
 
 _CUE_CACHE: dict[tuple[str, str], AnyOf] = {}
+CUE_KINDS = {"source": SOURCE_PHRASES, "anaphor": ANAPHORA}
 
 
 def cue(kind: str, language: str) -> AnyOf:
     key = (kind, language)
     if key not in _CUE_CACHE:
-        table = {"source": SOURCE_PHRASES, "anaphor": ANAPHORA}[kind]
+        table = CUE_KINDS[kind]
         _CUE_CACHE[key] = AnyOf([Term(t) for t in table[language]], name=kind)
     return _CUE_CACHE[key]
 
@@ -247,15 +184,36 @@ class _Sentence:
     def __init__(self, text: MatchText, language: str, lexicon: Lexicon):
         self.text, self.norm, self.language, self.lexicon = text, text.norm, language, lexicon
         self.words = text.word_starts
-        self.word_ends = [m.end() for m in regex.finditer(r"\w+", self.norm)]
-        self.gaps = [m.start() for m in CLAUSE_GAP.finditer(self.norm)]
+
+    # Each list is found on first use: most sentences have no cue that needs it.
+    @cached_property
+    def word_ends(self) -> list[int]:
+        return [m.end() for m in regex.finditer(r"\w+", self.norm)]
+
+    @cached_property
+    def gaps(self) -> list[int]:
+        return [m.start() for m in CLAUSE_GAP.finditer(self.norm)]
+
+    @cached_property
+    def content(self) -> list[int]:
         quotes = [q for q, _ in find_quotations(self.norm, 0)]
-        self.content = sorted(quotes + [m.start() for m in CONTENT_START.finditer(self.norm)])
-        self.heads = lexicon.find("unlisted_heads", language, self.norm) + lexicon.find("titles", language, self.norm)
-        self.heads.sort()
-        self.head_starts = [s for s, _ in self.heads]
-        self.titles = lexicon.find("titles", language, self.norm)
-        self.title_starts = [s for s, _ in self.titles]
+        return sorted(quotes + [m.start() for m in CONTENT_START.finditer(self.norm)])
+
+    @cached_property
+    def titles(self) -> list[tuple[int, int]]:
+        return self.lexicon.find("titles", self.language, self.text)
+
+    @cached_property
+    def title_starts(self) -> list[int]:
+        return [s for s, _ in self.titles]
+
+    @cached_property
+    def heads(self) -> list[tuple[int, int]]:
+        return sorted(self.lexicon.find("unlisted_heads", self.language, self.text) + self.titles)
+
+    @cached_property
+    def head_starts(self) -> list[int]:
+        return [s for s, _ in self.heads]
 
     def between(self, a: int, b: int) -> int:
         return self.text.word_index(b) - self.text.word_index(a)
@@ -372,7 +330,7 @@ class _Sentence:
 def _verb_cues(sent: _Sentence) -> list[tuple[int, int]]:
     """Reporting verbs, less those right after a negation («لم يُعلن عنها»)."""
     out = []
-    for s, e in sent.lexicon.find("reporting_verbs", sent.language, sent.norm):
+    for s, e in sent.lexicon.find("reporting_verbs", sent.language, sent.text):
         if NEGATED.search(sent.norm, max(0, s - 12), s):
             continue
         out.append((s, e))
@@ -391,9 +349,16 @@ class Reading:
         self.mentions = [_resolve_definite(m, text, earlier) for m in find_actors(text, actors, language)]
         self.starts = [m.start for m in self.mentions]
         self.mention_at = set(self.starts)
-        self.anaphors = [(s, e) for s, e in cue("anaphor", language).find(text) if DEFINITE.search(self.norm[s:e])]
-        self.anaphor_starts = [s for s, _ in self.anaphors]
         self.found: list[Attribution] = []
+
+    @cached_property
+    def anaphors(self) -> list[tuple[int, int]]:
+        """The definite anaphors (المصدر, الأخير, "the source"), found on first use."""
+        return [(s, e) for s, e in cue("anaphor", self.language).find(self.text) if DEFINITE.search(self.norm[s:e])]
+
+    @cached_property
+    def anaphor_starts(self) -> list[int]:
+        return [s for s, _ in self.anaphors]
 
     def mentions_from(self, lo: int, hi: int) -> list[ActorMention]:
         return self.mentions[bisect.bisect_left(self.starts, lo):bisect.bisect_left(self.starts, hi)]
@@ -703,7 +668,7 @@ def same_subject(r: Reading, v: Verb) -> Attribution | None:
 def participle(r: Reading) -> list[Attribution]:
     """مؤكدا / مشيرا …: the speaker before it goes on."""
     out: list[Attribution] = []
-    for s, e in r.sent.lexicon.find("participles", r.language, r.norm):
+    for s, e in r.sent.lexicon.find("participles", r.language, r.text):
         last = [a for a in r.found + out if a.at < s]
         speaker = max(last, key=lambda a: a.at).actor if last else r.previous
         if speaker is not None:
@@ -828,7 +793,8 @@ def speaker_at(found: list[Attribution], quote_start: int | None = None) -> Attr
     return next((a for a in found if a.actor.kind != "media"), found[0])
 
 
-def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start: int | None = None) -> Attribution:
+def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start: int | None = None,
+                timeline: Timeline | None = None) -> Attribution:
     """Who voices the mention at normalized ``pos``: the speaker of its own clause.
 
     - Inside a quotation: the nearest cue before the quotation (as ``speaker_at``).
@@ -840,15 +806,18 @@ def speaker_for(found: list[Attribution], text: MatchText, pos: int, quote_start
       said"), or a short closing tag ("…, the minister said on Tuesday.").
     - Otherwise the outlet's own voice: «بعد اغتيال القائد، دعا الزعيم إلى …» does not
       put the killing in the leader's mouth.
+
+    ``timeline``: the sentence's ``Timeline`` when the caller keeps it (one per sentence, for its
+    every mention); else it is worked out here.
     """
     if not found:
         return OWN_VOICE
     if quote_start is not None:
         return speaker_at(found, quote_start)
-    return _timeline(found, text).at(pos)
+    return (timeline or Timeline(found, text)).at(pos)
 
 
-class _Timeline:
+class Timeline:
     """The speaker in force after each cue of a sentence, worked out once, left to right."""
 
     def __init__(self, found: list[Attribution], text: MatchText):
@@ -895,14 +864,6 @@ class _Timeline:
                 and TAG_REST.match(self.norm[rest:end])):
             return after
         return OWN_VOICE
-
-
-def _timeline(found: list[Attribution], text: MatchText) -> _Timeline:
-    cached = text.__dict__.get("_speaker_timeline")
-    if cached is None or cached.found is not found or cached.text is not text:
-        cached = _Timeline(found, text)
-        text.__dict__["_speaker_timeline"] = cached
-    return cached
 
 
 def carried_forward(found: list[Attribution]) -> Actor | None:

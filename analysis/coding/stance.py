@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import regex
 
-from analysis.coding.lexicon import Lexicon, shipped
+from analysis.inputs.lexicon import Lexicon, shipped
 from analysis.match.patterns import MatchText
 
 ASSERTED, REPORTED, DENIED = "asserted", "reported", "denied"
@@ -91,7 +91,7 @@ class SentenceCues:
         self.negation_starts = [n[0] for n in self.negations]
         self.negation_words = [text.word_index(n[0]) for n in self.negations]
         self.exceptives = [m.start() for m in EXCEPTIVE[language].finditer(norm)]
-        self.denials = lexicon.find("denial_verbs", language, norm)
+        self.denials = lexicon.find("denial_verbs", language, text)
         self.denial_starts = [s for s, _ in self.denials]
 
     def _affirming(self, particle: str, end: int) -> tuple[int, int] | None:
@@ -158,23 +158,13 @@ class SentenceCues:
         return None
 
 
-CUES_KEY = "_stance_cues"  # where a MatchText keeps its cues
-
-
-def sentence_cues(text: MatchText, language: str, lexicon: Lexicon | None = None) -> SentenceCues:
-    """The cues of a sentence, kept on its MatchText so that each mention reuses them."""
-    lexicon = lexicon or shipped()
-    store = text.__dict__.setdefault(CUES_KEY, {})
-    key = (language, lexicon.path)
-    if key not in store:
-        store[key] = SentenceCues(text, language, lexicon)
-    return store[key]
-
-
 def stance_reason(text: MatchText, start: int, language: str, attributed: bool, in_quote: bool,
-                  end: int | None = None, deniable: bool = True, lexicon: Lexicon | None = None) -> Reason:
-    """The stance of the frame words at normalized [start, end), with the cue that decided it."""
-    cues = sentence_cues(text, language, lexicon)
+                  end: int | None = None, deniable: bool = True, lexicon: Lexicon | None = None,
+                  cues: SentenceCues | None = None) -> Reason:
+    """The stance of the frame words at normalized [start, end), with the cue that decided it.
+    ``cues``: the sentence's ``SentenceCues`` when the caller keeps them (one per sentence, for its
+    every mention); else they are found here."""
+    cues = cues or SentenceCues(text, language, lexicon or shipped())
     affirmed = None
     if deniable:
         neg = cues.negation(start, end)

@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
+from functools import cached_property
 
 import pandas as pd
 
 from analysis.coding.article import Segment
 from analysis.coding.speakers import (
-    OUTLET,
-    UNLISTED,
-    Actor,
     Attribution,
+    Timeline,
     attributions,
     carried_forward,
     find_quotations,
-    lexicon_of,
     speaker_at,
     speaker_for,
 )
-from analysis.coding.stance import Reason, stance_reason
+from analysis.coding.stance import Reason, SentenceCues, stance_reason
+from analysis.inputs.actors import OUTLET, UNLISTED, Actor, lexicon_of
 from analysis.inputs.corpus import Corpus
+from analysis.inputs.lexicon import shipped
 
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")
@@ -90,12 +90,20 @@ def _orig(seg: Segment, norm_pos: int) -> int:
 
 
 def voice_reason(seg: Segment, start: int, end: int, found: list[Attribution], quotes: list[tuple[int, int]],
-                 language: str, deniable: bool = True, lexicon=None) -> tuple[Attribution, bool, Reason]:
+                 language: str, deniable: bool = True, lexicon=None, memo: dict | None = None
+                 ) -> tuple[Attribution, bool, Reason]:
+    """Speaker, quotation flag and stance of the mention at original [start, end).  ``memo``: where the
+    caller keeps each sentence's speaker timeline and stance cues (by sentence id) between mentions."""
     norm_start, norm_end = _norm_pos(seg, start), _norm_pos(seg, end)
     quote = next(((qs, qe) for qs, qe in quotes if qs <= start and end <= qe), None)
-    att = speaker_for(found, seg.match_text, norm_start, _norm_pos(seg, quote[0]) if quote else None)
+    memo = {} if memo is None else memo
+    if seg.sentence_id not in memo:
+        memo[seg.sentence_id] = (Timeline(found, seg.match_text) if found else None,
+                                 SentenceCues(seg.match_text, language, lexicon or shipped()))
+    timeline, cues = memo[seg.sentence_id]
+    att = speaker_for(found, seg.match_text, norm_start, _norm_pos(seg, quote[0]) if quote else None, timeline)
     reason = stance_reason(seg.match_text, norm_start, language, att.actor.id != OUTLET, quote is not None,
-                           norm_end, deniable, lexicon)
+                           norm_end, deniable, lexicon, cues)
     return att, quote is not None, reason
 
 
@@ -135,11 +143,30 @@ def add_voices(corpus: Corpus, segments: list[Segment], mentions: pd.DataFrame,
     ``found``: the output of ``attribute_segments`` when the caller has it already (each sentence
     is attributed once)."""
     found = attribute_segments(corpus, segments, actors) if found is None else found
-    by_id = {s.sentence_id: s for s in segments}
-    quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments}
-    rows = voice_columns(mentions.to_dict("records"), by_id, quotes, found, lexicon_of(actors), deniability(codebook))
+    voicing = Voicing(segments, found, lexicon_of(actors), codebook)
+    rows = voicing.columns(mentions.to_dict("records"))
     voiced = pd.concat([mentions.reset_index(drop=True), pd.DataFrame(rows, columns=VOICE_COLUMNS)], axis=1)
-    return voiced, quotations_table(corpus, segments, voiced, found, quotes)
+    return voiced, quotations_table(corpus, segments, voiced, found, voicing.quotes)
+
+
+class Voicing:
+    """What voicing the mentions of some sentences needs: their attributions, their quotations (found
+    on first use), the lexicon and each frame's denial flag.  The pipeline voices an article's
+    mentions frame by frame with it (a cached frame keeps its voices), ``add_voices`` all at once."""
+
+    def __init__(self, segments: list[Segment], found: dict[str, list[Attribution]], lexicon, codebook):
+        self.by_id = {s.sentence_id: s for s in segments}
+        self.found, self.lexicon = found, lexicon
+        self.deniable = deniability(codebook)
+        self.memo: dict = {}  # per sentence: its speaker timeline and stance cues, for all its mentions
+
+    @cached_property
+    def quotes(self) -> dict[str, list[tuple[int, int]]]:
+        return {sid: find_quotations(s.text, s.start) for sid, s in self.by_id.items()}
+
+    def columns(self, mentions: list[dict]) -> list[dict]:
+        """The speaker and stance columns of each mention row, in order."""
+        return voice_columns(mentions, self.by_id, self.quotes, self.found, self.lexicon, self.deniable, self.memo)
 
 
 def deniability(codebook) -> dict:
@@ -153,15 +180,16 @@ def deniability(codebook) -> dict:
 
 
 def voice_columns(mentions: list[dict], by_id: dict[str, Segment], quotes: dict, found: dict[str, list[Attribution]],
-                  lexicon, deniable: dict) -> list[dict]:
+                  lexicon, deniable: dict, memo: dict | None = None) -> list[dict]:
     """The speaker and stance columns of each mention row (with sentence_id, start, end, language,
     frame, indicator), in order.  ``deniable``: as ``deniability`` gives it."""
+    memo = {} if memo is None else memo
     rows = []
     for m in mentions:
         seg = by_id[m["sentence_id"]]
         can_deny = deniable[m["frame"]] and deniable.get((m["frame"], m.get("indicator")), True)
         att, in_quote, reason = voice_reason(seg, m["start"], m["end"], found[m["sentence_id"]], quotes[m["sentence_id"]],
-                                             m["language"], can_deny, lexicon)
+                                             m["language"], can_deny, lexicon, memo)
         words = speaker_words(seg, att)
         (scue, sat), (tcue, tat) = speaker_cue(seg, att), stance_cue(seg, reason)
         rows.append({"speaker": att.actor.id, "speaker_name": words or att.actor.name_en,

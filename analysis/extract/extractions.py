@@ -6,58 +6,22 @@ Numbers may be written in digits (any script, normalized to ASCII) or words.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.coding.article import Segment
-from analysis.extract.rules import Rules
-from analysis.inputs.codebook import term_list
 from analysis.inputs.corpus import Corpus
-from analysis.io.errors import Problems
-from analysis.io.yamlio import line_of, load_yaml
+from analysis.inputs.cues import Cues
+from analysis.inputs.extraction_rules import ExtractionRules
 from analysis.match.patterns import AnyOf, MatchText, Term
 
-CUES = "cues.yaml"
 SOURCING_KEYS = ("anonymous_sources", "exclusivity")  # read by the sourcing profile
 CLAIM_COLUMNS = ["frame", "article_id", "outlet", "sentence_id", "kind", "content", "deadline", "role", "speaker",
                  "stance", "start", "end", "match", "sentence"]
 DETAIL_COLUMNS = ["frame", "article_id", "outlet", "sentence_id", "linked", "speaker", "stance", "sentence"]
 
 
-@dataclass
-class Cues:
-    named: dict[str, dict[str, dict[str, AnyOf]]]  # list -> name -> language -> pattern
-    lists: dict[str, dict[str, AnyOf]]             # list -> language -> pattern
-
-    def kinds(self) -> dict[str, str]:
-        return {n: "named" for n in self.named} | {n: "plain" for n in self.lists}
-
-
-def load_cues(data_dir: Path, problems: Problems) -> Cues:
-    """Named lists ({name: {ar, en}}, e.g. places) and plain lists ({ar, en}); any list name."""
-    path = data_dir / CUES
-    doc = (load_yaml(path) if path.exists() else {}) or {}
-    targets: dict[str, dict[str, dict[str, AnyOf]]] = {}
-    lists: dict[str, dict[str, AnyOf]] = {}
-
-    def terms(node, where) -> AnyOf:
-        return term_list(node, where, path, problems, "write the cue in plain spelling")
-
-    for key, node in doc.items():
-        if not isinstance(node, dict):
-            problems.add(path, line_of(doc, key), f"'{key}' is not a cue list",
-                         "write 'ar: [...]' and 'en: [...]' under it, or named entries each with ar/en")
-        elif set(node) <= {"ar", "en"}:
-            lists[key] = {lang: terms(v, key) for lang, v in node.items()}
-        else:
-            targets[key] = {name: {lang: terms(v, name) for lang, v in (langs or {}).items()}
-                            for name, langs in node.items()}
-    return Cues(targets, lists)
-
-    
 def _frame_rows(stances: pd.DataFrame, frame: str) -> pd.DataFrame:
     return stances[stances.frame == frame]
 
@@ -71,7 +35,7 @@ def role_of(text: MatchText, language: str, roles: dict[str, dict[str, AnyOf]]) 
     return min(found)[1] if found else "report"
 
 
-def claims(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+def claims(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, rules: ExtractionRules) -> pd.DataFrame:
     """One row per match of a claim pattern in a sentence carrying the rule's frame."""
     by_id = {s.sentence_id: s for s in segments}
     articles = {a.id: a for a in corpus.articles}
@@ -106,11 +70,11 @@ def _first_cue(cues: Cues, key: str, seg: Segment, lang: str) -> str:
     return seg.text[start - seg.start:end - seg.start]
 
 
-def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues: Cues, rules: Rules) -> pd.DataFrame:
+def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues: Cues, rules: ExtractionRules) -> pd.DataFrame:
     """One row per sentence carrying a frame with detail rules: the cues found, "; "-joined."""
     by_id = {s.sentence_id: s for s in segments}
     articles = {a.id: a for a in corpus.articles}
-    fields = list(dict.fromkeys(c for d in rules.details.values() for c in d.fields))
+    fields = detail_fields(rules)
     rows = []
     for frame, rule in rules.details.items():
         linked = set(_frame_rows(stances, rule.linked).sentence_id) if rule.linked else set()
@@ -122,8 +86,16 @@ def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues
                                else _first_cue(cues, name, seg, art.language))
             rows.append(row | {"linked": rule.linked if r.sentence_id in linked else "", "speaker": r.speaker,
                                "stance": r.stance, "sentence": seg.text})
-    cols = DETAIL_COLUMNS[:4] + fields + DETAIL_COLUMNS[4:]
-    return pd.DataFrame(rows, columns=cols).fillna({c: "" for c in fields})
+    return pd.DataFrame(rows, columns=detail_columns(rules)).fillna({c: "" for c in fields})
+
+
+def detail_fields(rules: ExtractionRules) -> list[str]:
+    """The columns rules.yaml names for details, in the order the rules first name them."""
+    return list(dict.fromkeys(c for d in rules.details.values() for c in d.fields))
+
+
+def detail_columns(rules: ExtractionRules) -> list[str]:
+    return DETAIL_COLUMNS[:4] + detail_fields(rules) + DETAIL_COLUMNS[4:]
 
 
 @lru_cache(maxsize=1024)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import pandas as pd
 from analysis.inputs.corpus import LANGUAGES
 from analysis.io.errors import Problems, check_names
 from analysis.io.yamlio import LineStr, check_keys, line_of, load_yaml
-from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything
+from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything, requirement
+from analysis.match.scan import Prefilter
 
 CODEBOOK = "codebook.yaml"
 TOP_KEYS = ("version", "sets", "frames")
@@ -109,12 +111,56 @@ class Frame:
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+class CodebookScanner:
+    """Every indicator and exclusion of one language, compiled into one prefilter."""
+
+    def __init__(self, codebook: Codebook, language: str, frames: list[Frame] | None = None):
+        patterns = []
+        for frame in codebook.frames if frames is None else frames:
+            patterns += frame.excludes.get(language, [])
+            for ind in frame.indicators.get(language, []):
+                patterns += [ind.pattern, *ind.excludes]
+        self._ids = [id(p) for p in patterns]
+        self.prefilter = Prefilter([requirement(p) for p in patterns])
+        self.frames_of: dict[int, set[str]] = {}  # an indicator's pattern → the frames it indicates
+        for frame in codebook.frames if frames is None else frames:
+            for ind in frame.indicators.get(language, []):
+                self.frames_of.setdefault(id(ind.pattern), set()).add(frame.id)
+
+    def frames(self, may: set[int]) -> set[str]:
+        """The frames with an indicator that may match where these patterns may."""
+        return {f for i in may if i in self.frames_of for f in self.frames_of[i]}
+
+    def maybe(self, segments) -> list[set[int]]:
+        """Per sentence (anything with a ``norm``), the ids of the patterns that may match there."""
+        ids = self._ids
+        return [{ids[k] for k in ks} for ks in self.prefilter.candidates([s.norm for s in segments])]
+
+
 @dataclass
 class Codebook:
     path: Path
     sha256: str
     frames: list[Frame]
     sets: dict[str, dict[str, AnyOf]]
+    _scanners: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __getstate__(self):  # workers and caches get the codebook; each compiles its own scanners
+        state = self.__dict__.copy()
+        state["_scanners"] = {}
+        return state
+
+    def forget_compiled(self) -> None:
+        self._scanners.clear()
+
+    def scanner(self, language: str, frames: list[Frame] | None = None) -> CodebookScanner:
+        """Every indicator and exclusion of a language (of all frames, or of the ones an edit left
+        to recode) in one prefilter, compiled on first use."""
+        ids = None if frames is None or len(frames) == len(self.frames) else tuple(f.id for f in frames)
+        key = (language, ids)
+        if key not in self._scanners:
+            self._scanners[key] = CodebookScanner(self, language, None if ids is None else frames)
+        return self._scanners[key]
 
     @property
     def frame_ids(self) -> list[str]:
@@ -125,6 +171,16 @@ class Codebook:
 
     def labels(self) -> dict[str, str]:
         return {f.id: f.label_en for f in self.frames}
+
+    def patterns(self) -> Iterator[Pattern]:
+        """Every pattern of the codebook: indicators, their exclusions, the frames' exclusions."""
+        for f in self.frames:
+            for inds in f.indicators.values():
+                for i in inds:
+                    yield i.pattern
+                    yield from i.excludes
+            for xs in f.excludes.values():
+                yield from xs
 
     def table(self) -> pd.DataFrame:
         """One row per indicator, for the appendix and for analysts."""

@@ -27,15 +27,22 @@ from functools import cached_property
 
 import regex
 
+from analysis.match.grammar import (
+    FIRST_WORD_CHAR,
+    PREPOSITIONS,
+    WORD_GAP,
+    arabic_word,
+    clitic_runs,
+    is_arabic,
+    latin_word,
+    literal_bounds,
+    strip_definite,
+    word_literal,
+    word_runs,
+)
+from analysis.match.scan import ALWAYS, Anchors, Clause, Prefilter, Requirement, best_clause
 from analysis.text.normalize import TEH_MARBUTA, normalize, normalize_with_map
 
-PROCLITICS = r"(?P<pro>[وف]?(?:[بك]?ال|لل|[بكل])?)"
-PREPOSITIONS = frozenset("بكل")
-ENCLITICS = ("هما", "هم", "هن", "ها", "ه", "كما", "كم", "كن", "ك", "نا", "ني", "ي")
-ENCLITIC = "(?:" + "|".join(ENCLITICS) + ")"
-DEFINITE = "ال"
-WORD_GAP = r"[\s«»\"'()\-–—]+"
-ARABIC = regex.compile(r"\p{Arabic}")
 WORD = regex.compile(r"\w+")
 # Sentences with nothing in common with any frame: a pattern matching all of
 # them would match every sentence.
@@ -92,60 +99,6 @@ class Pattern:
         return self.canonical
 
 
-def _is_arabic(word: str) -> bool:
-    return bool(ARABIC.search(word))
-
-
-def _glob(word: str) -> str:
-    if word == "*":
-        return r"\w+"  # a lone * stands for exactly one word: "<msg> * <to_us>"
-    return r"\w*".join(regex.escape(part) for part in word.split("*"))
-
-
-# Words that can carry the accusative tanween alef (جدولاً زمنياً → جدولا زمنيا).
-_NO_ACCUSATIVE_ALEF = tuple("اوهء")  # nisba ي does take it: زمنياً
-
-
-def strip_definite(word: str) -> str:
-    """An Arabic word without its written ال (a clitic the pattern makes optional), if enough remains."""
-    if _is_arabic(word) and word.startswith(DEFINITE) and len(word) - 2 >= 3 and "*" not in word[:3]:
-        return word[2:]
-    return word
-
-
-# The proclitics a pattern makes optional, where they cannot be part of the word: those before a written ال
-# (والحكومة, بالاتفاق, للحكومة).  A bare و/ف/ب/ل may be the word's own first letter (وزير, فرض), so it stays.
-_FOLDED_PROCLITICS = regex.compile(f"^[وف]?(?:[بك]?{DEFINITE}|لل)")
-
-
-def fold_word(word: str) -> str:
-    """A normalized word as the codebook's terms see it: Arabic without و/ف + ال / بال / لل (if three letters
-    remain), Latin casefolded without 's; the token of keyness counts (results/keyness.py)."""
-    if not _is_arabic(word):
-        w = word.casefold()
-        return w[:-2] if w.endswith("'s") and len(w) > 2 else w
-    m = _FOLDED_PROCLITICS.match(word)
-    return word[m.end():] if m and len(word) - m.end() >= 3 else word
-
-
-def _arabic_word(word: str, first: bool, last: bool) -> str:
-    word = strip_definite(word)
-    prefix = PROCLITICS if first else f"(?:{DEFINITE})?"
-    if word.endswith("*"):
-        return prefix + _glob(word)
-    if last and word.endswith("ه") and len(word) > 2:
-        return prefix + _glob(word[:-1]) + f"(?:ه|ت{ENCLITIC})"
-    alef = "" if word.endswith(_NO_ACCUSATIVE_ALEF) or word == "*" else "ا?"
-    return prefix + _glob(word) + alef + (f"(?P<enc>{ENCLITIC[3:]}?" if last else "")
-
-
-def _latin_word(word: str, last: bool) -> str:
-    core = _glob(word)
-    if not (word.isupper() and len(word) > 1):
-        core = f"(?i:{core})"
-    return core + ("(?:'s)?" if last and not word.endswith("*") else "")
-
-
 @dataclass
 class Term(Pattern):
     text: str
@@ -178,15 +131,14 @@ class Term(Pattern):
                 if ref is None:
                     raise PatternError(f"unknown set {w}")
                 parts.append(ref.fragment(is_first, is_last))
-            elif _is_arabic(w):
-                parts.append(_arabic_word(w, is_first, is_last))
+            elif is_arabic(w):
+                parts.append(arabic_word(w, is_first, is_last))
             else:
-                parts.append(_latin_word(w, is_last))
+                parts.append(latin_word(w, is_last))
         return WORD_GAP.join(parts)
 
     @cached_property
     def _plan(self):
-        from analysis.match.scan import plan
         return plan(self)
 
     def prepare(self) -> None:
@@ -255,7 +207,6 @@ class AnyOf(Pattern):
     @cached_property
     def _prefilter(self):
         """The items' literals in one automaton (scan.py): which items can match a text at all."""
-        from analysis.match.scan import Prefilter, requirement
         return Prefilter([requirement(p) for p in self.items])
 
     def prepare(self) -> None:
@@ -513,3 +464,137 @@ def feminine_in(original: str, index, base: int) -> frozenset[int]:
         out.append(bisect.bisect_left(index, at + base))  # ة → ه is one character for one
         at = original.find(TEH_MARBUTA, at + 1)
     return frozenset(out)
+
+
+# --- What the prefilter and the anchors need of a pattern (match/scan.py compiles them) -------
+
+MAX_ALTERNATIVES = 64               # beyond this, NEAR keeps one side's alternatives only
+
+
+def requirement(p: Pattern) -> Requirement:
+    """A necessary condition for ``p`` to match a text, over literals that must occur in it."""
+    if isinstance(p, Term):
+        clauses = []
+        n = len(p.words)
+        for i, w in enumerate(p.words):
+            if w.startswith("<") and w.endswith(">"):
+                ref = p.sets.get(w[1:-1])
+                clause = _any_clause(ref.items) if ref is not None else None
+            else:
+                lit = word_literal(w, i == n - 1)
+                clause = frozenset([lit]) if lit else None
+            if clause:
+                clauses.append(clause)
+        return (tuple(dict.fromkeys(clauses)),)
+    if isinstance(p, Near):
+        a, b = requirement(p.a), requirement(p.b)
+        if len(a) * len(b) > MAX_ALTERNATIVES:
+            return min(a, b, key=len)
+        return tuple(dict.fromkeys(tuple(dict.fromkeys(ca + cb)) for ca in a for cb in b))
+    if isinstance(p, AnyOf):
+        alts = [conj for item in p.items for conj in requirement(item)]
+        return ALWAYS if not alts or () in alts else tuple(dict.fromkeys(alts))
+    return ALWAYS  # Regex and anything else: run it everywhere
+
+
+def _any_clause(items: list[Pattern]) -> Clause | None:
+    """One clause that any match of any item satisfies (None if some item has no literal)."""
+    out: set[str] = set()
+    for item in items:
+        for conj in requirement(item):
+            best = best_clause(conj)
+            if best is None:
+                return None
+            out |= best
+    return frozenset(out) if out else None
+
+
+def _is_ref(word: str) -> bool:
+    return word.startswith("<") and word.endswith(">")
+
+
+def _tokens(p, first: bool) -> tuple[int, int] | None:
+    """(fewest, most) runs of word characters a match of a whole term (or set) holds; a gap
+    between words ends a run and starts none."""
+    if isinstance(p, AnyOf):
+        got = [_tokens(i, first) for i in p.items]
+        return None if not got or None in got else (min(g[0] for g in got), max(g[1] for g in got))
+    if not isinstance(p, Term):
+        return None
+    lo = hi = 0
+    for i, w in enumerate(p.words):
+        got = _word_tokens(p, w, first and i == 0)
+        if got is None:
+            return None
+        lo, hi = lo + got[0], hi + got[1]
+    return lo, hi
+
+
+def _word_tokens(p: Term, w: str, first: bool) -> tuple[int, int] | None:
+    if _is_ref(w):
+        ref = p.sets.get(w[1:-1])
+        return _tokens(ref, first) if ref is not None else None
+    lo, hi = word_runs(w)
+    return lo, hi + clitic_runs(w, first)
+
+
+def starts_at_word(p) -> bool:
+    """Whether every match begins with a word character (so at a word start)."""
+    if isinstance(p, AnyOf):
+        return bool(p.items) and all(starts_at_word(i) for i in p.items)
+    if not isinstance(p, Term):
+        return False
+    w = p.words[0]
+    if _is_ref(w):
+        ref = p.sets.get(w[1:-1])
+        return ref is not None and starts_at_word(ref)
+    w = strip_definite(w)
+    return w == "*" or bool(FIRST_WORD_CHAR.match(w))
+
+
+def anchors(p, first: bool = True) -> list[tuple[str, int, int]] | None:
+    """(literal, lo, hi) triples: every match contains one of the literals, with lo to hi word
+    starts from its own start to the literal (both counted).  None if no word offers one."""
+    if isinstance(p, AnyOf):
+        out = []
+        for item in p.items:
+            got = anchors(item, first)
+            if not got:
+                return None
+            out += got
+        return out or None
+    if not isinstance(p, Term):
+        return None
+    options = []
+    lo = hi = 0  # runs before word i
+    n = len(p.words)
+    for i, w in enumerate(p.words):
+        is_first = first and i == 0
+        if _is_ref(w):
+            ref = p.sets.get(w[1:-1])
+            got = anchors(ref, is_first) if ref is not None else None
+            if got:
+                options.append((1, -min(len(x) for x, _, _ in got), [(x, lo + a, hi + b) for x, a, b in got]))
+        else:
+            lit = word_literal(w, i == n - 1)
+            if lit:
+                parts = strip_definite(w).split("*")
+                k = max(range(len(parts)), key=lambda j: len(parts[j]))  # what _longest_part keeps
+                extra = int(is_arabic(w) and not is_first and not FIRST_WORD_CHAR.match(w))  # an ال of its own
+                a, b = literal_bounds("*".join(parts[:k]), lit, extra)
+                options.append((0, -len(lit), [(lit, lo + a, hi + b)]))
+        got = _word_tokens(p, w, is_first)
+        if got is None:
+            break  # later words' distances are unknown
+        lo, hi = lo + got[0], hi + got[1]
+    if not options:
+        return None
+    return min(options, key=lambda o: (o[0], o[1]))[2]
+
+
+def plan(p) -> Anchors | None:
+    """How to search a term: by its anchors, or (None) everywhere."""
+    if not starts_at_word(p):
+        return None
+    pairs = anchors(p)
+    return Anchors(pairs) if pairs else None

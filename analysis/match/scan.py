@@ -1,10 +1,11 @@
 """One pass per article: a literal prefilter for many patterns at once.
 
 Every term match contains certain literal strings (the letters of each word
-once the optional proclitics, ال, enclitics and glob parts are set aside).
-``requirement`` works out, for any pattern, a necessary condition over those
-literals: a conjunction of clauses, each clause satisfied by any one of its
-literals.  ``Prefilter`` compiles the literals of many patterns into one
+once the optional proclitics, ال, enclitics and glob parts are set aside:
+grammar.word_literal).  ``patterns.requirement`` works out, for any pattern, a
+necessary condition over those literals: a conjunction of clauses, each clause
+satisfied by any one of its literals.  This module knows literals only, not
+patterns (so patterns.py imports it, and not the other way round).  ``Prefilter`` compiles the literals of many patterns into one
 Aho–Corasick automaton (pyahocorasick; chosen by measurement, see README
 "Performance"), scans all sentences of an article in one pass, bisects the
 hits into sentences, and says which patterns *may* match in which sentence.
@@ -21,72 +22,18 @@ import bisect
 from dataclasses import dataclass
 
 import ahocorasick
-import regex
 
-from analysis.match.patterns import AnyOf, Near, Pattern, Term, _is_arabic, strip_definite
 from analysis.text.normalize import normalize
 
 Clause = frozenset[str]            # any one of these literals
 Conjunction = tuple[Clause, ...]    # all of these clauses
 Requirement = tuple[Conjunction, ...]  # any of these conjunctions
 ALWAYS: Requirement = ((),)         # the empty conjunction holds everywhere
-MAX_ALTERNATIVES = 64               # beyond this, NEAR keeps one side's alternatives only
 
 
-def _longest_part(word: str) -> str:
-    return max(word.split("*"), key=len)
-
-
-def _word_literal(word: str, last: bool) -> str:
-    """The literal every match of one term word contains ("" if none), mirroring patterns._arabic_word."""
-    if _is_arabic(word):
-        word = strip_definite(word)
-        if not word.endswith("*") and last and word.endswith("ه") and len(word) > 2:
-            word = word[:-1]
-    return _longest_part(word).casefold()
-
-
-def _best(clauses) -> Clause | None:
+def best_clause(clauses) -> Clause | None:
     """The most selective clause: longest shortest literal, then fewest alternatives."""
     return min(clauses, key=lambda c: (-min(map(len, c)), len(c)), default=None)
-
-
-def requirement(p: Pattern) -> Requirement:
-    """A necessary condition for ``p`` to match a text, over literals that must occur in it."""
-    if isinstance(p, Term):
-        clauses = []
-        n = len(p.words)
-        for i, w in enumerate(p.words):
-            if w.startswith("<") and w.endswith(">"):
-                ref = p.sets.get(w[1:-1])
-                clause = _any_clause(ref.items) if ref is not None else None
-            else:
-                lit = _word_literal(w, i == n - 1)
-                clause = frozenset([lit]) if lit else None
-            if clause:
-                clauses.append(clause)
-        return (tuple(dict.fromkeys(clauses)),)
-    if isinstance(p, Near):
-        a, b = requirement(p.a), requirement(p.b)
-        if len(a) * len(b) > MAX_ALTERNATIVES:
-            return min(a, b, key=len)
-        return tuple(dict.fromkeys(tuple(dict.fromkeys(ca + cb)) for ca in a for cb in b))
-    if isinstance(p, AnyOf):
-        alts = [conj for item in p.items for conj in requirement(item)]
-        return ALWAYS if not alts or () in alts else tuple(dict.fromkeys(alts))
-    return ALWAYS  # Regex and anything else: run it everywhere
-
-
-def _any_clause(items: list[Pattern]) -> Clause | None:
-    """One clause that any match of any item satisfies (None if some item has no literal)."""
-    out: set[str] = set()
-    for item in items:
-        for conj in requirement(item):
-            best = _best(conj)
-            if best is None:
-                return None
-            out |= best
-    return frozenset(out) if out else None
 
 
 @dataclass
@@ -107,7 +54,7 @@ class Prefilter:
                 continue
             for conj in req:
                 clauses = [frozenset(lit_id[x] for x in c) for c in conj]
-                for lid in lit_ids(_best(conj), lit_id):
+                for lid in lit_ids(best_clause(conj), lit_id):
                     self._opens[lid].append((k, clauses))
         self._automaton = None
         if literals:
@@ -183,124 +130,7 @@ def literal_of(text: str) -> str:
 # both counted.  So the regex is tried only at those word starts, left to right,
 # which finds what ``finditer`` finds; for plain words lo == hi, one try per literal.
 
-NONWORD = regex.compile(r"[^\w*]")  # "*" is a glob, not a character of the text
-RUNS = regex.compile(r"[\w*]+")
-FIRST_WORD_CHAR = regex.compile(r"^\**\w")
 MANY = 4  # beyond this many literals, one automaton beats a str.find per literal
-
-
-def _nonword(s: str) -> int:
-    return len(NONWORD.findall(s))
-
-
-def _is_ref(word: str) -> bool:
-    return word.startswith("<") and word.endswith(">")
-
-
-def word_runs(word: str, lone_glob_is_a_word: bool = True) -> tuple[int, int]:
-    """(fewest, most) runs of word characters a match of one plain word holds: its pieces
-    between non-word characters; a piece of globs alone may match nothing, except a lone
-    "*" word in a term (a whole word, \\w+)."""
-    runs = RUNS.findall(word)
-    if word == "*":
-        return (1, 1) if lone_glob_is_a_word else (0, 1)
-    return sum(1 for r in runs if set(r) != {"*"}), len(runs)
-
-
-def _clitic_runs(word: str, first: bool) -> int:
-    """Runs an Arabic word's optional clitics can add: ال before a leading non-word character
-    (not the first word, whose clitics must touch a word character), an enclitic or alef after
-    a trailing one."""
-    if not _is_arabic(word):
-        return 0
-    return int(not first and not FIRST_WORD_CHAR.match(word)) + int(bool(NONWORD.match(word[-1:])))
-
-
-def _tokens(p, first: bool) -> tuple[int, int] | None:
-    """(fewest, most) runs of word characters a match of a whole term (or set) holds; a gap
-    between words ends a run and starts none."""
-    if isinstance(p, AnyOf):
-        got = [_tokens(i, first) for i in p.items]
-        return None if not got or None in got else (min(g[0] for g in got), max(g[1] for g in got))
-    if not isinstance(p, Term):
-        return None
-    lo = hi = 0
-    for i, w in enumerate(p.words):
-        got = _word_tokens(p, w, first and i == 0)
-        if got is None:
-            return None
-        lo, hi = lo + got[0], hi + got[1]
-    return lo, hi
-
-
-def _word_tokens(p: Term, w: str, first: bool) -> tuple[int, int] | None:
-    if _is_ref(w):
-        ref = p.sets.get(w[1:-1])
-        return _tokens(ref, first) if ref is not None else None
-    lo, hi = word_runs(w)
-    return lo, hi + _clitic_runs(w, first)
-
-
-def starts_at_word(p) -> bool:
-    """Whether every match begins with a word character (so at a word start)."""
-    if isinstance(p, AnyOf):
-        return bool(p.items) and all(starts_at_word(i) for i in p.items)
-    if not isinstance(p, Term):
-        return False
-    w = p.words[0]
-    if _is_ref(w):
-        ref = p.sets.get(w[1:-1])
-        return ref is not None and starts_at_word(ref)
-    w = strip_definite(w)
-    return w == "*" or bool(FIRST_WORD_CHAR.match(w))
-
-
-def literal_bounds(before: str, literal: str, extra: int = 0) -> tuple[int, int]:
-    """(fewest, most) word starts from a word's start up to its literal, both counted, given
-    what the word holds before the literal.  Each word start after the first needs a
-    non-word character before it; a literal that begins with a word character has its own."""
-    starts_with_word = bool(literal) and bool(regex.match(r"\w", literal[0]))
-    return int(starts_with_word), _nonword(before) + 1 + extra
-
-
-def anchors(p, first: bool = True) -> list[tuple[str, int, int]] | None:
-    """(literal, lo, hi) triples: every match contains one of the literals, with lo to hi word
-    starts from its own start to the literal (both counted).  None if no word offers one."""
-    if isinstance(p, AnyOf):
-        out = []
-        for item in p.items:
-            got = anchors(item, first)
-            if not got:
-                return None
-            out += got
-        return out or None
-    if not isinstance(p, Term):
-        return None
-    options = []
-    lo = hi = 0  # runs before word i
-    n = len(p.words)
-    for i, w in enumerate(p.words):
-        is_first = first and i == 0
-        if _is_ref(w):
-            ref = p.sets.get(w[1:-1])
-            got = anchors(ref, is_first) if ref is not None else None
-            if got:
-                options.append((1, -min(len(x) for x, _, _ in got), [(x, lo + a, hi + b) for x, a, b in got]))
-        else:
-            lit = _word_literal(w, i == n - 1)
-            if lit:
-                parts = strip_definite(w).split("*")
-                k = max(range(len(parts)), key=lambda j: len(parts[j]))  # what _longest_part keeps
-                extra = int(_is_arabic(w) and not is_first and not FIRST_WORD_CHAR.match(w))  # an ال of its own
-                a, b = literal_bounds("*".join(parts[:k]), lit, extra)
-                options.append((0, -len(lit), [(lit, lo + a, hi + b)]))
-        got = _word_tokens(p, w, is_first)
-        if got is None:
-            break  # later words' distances are unknown
-        lo, hi = lo + got[0], hi + got[1]
-    if not options:
-        return None
-    return min(options, key=lambda o: (o[0], o[1]))[2]
 
 
 class Anchors:
@@ -350,11 +180,3 @@ class Anchors:
             t = right(ws, at)  # word starts at or before the literal
             out.update(ws[max(0, t - hi):max(0, min(t, t - lo + 1))])
         return sorted(out)
-
-
-def plan(p) -> Anchors | None:
-    """How to search a term: by its anchors, or (None) everywhere."""
-    if not starts_at_word(p):
-        return None
-    pairs = anchors(p)
-    return Anchors(pairs) if pairs else None

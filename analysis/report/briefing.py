@@ -151,15 +151,15 @@ class Briefing:
             elif len(st):
                 text += f", in {w.plural(len(st), 'sentence')}; none denies it"
             text += "."
-            if "claims" in f.show and f.frame in self.analysis.rules.claims:
+            if "claims" in f.show and f.frame in self.analysis.extraction_rules.claims:
                 text += " " + self._claims_judgment(f.frame)
-            if "details" in f.show and f.frame in self.analysis.rules.details:
+            if "details" in f.show and f.frame in self.analysis.extraction_rules.details:
                 text += " " + self._details_judgment(f.frame)
             items.append(text)
         return md.bullets(items) if items else ""
 
     def _claims_judgment(self, frame: str) -> str:
-        rule = self.analysis.rules.claims[frame]
+        rule = self.analysis.extraction_rules.claims[frame]
         cl = self.analysis.claims[self.analysis.claims.frame == frame]
         concrete = cl[cl.kind.isin(rule.concrete)] if rule.concrete else cl
         outs = sorted(set(concrete.outlet))
@@ -170,7 +170,7 @@ class Briefing:
                 f"{w.names_or(list(dict.fromkeys(concrete.content)))}).")
 
     def _details_judgment(self, frame: str) -> str:
-        rule = self.analysis.rules.details[frame]
+        rule = self.analysis.extraction_rules.details[frame]
         d = self.analysis.details[self.analysis.details.frame == frame]
         parts = []
         for column, (how, _) in rule.fields.items():
@@ -382,7 +382,7 @@ class Briefing:
         d = self.analysis.details[self.analysis.details.frame == frame]
         if d.empty:
             return "_No sentence of this frame found._\n\n"
-        rule = self.analysis.rules.details[frame]
+        rule = self.analysis.extraction_rules.details[frame]
         t = views.details(d, rule, self.speaker_names, self.label, self._translate)
         return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what each sentence names"
                         + self._more(len(t), "details.csv") + ". Arabic words carry their translation from "
@@ -393,9 +393,9 @@ class Briefing:
         """Arabic cue words the details tables show (their translation comes from the glossary)."""
         out = set()
         for f in self.story.focus:
-            if "details" in f.show and f.frame in self.analysis.rules.details:
+            if "details" in f.show and f.frame in self.analysis.extraction_rules.details:
                 d = self.analysis.details[self.analysis.details.frame == f.frame].head(TABLE_ROWS)
-                for column, (how, _) in self.analysis.rules.details[f.frame].fields.items():
+                for column, (how, _) in self.analysis.extraction_rules.details[f.frame].fields.items():
                     if how == "first":
                         out |= {v.strip() for v in d[column] if v and any("\u0600" <= ch <= "\u06ff" for ch in v)}
         return out

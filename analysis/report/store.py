@@ -163,6 +163,6 @@ class Coded:
 
 def open_coded(data_dir: Path, tables: Path) -> Coded:
     """The inputs of ``data_dir`` (checked, not coded) with the tables `code` wrote for it."""
-    from analysis.pipeline import load_inputs
-    corpus, _, codebook, actors, _, extraction = load_inputs(data_dir)
-    return Coded(corpus, codebook, actors, extraction, Store(tables))
+    from analysis.inputs.study import Study
+    study = Study.load(data_dir)
+    return Coded(study.corpus, study.codebook, study.actors, study.extraction_rules, Store(tables))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.coding.speakers import OUTLET_ACTOR, UNLISTED
+from analysis.inputs.actors import OUTLET_ACTOR, UNLISTED
 from analysis.pipeline import Analysis
 from analysis.results.evaluate import POOLED, Evaluation
 from analysis.results.evidence import evidence_table

@@ -4,7 +4,7 @@ Keyness as quanteda's ``textstat_keyness``: for each feature a 2×2 table of its
 the reference, against the other words of each; the likelihood-ratio statistic G² (``measure = "lr"``) or
 Pearson's χ² (``"chi2"``, with Yates' correction as quanteda's default), signed positive when the feature
 is more frequent in the target than expected.  Features are words folded as the codebook's terms see them
-(normalized, ال and the proclitics before it dropped: match/patterns.fold_word) and pairs of adjacent
+(normalized, ال and the proclitics before it dropped: match/grammar.fold_word) and pairs of adjacent
 words in one sentence.  Each language is counted against itself.
 
 Two targets per frame:
@@ -21,7 +21,8 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_dist
 
 from analysis.io.errors import InputError, Problem, did_you_mean
-from analysis.match.patterns import WORD, fold_word
+from analysis.match.grammar import fold_word
+from analysis.match.patterns import WORD
 from analysis.results.evaluate import ARTICLE, load_gold
 
 MEASURES = ("lr", "chi2")

@@ -92,8 +92,8 @@ class TableStream:
         units = summed(self.units) if self.units else unit_counts(empty["mentions"])
         long = outlet_frame_from(run.corpus, run.codebook, sizes, units)
         small = {**counted_tables(long),
-                 "claims": claims_table(self.claims, empty, run.extraction),
-                 "details": details_table(self.details, empty, run.extraction),
+                 "claims": claims_table(self.claims, empty, run.extraction_rules),
+                 "details": details_table(self.details, empty, run.extraction_rules),
                  "sourcing": sourcing_table(self.sourcing, empty),
                  "articles": run.corpus.frame()}
         for name, df in small.items():

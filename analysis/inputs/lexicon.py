@@ -15,8 +15,18 @@ import regex
 
 from analysis.io.errors import InputError, Problems
 from analysis.io.yamlio import line_of, load_yaml
+from analysis.match.grammar import (
+    FIRST_WORD_CHAR,
+    LIST_DEFINITE,
+    LIST_PROCLITICS,
+    OBJECT_PRONOUNS,
+    is_arabic,
+    list_word,
+    literal_bounds,
+    word_runs,
+)
 from analysis.match.patterns import MatchText
-from analysis.match.scan import FIRST_WORD_CHAR, Anchors, literal_bounds, word_runs
+from analysis.match.scan import Anchors
 from analysis.text.normalize import normalize
 
 LEXICON = "lexicon.yaml"
@@ -42,12 +52,6 @@ LISTS = {
 OPTIONAL = frozenset({"negation_not_denial", "media_heads"})
 GAP = "..."           # an entry's "…" (NFKC: "...") stands for up to GAP_WORDS words: «لا … كل يوم»
 GAP_WORDS = 5
-OBJECT_PRONOUNS = "(?:هما|هم|هن|ها|ه|كما|كم|ك|نا)"
-ARABIC = regex.compile(r"\p{Arabic}")
-
-
-def _word(w: str) -> str:
-    return r"\w*".join(regex.escape(p) for p in w.split("*"))
 
 
 def entry_anchor(entry: str) -> tuple[str, int, int] | None:
@@ -76,8 +80,8 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
         parts = entry.split()
         pairs.append(entry_anchor(entry) if GAP not in parts else None)  # a gap has no fixed word count
         body = _body(parts)
-        if ARABIC.search(entry):
-            pro = "[وف]?" + ("(?:ال|بال|لل)?" if definite else "")
+        if is_arabic(entry):
+            pro = LIST_PROCLITICS + (LIST_DEFINITE if definite else "")
             enc = f"{OBJECT_PRONOUNS}?" if pronoun and not parts[-1].endswith("ت") else ""
             alts.append(f"{pro}{body}{enc}")
         else:
@@ -97,7 +101,7 @@ def _body(parts: list[str]) -> str:
             continue
         if out:
             out += rf"\s+(?:\S+\s+){{0,{GAP_WORDS}}}?" if gap else r"\s+"
-        out, gap = out + _word(p), False
+        out, gap = out + list_word(p), False
     return out
 
 
@@ -106,13 +110,18 @@ class Lexicon:
     path: str
     lists: dict  # (name, language) → compiled regex or None
 
-    def find(self, name: str, language: str, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    def find(self, name: str, language: str, text: str | MatchText, lo: int = 0,
+             hi: int | None = None) -> list[tuple[int, int]]:
+        """Spans of the list's entries in a normalized text (a MatchText, when the caller has one, saves
+        finding its words again)."""
         compiled = self.lists.get((name, language))
         if compiled is None:
             return []
         rx, anchors = compiled
+        words = text if isinstance(text, MatchText) else None
+        text = words.norm if words is not None else text
         hi = len(text) if hi is None else hi
-        starts = anchors.starts(_words_of(text)) if anchors is not None else None
+        starts = anchors.starts(words or _words_of(text)) if anchors is not None else None
         if starts is None:
             return [m.span() for m in rx.finditer(text, lo, hi)]
         out, pos = [], lo  # what finditer finds, trying only where an entry can start
@@ -135,6 +144,11 @@ class Lexicon:
 
 
 _LAST: tuple = ("", MatchText(""))
+
+
+def forget_last() -> None:
+    global _LAST
+    _LAST = ("", MatchText(""))
 
 
 def _words_of(text: str) -> MatchText:

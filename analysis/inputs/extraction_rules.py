@@ -24,7 +24,7 @@ from analysis.io.errors import Problems
 from analysis.io.yamlio import check_keys, line_of, load_yaml
 from analysis.match.patterns import AnyOf
 
-RULES = "rules.yaml"
+EXTRACTION_RULES = "rules.yaml"
 
 NUMBER_WORDS = {
     "واحد": 1, "واحده": 1, "اثنين": 2, "اثنان": 2, "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5,
@@ -94,23 +94,34 @@ class Details:
 
 
 @dataclass
-class Rules:
+class ExtractionRules:
     claims: dict[str, Claims] = field(default_factory=dict)
     details: dict[str, Details] = field(default_factory=dict)
 
 
-def load_rules(data_dir: Path, frame_ids, events: pd.DataFrame, cue_names: dict[str, str],
-               problems: Problems) -> Rules:
-    """Rules keyed by frame; ``cue_names`` maps each cues.yaml list to "named" or "plain". Optional file."""
-    path = Path(data_dir) / RULES
+def load_extraction_rules(data_dir: Path | str, problems: Problems | None = None, *, frame_ids=(),
+                          events: pd.DataFrame | None = None, cue_kinds: dict[str, str] | None = None) -> ExtractionRules:
+    """rules.yaml (optional file), keyed by frame; what it refers to: the codebook's frame ids, the events
+    (deadlines) and the cues.yaml lists (``cue_kinds``: each list's name → "named" or "plain").
+    Without a collector, any problem raises InputError."""
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    rules = _parse(Path(data_dir) / EXTRACTION_RULES, frame_ids, events, cue_kinds or {}, problems)
+    if own:
+        problems.raise_if_any()
+    return rules
+
+
+def _parse(path: Path, frame_ids, events: pd.DataFrame | None, cue_names: dict[str, str],
+           problems: Problems) -> ExtractionRules:
     if not path.exists():
-        return Rules()
+        return ExtractionRules()
     doc = load_yaml(path) or {}
-    rules = Rules()
+    rules = ExtractionRules()
     if not isinstance(doc, dict):
         problems.add(path, 1, "expected frame ids as keys", "see the comments at the top of data/rules.yaml")
         return rules
-    event_dates = {e.id: e.date for e in events.itertuples() if getattr(e, "id", "")}
+    event_dates = {e.id: e.date for e in events.itertuples() if getattr(e, "id", "")} if events is not None else {}
     frames = set(frame_ids)
     for fid, node in doc.items():
         if fid not in frames:

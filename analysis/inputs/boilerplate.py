@@ -1,0 +1,82 @@
+"""data/boilerplate.yaml: the rules that tell page furniture (bylines, share buttons, "read also")
+from an article's content, line by line; coding/clean.py applies them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.io.errors import Problems
+from analysis.io.yamlio import check_keys, line_of, load_yaml
+from analysis.match.patterns import PatternError, Regex
+from analysis.text.normalize import normalize
+
+BOILERPLATE = "boilerplate.yaml"
+RULE_KEYS = ("label", "reason", "equals", "starts_with", "contains", "regex", "max_words")
+STRIP = " \t:：-–—|•·.،,«»\"'()"
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    label: str
+    reason: str
+    equals: frozenset[str] = frozenset()
+    starts_with: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+    regex: Regex | None = None
+    max_words: int | None = None
+
+    def matches(self, norm_line: str, lower: str | None = None) -> bool:
+        """``lower``: the line lower-cased, when the caller has it (every rule reads it)."""
+        if self.max_words is not None and len(norm_line.split()) > self.max_words:
+            return False
+        lower = norm_line.lower() if lower is None else lower
+        return (lower.strip(STRIP) in self.equals
+                or any(lower.startswith(s) for s in self.starts_with)
+                or any(s in lower for s in self.contains)
+                or (self.regex is not None and self.regex.search(norm_line)))
+
+
+def _norm_list(values) -> list[str]:
+    return [normalize(str(v)).lower() for v in values or []]
+
+
+def load_boilerplate(data_dir: Path | str, problems: Problems | None = None) -> list[BoilerplateRule]:
+    """The rules of boilerplate.yaml (optional file): which lines of an article are page furniture.
+    Without a collector, any problem raises InputError."""
+    own = problems is None
+    problems = problems if problems is not None else Problems()
+    rules = _parse(Path(data_dir) / BOILERPLATE, problems)
+    if own:
+        problems.raise_if_any()
+    return rules
+
+
+def _parse(path: Path, problems: Problems) -> list[BoilerplateRule]:
+    if not path.exists():
+        return []
+    doc = load_yaml(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
+        problems.add(path, line_of(doc) or 1, "expected a top-level 'rules:' list", "see the comments at the top of the shipped file")
+        return []
+    rules = []
+    for node in doc["rules"]:
+        if not isinstance(node, dict):
+            problems.add(path, line_of(node), "each rule must be a mapping", "start the rule with '- label: ...'")
+            continue
+        if not check_keys(node, RULE_KEYS, ("label",), path, problems, "boilerplate rule"):
+            continue
+        rx = None
+        if node.get("regex"):
+            try:
+                rx = Regex(str(node["regex"]))
+            except PatternError as e:
+                problems.add(path, line_of(node, "regex"), str(e), "fix the regex (RE2 syntax)")
+                continue
+        rules.append(BoilerplateRule(
+            label=str(node["label"]), reason=str(node.get("reason", node["label"])),
+            equals=frozenset(s.strip(STRIP) for s in _norm_list(node.get("equals"))),
+            starts_with=tuple(_norm_list(node.get("starts_with"))),
+            contains=tuple(_norm_list(node.get("contains"))),
+            regex=rx, max_words=node.get("max_words"),
+        ))
+    return rules
