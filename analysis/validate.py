@@ -10,6 +10,7 @@ from analysis.report.story import load_story
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.results.glossary import load_glossary
+from analysis.results.reviews import REVIEWS, load_reviews
 from analysis.results.tables import indicator_counts, language_sizes
 
 # An indicator that fires in this share of a language's sentences, or on this share of its words,
@@ -33,7 +34,7 @@ def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = No
     analysis = analyse(data_dir, cache_dir=cache_dir)
     check_story(data_dir, analysis.codebook.labels(), problems)
     overbroad_patterns(analysis, problems)
-    for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
+    for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD), (load_reviews, REVIEWS)):
         if (data_dir / name).exists():
             try:
                 loader(data_dir / name, analysis, problems)

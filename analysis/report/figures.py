@@ -170,8 +170,17 @@ def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
     for tick, r in zip(ax.get_yticklabels(), rows):
         tick.set_color("#1b6ca8" if r[2] == "article" else INK)
     ax.invert_yaxis()
-    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator())
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    days = [r[1] for r in rows]
+    span = (max(days) - min(days)).days if days else 0
+    pad = pd.Timedelta(days=max(1, round(span * 0.04)))
+    if days:
+        ax.set_xlim(min(days) - pad, max(days) + pad)  # zoomed to the corpus window and its events
+    if span > 120:
+        ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator())
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    else:
+        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(minticks=4, maxticks=8))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
     for tick in ax.get_xticklabels():
         tick.set_fontsize(8)
     ax.set_title(title, loc="left")

@@ -79,10 +79,14 @@ def by_stance(df: pd.DataFrame, index: str, values: str) -> pd.DataFrame:
 
 
 def timeline_claims(tl: pd.DataFrame, names: dict) -> pd.DataFrame:
-    return pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.content,
-                         "Voiced by": tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")",
-                         "Words in the text": tl["match"],
-                         "Evidence": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
+    """One row per claim, with every outlet and voice making it (offsets: claims.csv and the HTML)."""
+    tl = tl.assign(voice=tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")")
+    rows = []
+    for claim, g in tl.groupby("content", sort=False):
+        rows.append({"Claim": claim, "Times": len(g), "Outlets": ", ".join(dict.fromkeys(g.outlet)),
+                     "Voiced by": "; ".join(dict.fromkeys(g.voice)),
+                     "Words in the text": " · ".join(dict.fromkeys(g["match"]))})
+    return pd.DataFrame(rows).sort_values("Times", ascending=False, kind="stable")
 
 
 def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFrame:
@@ -92,7 +96,7 @@ def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFram
         cells = d[column].replace("", "–")
         out[column.replace("_", " ").capitalize()] = cells if how == "all" else cells.map(translate)
     if rule.linked:
-        out[f"Also {label(rule.linked).lower()}"] = (d.linked != "").map({True: "yes", False: "no"})
+        out[f"Also: {label(rule.linked)}"] = (d.linked != "").map({True: "yes", False: "no"})
     out["Voiced by"] = d.speaker.map(names)
     return pd.DataFrame(out)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from analysis.report.markdown import join_names, plural
 
-__all__ = ["Md", "join_names", "plural", "verb", "names_or", "only", "number", "of"]
+__all__ = ["Md", "join_names", "plural", "verb", "names_or", "outlet_names", "only", "number", "of"]
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -22,16 +22,24 @@ def verb(n: int, singular: str, many: str) -> str:
     return singular if n == 1 else many
 
 
+MAX_NAMES = 8  # a longer list of outlets reads as a count
+
+
 def names_or(names: list[str], nobody: str = "nobody") -> str:
     """An escaped name list (join_names escapes each name), or ``nobody`` when it is empty."""
     return join_names(names) if len(names) else nobody
 
 
+def outlet_names(names: list[str], nobody: str = "none") -> str:
+    """Outlet names, or their count past MAX_NAMES ("26 outlets")."""
+    return names_or(names, nobody) if len(names) <= MAX_NAMES else plural(len(names), "outlet")
+
+
 def only(names: list[str], singular: str, many: str, none: str = "No outlet") -> str:
-    """"Only Outlet A reports", "Outlet A and Outlet B report", "No outlet reports"."""
+    """"Only Outlet A reports", "Outlet A and Outlet B report", "12 outlets report", "No outlet reports"."""
     if not names:
         return f"{none} {singular}"
-    return f"{'Only ' if len(names) == 1 else ''}{names_or(names)} {verb(len(names), singular, many)}"
+    return f"{'Only ' if len(names) == 1 else ''}{outlet_names(names)} {verb(len(names), singular, many)}"
 
 
 def number(n: int) -> str:
