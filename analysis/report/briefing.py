@@ -8,6 +8,7 @@ figures.  The story (title, focus sections, events) comes from data/report.yaml
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -187,8 +188,8 @@ class Briefing:
         deny = st[st.stance == "denied"]
         other = st[st.stance != "denied"]
         return SimpleNamespace(sentences=len(st), outlets=len(self._outlets_with(frame)),
-                               deniers=Md(w.names_or(list(dict.fromkeys(deny.speaker_name)))),
-                               others=Md(w.names_or(list(dict.fromkeys(other.speaker_name)))),
+                               deniers=Md(w.most(deny.speaker_name)),
+                               others=Md(w.most(other.speaker_name)),
                                not_denied=len(other),
                                articles=st.article_id.nunique(), linked=int((d.linked != "").sum()) if len(d) else 0,
                                **{s: int((st.stance == s).sum()) for s in STANCE_ORDER})
@@ -200,7 +201,7 @@ class Briefing:
         cl = cl[cl.kind.isin(rule.concrete)] if rule and rule.concrete else cl
         outs = sorted(set(cl.outlet))
         return SimpleNamespace(n=len(cl), outlets=Md(w.outlet_names(outs, "no outlet")), n_outlets=len(outs),
-                               voices=Md(w.names_or(list(dict.fromkeys(cl.speaker.map(self.speaker_names))))))
+                               voices=Md(w.most(cl.speaker.map(self.speaker_names), 3)))
 
     def unnamed(self, outlet_id: str) -> SimpleNamespace:
         """One outlet's sentences on unnamed sources (zero for an outlet not in this corpus)."""
@@ -224,9 +225,9 @@ class Briefing:
             if len(st) and len(deny):
                 text += (f"; {len(deny)} of its {w.plural(len(st), 'sentence')} "
                          f"{w.verb(len(deny), 'is a denial', 'are denials')}, voiced by "
-                         f"{w.names_or(list(deny.speaker_name))}; {w.plural(len(acc), 'sentence')} "
+                         f"{w.most(deny.speaker_name)}; {w.plural(len(acc), 'sentence')} "
                          f"{w.verb(len(acc), 'asserts or relays', 'assert or relay')} it, voiced by "
-                         f"{w.names_or(list(acc.speaker_name))}")
+                         f"{w.most(acc.speaker_name)}")
             elif len(st):
                 text += f" and {w.plural(len(st), 'sentence')}; none denies it"
             text += "."
@@ -413,10 +414,10 @@ class Briefing:
         n_deny, n_other = int((ev.stance == "denied").sum()), int((ev.stance != "denied").sum())
         out = ""
         if n_deny:
-            out += (f"**Denials ({n_deny})**, by {w.names_or(list(dict.fromkeys(ev[ev.stance == 'denied'].speaker)))}:\n\n"
+            out += (f"**Denials ({n_deny})**, by {w.most(ev[ev.stance == 'denied'].speaker)}:\n\n"
                     + "".join(self.quote(r) for r in deny.itertuples()))
             out += (f"**Accusations and relayed claims ({n_other})**, by "
-                    f"{w.names_or(list(dict.fromkeys(ev[ev.stance != 'denied'].speaker)))}:\n\n"
+                    f"{w.most(ev[ev.stance != 'denied'].speaker)}:\n\n"
                     + ("".join(self.quote(r) for r in other.itertuples()) or "_None._\n\n"))
         else:
             out += "".join(self.quote(r) for r in other.itertuples())
@@ -449,7 +450,8 @@ class Briefing:
         outs = self._outlets_with(frame)
         cb = {f.id: f for f in self.analysis.codebook.frames}[frame]
         counts = ", ".join(f"{int((st.stance == s).sum())} {s}" for s in STANCE_ORDER)
-        return (f"*{md.escape(cb.label_en)}*: {md.escape(cb.definition)}\n\n"
+        gist = re.split(r"(?<=[.:;])\s", cb.definition.strip(), maxsplit=1)[0]  # the whole is in Appendix E
+        return (f"*{md.escape(cb.label_en)}*: {md.escape(gist)}\n\n"
                 f"The frame appears in {w.plural(len(st), 'sentence')} in {w.plural(len(outs), 'outlet')} "
                 f"of {self.n_outlets}{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}"
                 f"{': ' + counts if len(st) else ''}.\n\n")
@@ -477,10 +479,10 @@ class Briefing:
         if d.empty:
             return "_No sentence of this frame found._\n\n"
         rule = self.analysis.rules.details[frame]
-        t = views.details(d, rule, self.speaker_names, self.label, self._translate)
-        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what each sentence names"
-                        + self._more(len(t), "details.csv") + ". Arabic words carry their translation from "
-                        f"{GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
+        t = views.details_summary(d, rule, self.speaker_names, self.label, self._translate)
+        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what its sentences name, with how many "
+                        "sentences and outlets name each" + self._more(len(t), "details.csv") + ". Arabic words "
+                        f"carry their translation from {GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
                         f"tbl-details-{frame}".replace("_", "-"))
 
     def shown_arabic_words(self) -> set[str]:

@@ -3,9 +3,9 @@
 shows as markup (not as escaped text)."""
 from __future__ import annotations
 
-from analysis.report.markdown import join_names, plural
+from analysis.report.markdown import join_names, mixed, plural
 
-__all__ = ["Md", "join_names", "plural", "verb", "names_or", "outlet_names", "only", "number", "of"]
+__all__ = ["Md", "join_names", "plural", "verb", "names_or", "outlet_names", "most", "only", "number", "of"]
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -33,6 +33,15 @@ def names_or(names: list[str], nobody: str = "nobody") -> str:
 def outlet_names(names: list[str], nobody: str = "none") -> str:
     """Outlet names, or their count past MAX_NAMES ("26 outlets")."""
     return names_or(names, nobody) if len(names) <= MAX_NAMES else plural(len(names), "outlet")
+
+
+def most(values, n: int = 4) -> str:
+    """The n most frequent names, busiest first (ties: first seen), then "and k others"."""
+    from collections import Counter
+    top = [k for k, _ in Counter(values).most_common()]
+    if len(top) <= n:
+        return names_or(top)
+    return ", ".join(mixed(x) for x in top[:n]) + f" and {plural(len(top) - n, 'other')}"
 
 
 def only(names: list[str], singular: str, many: str, none: str = "No outlet") -> str:

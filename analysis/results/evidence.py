@@ -99,5 +99,6 @@ def evidence_table(analysis, translations: dict[str, Translation], frames: list[
             "highlights": sorted(spans.get(key, ())),
             "indicators": "; ".join(dict.fromkeys(labels.get(key, []))), "arabic": r.sentence,
             "english": t.english if t else None, "translator": t.translator if t else "",
+            "reviewed": bool(getattr(r, "reviewed", False)),  # an analyst's verdict (data/reviews.csv) replaced the coder's
         })
     return pd.DataFrame(rows)
