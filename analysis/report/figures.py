@@ -213,7 +213,7 @@ def grouped_bars(table: pd.DataFrame, title: str, xlabel: str):
     setup_style()
     t = table.iloc[::-1]
     n = len(t.columns)
-    fig, ax = plt.subplots(figsize=(7.2, 0.6 * max(len(t), 1) * max(n, 1) / 2 + 1.6))
+    fig, ax = plt.subplots(figsize=(7.2, 0.14 * max(len(t), 1) * max(n, 1) + 1.4))  # bars stay thin: the figure is a glance
     y = np.arange(len(t))
     h = 0.8 / max(n, 1)
     palette = ["#1b6ca8", "#f0a202", "#7a9e7e", "#8e5572"]
