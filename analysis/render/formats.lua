@@ -14,5 +14,9 @@ return {
   {
     Div = function(div) if div.classes:includes(drop) then return {} end end,
     Span = function(span) if span.classes:includes(drop) then return {} end end,
+    -- a number linking to the HTML's evidence explorer is plain text in print
+    Link = function(link)
+      if drop == "html-only" and link.classes:includes("evidence-link") then return link.content end
+    end,
   },
 }

@@ -212,6 +212,12 @@ class Briefing:
                                pct=f"{round(100 * anon / total) if total else 0} %")
 
     # ---- key judgments ----------------------------------------------------
+    @staticmethod
+    def _ev(text, **filters) -> str:
+        """A number that opens its sentences in the HTML's evidence explorer (plain text in the PDF)."""
+        from analysis.report.explorer import cell_key
+        return f"[{text}](#{cell_key(**filters)}){{.evidence-link}}"
+
     def focus_judgments(self) -> str:
         """One bullet per focus frame: who carries it, denials against the rest, its extractions."""
         items = []
@@ -223,13 +229,14 @@ class Briefing:
             text = (f"**{md.escape(f.short)}.** {len(outs)} of {self.n_outlets} outlets carry the frame"
                     f"{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
             if len(st) and len(deny):
-                text += (f"; {len(deny)} of its {w.plural(len(st), 'sentence')} "
+                text += (f"; {self._ev(len(deny), frame=f.frame, stance='denied')} of its "
+                         f"{self._ev(w.plural(len(st), 'sentence'), frame=f.frame)} "
                          f"{w.verb(len(deny), 'is a denial', 'are denials')}, voiced by "
                          f"{w.most(deny.speaker_name)}; {w.plural(len(acc), 'sentence')} "
                          f"{w.verb(len(acc), 'asserts or relays', 'assert or relay')} it, voiced by "
                          f"{w.most(acc.speaker_name)}")
             elif len(st):
-                text += f" and {w.plural(len(st), 'sentence')}; none denies it"
+                text += f" and {self._ev(w.plural(len(st), 'sentence'), frame=f.frame)}; none denies it"
             text += "."
             if "claims" in f.show and f.frame in self.analysis.rules.claims:
                 text += " " + self._claims_judgment(f.frame)

@@ -174,6 +174,10 @@ def cell_filters(evidence: pd.DataFrame) -> dict[str, dict]:
         out[cell_key(speaker=sp, frame=f, stance=st)] = {"sp": sp, "f": f, "s": st}
     for (sp, st), _ in evidence.groupby(["speaker", "stance"]):
         out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st}
+    for f in set(evidence.frame):  # the key judgments' numbers (briefing.evidence_link)
+        out[cell_key(frame=f)] = {"f": f}
+        for st in STANCES:
+            out[cell_key(frame=f, stance=st)] = {"f": f, "s": st}
     return out
 
 
