@@ -358,9 +358,15 @@ class Briefing:
 
     # ---- frames by outlet ---------------------------------------------
     def fig_heatmap(self):
+        """Outlet × frame; by the outlet table's groups when there are many outlets (one figure, one page)."""
         wd = wide(self.counts, "sentences")
         outlets = {a.outlet.name_en: a.outlet.name_ar for a in self.analysis.corpus.articles}
+        g = front.groups(self.analysis)
         rows = [figures.outlet_label(o, outlets.get(o, "")) for o in wd.index]
+        if len(g) < len(wd):
+            where = {name: key for key, names in g.items() for name in names}
+            wd = wd.groupby(wd.index.map(where)).sum().reindex(list(g))
+            rows = [f"{k} ({len(v)} outlets)" for k, v in g.items()]
         cols = [self.label(f) for f in wd.columns]
         return self._figure("heatmap", figures.heatmap, wd, rows, cols, "Sentences carrying each frame, by outlet")
 

@@ -124,7 +124,7 @@ def heatmap(counts: pd.DataFrame, row_labels: list[str], col_labels: list[str], 
     ax.set_yticks(range(len(row_labels)), row_labels)
     top = values.max() if values.size else 0
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=10,
+        ax.text(j, i, f"{int(v)}" if v else "–", ha="center", va="center", fontsize=10,  # – : never carried
                 color="white" if top and v > 0.6 * top else INK)
     ax.set_title(title, loc="left")
     ax.spines[:].set_visible(False)

@@ -15,7 +15,7 @@ from analysis.results.evidence import MISSING
 
 RTL_LANGUAGES = ("ar", "fa", "ur", "he", "ps", "ckb")
 ENDS_SENTENCE = re.compile(r"[.!?؟…:;؛][\"”»)\]]*\s*$")  # a closing quote alone does not end a sentence
-HEADING_MAX_WORDS = 14
+HEADING_MAX_WORDS = 20  # a deck or subheading runs long; a sentence of the text ends with punctuation
 URL_SAFE = ":/?#@!$&'*+,;=%~-._"  # brackets, quotes, spaces and <> are percent-encoded: a link cannot break out
 
 
@@ -37,7 +37,8 @@ def is_heading(text: str, start: int, end: int, title: str = "") -> bool:
 
 def original_block(inner_md: str, language: str) -> str:
     d = direction(language)
-    return f'::: {{dir="{d}" lang="{md.escape(language)}" .original{" .arabic" if d == "rtl" else ""}}}\n{inner_md}\n:::\n'
+    lang = f' lang="{md.escape(language)}"' if d == "rtl" else ""  # rtl.lua sets the script's language in Typst
+    return f'::: {{dir="{d}"{lang} .original{" .arabic" if d == "rtl" else ""}}}\n{inner_md}\n:::\n'
 
 
 def citation(article, outlet: str) -> str:
@@ -67,5 +68,6 @@ def block(row, article, text_md: str, who: str = "", heading: bool = False, anch
         who += " · *reviewed*"
     ident = f"#ev-{row.evidence_id} " if anchor else ""  # the link an analyst sends for one sentence
     where = f"[{md.escape(row.evidence_id)} · {md.code(article.file)} \\[{row.start}:{row.end}\\]]{{{ident}.html-only .offsets}}"
-    return (f"::: {{.quote}}\n::: {{dir=\"ltr\" lang=\"en\" .english}}\n{top}\n:::\n{below}\n"
+    # lang stays off the LTR blocks: pandoc's Typst writer would print `#set text(lang: …)` beside the data
+    return (f"::: {{.quote}}\n::: {{dir=\"ltr\" .english}}\n{top}\n:::\n{below}\n"
             f"[{cite}{who}]{{.cite}} {where}\n:::\n\n")
