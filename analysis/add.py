@@ -85,7 +85,8 @@ def add_article(args) -> list[Path]:
         if not (args.outlet_en and args.outlet_ar and args.country):
             raise InputError(Problem(str(data / OUTLETS), None, f"unknown outlet '{args.outlet}'",
                                      "pass --outlet-en, --outlet-ar and --country to create it, or use an existing id"))
-        outlets_text = _append(outlets_text, _csv_line(OUTLET_COLUMNS, {"id": args.outlet, "name_en": args.outlet_en,
+        header = next(csv.reader([outlets_text.lstrip("\ufeff").split("\n", 1)[0]]), None) or OUTLET_COLUMNS
+        outlets_text = _append(outlets_text, _csv_line(header, {"id": args.outlet, "name_en": args.outlet_en,
                                                                           "name_ar": args.outlet_ar, "country": args.country}))
     row = {"id": aid, "file": rel, "outlet": args.outlet, "date": args.date, "language": args.language,
            "date_basis": args.date_basis or ("stated" if args.date else "unknown"),

@@ -16,6 +16,7 @@ from analysis.report.story import load_story
 from analysis.results.evaluate import GOLD, load_gold
 from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.results.glossary import load_glossary
+from analysis.results.reviews import REVIEWS, load_reviews
 from analysis.results.tables import indicator_counts, language_sizes
 
 # An indicator that fires in this share of a language's sentences, or on this share of its words,
@@ -37,6 +38,11 @@ class Matched:
     def segments_frame(self) -> pd.DataFrame:
         return segments_frame(self.segments)
 
+    @property
+    def stances(self) -> pd.DataFrame:
+        """The (sentence, frame) pairs coded, as the reviews' check needs them."""
+        return self.mentions[["sentence_id", "frame"]].drop_duplicates()
+
 
 def validate_all(data_dir: Path, problems: Problems) -> None:
     """Inputs first (each file by its loader, study.py); if they load, the files that point into
@@ -48,7 +54,7 @@ def validate_all(data_dir: Path, problems: Problems) -> None:
     matched = match_corpus(study)
     check_story(data_dir, study.codebook.labels(), problems)
     overbroad_patterns(matched, problems)
-    for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD)):
+    for loader, name in ((load_translations, TRANSLATIONS), (load_gold, GOLD), (load_reviews, REVIEWS)):
         if (data_dir / name).exists():
             try:
                 loader(data_dir / name, matched, problems)

@@ -113,7 +113,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
 def test_html_layout_in_a_browser(rendered):
-    """Contents beside the text on a wide screen, above it on a phone, gone in print."""
+    """Contents beside the text on a wide screen, after it on a phone (the bottom line first), gone in print."""
     from playwright.sync_api import sync_playwright
 
     def box(page, selector):
@@ -137,7 +137,7 @@ def test_html_layout_in_a_browser(rendered):
         narrow = browser.new_page(viewport={"width": 420, "height": 900})
         narrow.goto(url)
         toc, main = box(narrow, "nav#TOC"), box(narrow, "main")
-        assert toc["bottom"] <= main["top"]  # at the top
+        assert toc["top"] >= main["bottom"]  # after the text: the first screen is the briefing itself
         assert main["right"] <= 420
         narrow.emulate_media(media="print")
         assert box(narrow, ".sidebar")["shown"] is False

@@ -13,10 +13,11 @@ import pytest
 from analysis.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTIONS = ["Key judgments", "Corpus overview", "Frames by outlet", "Who says what", "The postman framing",
-            "Withdrawal timelines", "Rocket attacks", "Sourcing", "Other frames", "Validation",
-            "Methods and limitations", "Appendix A: Evidence", "Appendix B: Codebook", "Appendix C: Provenance"]
-FIGURES = ["fig-timeline", "fig-heatmap", "fig-ranked", "fig-speakers", "fig-sourcing"]
+SECTIONS = ["Bottom line", "The outlets", "Key judgments", "Voices by camp", "Frames by outlet", "The postman framing",
+            "Withdrawal timelines", "Rocket attacks", "Sourcing", "Other frames", "Validation", "Methods in brief",
+            "Appendix A: Evidence", "Appendix B: Who says what", "Appendix C: Disagreements",
+            "Appendix D: Methods", "Appendix E: Codebook", "Appendix F: Provenance"]
+FIGURES = ["fig-timeline", "fig-heatmap", "fig-sourcing"]
 
 
 def render(out: Path, data: Path = ROOT / "data", *extra) -> int:
@@ -62,13 +63,15 @@ def test_numbers_in_the_html_equal_the_tables(html, briefing):
     total_postman = int(counts[counts.frame == "postman"].sentences.sum())
     outlets = int((counts[counts.frame == "postman"].sentences > 0).sum())
     n_outlets = counts.outlet.nunique()
-    assert f"Postman.</strong> {outlets} of {n_outlets} outlets carry the frame" in html
+    flat = " ".join(re.sub(r"</?a\b[^>]*>", "", html).split())  # the numbers link to their evidence
+    assert f"Postman.</strong> {outlets} of {n_outlets} outlets carry the frame" in flat
     stances = pd.read_csv(briefing / "tables" / "frame_sentences.csv")
     denied = int(((stances.frame == "postman") & (stances.stance == "denied")).sum())
-    assert f"{denied} of its {total_postman} sentences are denials" in html
-    table = re.search(r'id="tbl-counts".*?</table>', html, re.S).group(0)
+    assert f"{denied} of its {total_postman} sentences are denials" in flat
+    table = re.search(r'class="ev-heatmap".*?</table>', html, re.S).group(0)
     for r in counts[counts.sentences > 0].itertuples():
-        assert f"{r.sentences} ({100 * r.share:.0f}%)" in table
+        assert re.search(rf'title="{re.escape(r.outlet)} · [^"]*">{r.sentences}</a><small>{100 * r.share:.0f}%</small>',
+                         table), (r.outlet, r.frame)
 
 
 def test_pdf_has_the_quoted_arabic_and_no_missing_glyphs(briefing):

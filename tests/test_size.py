@@ -1,11 +1,12 @@
-"""A briefing stays a briefing: the main body of the PDF (up to Appendix A) is at most 20 A4 pages
-whatever the corpus size.  Corpora are resampled from the seed paragraphs (benchmarks/resample.py).
+"""A briefing stays a briefing: the main body of the PDF (up to Appendix A) is at most 10 A4 pages
+whatever the corpus size (issue 18; measured: 9 pages for 100 and for 1,000 articles).  Corpora are resampled from the seed paragraphs (benchmarks/resample.py).
 
 The 1,000-article corpus takes minutes to code on a shared machine: it runs when FRAMING_SLOW=1
-(measured at 17 pages of main body, 26 in all)."""
+."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from resample import resample  # noqa: E402
 
-BUDGET = 20
+BUDGET = 10
 
 
 def body_pages(pdf: Path) -> tuple[int, int]:
@@ -52,7 +53,7 @@ def test_100_articles(tmp_path):
     table = table[:table.index("</table>")]
     assert table.count("<tr") == 1 + 5
     assert "more sentences carrying this frame are in the evidence table" in html
-    assert "The first 40 in reading order are printed here" in html
+    assert re.search(r"The first 40 of the other \d+, in reading order, are printed here", " ".join(html.split()))
 
 
 @pytest.mark.skipif(os.environ.get("FRAMING_SLOW") != "1", reason="minutes of coding; set FRAMING_SLOW=1")

@@ -29,7 +29,11 @@ MANIFEST_COLUMNS = (
     "date", "date_basis", "date_confidence", "date_evidence", "title", "language", "url",
 )
 REQUIRED = ("id", "file", "outlet", "date", "language")
-OUTLET_COLUMNS = ("id", "name_en", "name_ar", "country", "url")
+OUTLET_COLUMNS = ("id", "name_en", "name_ar", "country", "url",
+                  # optional identity: who owns the outlet, whose line it follows, and how sure that is
+                  "ownership", "alignment", "identity_basis", "identity_confidence", "identity_evidence")
+IDENTITY_BASES = ("stated", "reported", "inferred")
+CONFIDENCES = ("high", "medium", "low")
 BASES = ("stated", "inferred", "unknown")
 CONFIDENCES = ("high", "medium", "low")
 LANGUAGES = ("ar", "en")
@@ -49,6 +53,11 @@ class Outlet:
     name_ar: str
     country: str
     url: str = ""
+    ownership: str = ""
+    alignment: str = ""
+    identity_basis: str = ""
+    identity_confidence: str = ""
+    identity_evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -235,8 +244,21 @@ def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
                              "write the name in plain letters (no <, >, * or brackets)")
                 continue
             check_names(problems, path, line, f"outlet '{oid}'", {k: row[k] for k in ("name_en", "name_ar", "country")})
+            _check_identity(row, path, line, problems)
             outlets[oid] = Outlet(**{k: row.get(k, "") for k in OUTLET_COLUMNS})
     return outlets
+
+
+def _check_identity(row: dict, path: Path, line: int, problems: Problems) -> None:
+    """Ownership or alignment is a claim about the outlet: it needs its basis and confidence."""
+    if not (row["ownership"] or row["alignment"]):
+        return
+    if row["identity_basis"] not in IDENTITY_BASES:
+        problems.add(path, line, f"identity_basis '{row['identity_basis']}' is not one of {', '.join(IDENTITY_BASES)}",
+                     "say how ownership/alignment is known: stated (by the outlet), reported (by others) or inferred")
+    if row["identity_confidence"] not in CONFIDENCES:
+        problems.add(path, line, f"identity_confidence '{row['identity_confidence']}' is not one of {', '.join(CONFIDENCES)}",
+                     "set identity_confidence to high, medium or low")
 
 
 def read_article_text(path: Path, problems: Problems, where: tuple[Path, int]) -> str | None:

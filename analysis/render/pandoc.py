@@ -11,7 +11,7 @@ HERE = Path(__file__).parent
 # No raw HTML from text: "<b>" in an article quote stays literal.  Deliberate raw
 # output goes through ```{=html} blocks.  _quarto.yml sets the same reader.
 READER = "markdown-raw_html"
-_FILTERS = ("crossref.lua", "callouts.lua", "rtl.lua", "keep.lua", "tables.lua")
+_FILTERS = ("study.lua", "formats.lua", "crossref.lua", "callouts.lua", "rtl.lua", "keep.lua", "tables.lua")
 
 
 @lru_cache(maxsize=None)

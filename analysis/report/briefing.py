@@ -8,6 +8,7 @@ figures.  The story (title, focus sections, events) comes from data/report.yaml
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,16 +19,18 @@ import yaml
 
 from analysis.inputs.corpus import load_events
 from analysis.io.errors import Problems
-from analysis.report import figures, views
+from analysis.report import figures, front, views
 from analysis.report import markdown as md
 from analysis.report import provenance as prov
+from analysis.report import quotes as q
 from analysis.report import wording as w
 from analysis.report.store import TABLES_ENV, Coded, open_coded
 from analysis.report.story import Story, load_story
 from analysis.report.wording import Md
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate, gold_articles
-from analysis.results.evidence import MISSING, TRANSLATIONS, load_translations
+from analysis.results.evidence import TRANSLATIONS, load_translations
 from analysis.results.glossary import GLOSSARY, load_glossary
+from analysis.results.reviews import REVIEWS, load_reviews, reviewed
 from analysis.results.tables import frame_totals, wide
 
 DATA_ENV, CACHE_ENV, FIGURES_ENV = "FRAMING_DATA", "FRAMING_CACHE", "FRAMING_FIGURES"
@@ -48,6 +51,15 @@ class Briefing:
     story: Story = field(default_factory=Story)
     glossary: dict = field(default_factory=dict)
 
+    def __post_init__(self):
+        # Human review wins in the body; the evaluation was computed on the machine's coding before this.
+        self.machine = self.analysis
+        self._anchored: set[str] = set()  # evidence ids whose #ev- anchor the body has placed
+        path = Path(self.data_dir) / REVIEWS
+        view = self.analysis.gold_view(gold_articles(path)) if hasattr(self.analysis, "gold_view") else self.analysis
+        self.reviews = load_reviews(path, view)  # the reviewed articles' sentences only: a render holds no others
+        self.analysis = reviewed(self.analysis, self.reviews)
+
     # ---- shared views -------------------------------------------------
     @cached_property
     def counts(self) -> pd.DataFrame:
@@ -55,8 +67,13 @@ class Briefing:
 
     @cached_property
     def evidence(self) -> pd.DataFrame:
-        """Every (sentence, frame) without its text: ``with_text`` adds it to the rows shown."""
-        return self.analysis.evidence(self.translations)
+        """Every (sentence, frame) without its text (``with_text`` adds it to the rows shown); ``heading``
+        marks headlines and subheadings, which are never the representative quote."""
+        ev = self.analysis.evidence(self.translations)
+        arts = {a.id: a for a in self.analysis.corpus.articles}
+        heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
+                   for r in ev.itertuples()]
+        return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool))
 
     def with_text(self, ev: pd.DataFrame) -> pd.DataFrame:
         return self.analysis.with_text(ev)
@@ -130,9 +147,84 @@ class Briefing:
         meta = {"title": md.escape(self.story.title)}
         if self.story.subtitle:
             meta["subtitle"] = md.escape(self.story.subtitle)
+        meta["study"] = md.escape(self.story.study)  # study.lua keeps only this study's written prose
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
 
+    # ---- page 1: what happened, the outlets' positions, how sure to be ----------
+    def what_happened(self) -> Md:
+        """The key events inside the corpus window, in one line."""
+        dates = [a.date for a in self.analysis.corpus.articles if a.date]
+        ev = front.events_in_window(self._events(), min(dates, default=None), max(dates, default=None))
+        items = [f"{pd.Timestamp(r.date):%-d %b %Y}: {md.mixed(r.label)}" for r in ev.itertuples()]
+        return Md(" · ".join(items) if items else "No key event of events.csv falls in the corpus window.")
+
+    def outlet_table(self, label: bool = True) -> str:
+        t, grouped = front.positions(self.analysis, self.counts, self.label)
+        what = "Outlet groups (by alignment, else base)" if grouped else "Each outlet"
+        return md.table(t, f"{what}: base; owner or line, with how it is known and how sure (unless the outlet "
+                        "states it); the frame it carries most and the camps it quotes most (its own voice aside), "
+                        "in sentences; its sentences resting on unnamed sources.", "tbl-outlets" if label else "")
+
+    def how_sure(self) -> Md:
+        shown = self.evidence.drop_duplicates("evidence_id")
+        return Md(" ".join(front.how_sure(self.evaluation, len(self.reviews), shown.translator[shown.english.notna()])))
+
+    def validation_intro(self) -> Md:
+        if self.evaluation is None:
+            return Md(f"No second coder has checked this corpus: the data folder has no hand coding ({md.code(GOLD)}), "
+                      "so nothing here measures how often the automated coder is right.")
+        return Md(f"An independent coder, who never saw the codebook's indicators, coded "
+                  f"{self.gold_sentences} of this corpus one by one from the frame definitions alone (who coded, "
+                  f"and how: {md.code('docs/coding-instructions.md')}; gold file: {md.code(GOLD)} in the data folder). "
+                  f"The table compares the automated coding with that gold standard; by convention Krippendorff's α of "
+                  f"{self.alpha.rely} or more supports relying on a measure, {self.alpha.tentative} or more only "
+                  f"tentative conclusions. Reviews by the analyst ({md.code(REVIEWS)}) are not counted here: the "
+                  f"figures are the machine's.")
+
+    def camp_table(self) -> str:
+        t = front.camp_grid(self.analysis)
+        if t.empty:
+            return "_No frame sentence has a speaker._\n\n"
+        return md.table(t, "Frame sentences voiced by each camp (the side of actors.yaml), by outlet; a sentence "
+                        "counts once per voice. Who the speakers are: Appendix B.", "tbl-camps")
+
+    def frame(self, frame: str) -> SimpleNamespace:
+        """Counts of one frame for the analyst's prose: sentences, outlets, articles, by stance, linked."""
+        st = self.analysis.stances[self.analysis.stances.frame == frame]
+        d = self.analysis.details[self.analysis.details.frame == frame]
+        deny = st[st.stance == "denied"]
+        other = st[st.stance != "denied"]
+        return SimpleNamespace(sentences=len(st), outlets=len(self._outlets_with(frame)),
+                               deniers=Md(w.most(deny.speaker_name)),
+                               others=Md(w.most(other.speaker_name)),
+                               not_denied=len(other),
+                               articles=st.article_id.nunique(), linked=int((d.linked != "").sum()) if len(d) else 0,
+                               **{s: int((st.stance == s).sum()) for s in STANCE_ORDER})
+
+    def concrete(self, frame: str) -> SimpleNamespace:
+        """The claims rules.yaml calls concrete: how many, from which outlets, voiced by whom."""
+        rule = self.analysis.extraction_rules.claims.get(frame)
+        cl = self._claims(frame)
+        cl = cl[cl.kind.isin(rule.concrete)] if rule and rule.concrete else cl
+        outs = sorted(set(cl.outlet))
+        return SimpleNamespace(n=len(cl), outlets=Md(w.outlet_names(outs, "no outlet")), n_outlets=len(outs),
+                               voices=Md(w.most(cl.speaker.map(self.speaker_names), 3)))
+
+    def unnamed(self, outlet_id: str) -> SimpleNamespace:
+        """One outlet's sentences on unnamed sources (zero for an outlet not in this corpus)."""
+        o = self.analysis.corpus.outlets.get(outlet_id)
+        name = o.name_en if o else outlet_id
+        anon, total = front.unnamed_share(self.analysis, name)
+        return SimpleNamespace(name=Md(md.escape(name)), sentences=anon, of=total,
+                               pct=f"{round(100 * anon / total) if total else 0} %")
+
     # ---- key judgments ----------------------------------------------------
+    @staticmethod
+    def _ev(text, **filters) -> str:
+        """A number that opens its sentences in the HTML's evidence explorer (plain text in the PDF)."""
+        from analysis.report.explorer import cell_key
+        return f"[{text}](#{cell_key(**filters)}){{.evidence-link}}"
+
     def focus_judgments(self) -> str:
         """One bullet per focus frame: who carries it, denials against the rest, its extractions."""
         items = []
@@ -140,16 +232,18 @@ class Briefing:
             st = self.analysis.stances[self.analysis.stances.frame == f.frame]
             outs = self._outlets_with(f.frame)
             deny, acc = st[st.stance == "denied"], st[st.stance != "denied"]
+            n_art = st.article_id.nunique()
             text = (f"**{md.escape(f.short)}.** {len(outs)} of {self.n_outlets} outlets carry the frame"
-                    f"{' (' + w.names_or(outs) + ')' if outs else ''}")
+                    f"{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
             if len(st) and len(deny):
-                text += (f". {len(deny)} of its {w.plural(len(st), 'sentence')} "
+                text += (f"; {self._ev(len(deny), frame=f.frame, stance='denied')} of its "
+                         f"{self._ev(w.plural(len(st), 'sentence'), frame=f.frame)} "
                          f"{w.verb(len(deny), 'is a denial', 'are denials')}, voiced by "
-                         f"{w.names_or(list(deny.speaker_name))}; {w.plural(len(acc), 'sentence')} "
+                         f"{w.most(deny.speaker_name)}; {w.plural(len(acc), 'sentence')} "
                          f"{w.verb(len(acc), 'asserts or relays', 'assert or relay')} it, voiced by "
-                         f"{w.names_or(list(acc.speaker_name))}")
+                         f"{w.most(acc.speaker_name)}")
             elif len(st):
-                text += f", in {w.plural(len(st), 'sentence')}; none denies it"
+                text += f" and {self._ev(w.plural(len(st), 'sentence'), frame=f.frame)}; none denies it"
             text += "."
             if "claims" in f.show and f.frame in self.analysis.extraction_rules.claims:
                 text += " " + self._claims_judgment(f.frame)
@@ -159,15 +253,22 @@ class Briefing:
         return md.bullets(items) if items else ""
 
     def _claims_judgment(self, frame: str) -> str:
+        """Computed from the claims table it summarises: concrete kinds (rules.yaml) first, then the rest."""
         rule = self.analysis.extraction_rules.claims[frame]
-        cl = self.analysis.claims[self.analysis.claims.frame == frame]
+        cl = self._claims(frame)
         concrete = cl[cl.kind.isin(rule.concrete)] if rule.concrete else cl
+        rest = cl.drop(concrete.index)
         outs = sorted(set(concrete.outlet))
-        what = "concrete figures" if rule.concrete else "claims"
+        what = "concrete claims" if rule.concrete else "claims"
         if concrete.empty:
-            return f"No outlet reports {what}."
-        return (f"{w.only(outs, 'reports', 'report')} {what} ({w.plural(len(concrete), 'claim')}: "
-                f"{w.names_or(list(dict.fromkeys(concrete.content)))}).")
+            out = f"No outlet reports {what}."
+        else:
+            out = (f"{w.only(outs, 'reports', 'report')} {what} ({len(concrete)}: "
+                   f"{w.names_or(list(dict.fromkeys(concrete.content)))}).")
+        if len(rest):
+            out += (f" {w.plural(len(rest), 'other claim')} ({w.names_or(list(dict.fromkeys(rest.kind)))}) "
+                    f"{w.verb(len(rest), 'comes', 'come')} from {w.outlet_names(sorted(set(rest.outlet)))}.")
+        return out
 
     def _details_judgment(self, frame: str) -> str:
         rule = self.analysis.extraction_rules.details[frame]
@@ -178,11 +279,11 @@ class Briefing:
                 names = [t for ts in d[column] for t in ts.split("; ") if t]
                 parts.append(f"{column.replace('_', ' ')} named: {w.names_or(list(dict.fromkeys(names)), 'none')}")
         out = ("; ".join(parts) + ".") if parts else ""
-        out = out[:1].upper() + out[1:]
+        out = out[:1].upper() + out[1:]  # "targets named: …" opens the sentence
         if rule.linked:
             linked = int((d.linked != "").sum())
             out += (f" {w.plural(linked, 'sentence')} {w.verb(linked, 'ties', 'tie')} it to "
-                    f"{md.escape(self.label(rule.linked).lower())}.")
+                    f"{md.escape(self.label(rule.linked))}.")
         return out.strip()
 
     def top_frame(self) -> Md:
@@ -215,10 +316,12 @@ class Briefing:
     def translation_note(self) -> Md:
         """Who translated the quotes shown, from the translator column of data/translations.csv."""
         shown = self.shown_evidence()
+        lang = {a.id: a.language.split("-")[0] for a in self.analysis.corpus.articles}
+        shown = shown[shown.article_id.map(lang) != "en"]  # an English sentence is its own English
         by = shown.translator[shown.english.notna()].value_counts()
-        parts = [f"{n} — {md.escape(t or 'translator not recorded')}" for t, n in by.items()]
+        parts = [f"{n} translated by “{md.escape(t or 'translator not recorded')}”" for t, n in by.items()]
         missing = int(shown.english.isna().sum())
-        return Md(f"Translations of the {w.plural(len(shown), 'quoted sentence')}: {'; '.join(parts) or 'none yet'}"
+        return Md(f"Of the {w.plural(len(shown), 'quoted sentence')} not in English, {'; '.join(parts) or 'none is translated yet'}"
                   + (f"; {missing} missing and flagged" if missing else "") + ".")
 
     # ---- corpus overview ----------------------------------------------
@@ -256,13 +359,21 @@ class Briefing:
             return self._figure("timeline", figures.weekly, views.weekly(self.analysis), self._events(),
                                 "Articles and frame sentences per week, by outlet")
         arts = self.analysis.corpus.frame()[["article_id", "outlet", "date", "date_confidence"]]
-        return self._figure("timeline", figures.timeline, arts, self._events(), "Publication dates against key events")
+        dates = arts.date.dropna()
+        ev = front.events_in_window(self._events(), min(dates, default=None), max(dates, default=None))
+        return self._figure("timeline", figures.timeline, arts, ev, "Publication dates against key events")
 
     # ---- frames by outlet ---------------------------------------------
     def fig_heatmap(self):
+        """Outlet × frame; by the outlet table's groups when there are many outlets (one figure, one page)."""
         wd = wide(self.counts, "sentences")
         outlets = {a.outlet.name_en: a.outlet.name_ar for a in self.analysis.corpus.articles}
+        g = front.groups(self.analysis)
         rows = [figures.outlet_label(o, outlets.get(o, "")) for o in wd.index]
+        if len(g) < len(wd):
+            where = {name: key for key, names in g.items() for name in names}
+            wd = wd.groupby(wd.index.map(where)).sum().reindex(list(g))
+            rows = [f"{k} ({len(v)} outlets)" for k, v in g.items()]
         cols = [self.label(f) for f in wd.columns]
         return self._figure("heatmap", figures.heatmap, wd, rows, cols, "Sentences carrying each frame, by outlet")
 
@@ -277,13 +388,11 @@ class Briefing:
     # ---- evidence -------------------------------------------------------
     def quote(self, row, cite_stance: bool = True) -> str:
         art = self.analysis.corpus.article(row.article_id)
-        arabic = md.highlighted(art.text, row.start, row.end, row.highlights)
-        english = md.mixed(row.english) if isinstance(row.english, str) else f"**{md.escape(MISSING)}**"
-        cite = (f"{md.escape(row.outlet)}, {row.date:%d %b %Y}" if row.date else md.escape(row.outlet))
-        if cite_stance:
-            cite += f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)}"
-        cite += f" · {md.code(row.file)} \\[{row.start}:{row.end}\\]"
-        return (f"::: {{.quote}}\n{md.arabic_block(arabic)}\n{english}\n\n[{cite}]{{.cite}}\n:::\n\n")
+        text = md.highlighted(art.text, row.start, row.end, row.highlights)
+        who = f" · {md.escape(row.stance)} · speaker: {md.escape(row.speaker)}" if cite_stance else ""
+        anchor = cite_stance and row.evidence_id not in self._anchored  # the appendix sets its own anchors
+        self._anchored.add(row.evidence_id)
+        return q.block(row, art, text, who, heading=bool(getattr(row, "heading", False)), anchor=anchor)
 
     def quotes(self, frame: str, stance: str | None = None, limit: int | None = None) -> str:
         ev = self.evidence[self.evidence.frame == frame]
@@ -296,15 +405,22 @@ class Briefing:
         return "".join(self.quote(r) for r in ev.itertuples()) or "_No sentence in the corpus carries this._\n\n"
 
     def selection(self, frame: str, n: int | None = None) -> pd.DataFrame:
-        return self.with_text(views.representative(self.evidence[self.evidence.frame == frame],
-                                                   self.story.quotes if n is None else n))
+        """Representative quotes: never a headline or subheading."""
+        ev = self.evidence[(self.evidence.frame == frame) & ~self.evidence.heading]
+        return self.with_text(views.representative(ev, self.story.quotes if n is None else n))
 
-    def shown_evidence(self) -> pd.DataFrame:
-        """The sentences the briefing quotes: each focus frame's selection, one per other frame, the appendix."""
+    @cached_property
+    def body_evidence_ids(self) -> set[str]:
+        """The sentences the body quotes: each focus frame's selection and one per other frame."""
         focus = {f.frame for f in self.story.focus}
         parts = [self.selection(f) for f in focus]
         parts += [self.selection(f.id, 1) for f in self.analysis.codebook.frames if f.id not in focus]
-        parts.append(self._appendix_rows())
+        return {e for p in parts for e in p.evidence_id}
+
+    def shown_evidence(self) -> pd.DataFrame:
+        """The sentences the briefing quotes: the body's, then the appendix's."""
+        ids = self.body_evidence_ids
+        parts = [self.with_text(self.evidence[self.evidence.evidence_id.isin(ids)]), self._appendix_rows()]
         shown = pd.concat([p for p in parts if len(p)] or [self.with_text(self.evidence.head(0))])
         return shown.drop_duplicates("evidence_id")
 
@@ -319,10 +435,10 @@ class Briefing:
         n_deny, n_other = int((ev.stance == "denied").sum()), int((ev.stance != "denied").sum())
         out = ""
         if n_deny:
-            out += (f"**Denials ({n_deny})**, by {w.names_or(list(dict.fromkeys(ev[ev.stance == 'denied'].speaker)))}:\n\n"
+            out += (f"**Denials ({n_deny})**, by {w.most(ev[ev.stance == 'denied'].speaker)}:\n\n"
                     + "".join(self.quote(r) for r in deny.itertuples()))
             out += (f"**Accusations and relayed claims ({n_other})**, by "
-                    f"{w.names_or(list(dict.fromkeys(ev[ev.stance != 'denied'].speaker)))}:\n\n"
+                    f"{w.most(ev[ev.stance != 'denied'].speaker)}:\n\n"
                     + ("".join(self.quote(r) for r in other.itertuples()) or "_None._\n\n"))
         else:
             out += "".join(self.quote(r) for r in other.itertuples())
@@ -355,9 +471,10 @@ class Briefing:
         outs = self._outlets_with(frame)
         cb = {f.id: f for f in self.analysis.codebook.frames}[frame]
         counts = ", ".join(f"{int((st.stance == s).sum())} {s}" for s in STANCE_ORDER)
-        return (f"*{md.escape(cb.label_en)}*: {md.escape(cb.definition)}\n\n"
+        gist = re.split(r"(?<=[.:;])\s", cb.definition.strip(), maxsplit=1)[0]  # the whole is in Appendix E
+        return (f"*{md.escape(cb.label_en)}*: {md.escape(gist)}\n\n"
                 f"The frame appears in {w.plural(len(st), 'sentence')} in {w.plural(len(outs), 'outlet')} "
-                f"of {self.n_outlets}{' (' + w.names_or(outs) + ')' if outs else ''}"
+                f"of {self.n_outlets}{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}"
                 f"{': ' + counts if len(st) else ''}.\n\n")
 
     def _claims(self, frame: str) -> pd.DataFrame:
@@ -368,8 +485,8 @@ class Briefing:
         if tl.empty:
             return "_No claims of this kind found._\n\n"
         t = views.timeline_claims(tl, self.speaker_names)
-        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: claims, each traceable to its words in the article"
-                        + self._more(len(t), "claims.csv") + ".", f"tbl-claims-{frame}".replace("_", "-"),
+        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: each distinct claim, how often and by whom it "
+                        "is made, with the words in the text" + self._more(len(t), "claims.csv") + ".", f"tbl-claims-{frame}".replace("_", "-"),
                         arabic_columns=("Words in the text",))
 
     def fig_claims(self, frame: str):
@@ -383,10 +500,10 @@ class Briefing:
         if d.empty:
             return "_No sentence of this frame found._\n\n"
         rule = self.analysis.extraction_rules.details[frame]
-        t = views.details(d, rule, self.speaker_names, self.label, self._translate)
-        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what each sentence names"
-                        + self._more(len(t), "details.csv") + ". Arabic words carry their translation from "
-                        f"{GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
+        t = views.details_summary(d, rule, self.speaker_names, self.label, self._translate)
+        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what its sentences name, with how many "
+                        "sentences and outlets name each" + self._more(len(t), "details.csv") + ". Arabic words "
+                        f"carry their translation from {GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
                         f"tbl-details-{frame}".replace("_", "-"))
 
     def shown_arabic_words(self) -> set[str]:
@@ -426,8 +543,15 @@ class Briefing:
         return self._figure("speakers", figures.stacked_by_stance, c, "Frame sentences by speaker and stance", "sentences")
 
     def fig_sourcing(self):
-        return self._figure("sourcing", figures.grouped_bars, views.sourcing(self.analysis.sourcing),
-                            "Sourcing profile by outlet", "sentences")
+        """By outlet, or by the outlet table's groups when there are many outlets (a figure fits a page)."""
+        t = views.sourcing(self.analysis.sourcing)
+        g = front.groups(self.analysis)
+        title = "Sourcing profile by outlet"
+        if len(g) < len(t):
+            where = {name: key for key, names in g.items() for name in names}
+            t = t.groupby(t.index.map(where)).sum().reindex(list(g))
+            title += " group"
+        return self._figure("sourcing", figures.grouped_bars, t, title, "sentences")
 
     def other_frames(self) -> str:
         out = []
@@ -437,9 +561,8 @@ class Briefing:
                 continue
             ev = self.evidence[self.evidence.frame == f.id].drop_duplicates("evidence_id")
             outs = sorted(set(ev.outlet))
-            out.append(f"#### {md.escape(f.label_en)}\n\n{md.escape(f.definition)} "
-                       f"— {w.plural(len(ev), 'sentence')} in {w.plural(len(outs), 'outlet')}"
-                       f"{' (' + w.names_or(outs) + ')' if outs else ''}.\n\n")
+            out.append(f"#### {md.escape(f.label_en)}\n\n{w.plural(len(ev), 'sentence')} in {w.plural(len(outs), 'outlet')}"
+                       f"{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}.\n\n")
             out += [self.quote(r) for r in self.selection(f.id, 1).itertuples()]
         return "".join(out) or "_Every frame of the codebook has its own section above._\n\n"
 
@@ -489,8 +612,9 @@ class Briefing:
 
     # ---- appendices -----------------------------------------------------
     def _appendix_rows(self) -> pd.DataFrame:
+        """Sentences carrying a frame that the body does not quote, in reading order (capped)."""
         ev = self.evidence.drop_duplicates("evidence_id").sort_values(["article_id", "start"], kind="stable")
-        return self.with_text(ev.head(self.story.appendix_quotes))
+        return self.with_text(ev[~ev.evidence_id.isin(self.body_evidence_ids)].head(self.story.appendix_quotes))
 
     def evidence_appendix(self) -> str:
         """Sentences counted for any frame, once, in reading order, with all their frames (capped)."""
@@ -498,14 +622,12 @@ class Briefing:
         if ev.empty:
             return "_No sentence carries a frame._\n\n"
         total = ev.evidence_id.nunique()
-        missing = int(ev.drop_duplicates("evidence_id").english.isna().sum())
+        in_body = len(self.body_evidence_ids)
         keep = set(self._appendix_rows().evidence_id)
-        out = [f"{w.plural(total, 'sentence')} carry at least one frame; "
-               + (f"{w.plural(missing, 'has', 'have')} no translation yet (flagged)." if missing
-                  else "every one has a translation.")
-               + (f" The first {len(keep)} in reading order are printed here; all are in the HTML briefing's "
-                  f"evidence table and in `_output/tables/frame_sentences.csv`." if len(keep) < total else "")
-               + "\n\n"]
+        out = [f"{w.plural(total, 'sentence')} carry at least one frame; the body quotes {in_body}. "
+               + (f"The first {len(keep)} of the other {total - in_body}, in reading order, are printed here; "
+                  if len(keep) < total - in_body else "The other " + str(total - in_body) + " are printed here; ")
+               + "all are in the HTML briefing's evidence table and in `_output/tables/frame_sentences.csv`.\n\n"]
         shown = self.with_text(ev[ev.evidence_id.isin(keep)].sort_values(["article_id", "start", "frame"], kind="stable"))
         for eid, g in shown.groupby("evidence_id", sort=False):
             spans = sorted({h for hs in g.highlights for h in hs})
@@ -516,7 +638,8 @@ class Briefing:
         return "".join(out)
 
     def codebook_table(self) -> str:
-        return md.table(views.codebook(self.analysis.codebook), "The codebook (data/codebook.yaml): indicators per "
+        defs = md.bullets([f"**{md.escape(f.label_en)}.** {md.escape(f.definition)}" for f in self.analysis.codebook.frames])
+        return defs + md.table(views.codebook(self.analysis.codebook), "The codebook (data/codebook.yaml): indicators per "
                         "frame and language.", "tbl-codebook")
 
     def provenance(self) -> str:

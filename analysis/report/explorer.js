@@ -140,6 +140,10 @@
     more.hidden = shown >= matches.length;
     more.textContent = "Show more (" + (matches.length - shown) + " left)";
   }
+  function current() {
+    var v = { id: state.id }; Object.keys(controls).forEach(function (k) { v[k] = controls[k].value; });
+    return v;
+  }
   function set(filters) {
     state.id = filters.id || null;
     state.n = filters.n == null ? null : filters.n;
@@ -178,8 +182,16 @@
     var a = e.target.closest && e.target.closest('a[href^="#cell-"], a[href^="#ev-"]');
     if (!a) return;
     var href = a.getAttribute("href");
-    if (route(href, true)) { e.preventDefault(); history.pushState(null, "", href); }
+    // Back returns to where the reader clicked, with the explorer's filter as it was then.
+    history.replaceState({ y: window.scrollY, filters: current() }, "");
+    if (route(href, true)) { e.preventDefault(); history.pushState({ filters: current() }, "", href); }
   });
-  window.addEventListener("popstate", function () { route(location.hash, true) || set({}); });
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";  // popstate puts the reader back
+  window.addEventListener("popstate", function (e) {
+    var st = e.state;
+    if (!st || !st.filters) { route(location.hash, true) || set({}); return; }
+    set(st.filters);
+    if (typeof st.y === "number") window.scrollTo(0, st.y); else root.scrollIntoView();
+  });
   if (!route(location.hash, true)) filter();
 })();

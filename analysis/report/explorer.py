@@ -189,6 +189,11 @@ def cell_filters(evidence: pd.DataFrame) -> dict[str, dict]:
         out[cell_key(speaker=sp, frame=f, stance=st)] = {"sp": sp, "f": f, "s": st, "n": int(n)}
     for (sp, st), n in evidence.groupby(["speaker", "stance"]).size().items():
         out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st, "n": int(n)}
+    by_frame = evidence.groupby(["frame", "stance"]).size()
+    for f in set(evidence.frame):  # the key judgments' numbers (briefing.evidence_link)
+        out[cell_key(frame=f)] = {"f": f, "n": int(by_frame.loc[f].sum())}
+        for st in STANCES:
+            out[cell_key(frame=f, stance=st)] = {"f": f, "s": st, "n": int(by_frame.get((f, st), 0))}
     return out
 
 

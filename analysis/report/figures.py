@@ -158,7 +158,7 @@ def heatmap(counts: pd.DataFrame, row_labels: list[str], col_labels: list[str], 
     ax.set_yticks(range(len(row_labels)), [fit(x) for x in row_labels])
     top = values.max() if values.size else 0
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, f"{int(v)}", ha="center", va="center", fontsize=10,
+        ax.text(j, i, f"{int(v)}" if v else "–", ha="center", va="center", fontsize=10,  # – : never carried
                 color="white" if top and v > 0.6 * top else INK)
     ax.set_title(title, loc="left")
     ax.spines[:].set_visible(False)
@@ -205,8 +205,17 @@ def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
     for tick, r in zip(ax.get_yticklabels(), rows):
         tick.set_color("#1b6ca8" if r[2] == "article" else INK)
     ax.invert_yaxis()
-    ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator())
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    days = [r[1] for r in rows]
+    span = (max(days) - min(days)).days if days else 0
+    pad = pd.Timedelta(days=max(1, round(span * 0.04)))
+    if days:
+        ax.set_xlim(min(days) - pad, max(days) + pad)  # zoomed to the corpus window and its events
+    if span > 120:
+        ax.xaxis.set_major_locator(matplotlib.dates.MonthLocator())
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b\n%Y"))
+    else:
+        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(minticks=4, maxticks=8))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b\n%Y"))
     for tick in ax.get_xticklabels():
         tick.set_fontsize(8)
     ax.set_title(title, loc="left")
@@ -240,7 +249,7 @@ def grouped_bars(table: pd.DataFrame, title: str, xlabel: str):
     setup_style()
     t = table.iloc[::-1]
     n = len(t.columns)
-    fig, ax = plt.subplots(figsize=(7.2, 0.6 * max(len(t), 1) * max(n, 1) / 2 + 1.6))
+    fig, ax = plt.subplots(figsize=(7.2, 0.14 * max(len(t), 1) * max(n, 1) + 1.4))  # bars stay thin: the figure is a glance
     y = np.arange(len(t))
     h = 0.8 / max(n, 1)
     palette = ["#1b6ca8", "#f0a202", "#7a9e7e", "#8e5572"]

@@ -96,7 +96,7 @@ class Coded:
     corpus: object
     codebook: object
     actors: dict
-    rules: object
+    extraction_rules: object
     store: Store
     stats: dict = field(default_factory=dict)
 
@@ -125,7 +125,12 @@ class Coded:
         return self.store.rows("removed")
 
     def counts(self) -> pd.DataFrame:
-        return self.store.table("outlet_frame")
+        """outlet x frame from the frame sentences: as `code` wrote it, or as the briefing's reviews left it."""
+        from analysis.results.tables import outlet_frame_from
+        st = self.stances
+        units = st.groupby(["outlet", "frame"]).agg(sentences=("sentence_id", "nunique"),
+                                                    articles=("article_id", "nunique"))
+        return outlet_frame_from(self.corpus, self.codebook, self.article_sizes(), units)
 
     def article_sizes(self) -> pd.DataFrame:
         return self.store.article_sizes()

@@ -13,7 +13,8 @@ from analysis.io.yamlio import check_keys, line_of, load_yaml
 
 REPORT = "report.yaml"
 SHOWS = ("quotes", "claims", "claims_figure", "details")
-KEYS = ("title", "subtitle", "focus", "events", "quotes", "overview_articles", "appendix_quotes", "earliest_date")
+KEYS = ("study", "title", "subtitle", "focus", "events", "quotes", "overview_articles", "appendix_quotes",
+        "earliest_date")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Focus:
 
 @dataclass
 class Story:
+    study: str = ""  # names the study: report.qmd prose in a ::: {study="..."} div shows only for it
     title: str = "Media-framing briefing"
     subtitle: str = ""
     focus: list[Focus] = field(default_factory=list)
@@ -49,7 +51,7 @@ def load_story(data_dir: Path, labels: dict[str, str], event_ids, problems: Prob
         problems.add(path, 1, "expected 'key: value' lines", "see the comments in the default report.yaml")
         return story
     check_keys(doc, KEYS, (), path, problems, REPORT)
-    for key in ("title", "subtitle"):
+    for key in ("study", "title", "subtitle"):
         if key in doc:
             setattr(story, key, str(doc[key] or ""))
     for key in ("quotes", "overview_articles", "appendix_quotes"):

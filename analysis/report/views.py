@@ -78,10 +78,22 @@ def by_stance(df: pd.DataFrame, index: str, values: str) -> pd.DataFrame:
 
 
 def timeline_claims(tl: pd.DataFrame, names: dict) -> pd.DataFrame:
-    return pd.DataFrame({"Outlet": tl.outlet, "Claim": tl.content,
-                         "Voiced by": tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")",
-                         "Words in the text": tl["match"],
-                         "Evidence": tl.apply(lambda r: f"{r.article_id}:{r.start}-{r.end}", axis=1)})
+    """One row per claim, with every outlet and voice making it (offsets: claims.csv and the HTML)."""
+    tl = tl.assign(voice=tl.speaker.map(names) + " (" + tl.role + ", " + tl.stance + ")")
+    rows = []
+    for claim, g in tl.groupby("content", sort=False):
+        outs = sorted(set(g.outlet))
+        rows.append({"Claim": claim, "Times": len(g),
+                     "Outlets": ", ".join(outs) if len(outs) <= 4 else f"{len(outs)} outlets",
+                     "Voiced by": _most(g.voice, 2), "Words in the text": " · ".join(g["match"].value_counts().index[:2])})
+    return pd.DataFrame(rows).sort_values("Times", ascending=False, kind="stable")
+
+
+def _most(values: pd.Series, n: int) -> str:
+    """The n most frequent values, "and k more" for the rest."""
+    counts = values.value_counts()
+    out = "; ".join(counts.index[:n])
+    return out + (f"; and {len(counts) - n} more" if len(counts) > n else "")
 
 
 def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFrame:
@@ -91,9 +103,33 @@ def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFram
         cells = d[column].replace("", "–")
         out[column.replace("_", " ").capitalize()] = cells if how == "all" else cells.map(translate)
     if rule.linked:
-        out[f"Also {label(rule.linked).lower()}"] = (d.linked != "").map({True: "yes", False: "no"})
+        out[f"Also: {label(rule.linked)}"] = (d.linked != "").map({True: "yes", False: "no"})
     out["Voiced by"] = d.speaker.map(names)
     return pd.DataFrame(out)
+
+
+def details_summary(d: pd.DataFrame, rule, names: dict, label, translate, max_names: int = 4) -> pd.DataFrame:
+    """One row per value named by the rule's first list field (e.g. each target), busiest first: sentences,
+    outlets, what the other fields name there, sentences tied to the linked frame, and the voices."""
+    key = next((c for c, (how, _) in rule.fields.items() if how == "all"), None)
+    if key is None:
+        return details(d, rule, names, label, translate)
+    rows = []
+    x = d.assign(_k=d[key].str.split("; ")).explode("_k")
+    x["_k"] = x["_k"].fillna("").replace("", "none named")
+    for value, g in x.groupby("_k", sort=False):
+        outs = sorted(set(g.outlet))
+        row = {key.replace("_", " ").capitalize(): value, "Sentences": g.sentence_id.nunique(),
+               "Outlets": ", ".join(outs) if len(outs) <= max_names else f"{len(outs)} outlets"}
+        for column, (how, _) in rule.fields.items():
+            if how != "all":
+                vals = [v for v in dict.fromkeys(g[column]) if v]
+                row[column.replace("_", " ").capitalize()] = "; ".join(translate(v) for v in vals[:3]) or "–"
+        if rule.linked:
+            row[f"Also: {label(rule.linked)}"] = int((g.linked != "").sum())
+        row["Voiced most by"] = _most(g.speaker.map(names), 2)
+        rows.append(row)
+    return pd.DataFrame(rows).sort_values("Sentences", ascending=False, kind="stable")
 
 
 def sourcing(src: pd.DataFrame) -> pd.DataFrame:

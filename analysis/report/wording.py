@@ -3,9 +3,9 @@
 shows as markup (not as escaped text)."""
 from __future__ import annotations
 
-from analysis.report.markdown import join_names, plural
+from analysis.report.markdown import join_names, mixed, plural
 
-__all__ = ["Md", "join_names", "plural", "verb", "names_or", "only", "number", "of"]
+__all__ = ["Md", "join_names", "plural", "verb", "names_or", "outlet_names", "most", "only", "number", "of"]
 
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -22,16 +22,33 @@ def verb(n: int, singular: str, many: str) -> str:
     return singular if n == 1 else many
 
 
+MAX_NAMES = 8  # a longer list of outlets reads as a count
+
+
 def names_or(names: list[str], nobody: str = "nobody") -> str:
     """An escaped name list (join_names escapes each name), or ``nobody`` when it is empty."""
     return join_names(names) if len(names) else nobody
 
 
+def outlet_names(names: list[str], nobody: str = "none") -> str:
+    """Outlet names, or their count past MAX_NAMES ("26 outlets")."""
+    return names_or(names, nobody) if len(names) <= MAX_NAMES else plural(len(names), "outlet")
+
+
+def most(values, n: int = 4) -> str:
+    """The n most frequent names, busiest first (ties: first seen), then "and k others"."""
+    from collections import Counter
+    top = [k for k, _ in Counter(values).most_common()]
+    if len(top) <= n:
+        return names_or(top)
+    return ", ".join(mixed(x) for x in top[:n]) + f" and {plural(len(top) - n, 'other')}"
+
+
 def only(names: list[str], singular: str, many: str, none: str = "No outlet") -> str:
-    """"Only Outlet A reports", "Outlet A and Outlet B report", "No outlet reports"."""
+    """"Only Outlet A reports", "Outlet A and Outlet B report", "12 outlets report", "No outlet reports"."""
     if not names:
         return f"{none} {singular}"
-    return f"{'Only ' if len(names) == 1 else ''}{names_or(names)} {verb(len(names), singular, many)}"
+    return f"{'Only ' if len(names) == 1 else ''}{outlet_names(names)} {verb(len(names), singular, many)}"
 
 
 def number(n: int) -> str:

@@ -113,6 +113,7 @@ def evidence_table(analysis, translations: dict[str, Translation], frames: list[
             "highlights": sorted(spans.get(key, ())),
             "indicators": "; ".join(dict.fromkeys(labels.get(key, []))), "arabic": r.sentence,
             "english": t.english if t else None, "translator": t.translator if t else "",
+            "reviewed": bool(getattr(r, "reviewed", False)),  # an analyst's verdict (data/reviews.csv) replaced the coder's
         })
     return pd.DataFrame(rows)
 
@@ -130,8 +131,10 @@ def evidence_rows(stances: pd.DataFrame, articles, translations: dict[str, Trans
         "speaker": stances.speaker_name.values, "sentence_id": stances.sentence_id.values,
         "start": stances.sentence_start.values, "end": stances.sentence_end.values,
         "english": [t.english if t else None for t in found], "translator": [t.translator if t else "" for t in found],
+        # an analyst's verdict (data/reviews.csv) replaced the coder's
+        "reviewed": stances.reviewed.values if "reviewed" in stances else False,
     }, columns=EVIDENCE_THIN)
 
 
 EVIDENCE_THIN = ["evidence_id", "article_id", "outlet", "date", "date_confidence", "file", "frame", "stance", "speaker",
-                 "sentence_id", "start", "end", "english", "translator"]
+                 "sentence_id", "start", "end", "english", "translator", "reviewed"]

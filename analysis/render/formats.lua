@@ -1,0 +1,22 @@
+-- Blocks for one output only.  Shared by Quarto (_quarto.yml `filters:`) and the
+-- built-in renderer.  ::: {.html-only} (and [..]{.html-only}) never reach the PDF:
+-- offsets, the analyst's changes box.  ::: {.print-only} never reaches the HTML:
+-- the PDF's page-1 order, which the HTML shows elsewhere (unlike .pdf-only, which
+-- the HTML keeps hidden for its figure ids).
+
+local drop = FORMAT:match("typst") and "html-only" or (FORMAT:match("html") and "print-only" or nil)
+
+if not drop then
+  return {}
+end
+
+return {
+  {
+    Div = function(div) if div.classes:includes(drop) then return {} end end,
+    Span = function(span) if span.classes:includes(drop) then return {} end end,
+    -- a number linking to the HTML's evidence explorer is plain text in print
+    Link = function(link)
+      if drop == "html-only" and link.classes:includes("evidence-link") then return link.content end
+    end,
+  },
+}
