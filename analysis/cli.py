@@ -314,11 +314,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path, help="article as plain text or a saved HTML page")
     s.add_argument("--id", help="article id (default: derived from the file name)")
     s.add_argument("--outlet", required=True, help="outlet id from outlets.csv (or a new id with --outlet-en etc.)")
-    s.add_argument("--outlet-en", help="English name, to create a new outlet")
-    s.add_argument("--outlet-ar", help="Arabic name, to create a new outlet")
-    s.add_argument("--country", help="country, to create a new outlet")
+    s.add_argument("--outlet-en", help="English name, to create a new outlet (enough on its own)")
+    s.add_argument("--outlet-ar", help="Arabic name of a new outlet (optional)")
+    s.add_argument("--country", help="country of a new outlet (optional)")
     s.add_argument("--date", default="", help="publication date YYYY-MM-DD")
     s.add_argument("--date-basis", default=None, choices=["stated", "inferred", "unknown"])
+    s.add_argument("--date-confidence", default=None, choices=["high", "medium", "low"],
+                   help="how sure the date is (default: medium with --date, else low)")
+    s.add_argument("--date-evidence", default=None, help="the cue the date rests on, e.g. 'dateline: 21 Aug 2020'")
     s.add_argument("--url", default="")
     s.add_argument("--title", default="")
     s.add_argument("--language", required=True, choices=["ar", "en"])
@@ -374,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except OutputError as e:
         print(f"ERROR {e}", file=sys.stderr)
+        if e.fix:
+            print(f"    fix: {e.fix}", file=sys.stderr)
+            return EXIT_INPUT if e.input_fault else EXIT_ENVIRONMENT
         if e.os_error is None:
             return EXIT_ENVIRONMENT
         problem, input_fault = os_problem(e.os_error)  # read-only --out is the input's fault, a full disk is not
