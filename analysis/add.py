@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from analysis.ingest.csvtext import append_rows
+from analysis.ingest.start import DEFAULT_FILES, DEFAULTS, start_corpus  # noqa: F401 (init and tests use them here)
 from analysis.inputs.corpus import (
     ID_RE,
     MANIFEST,
@@ -27,10 +28,6 @@ from analysis.io.datawriter import DataWriter
 from analysis.io.errors import InputError, Problem, Problems
 from analysis.text.html import looks_like_html, main_text
 
-DEFAULTS = Path(__file__).resolve().parent / "defaults"  # package data: works outside the checkout
-DEFAULT_FILES = ("codebook.yaml", "actors.yaml", "outlets.csv", "boilerplate.yaml", "cues.yaml", "rules.yaml",
-                 "events.csv", "report.yaml", "lexicon.yaml")
-
 
 def extract_text(path: Path) -> str:
     """Main text of a saved HTML page (trafilatura, in the page's own encoding), or the file itself if it is text."""
@@ -41,23 +38,6 @@ def extract_text(path: Path) -> str:
     text = read_article_text(path, probs, (path, None))
     probs.raise_if_any()
     return text
-
-
-def start_corpus(data: Path, writer: DataWriter | None = None) -> None:
-    """Stage the default files a folder lacks (and an empty manifest); commits unless a writer is passed."""
-    own = writer is None
-    w = writer or DataWriter(data).__enter__()
-    try:
-        for name in DEFAULT_FILES:
-            if not (data / name).exists():
-                w.put(name, (DEFAULTS / name).read_bytes(), new=True)
-        if not (data / MANIFEST).exists():
-            w.put_text(MANIFEST, ",".join(MANIFEST_COLUMNS) + "\n", new=True)
-        if own:
-            w.commit()
-    finally:
-        if own:
-            w.__exit__(None, None, None)
 
 
 def article_id(args) -> str:

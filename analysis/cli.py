@@ -139,6 +139,18 @@ def cmd_add(args, rep: Reporter) -> int:
     return 0
 
 
+def cmd_import(args, rep: Reporter) -> int:
+    from analysis.ingest.run import REJECTS, Options, describe, import_source
+    columns = {f: getattr(args, f"col_{f}") for f in ("text", "title", "date", "outlet", "url", "language", "id")}
+    opts = Options(args.source, columns, dayfirst=True if args.dayfirst else (False if args.monthfirst else None),
+                   skip_bad=args.skip_bad, rejects=args.rejects or args.out / REJECTS, metadata=args.metadata,
+                   progress=not args.quiet)
+    report = import_source(args.data, opts)
+    print(describe(report))
+    rep.summary(report.written)
+    return 0
+
+
 def cmd_evaluate(args, rep: Reporter) -> int:
     from analysis.io.output import write_tables
     from analysis.results.evaluate import GOLD, evaluate
@@ -321,11 +333,27 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date-basis", default=None, choices=["stated", "inferred", "unknown"])
     s.add_argument("--date-confidence", default=None, choices=["high", "medium", "low"],
                    help="how sure the date is (default: medium with --date, else low)")
-    s.add_argument("--date-evidence", default=None, help="the cue the date rests on, e.g. 'dateline: 21 Aug 2020'")
+    s.add_argument("--date-evidence", default=None, help="the cue the date rests on, e.g. 'dateline: 21 Aug'")
     s.add_argument("--url", default="")
     s.add_argument("--title", default="")
     s.add_argument("--language", required=True, choices=["ar", "en"])
     s.set_defaults(func=cmd_add)
+    s = sub.add_parser("import", parents=[common], help="import a whole export (CSV/TSV, XLSX, JSONL, Parquet, a folder "
+                       "of .txt/.html pages, or a .zip of these): all rows or none")
+    s.add_argument("source", type=Path, help="the export file, a folder of pages, or a .zip")
+    for f, what in (("text", "the article text (plain or HTML)"), ("title", "the headline"), ("date", "the publication date"),
+                    ("outlet", "the outlet's name (else the url's domain)"), ("url", "the article's address"),
+                    ("language", "ar or en (else detected from the script)"), ("id", "the article id (else numbered)")):
+        s.add_argument(f"--{f}", dest=f"col_{f}", metavar="COLUMN", help=f"column holding {what}")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--dayfirst", action="store_true", help="read 03/04/2031 as 3 April (day/month/year)")
+    g.add_argument("--monthfirst", action="store_true", help="read 03/04/2031 as 4 March (month/day/year)")
+    s.add_argument("--skip-bad", action="store_true", help="import the good rows; write the bad ones with their reasons "
+                   "to OUT/import_rejects.csv (default: any bad row stops the import)")
+    s.add_argument("--rejects", type=Path, metavar="FILE", help="where --skip-bad writes the bad rows")
+    s.add_argument("--metadata", type=Path, metavar="FILE", help="a folder's metadata sheet (default: metadata.csv or "
+                   "the folder's only .csv/.xlsx), keyed by a file-name column")
+    s.set_defaults(func=cmd_import)
     s = sub.add_parser("evaluate", parents=[common], help="compare the coding with hand coding (gold): P/R/F1, stance, speaker, alpha")
     s.add_argument("--gold", type=Path, help="gold file (default: DATA/gold.csv)")
     s.set_defaults(func=cmd_evaluate)

@@ -34,3 +34,14 @@ def append_rows(text: str, rows: list[dict], columns: tuple[str, ...]) -> str:
     if text and not text.endswith("\n"):
         text += "\n"
     return text + "".join(_line(header, r) for r in rows)
+
+
+def widen(text: str, header: list[str]) -> str:
+    """The CSV rewritten with ``header`` (a superset of its own columns); new columns empty."""
+    old = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    return _line(header, {c: c for c in header}) + "".join(_line(header, r) for r in old)
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ tab or CR is prefixed with ' (OWASP's advice)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -98,7 +98,9 @@ class DataWriter:
         return p
 
     def read_text(self, rel: str) -> str:
-        path = self.data / rel
+        """DATA/rel as this transaction will leave it (staged contents if any), '' if absent."""
+        op = next((o for o in self._ops if o["dst"] == rel), None)
+        path = self.txn / "staged" / op["staged"] if op and self.txn else self.data / rel
         return path.read_text(encoding="utf-8-sig") if path.exists() else ""
 
     def _target(self, rel: str) -> Path:
@@ -119,6 +121,12 @@ class DataWriter:
         with open(staged, "wb") as f:
             f.write(data)
         os.chmod(staged, 0o666 & ~_UMASK)
+
+    def open(self, rel: str, new: bool = False):
+        """A text file (UTF-8, LF) to write the new contents of DATA/rel into, a piece at a time."""
+        self.put(rel, b"", new=new)
+        op = next(o for o in self._ops if o["dst"] == rel)
+        return open(self.txn / "staged" / op["staged"], "a", encoding="utf-8", newline="")
 
     def put_text(self, rel: str, text: str, new: bool = False) -> None:
         self.put(rel, text.encode("utf-8"), new=new)
