@@ -60,7 +60,7 @@ def _analyse(args, rep: Reporter):
     from analysis.pipeline import analyse
     with rep.stage("analysis"):
         a = analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
-                    scheduler=args.scheduler)
+                    scheduler=args.scheduler, dedupe=args.dedupe or None)
     rep.throughput = throughput(a.stats, len(a.segments), len(a.mentions), len(a.stances))
     return a
 
@@ -94,7 +94,7 @@ def cmd_code(args, rep: Reporter) -> int:
     from analysis.results.tables import ORDER, wide
     from analysis.validate import overbroad_from
     run = Run(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
-              scheduler=args.scheduler)
+              scheduler=args.scheduler, dedupe=args.dedupe or None)
     with TableSet(args.out, ORDER) as tables:  # nothing lands unless everything is written
         with rep.stage("analysis"):
             stream = TableStream(run, tables)
@@ -111,6 +111,8 @@ def cmd_code(args, rep: Reporter) -> int:
             paths = tables.commit()
     print("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
     print(wide(small["outlet_frame"], "sentences").to_string())
+    if run.corpus.set_aside:
+        print(f"{len(run.corpus.set_aside)} near-copy(ies) set aside (--dedupe): each story counted once", file=sys.stderr)
     rep.summary(paths)
     return 0
 
@@ -188,7 +190,9 @@ def _kernel_env(args) -> None:
     os.environ[FIGURES_ENV] = str((args.out / "figures").resolve())
     from analysis.report.changes import OUT_ENV
     os.environ[OUT_ENV] = str(args.out.resolve())  # where the kernel finds the last render's tables
-    from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
+    from analysis.pipeline import DEDUPE_ENV, JOBS_ENV, SCHEDULER_ENV
+    if args.dedupe:
+        os.environ[DEDUPE_ENV] = "1"
     if args.jobs:
         os.environ[JOBS_ENV] = str(args.jobs)
     if args.scheduler:
@@ -301,6 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", "-q", action="store_true", help="no progress output (for CI)")
     common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                         help="processes that code articles (default: all cores; 1 = serial)")
+    common.add_argument("--dedupe", action="store_true", help="count each story once: leave out the articles marked "
+                        "duplicate_of in manifest.csv (near-copies found by import)")
     common.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="send the per-article work to a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
     p = argparse.ArgumentParser(prog="python -m analysis", description="Media-framing briefing: validate, code, search, explain, evaluate and render.")

@@ -36,6 +36,7 @@ from analysis.io.errors import InputError, Problems, SchedulerError
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
+DEDUPE_ENV = "FRAMING_DEDUPE"        # set by `render --dedupe`: leave out articles marked duplicate_of
 BATCH = 16                           # articles per unit of work: the pandas steps cost per call, so
 BIG_BATCH, BIG_CORPUS = 64, 2000      # larger corpora take larger batches (cut from the corpus size, never the workers)
 SOURCING_COLUMNS = ["outlet", "measure", "sentences"]
@@ -438,13 +439,16 @@ class Run:
     """
 
     def __init__(self, data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
-                 jobs: int | None = None, scheduler=None, batch: int | None = None):
+                 jobs: int | None = None, scheduler=None, batch: int | None = None, dedupe: bool | None = None):
         self.t0 = time.perf_counter()
         self.data_dir = data_dir = Path(data_dir)
         self.progress = progress
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
         self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
         corpus, rules, codebook, actors, cues, extraction = load_inputs(data_dir)
+        if dedupe if dedupe is not None else os.environ.get(DEDUPE_ENV) == "1":  # each story once
+            corpus.set_aside = [a.id for a in corpus.articles if a.duplicate_of]
+            corpus.articles = [a for a in corpus.articles if not a.duplicate_of]
         self.corpus, self.codebook, self.actors, self.cues, self.extraction = corpus, codebook, actors, cues, extraction
         self.cache = cache = ArticleCache(cache_dir, source_hash())
         rules_hash = file_hash(data_dir / clean.BOILERPLATE)
@@ -565,10 +569,11 @@ class Run:
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
-            jobs: int | None = None, scheduler=None, batch: int | None = None) -> Analysis:
+            jobs: int | None = None, scheduler=None, batch: int | None = None, dedupe: bool | None = None) -> Analysis:
     """Analyse a corpus.  ``jobs``: processes (default: all cores, or $FRAMING_JOBS; 1 = serial);
-    ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
-    run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch)
+    ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to;
+    ``dedupe``: leave out the articles marked ``duplicate_of`` (default: $FRAMING_DEDUPE)."""
+    run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch, dedupe)
     results = list(run.batches())
     corpus, extraction = run.corpus, run.extraction
     segments = [s for r in results for cut in r.cuts for s in cut[0]]

@@ -75,6 +75,7 @@ class Corpus:
     outlets: dict[str, Outlet]
     articles: list[Article]
     warnings: list[str] = field(default_factory=list)  # tolerated quirks the analyst should know about
+    set_aside: list[str] = field(default_factory=list)  # near-copies left out to count each story once (dedupe)
 
     def article(self, article_id: str) -> Article:
         """By id, through an index built once (rebuilt if the list was changed)."""

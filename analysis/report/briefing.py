@@ -18,12 +18,12 @@ import yaml
 
 from analysis.inputs.corpus import load_events
 from analysis.io.errors import Problems
-from analysis.pipeline import Analysis, analyse
+from analysis.pipeline import DEDUPE_ENV, Analysis, analyse
 from analysis.report import figures, views
 from analysis.report import markdown as md
 from analysis.report import provenance as prov
 from analysis.report import wording as w
-from analysis.report.story import Story, load_story
+from analysis.report.story import Story, dedupe_wanted, load_story
 from analysis.report.wording import Md
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate
 from analysis.results.evidence import MISSING, TRANSLATIONS, load_translations
@@ -83,6 +83,18 @@ class Briefing:
     @property
     def outlets(self) -> str:
         return w.plural(self.n_outlets, "outlet")
+
+    @property
+    def copies(self) -> str:
+        """One sentence on near-copies (manifest.csv's duplicate_of): set aside, or counted as they appear."""
+        aside = len(self.analysis.corpus.set_aside)
+        if aside:
+            return f"{w.plural(aside, 'near-copy', 'near-copies')} of other articles set aside: each story counts once."
+        marked = sum(bool(a.duplicate_of) for a in self.analysis.corpus.articles)
+        if marked:
+            return (f"{w.plural(marked, 'article')} {'is a near-copy' if marked == 1 else 'are near-copies'} of others, "
+                    "counted as they appear (`dedupe: true` in report.yaml counts each story once).")
+        return ""
 
     @property
     def window(self) -> str:
@@ -515,7 +527,8 @@ def load(data_dir: Path | str | None = None, figures_dir: Path | str | None = No
     """
     data_dir = Path(data_dir or os.environ.get(DATA_ENV, "data"))
     figures_dir = figures_dir or os.environ.get(FIGURES_ENV, "figures")
-    a = analyse(data_dir, cache_dir=Path(os.environ.get(CACHE_ENV, "_output/.cache")))
+    dedupe = os.environ.get(DEDUPE_ENV) == "1" or dedupe_wanted(data_dir)
+    a = analyse(data_dir, cache_dir=Path(os.environ.get(CACHE_ENV, "_output/.cache")), dedupe=dedupe)
     translations = load_translations(data_dir / TRANSLATIONS, a) if (data_dir / TRANSLATIONS).exists() else {}
     ev = evaluate(a, data_dir / GOLD) if (data_dir / GOLD).exists() else None
     problems = Problems()
