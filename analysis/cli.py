@@ -260,11 +260,13 @@ def cmd_init(args, rep: Reporter) -> int:
     from analysis.init import init_study
     if args.dir.exists() and not args.dir.is_dir():
         raise InputError(Problem(str(args.dir), None, "is a file, not a folder", "give init a new or existing folder"))
-    made = init_study(args.dir)
+    made = init_study(args.dir, example=args.example)
     for p in made:
         print(f"created {p}")
-    print(f"next: cd {args.dir}; framing add ARTICLE.txt --outlet ID --outlet-en NAME --outlet-ar NAME "
-          f"--country C --date YYYY-MM-DD --language ar; framing render")
+    if not args.example:
+        print("a blank study: write your frames in data/codebook.yaml (a commented template), then")
+    print(f"next: cd {args.dir}; framing import EXPORT.csv (or framing add ARTICLE.html --outlet ID --outlet-en NAME "
+          f"--date YYYY-MM-DD --language ar); framing validate; framing render")
     return 0
 
 
@@ -376,8 +378,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write OUT/translations_missing.csv and OUT/glossary_missing.csv for a translator")
     g.add_argument("--merge", type=Path, metavar="FILE", help="validate a filled-in file and merge it into DATA")
     s.set_defaults(func=cmd_translations)
-    s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml, data/ with the default codebook and rules")
+    s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml and a blank data/ (templates only)")
     s.add_argument("dir", type=Path, help="folder for the new study (created; existing files are kept)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--blank", action="store_true", help="a blank study: no frames, actors, rules, outlets or events, "
+                   "commented templates (the default)")
+    g.add_argument("--example", action="store_true", help="start from the seed study's codebook, actors, rules, "
+                   "outlets and events instead (an example to learn from)")
     s.add_argument("--quiet", "-q", action="store_true")
     s.set_defaults(func=cmd_init, data=None, out=None)
     s = sub.add_parser("diff", parents=[common], help="what the data now changes against the last render (the next briefing's changes box)")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.inputs.corpus import load_events
+from analysis.inputs.corpus import NO_ARTICLES, load_events
 from analysis.io.errors import InputError, Problems
 from analysis.pipeline import Analysis, analyse, load_inputs
 from analysis.report.story import load_story
@@ -28,6 +28,11 @@ def validate_all(data_dir: Path, problems: Problems, cache_dir: Path | None = No
     except InputError as e:  # a YAML syntax error stops that file only
         problems.items += e.problems
     load_events(data_dir, problems)
+    if problems.errors and all(p.what == NO_ARTICLES for p in problems.errors):  # a blank study: fine so far
+        for p in problems.errors:
+            p.level, p.what = "note", "no articles yet (a blank study)"
+            p.fix = "bring them in with `framing import EXPORT` or `framing add ARTICLE`"
+        return
     if problems.errors:
         return
     analysis = analyse(data_dir, cache_dir=cache_dir)

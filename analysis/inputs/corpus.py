@@ -29,6 +29,7 @@ MANIFEST_COLUMNS = (
     "duplicate_of",  # id of the first article this one is a near-copy of (set by `import`; empty otherwise)
 )
 REQUIRED = ("id", "file", "outlet", "date", "language")
+NO_ARTICLES = "the manifest lists no articles"
 OUTLET_COLUMNS = ("id", "name_en", "name_ar", "country", "url")
 BASES = ("stated", "inferred", "unknown")
 CONFIDENCES = ("high", "medium", "low")
@@ -293,7 +294,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         ))
     _check_copies(articles, seen, manifest, problems)
     if not seen and not allow_empty and not any(p.file.endswith(MANIFEST) for p in problems.errors):
-        problems.add(manifest, None, "the manifest lists no articles", "add one row per article (see README: Add an article)")
+        problems.add(manifest, None, NO_ARTICLES, "add one row per article (see README: Add an article)")
     if own:
         problems.raise_if_any()
     articles.sort(key=lambda a: a.id)

@@ -85,16 +85,16 @@ class Briefing:
         return w.plural(self.n_outlets, "outlet")
 
     @property
-    def copies(self) -> str:
+    def copies(self) -> Md:
         """One sentence on near-copies (manifest.csv's duplicate_of): set aside, or counted as they appear."""
         aside = len(self.analysis.corpus.set_aside)
         if aside:
-            return f"{w.plural(aside, 'near-copy', 'near-copies')} of other articles set aside: each story counts once."
+            return Md(f"{w.plural(aside, 'near-copy', 'near-copies')} of other articles set aside: each story counts once.")
         marked = sum(bool(a.duplicate_of) for a in self.analysis.corpus.articles)
         if marked:
-            return (f"{w.plural(marked, 'article')} {'is a near-copy' if marked == 1 else 'are near-copies'} of others, "
-                    "counted as they appear (`dedupe: true` in report.yaml counts each story once).")
-        return ""
+            return Md(f"{w.plural(marked, 'article')} {'is a near-copy' if marked == 1 else 'are near-copies'} of "
+                      "others, counted as they appear (`dedupe: true` in report.yaml counts each story once).")
+        return Md(" ")  # nothing to say; an empty value would be left as written (Quarto's rule)
 
     @property
     def window(self) -> str:

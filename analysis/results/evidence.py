@@ -74,6 +74,11 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
     return out
 
 
+EVIDENCE_COLUMNS = ["evidence_id", "article_id", "outlet", "date", "date_confidence", "file", "frame", "stance",
+                    "speaker", "sentence_id", "start", "end", "highlights", "indicators", "arabic", "english",
+                    "translator"]
+
+
 def evidence_table(analysis, translations: dict[str, Translation], frames: list[str] | None = None) -> pd.DataFrame:
     """One row per (sentence, frame): quote offsets, highlight offsets, stance, speaker, translation."""
     st = analysis.stances if frames is None else analysis.stances[analysis.stances.frame.isin(frames)]
@@ -100,4 +105,4 @@ def evidence_table(analysis, translations: dict[str, Translation], frames: list[
             "indicators": "; ".join(dict.fromkeys(labels.get(key, []))), "arabic": r.sentence,
             "english": t.english if t else None, "translator": t.translator if t else "",
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)  # the columns even with no rows (a blank codebook)
