@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -216,7 +218,10 @@ real = run.Importer._write
 def slow(self, rec, where):
     real(self, rec, where)
     if self.report.imported == 3:
-        print("HALFWAY", flush=True)
+        self.files.flush()
+        while self.files.sent:
+            self.files.sent.popleft().result()
+        print("HALFWAY", *self.files.pool._processes, flush=True)
         time.sleep(60)
 run.Importer._write = slow
 from analysis.cli import main
@@ -232,11 +237,21 @@ def test_an_import_killed_partway_leaves_data_as_it_was(tmp_path, data_copy):
     before = snapshot(data_copy)
     p = subprocess.Popen([sys.executable, "-c", KILLABLE, "import", str(src), "--data", str(data_copy), "-q"],
                          cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert p.stdout.readline().strip() == "HALFWAY"  # three articles are written (staged)
+    said, *helpers = p.stdout.readline().split()
+    assert said == "HALFWAY"  # three articles are written (staged)
     staged = list(data_copy.glob(".framing-txn-*/staged/*/*.txt"))
     assert len(staged) == 3
     p.send_signal(signal.SIGKILL)
     p.wait(timeout=60)
+    for pid in map(int, helpers):  # the process that writes the files dies with the import
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"helper process {pid} outlived the killed import")
     assert snapshot(data_copy) == before  # the staging folder aside, data/ is as it was
     r = subprocess.run([sys.executable, "-m", "analysis", "import", str(src), "--data", str(data_copy), "-q"],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -24,6 +24,15 @@ THRESHOLD = 0.6      # Jaccard similarity of shingle sets at or above which an a
 NUM_PERM = 128
 LSH_THRESHOLD, LSH_WEIGHTS = 0.4, (0.2, 0.8)
 SAMPLE = 4           # one shingle in SAMPLE (by hash) enters the signature
+_P = np.uint64(0x100000001B3)                    # odd, so invertible modulo 2**64
+_P_INV = np.uint64(pow(0x100000001B3, -1, 1 << 64))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_IS_UPPER = np.zeros(256, np.uint8)
+_IS_UPPER[ord("A"):ord("Z") + 1] = 1
+_IS_MARK_TAIL = np.zeros(256, bool)  # U+064B–U+065F, U+0640, U+0670 in UTF-8: 0xD9 0x8B–0x9F, 0x80, 0xB0
+_IS_MARK_TAIL[[*range(0x8B, 0xA0), 0x80, 0xB0]] = True
+_IS_SPACE = np.zeros(256, bool)
+_IS_SPACE[list(b" \t\n\r\x0b\x0c")] = True
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # Arabic diacritics and tatweel
 
 
@@ -32,7 +41,51 @@ def _as_is(x: int) -> int:
 
 
 def words(text: str) -> list[str]:
-    return _MARKS.sub("", text.lower()).split()
+    """The words shingled (for reading and tests; word_hashes hashes the same words without splitting)."""
+    folded = re.sub("[A-Z]+", lambda m: m.group(0).lower(), _MARKS.sub("", text))
+    return re.split(r"[ \t\n\r\x0b\x0c]+", folded.strip(" \t\n\r\x0b\x0c")) if folded.strip(" \t\n\r\x0b\x0c") else []
+
+
+def word_hashes(text: str, powers: "_Powers | None" = None) -> np.ndarray:
+    """A 64-bit polynomial hash of each word of ``words(text)`` (split at ASCII white space), computed on
+    the UTF-8 bytes with prefix sums, so no Python code runs per word (the import's hot loop)."""
+    b = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    lead = b[:-1] == 0xD9  # Arabic diacritics, tatweel and the dagger alef are 0xD9 then one of _MARK_TAILS
+    mark = np.zeros(len(b), bool)
+    mark[:-1] = lead & _IS_MARK_TAIL[b[1:]]
+    if mark.any():
+        mark[1:] |= mark[:-1]
+        b = b[~mark]
+    b = b + (_IS_UPPER[b] * np.uint8(32))  # ASCII upper case to lower
+    if not len(b):
+        return np.zeros(0, np.uint64)
+    space = _IS_SPACE[b]
+    word = ~space
+    starts = np.flatnonzero(word[1:] & space[:-1]) + 1
+    ends = np.flatnonzero(word[:-1] & space[1:]) + 1
+    if word[0]:
+        starts = np.concatenate(([0], starts))
+    if word[-1]:
+        ends = np.concatenate((ends, [len(b)]))
+    up, down = (powers or _Powers()).upto(len(b))
+    prefix = np.zeros(len(b) + 1, np.uint64)
+    np.cumsum((b + np.uint64(1)) * up[:len(b)], out=prefix[1:])  # arithmetic modulo 2**64
+    return (prefix[ends] - prefix[starts]) * down[starts]  # each word's sum, shifted to start at P**0
+
+
+class _Powers:
+    """P**i and P**-i modulo 2**64, computed once for the longest text so far."""
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, np.uint64)
+
+    def upto(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(self.up) <= n:
+            size = max(n + 1, 2 * len(self.up), 1 << 16)
+            self.up, self.down = np.ones(size, np.uint64), np.ones(size, np.uint64)
+            np.cumprod(np.full(size - 1, _P, np.uint64), out=self.up[1:])
+            np.cumprod(np.full(size - 1, _P_INV, np.uint64), out=self.down[1:])
+        return self.up, self.down
 
 
 class NearDuplicates:
@@ -41,28 +94,32 @@ class NearDuplicates:
     def __init__(self) -> None:
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
         self.perm = MinHash(num_perm=NUM_PERM, seed=1).permutations
-        self.vocab: dict[str, int] = {}
+        self.powers = _Powers()
         self.ids: list[str] = []
         self.first: list[str] = []   # the first occurrence each article copies (itself if none)
         self.loaders: list[Callable[[], str]] = []
 
     def shingles(self, text: str) -> np.ndarray:
-        v = self.vocab
-        ids = np.array([v.setdefault(w, len(v) + 1) for w in words(text)], dtype=np.uint64)
+        """The text's set of shingles, as sorted distinct 64-bit hashes."""
+        return np.unique(self.hashes(text))
+
+    def hashes(self, text: str) -> np.ndarray:
+        """A hash per shingle, in text order (repeats kept: the signature's minimum does not mind them)."""
+        ids = word_hashes(text, self.powers)
         n = len(ids) - SHINGLE + 1
         if n < 1:
             ids, n = np.concatenate([ids, np.zeros(SHINGLE, np.uint64)])[:SHINGLE], 1
-        with np.errstate(over="ignore"):
-            h = ids[:n].copy()
-            for j in range(1, SHINGLE):
-                h = h * np.uint64(0x9E3779B97F4A7C15) + ids[j:j + n]
-            h ^= h >> np.uint64(31)  # spread the bits (splitmix64's finalizer)
-            h *= np.uint64(0xBF58476D1CE4E5B9)
-            h ^= h >> np.uint64(29)
-        return np.unique(h)
+        h = ids[:n].copy()
+        for j in range(1, SHINGLE):
+            h *= _MIX
+            h += ids[j:j + n]
+        h ^= h >> np.uint64(31)  # spread the bits (splitmix64's finalizer)
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(29)
+        return h
 
     def signature(self, sh: np.ndarray) -> MinHash:
-        part = sh[(sh & np.uint64(SAMPLE - 1)) == 0]
+        part = np.unique(sh[(sh & np.uint64(SAMPLE - 1)) == 0])
         part = part if len(part) else sh[:1]
         m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_as_is, permutations=self.perm, scheme="affine32")
         m.update_batch((part >> np.uint64(32)).tolist())  # shingles are hashed already: their top 32 bits
@@ -70,17 +127,17 @@ class NearDuplicates:
 
     def add(self, aid: str, text: str, copy_of: str = "") -> None:
         """An article already in the corpus (not checked: its mark, if any, stays as the analyst left it)."""
-        self.lsh.insert(str(len(self.ids)), self.signature(self.shingles(text)))
+        self.lsh.insert(str(len(self.ids)), self.signature(self.hashes(text)))
         self.ids.append(aid)
         self.first.append(copy_of or aid)
         self.loaders.append(lambda: text)
 
     def check(self, aid: str, text: str, load: Callable[[], str]) -> str:
         """Add an article; returns the id of the first occurrence it copies, or ''."""
-        sh = self.shingles(text)
-        m = self.signature(sh)
-        found = ""
-        for key in sorted(self.lsh.query(m), key=int):  # earliest first
+        m = self.signature(self.hashes(text))
+        found, sh = "", None
+        for key in sorted(self.lsh.query(m), key=int):  # earliest first; the exact sets only for candidates
+            sh = self.shingles(text) if sh is None else sh
             other = self.shingles(self.loaders[int(key)]())
             inter = len(np.intersect1d(sh, other, assume_unique=True))
             if inter / (len(sh) + len(other) - inter) >= THRESHOLD:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
+import signal
 import sys
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -143,7 +145,8 @@ class Importer:
         self.header = header_of(manifest_text) + [c for c in MANIFEST_COLUMNS if c not in header_of(manifest_text)]
         self.rows_out = io.StringIO()
         self.rejects = _Rejects(source.columns) if opts.skip_bad else None
-        self._rows(source, reader)
+        with _Files() as self.files:
+            self._rows(source, reader)
         if self.problems and not opts.skip_bad:
             raise InputError(self.problems)
         return self._commit(manifest_text, rel_folder)
@@ -191,14 +194,13 @@ class Importer:
         if rec.skip:
             return
         path = self.folder / f"{rec.id}.txt"
-        with open(path, "x", encoding="utf-8", newline="") as f:
-            f.write(rec.text)
+        batch = self.files.add(path, rec.text.encode("utf-8"))
         outlet, new = self.outlets.resolve(rec)
         if new:
             self.report.new_outlets.append(outlet)
         if rec.language_detected:
             self.report.detected[rec.language] += 1
-        copy = self.near.check(rec.id, rec.text, lambda p=path: p.read_text(encoding="utf-8"))
+        copy = self.near.check(rec.id, rec.text, lambda p=path, b=batch: self.files.read(p, b))
         self.report.copies += bool(copy)
         evidence = (f"the {self.report.mapping['outlet']} column of {self.label}"
                     if rec.outlet_from == "column" else "the domain of the article's url")
@@ -237,6 +239,76 @@ class Importer:
             self.w.put_text(OUTLETS, append_rows(self.w.read_text(OUTLETS), self.outlets.new, OUTLET_COLUMNS))
         self.report.written = self.w.commit()
         return self.report
+
+
+class _Files:
+    """Article files written by a helper process, a batch at a time, while this one reads and checks rows:
+    creating a file costs milliseconds on a busy disk, which would otherwise add up row after row.
+    A write that fails raises here (the whole import then stops, and nothing is committed)."""
+
+    BATCH, AHEAD = 64, 16
+
+    def __init__(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_die_with_parent, initargs=(os.getpid(),))
+        self.batch: list[tuple[str, bytes]] = []
+        self.sent: deque = deque()
+        self.futures: dict[int, object] = {}
+        self.number = 0
+
+    def __enter__(self) -> "_Files":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            if exc[0] is None:
+                self.flush()
+                while self.sent:
+                    self.sent.popleft().result()
+        finally:
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+
+    def add(self, path: Path, data: bytes) -> int:
+        self.batch.append((str(path), data))
+        number = self.number
+        if len(self.batch) >= self.BATCH:
+            self.flush()
+        return number
+
+    def flush(self) -> None:
+        if self.batch:
+            done = self.pool.submit(_write_files, self.batch)
+            self.futures[self.number] = done
+            self.sent.append(done)
+            self.batch, self.number = [], self.number + 1
+            while len(self.sent) > self.AHEAD:
+                self.sent.popleft().result()
+
+    def read(self, path: Path, batch: int) -> str:
+        """An article written earlier in this import (for a near-copy check): waits for its batch."""
+        if batch == self.number:
+            self.flush()
+        self.futures[batch].result()
+        return path.read_text(encoding="utf-8")
+
+
+def _die_with_parent(parent: int) -> None:
+    """A killed import must not leave its helper behind (Linux: the kernel signals it when the parent dies)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _write_files(batch: list[tuple[str, bytes]]) -> None:
+    for path, data in batch:
+        with open(path, "xb") as f:
+            f.write(data)
 
 
 class _Rejects:
