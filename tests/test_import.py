@@ -131,6 +131,8 @@ def test_folder_of_pages_with_a_metadata_sheet(capsys, tmp_path):
     assert code == 2
     assert "metadata.csv:4: unreadable date 'first of June'" in err
     assert "metadata.csv:5: names the page 'missing.txt', which is not in the folder" in err
+    code, out, err = run(capsys, "import", FIX / "pages" / "dam.txt", "--data", data, "--out", tmp_path / "o", "-q")
+    assert code == 2 and "one article page, not an export" in err and "framing add" in err
     pages = tmp_path / "pages"
     pages.mkdir()
     for name in ("dam.txt", "canal.html"):

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from analysis.io.decode import decode, guess_encoding
 from analysis.io.errors import InputError, Problem, display_path
 
-TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl",
+TABLE_SUFFIXES = {".csv": "csv", ".tsv": "csv", ".tab": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl",
                   ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
 SHEET_SUFFIXES = (".csv", ".tsv", ".xlsx")
@@ -178,6 +178,9 @@ class ParquetSource(Source):
 
 def table_source(path: Path, name: str | None = None) -> Source:
     kind = TABLE_SUFFIXES.get(path.suffix.lower())
+    if kind is None and path.suffix.lower() in PAGE_SUFFIXES:
+        raise _problem(path, "one article page, not an export", "add it with `framing add FILE --outlet ID "
+                       "--language ar`, or import the folder that holds the pages")
     if kind is None:
         raise _problem(path, f"cannot import a '{path.suffix}' file",
                        "give a .csv, .tsv, .xlsx, .jsonl, .parquet or .zip file, or a folder of .txt/.html pages")
@@ -306,7 +309,7 @@ def open_source(path: Path, scratch, metadata: Path | None = None) -> Source:
         into = scratch()
         safe_extract(path, into)
         files = [p for p in into.rglob("*") if p.is_file()]
-        tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES and p.suffix.lower() != ".txt"]
+        tables = [p for p in files if p.suffix.lower() in TABLE_SUFFIXES]
         pages = [p for p in files if p.suffix.lower() in PAGE_SUFFIXES]
         label = display_path(path)
         if len(tables) == 1 and not pages:
