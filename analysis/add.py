@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from analysis.ingest.csvtext import append_rows
-from analysis.ingest.start import DEFAULT_FILES, DEFAULTS, start_corpus  # noqa: F401 (init and tests use them here)
+from analysis.ingest.start import DEFAULT_FILES, DEFAULTS, example_files, start_corpus  # noqa: F401 (tests use them)
 from analysis.inputs.corpus import (
     ID_RE,
     MANIFEST,
@@ -91,8 +91,8 @@ def add_article(args) -> list[Path]:
         raise InputError(Problem(str(src), None, "file not found", "give the path of a saved .txt or .html article"))
     text = extract_text(src)
     with DataWriter(data) as w:
-        if not (data / MANIFEST).exists():
-            start_corpus(data, w)
+        if not (data / MANIFEST).exists():  # as add always has: the example study's files (init --blank for none)
+            start_corpus(data, w, example_files())
             corpus = None
         else:
             corpus = load_corpus(data, allow_empty=True)

@@ -72,9 +72,7 @@ HTML = """<!doctype html><html><head><title>x</title></head><body>
 def test_add_html_to_a_new_corpus_then_code_it(capsys, tmp_path):
     page = tmp_path / "kadhimi-in-washington.html"
     page.write_text(HTML, encoding="utf-8")
-    assert main(["init", str(tmp_path / "study"), "--example", "-q"]) == 0  # the seed study's codebook
-    capsys.readouterr()
-    data = tmp_path / "study" / "data"
+    data = tmp_path / "mycorpus"
     code, out, err = run(capsys, "add", page, "--data", data, "--outlet", "shafaq", "--outlet-en", "Shafaq News",
                          "--outlet-ar", "شفق نيوز", "--country", "Iraq", "--date", "2020-08-20", "--language", "ar")
     assert code == 0, err

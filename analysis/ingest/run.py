@@ -26,7 +26,7 @@ from analysis.ingest.columns import FIELDS, Record, RowReader, domain_of, map_co
 from analysis.ingest.csvtext import append_rows, header_of, safe_cell, widen
 from analysis.ingest.dedupe import THRESHOLD, NearDuplicates
 from analysis.ingest.sources import RowProblem, open_source, text_of
-from analysis.ingest.start import start_corpus
+from analysis.ingest.start import example_files, start_corpus
 from analysis.inputs.corpus import ID_RE, MANIFEST, MANIFEST_COLUMNS, OUTLET_COLUMNS, OUTLETS, load_corpus
 from analysis.io.datawriter import DataWriter
 from analysis.io.errors import InputError, Problem
@@ -116,8 +116,8 @@ class Importer:
         self.data, self.opts, self.w = data, opts, w
         self.report = Report()
         self.problems: list[Problem] = []
-        if not (data / MANIFEST).exists():
-            start_corpus(data, w)
+        if not (data / MANIFEST).exists():  # as add does: the example study's files (init --blank for none)
+            start_corpus(data, w, example_files())
             corpus = None
         else:
             corpus = load_corpus(data, allow_empty=True)
