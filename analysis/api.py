@@ -21,7 +21,7 @@ __all__ = ["code", "evidence_db", "explore", "render"]
 
 
 def code(data_dir: Path | str = "data", out: Path | str = "_output", *, jobs: int | None = None, scheduler=None,
-         progress: bool = False, problems: Problems | None = None):
+         progress: bool = False, problems: Problems | None = None, dedupe: bool | None = None):
     """Code ``data_dir`` into ``out``/tables/; returns (run, stream, CSV paths).
 
     Refuses (``InputError``) a codebook pattern that marks nearly every sentence, and, when
@@ -40,7 +40,7 @@ def code(data_dir: Path | str = "data", out: Path | str = "_output", *, jobs: in
 
     keep = gold_articles(data_dir / GOLD) if problems is not None else set()
     return code_tables(data_dir, Path(out), jobs=jobs, scheduler=scheduler, progress=progress, on_run=check,
-                       keep_articles=keep)
+                       keep_articles=keep, dedupe=dedupe)
 
 
 def kernel_env(data_dir: Path, out: Path, jobs: int | None = None, scheduler=None) -> None:
@@ -74,7 +74,7 @@ def unchanged(data_dir: Path | str, out: Path | str, to: str = "both", qmd: Path
 
 def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str = "both", *,
            qmd: Path | str = "report.qmd", force: bool = False, builtin: bool = False, jobs: int | None = None,
-           scheduler=None, quiet: bool = True, log=print, starting=None):
+           scheduler=None, quiet: bool = True, log=print, starting=None, dedupe: bool | None = None):
     """Render the briefing of ``data_dir`` into ``out`` (``to``: "html", "pdf" or "both").
 
     Returns ``{format: path}`` with ``.warnings`` and ``.kept`` (True when nothing changed
@@ -99,7 +99,12 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     with render_lock(out) as stale:
         if stale:
             say(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems)
+        from analysis.pipeline import DEDUPE_ENV
+        from analysis.report.story import dedupe_wanted
+        dedupe = bool(dedupe) or dedupe_wanted(data_dir)
+        os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
+        run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems,
+                         dedupe=dedupe)
         notes = list(run.corpus.warnings)
         evidence_db(data_dir, out, run)  # what `explore` serves, and what the briefing's counts link into
         del run  # the corpus and compiled patterns: the kernel loads its own while this process waits

@@ -62,7 +62,7 @@ def _analyse(args, rep: Reporter):
     from analysis.pipeline import analyse
     with rep.stage("analysis"):
         a = analyse(args.data, progress=not args.quiet, cache_dir=args.out / ".cache", jobs=args.jobs,
-                    scheduler=args.scheduler)
+                    scheduler=args.scheduler, dedupe=args.dedupe or None)
     rep.throughput = throughput(a.stats, len(a.segments), len(a.mentions), len(a.stances))
     cache_note(a.stats)
     return a
@@ -100,13 +100,15 @@ def cmd_code(args, rep: Reporter) -> int:
     from analysis.results.tables import wide
     with rep.stage("analysis"):
         run, stream, paths = code(args.data, args.out, jobs=args.jobs, scheduler=args.scheduler,
-                                  progress=not args.quiet)
+                                  progress=not args.quiet, dedupe=args.dedupe or None)
     rep.throughput = throughput(run.stats, stream.rows["segments"], stream.rows["mentions"],
                                 stream.rows["frame_sentences"])
     cache_note(run.stats)
     rep.warnings += run.corpus.warnings
     say("Sentences carrying each frame, by outlet (counting unit: sentence)\n")
     say(wide(stream.small["outlet_frame"], "sentences").to_string())
+    if run.corpus.set_aside:
+        say(f"{len(run.corpus.set_aside)} near-copy(ies) set aside (--dedupe): each story counted once", file=sys.stderr)
     rep.summary(paths)
     return 0
 
@@ -132,6 +134,18 @@ def cmd_add(args, rep: Reporter) -> int:
     from analysis.add import add_article
     paths = add_article(args)
     rep.summary(paths)
+    return 0
+
+
+def cmd_import(args, rep: Reporter) -> int:
+    from analysis.ingest.run import REJECTS, Options, describe, import_source
+    columns = {f: getattr(args, f"col_{f}") for f in ("text", "title", "date", "outlet", "url", "language", "id")}
+    opts = Options(args.source, columns, dayfirst=True if args.dayfirst else (False if args.monthfirst else None),
+                   skip_bad=args.skip_bad, rejects=args.rejects or args.out / REJECTS, metadata=args.metadata,
+                   progress=not args.quiet)
+    report = import_source(args.data, opts)
+    print(describe(report))
+    rep.summary(report.written)
     return 0
 
 
@@ -212,7 +226,8 @@ def cmd_render(args, rep: Reporter) -> int:
               file=sys.stderr)
     try:
         outputs = render(args.data, args.out, args.to, qmd=args.qmd, force=args.force, builtin=args.builtin,
-                         jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet, log=rep.log, starting=starting)
+                         jobs=args.jobs, scheduler=args.scheduler, quiet=args.quiet, log=rep.log, starting=starting,
+                         dedupe=args.dedupe or None)
     except RenderError as e:
         say(f"ERROR render failed: {e}", file=sys.stderr)
         formats = ("html", "pdf") if args.to == "both" else (args.to,)
@@ -264,11 +279,13 @@ def cmd_init(args, rep: Reporter) -> int:
     from analysis.init import init_study
     if args.dir.exists() and not args.dir.is_dir():
         raise InputError(Problem(str(args.dir), None, "is a file, not a folder", "give init a new or existing folder"))
-    made = init_study(args.dir)
+    made = init_study(args.dir, example=args.example)
     for p in made:
         say(f"created {p}")
-    say(f"next: cd {args.dir}; framing add ARTICLE.txt --outlet ID --outlet-en NAME --outlet-ar NAME "
-          f"--country C --date YYYY-MM-DD --language ar; framing render")
+    if not args.example:
+        say("a blank study: write your frames in data/codebook.yaml (a commented template), then")
+    say(f"next: cd {args.dir}; framing import EXPORT.csv (or framing add ARTICLE.html --outlet ID --outlet-en NAME "
+          f"--date YYYY-MM-DD --language ar); framing validate; framing render")
     return 0
 
 
@@ -319,6 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", "-q", action="store_true", help="no progress output (for CI)")
     common.add_argument("--jobs", "-j", type=_positive, default=None, metavar="N",
                         help="processes that code articles (default: all cores; 1 = serial)")
+    common.add_argument("--dedupe", action="store_true", help="count each story once: leave out the articles marked "
+                        "duplicate_of in manifest.csv (near-copies found by import)")
     common.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="send the per-article work to a Dask distributed scheduler, e.g. tcp://10.0.0.5:8786")
     p = argparse.ArgumentParser(prog="python -m analysis", description="Media-framing briefing: validate, code, search, explain, evaluate and render.")
@@ -344,15 +363,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path, help="article as plain text or a saved HTML page")
     s.add_argument("--id", help="article id (default: derived from the file name)")
     s.add_argument("--outlet", required=True, help="outlet id from outlets.csv (or a new id with --outlet-en etc.)")
-    s.add_argument("--outlet-en", help="English name, to create a new outlet")
-    s.add_argument("--outlet-ar", help="Arabic name, to create a new outlet")
-    s.add_argument("--country", help="country, to create a new outlet")
+    s.add_argument("--outlet-en", help="English name, to create a new outlet (enough on its own)")
+    s.add_argument("--outlet-ar", help="Arabic name of a new outlet (optional)")
+    s.add_argument("--country", help="country of a new outlet (optional)")
     s.add_argument("--date", default="", help="publication date YYYY-MM-DD")
     s.add_argument("--date-basis", default=None, choices=["stated", "inferred", "unknown"])
+    s.add_argument("--date-confidence", default=None, choices=["high", "medium", "low"],
+                   help="how sure the date is (default: medium with --date, else low)")
+    s.add_argument("--date-evidence", default=None, help="the cue the date rests on, e.g. 'dateline: 21 Aug'")
     s.add_argument("--url", default="")
     s.add_argument("--title", default="")
     s.add_argument("--language", required=True, choices=["ar", "en"])
     s.set_defaults(func=cmd_add)
+    s = sub.add_parser("import", parents=[common], help="import a whole export (CSV/TSV, XLSX, JSONL, Parquet, a folder "
+                       "of .txt/.html pages, or a .zip of these): all rows or none")
+    s.add_argument("source", type=Path, help="the export file, a folder of pages, or a .zip")
+    for f, what in (("text", "the article text (plain or HTML)"), ("title", "the headline"), ("date", "the publication date"),
+                    ("outlet", "the outlet's name (else the url's domain)"), ("url", "the article's address"),
+                    ("language", "ar or en (else detected from the script)"), ("id", "the article id (else numbered)")):
+        s.add_argument(f"--{f}", dest=f"col_{f}", metavar="COLUMN", help=f"column holding {what}")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--dayfirst", action="store_true", help="read 03/04/2031 as 3 April (day/month/year)")
+    g.add_argument("--monthfirst", action="store_true", help="read 03/04/2031 as 4 March (month/day/year)")
+    s.add_argument("--skip-bad", action="store_true", help="import the good rows; write the bad ones with their reasons "
+                   "to OUT/import_rejects.csv (default: any bad row stops the import)")
+    s.add_argument("--rejects", type=Path, metavar="FILE", help="where --skip-bad writes the bad rows")
+    s.add_argument("--metadata", type=Path, metavar="FILE", help="a folder's metadata sheet (default: metadata.csv or "
+                   "the folder's only .csv/.xlsx), keyed by a file-name column")
+    s.set_defaults(func=cmd_import)
     s = sub.add_parser("evaluate", parents=[common], help="compare the coding with hand coding (gold): P/R/F1, stance, speaker, alpha")
     s.add_argument("--gold", type=Path, help="gold file (default: DATA/gold.csv)")
     s.set_defaults(func=cmd_evaluate)
@@ -393,8 +431,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write OUT/translations_missing.csv and OUT/glossary_missing.csv for a translator")
     g.add_argument("--merge", type=Path, metavar="FILE", help="validate a filled-in file and merge it into DATA")
     s.set_defaults(func=cmd_translations)
-    s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml, data/ with the default codebook and rules")
+    s = sub.add_parser("init", help="lay out a new study: report.qmd, _quarto.yml and a blank data/ (templates only)")
     s.add_argument("dir", type=Path, help="folder for the new study (created; existing files are kept)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--blank", action="store_true", help="a blank study: no frames, actors, rules, outlets or events, "
+                   "commented templates (the default)")
+    g.add_argument("--example", action="store_true", help="start from the seed study's codebook, actors, rules, "
+                   "outlets and events instead (an example to learn from)")
     s.add_argument("--quiet", "-q", action="store_true")
     s.set_defaults(func=cmd_init, data=None, out=None)
     s = sub.add_parser("diff", parents=[common], help="what the data now changes against the last render (the next briefing's changes box)")
@@ -437,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except OutputError as e:
         say(f"ERROR {e}", file=sys.stderr)
+        if e.fix:
+            say(f"    fix: {e.fix}", file=sys.stderr)
+            return EXIT_INPUT if e.input_fault else EXIT_ENVIRONMENT
         if e.os_error is None:
             return EXIT_ENVIRONMENT
         problem, input_fault = os_problem(e.os_error)  # read-only --out is the input's fault, a full disk is not

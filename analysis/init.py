@@ -2,8 +2,9 @@
 
     DIR/report.qmd     the briefing (prose; edit it)
     DIR/_quarto.yml    Quarto project, pointing at this installation's filters and styles
-    DIR/data/          codebook, actors, cues, rules, boilerplate, events, outlets, report.yaml,
-                       an empty manifest: ready for `add`
+    DIR/data/          blank: a codebook with no frames, no actors, cues, rules, outlets or events,
+                       each a commented template (data/README.md for the CSV formats), an empty
+                       manifest: ready for `import` or `add`.  --example: the seed study's files instead.
 
 Existing files are never overwritten, so init on a half-made study fills the gaps.
 """
@@ -12,13 +13,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from analysis.add import DEFAULTS, start_corpus
+from analysis.ingest.start import DEFAULTS, example_files, start_corpus
 from analysis.io.output import write_text
 
 RENDER = Path(__file__).resolve().parent / "render"
 
 
-def init_study(directory: Path) -> list[Path]:
+def init_study(directory: Path, example: bool = False) -> list[Path]:
+    """A blank study (templates, nothing of another story), or with ``example`` the seed study's data files."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     made = []
@@ -34,7 +36,7 @@ def init_study(directory: Path) -> list[Path]:
         made.append(project)
     data = directory / "data"
     before = set(data.rglob("*")) if data.exists() else set()
-    start_corpus(data)
+    start_corpus(data, files=example_files() if example else None)
     (data / "articles").mkdir(exist_ok=True)
     made += sorted(set(data.rglob("*")) - before)
     return made

@@ -40,6 +40,7 @@ from analysis.io.errors import SchedulerError
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
+DEDUPE_ENV = "FRAMING_DEDUPE"        # set by `render --dedupe`: leave out articles marked duplicate_of
 BATCH = 16                           # articles per unit of work: the pandas steps cost per call, so
 BIG_BATCH, BIG_CORPUS = 64, 2000      # larger corpora take larger batches (cut from the corpus size, never the workers)
 SOURCING_COLUMNS = ["outlet", "measure", "sentences"]
@@ -433,7 +434,7 @@ class Run:
     """
 
     def __init__(self, data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
-                 jobs: int | None = None, scheduler=None, batch: int | None = None):
+                 jobs: int | None = None, scheduler=None, batch: int | None = None, dedupe: bool | None = None):
         self.t0 = time.perf_counter()
         self.data_dir = data_dir = Path(data_dir)
         self.progress = progress
@@ -441,6 +442,9 @@ class Run:
         self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
         self.study = study = Study.load(data_dir)
         corpus, codebook, actors, extraction = study.corpus, study.codebook, study.actors, study.extraction_rules
+        if dedupe if dedupe is not None else os.environ.get(DEDUPE_ENV) == "1":  # each story once
+            corpus.set_aside = [a.id for a in corpus.articles if a.duplicate_of]
+            corpus.articles = [a for a in corpus.articles if not a.duplicate_of]
         self.corpus, self.codebook, self.actors, self.cues = corpus, codebook, actors, study.cues
         self.extraction_rules = extraction
         self.cache = cache = ArticleCache(cache_dir, source_hash())
@@ -564,10 +568,11 @@ class Run:
 
 
 def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Path | None = None,
-            jobs: int | None = None, scheduler=None, batch: int | None = None) -> Analysis:
+            jobs: int | None = None, scheduler=None, batch: int | None = None, dedupe: bool | None = None) -> Analysis:
     """Analyse a corpus.  ``jobs``: processes (default: all cores, or $FRAMING_JOBS; 1 = serial);
-    ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to."""
-    run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch)
+    ``scheduler``: a Dask scheduler address or Client (or $FRAMING_SCHEDULER) to send the work to;
+    ``dedupe``: leave out the articles marked ``duplicate_of`` (default: $FRAMING_DEDUPE)."""
+    run = Run(data_dir, progress, cache_dir, jobs, scheduler, batch, dedupe)
     results = list(run.batches())
     corpus, extraction = run.corpus, run.extraction_rules
     segments = [s for r in results for cut in r.cuts for s in cut[0]]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.io.datawriter import DataWriter
 from analysis.io.errors import InputError, Problem, Problems
 from analysis.io.output import write_text
 from analysis.io.untrusted import csv_cell
@@ -73,17 +74,19 @@ def merge(filled: Path, data_dir: Path, analysis) -> tuple[Path, int]:
     elif "arabic" in header:
         new = load_glossary(data_dir, problems, path=filled)
         target, key, columns = data_dir / GLOSSARY, "arabic", GLOSSARY_COLUMNS
-        extra = _rows(filled)
+        extra = _rows(filled, "arabic")
         rows = [{"arabic": a, "english": e, "translator": extra.get(a, {}).get("translator", ""),
                  "note": extra.get(a, {}).get("note", "")} for a, e in new.items()]
     else:
         raise InputError(Problem(str(filled), 1, "neither a translations nor a glossary file",
                                  f"use the header of {MISSING_SENTENCES} or {MISSING_WORDS}"))
     problems.raise_if_any()  # a stale or broken row: nothing is merged
-    old = pd.DataFrame(_rows(target).values()) if target.exists() else pd.DataFrame(columns=columns)
-    keep = old[~old[key].isin({r[key] for r in rows})] if len(old) else old
-    merged = keep.to_dict("records") + rows
-    write_text(target, _csv(columns, merged))
+    with DataWriter(data_dir) as w:  # read, merge and write under the data folder's lock
+        old = pd.DataFrame(_rows(target, key).values()) if target.exists() else pd.DataFrame(columns=columns)
+        keep = old[~old[key].isin({r[key] for r in rows})] if len(old) else old
+        merged = keep.to_dict("records") + rows
+        w.put_text(target.name, _csv(columns, merged))
+        w.commit()
     return target, len(rows)
 
 
@@ -93,9 +96,7 @@ def _arabic(analysis, eid: str) -> str:
     return analysis.corpus.article(aid).text[start:end]
 
 
-def _rows(path: Path) -> dict[str, dict]:
-    """Rows by their first column."""
+def _rows(path: Path, key: str) -> dict[str, dict]:
+    """Rows by their ``key`` column, wherever it stands in the header."""
     with open(path, encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
-        first = reader.fieldnames[0] if reader.fieldnames else ""
-        return {r[first]: r for r in reader}
+        return {r.get(key) or "": r for r in csv.DictReader(f)}

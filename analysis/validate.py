@@ -9,7 +9,7 @@ import pandas as pd
 from analysis.coding.article import code_frames, mentions_frame, segment_article, segments_frame
 from analysis.coding.context import apply_context
 from analysis.inputs.codebook import Codebook
-from analysis.inputs.corpus import Corpus, load_events
+from analysis.inputs.corpus import NO_ARTICLES, Corpus, load_events
 from analysis.inputs.study import Study
 from analysis.io.errors import InputError, Problems
 from analysis.report.story import load_story
@@ -49,6 +49,11 @@ def validate_all(data_dir: Path, problems: Problems) -> None:
     articles (translations, gold) and indicators that match almost everything.  Nothing is coded
     beyond the indicators' matches: no speakers, stances, extractions or tables."""
     study = Study.load(data_dir, problems)
+    if problems.errors and all(p.what == NO_ARTICLES for p in problems.errors):  # a blank study: fine so far
+        for p in problems.errors:
+            p.level, p.what = "note", "no articles yet (a blank study)"
+            p.fix = "bring them in with `framing import EXPORT` or `framing add ARTICLE`"
+        return
     if problems.errors:
         return
     matched = match_corpus(study)

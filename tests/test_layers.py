@@ -1,6 +1,6 @@
 """The package is cut into stage folders; each imports only from the stages before it.
 
-Order (docs/architecture.md): io → text → match → inputs → coding → extract → pipeline → results
+Order (docs/architecture.md): io → text → match → inputs → ingest → coding → extract → pipeline → results
 → report → render → the command modules at the top (cli, add, validate).
 """
 import ast
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "analysis"
-ORDER = ["io", "text", "match", "inputs", "coding", "extract", "pipeline", "results", "report", "render"]
+ORDER = ["io", "text", "match", "inputs", "ingest", "coding", "extract", "pipeline", "results", "report", "render"]
 TOP = {"cli", "api", "add", "validate", "translations", "init", "__main__", "__init__"}
 
 

@@ -27,13 +27,14 @@ OUTLETS = "outlets.csv"
 MANIFEST_COLUMNS = (
     "id", "file", "outlet", "outlet_basis", "outlet_confidence", "outlet_evidence",
     "date", "date_basis", "date_confidence", "date_evidence", "title", "language", "url",
+    "duplicate_of",  # id of the first article this one is a near-copy of (set by `import`; empty otherwise)
 )
 REQUIRED = ("id", "file", "outlet", "date", "language")
+NO_ARTICLES = "the manifest lists no articles"
 OUTLET_COLUMNS = ("id", "name_en", "name_ar", "country", "url",
                   # optional identity: who owns the outlet, whose line it follows, and how sure that is
                   "ownership", "alignment", "identity_basis", "identity_confidence", "identity_evidence")
 IDENTITY_BASES = ("stated", "reported", "inferred")
-CONFIDENCES = ("high", "medium", "low")
 BASES = ("stated", "inferred", "unknown")
 CONFIDENCES = ("high", "medium", "low")
 LANGUAGES = ("ar", "en")
@@ -77,6 +78,7 @@ class Article:
     date_basis: str = "unknown"
     date_confidence: str = "low"
     date_evidence: str = ""
+    duplicate_of: str = ""
 
 
 @dataclass
@@ -85,6 +87,7 @@ class Corpus:
     outlets: dict[str, Outlet]
     articles: list[Article]
     warnings: list[str] = field(default_factory=list)  # tolerated quirks the analyst should know about
+    set_aside: list[str] = field(default_factory=list)  # near-copies left out to count each story once (dedupe)
 
     def article(self, article_id: str) -> Article:
         """By id, through an index built once (rebuilt if the list was changed)."""
@@ -230,7 +233,7 @@ def earliest_date(data_dir: Path, problems: Problems) -> date:
 def load_outlets(data_dir: Path, problems: Problems) -> dict[str, Outlet]:
     path = data_dir / OUTLETS
     outlets: dict[str, Outlet] = {}
-    for line, row in read_csv_rows(path, OUTLET_COLUMNS, ("id", "name_en", "name_ar", "country"), problems):
+    for line, row in read_csv_rows(path, OUTLET_COLUMNS, ("id", "name_en"), problems):  # name_ar, country optional
         oid = row["id"]
         if not oid:
             problems.add(path, line, "empty outlet id", "give the outlet a short id such as 'daily_news'")
@@ -361,13 +364,22 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
             outlet_confidence=row["outlet_confidence"] or "low", outlet_evidence=row["outlet_evidence"],
             date_basis=row["date_basis"] or ("unknown" if day is None else "stated"),
             date_confidence=row["date_confidence"] or "low", date_evidence=row["date_evidence"],
+            duplicate_of=row["duplicate_of"],
         ))
+    _check_copies(articles, seen, manifest, problems)
     if not seen and not allow_empty and not any(p.file.endswith(MANIFEST) for p in problems.errors):
-        problems.add(manifest, None, "the manifest lists no articles", "add one row per article (see README: Add an article)")
+        problems.add(manifest, None, NO_ARTICLES, "add one row per article (see README: Add an article)")
     if own:
         problems.raise_if_any()
     articles.sort(key=lambda a: a.id)
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, warnings=warnings)
+
+
+def _check_copies(articles: list[Article], lines: dict[str, int], manifest: Path, problems: Problems) -> None:
+    for a in articles:
+        if a.duplicate_of and a.duplicate_of not in lines:
+            problems.add(manifest, lines[a.id], f"duplicate_of '{a.duplicate_of}' is not an article id",
+                         "give the id of the article this one copies, or leave duplicate_of empty")
 
 
 EVENTS = "events.csv"

@@ -49,12 +49,15 @@ def write_csv(path: Path, df: pd.DataFrame) -> Path:
 class OutputError(Exception):
     """A set of outputs could not be written; the previous set is left as it was.
 
-    ``os_error``: the operating-system error behind it, if any (the CLI names its fix and exit code).
+    ``os_error``: the operating-system error behind it, if any (the CLI names its fix and exit code);
+    or ``fix`` and ``input_fault`` given directly (the data writer, whose fix is not about --out).
     """
 
-    def __init__(self, message: str, os_error: OSError | None = None):
+    def __init__(self, message: str, os_error: OSError | None = None, fix: str | None = None,
+                 input_fault: bool = False):
         super().__init__(message)
         self.os_error = os_error
+        self.fix, self.input_fault = fix, input_fault
 
 
 def _arrow_table(df: pd.DataFrame):

@@ -19,13 +19,14 @@ import yaml
 
 from analysis.inputs.corpus import load_events
 from analysis.io.errors import Problems
+from analysis.pipeline import DEDUPE_ENV
 from analysis.report import figures, front, views
 from analysis.report import markdown as md
 from analysis.report import provenance as prov
 from analysis.report import quotes as q
 from analysis.report import wording as w
 from analysis.report.store import TABLES_ENV, Coded, open_coded
-from analysis.report.story import Story, load_story
+from analysis.report.story import Story, dedupe_wanted, load_story
 from analysis.report.wording import Md
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate, gold_articles
 from analysis.results.evidence import TRANSLATIONS, load_translations
@@ -104,6 +105,18 @@ class Briefing:
     @property
     def outlets(self) -> str:
         return w.plural(self.n_outlets, "outlet")
+
+    @property
+    def copies(self) -> Md:
+        """One sentence on near-copies (manifest.csv's duplicate_of): set aside, or counted as they appear."""
+        aside = len(self.analysis.corpus.set_aside)
+        if aside:
+            return Md(f"{w.plural(aside, 'near-copy', 'near-copies')} of other articles set aside: each story counts once.")
+        marked = sum(bool(a.duplicate_of) for a in self.analysis.corpus.articles)
+        if marked:
+            return Md(f"{w.plural(marked, 'article')} {'is a near-copy' if marked == 1 else 'are near-copies'} of "
+                      "others, counted as they appear (`dedupe: true` in report.yaml counts each story once).")
+        return Md(" ")  # nothing to say; an empty value would be left as written (Quarto's rule)
 
     @property
     def window(self) -> str:
@@ -661,12 +674,13 @@ def load(data_dir: Path | str | None = None, figures_dir: Path | str | None = No
     tables = os.environ.get(TABLES_ENV) if data_dir is None else None  # render's own data, coded just now
     data_dir = Path(data_dir or os.environ.get(DATA_ENV, "data"))
     figures_dir = figures_dir or os.environ.get(FIGURES_ENV, "figures")
+    dedupe = os.environ.get(DEDUPE_ENV) == "1" or dedupe_wanted(data_dir)
     if not tables:
         from analysis.results.stream import code_tables
         out = Path(out_dir) if out_dir else Path(os.environ.get(CACHE_ENV, "_output/.cache")).parent
-        code_tables(data_dir, out)
+        code_tables(data_dir, out, dedupe=dedupe)
         tables = out / "tables"
-    a = open_coded(data_dir, Path(tables))
+    a = open_coded(data_dir, Path(tables), dedupe=dedupe)
     translations = load_translations(data_dir / TRANSLATIONS, a) if (data_dir / TRANSLATIONS).exists() else {}
     gold = data_dir / GOLD
     ev = evaluate(a.gold_view(gold_articles(gold)), gold) if gold.exists() else None

@@ -153,7 +153,7 @@ def heatmap(counts: pd.DataFrame, row_labels: list[str], col_labels: list[str], 
     setup_style()
     values = counts.to_numpy(dtype=float)
     fig, ax = plt.subplots(figsize=(7.2, 0.55 * len(row_labels) + 2.6))
-    ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(values.max(), 1))
+    ax.imshow(values, cmap="Blues", aspect="auto", vmin=0, vmax=max(values.max() if values.size else 0, 1))
     ax.set_xticks(range(len(col_labels)), [fit(x) for x in col_labels], rotation=35, ha="right")
     ax.set_yticks(range(len(row_labels)), [fit(x) for x in row_labels])
     top = values.max() if values.size else 0
@@ -178,7 +178,7 @@ def ranked_bars(totals: pd.DataFrame, title: str):
         ax.text(bar.get_width() + 0.2, bar.get_y() + bar.get_height() / 2,
                 f"{int(n)}  ({int(o)} outlet{'s' if o != 1 else ''})", va="center", fontsize=9)
     ax.set_xlabel("sentences carrying the frame")
-    ax.set_xlim(0, max(t["sentences"].max(), 1) * 1.3)
+    ax.set_xlim(0, max(t["sentences"].max() if len(t) else 0, 1) * 1.3)  # no frames yet: an empty axis
     ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig
@@ -238,7 +238,8 @@ def stacked_by_stance(counts: pd.DataFrame, title: str, xlabel: str):
     ax.set_yticks(range(len(c)), [fit(x) for x in c.index])
     ax.set_xlabel(xlabel)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(frameon=False, loc="lower right")
+    if ax.get_legend_handles_labels()[0]:  # no frame sentences yet: no legend
+        ax.legend(frameon=False, loc="lower right")
     ax.set_title(title, loc="left")
     fig.tight_layout()
     return fig

@@ -166,8 +166,12 @@ class Coded:
                                segments=self.store.segments_of(article_ids))
 
 
-def open_coded(data_dir: Path, tables: Path) -> Coded:
-    """The inputs of ``data_dir`` (checked, not coded) with the tables `code` wrote for it."""
+def open_coded(data_dir: Path, tables: Path, dedupe: bool = False) -> Coded:
+    """The inputs of ``data_dir`` (checked, not coded) with the tables `code` wrote for it (``dedupe``:
+    near-copies were left out of the coding, so they leave the corpus too)."""
     from analysis.inputs.study import Study
     study = Study.load(data_dir)
+    if dedupe:
+        study.corpus.set_aside = [a.id for a in study.corpus.articles if a.duplicate_of]
+        study.corpus.articles = [a for a in study.corpus.articles if not a.duplicate_of]
     return Coded(study.corpus, study.codebook, study.actors, study.extraction_rules, Store(tables))

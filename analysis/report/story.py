@@ -14,7 +14,7 @@ from analysis.io.yamlio import check_keys, line_of, load_yaml
 REPORT = "report.yaml"
 SHOWS = ("quotes", "claims", "claims_figure", "details")
 KEYS = ("study", "title", "subtitle", "focus", "events", "quotes", "overview_articles", "appendix_quotes",
-        "earliest_date")
+        "earliest_date", "dedupe")
 
 
 @dataclass
@@ -38,6 +38,26 @@ class Story:
     quotes: int = 6
     overview_articles: int = 15
     appendix_quotes: int = 40
+    dedupe: bool = False  # count each story once: leave out articles marked duplicate_of in manifest.csv
+
+
+def dedupe_wanted(data_dir: Path) -> bool:
+    """report.yaml's ``dedupe: true``, read before the analysis (a broken file is reported by load_story)."""
+    try:
+        doc = load_yaml(Path(data_dir) / REPORT)
+    except Exception:  # any problem is load_story's to report, with its line
+        return False
+    return isinstance(doc, dict) and doc.get("dedupe") is True
+
+
+def _dedupe(doc: dict, story: Story, path: Path, problems: Problems) -> None:
+    if "dedupe" not in doc:
+        return
+    if isinstance(doc["dedupe"], bool):
+        story.dedupe = doc["dedupe"]
+    else:
+        problems.add(path, line_of(doc, "dedupe"), f"dedupe must be true or false, got '{doc['dedupe']}'",
+                     "dedupe: true counts each story once (near-copies marked duplicate_of are left out)")
 
 
 def load_story(data_dir: Path, labels: dict[str, str], event_ids, problems: Problems) -> Story:
@@ -61,6 +81,7 @@ def load_story(data_dir: Path, labels: dict[str, str], event_ids, problems: Prob
                 setattr(story, key, v)
             else:
                 problems.add(path, line_of(doc, key), f"{key} must be a whole number, got '{v}'", f"e.g. {key}: 6")
+    _dedupe(doc, story, path, problems)
     for item in doc.get("focus") or []:
         if not isinstance(item, dict) or not check_keys(item, ("frame", "heading", "short", "show"), ("frame",), path,
                                                         problems, "focus entry"):

@@ -88,6 +88,11 @@ def _same_text(cell: str, original: str) -> bool:
         CONTROL.sub("", from_csv_cell(cell)).strip() == CONTROL.sub("", original).strip())
 
 
+EVIDENCE_COLUMNS = ["evidence_id", "article_id", "outlet", "date", "date_confidence", "file", "frame", "stance",
+                    "speaker", "sentence_id", "start", "end", "highlights", "indicators", "arabic", "english",
+                    "translator", "reviewed"]
+
+
 def evidence_table(analysis, translations: dict[str, Translation], frames: list[str] | None = None) -> pd.DataFrame:
     """One row per (sentence, frame): quote offsets, highlight offsets, stance, speaker, translation."""
     st = analysis.stances if frames is None else analysis.stances[analysis.stances.frame.isin(frames)]
@@ -115,7 +120,7 @@ def evidence_table(analysis, translations: dict[str, Translation], frames: list[
             "english": t.english if t else None, "translator": t.translator if t else "",
             "reviewed": bool(getattr(r, "reviewed", False)),  # an analyst's verdict (data/reviews.csv) replaced the coder's
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)  # the columns even with no rows (a blank codebook)
 
 
 def evidence_rows(stances: pd.DataFrame, articles, translations: dict[str, Translation]) -> pd.DataFrame:

@@ -102,7 +102,7 @@ class TableStream:
 
 
 def code_tables(data_dir, out_dir, *, jobs: int | None = None, scheduler=None, progress: bool = False,
-                on_run=None, keep_articles: set[str] | None = None) -> tuple[Run, TableStream, list]:
+                on_run=None, keep_articles: set[str] | None = None, dedupe: bool | None = None) -> tuple[Run, TableStream, list]:
     """Code a data folder into OUT/tables/ (CSV + Parquet, one set), batch by batch through the cache.
 
     What `code` does and what `render` does before its kernel starts; returns the run, the
@@ -115,7 +115,7 @@ def code_tables(data_dir, out_dir, *, jobs: int | None = None, scheduler=None, p
     from analysis.io.errors import Problems
     from analysis.results.tables import ORDER
     out_dir = Path(out_dir)
-    run = Run(data_dir, progress=progress, cache_dir=out_dir / ".cache", jobs=jobs, scheduler=scheduler)
+    run = Run(data_dir, progress=progress, cache_dir=out_dir / ".cache", jobs=jobs, scheduler=scheduler, dedupe=dedupe)
     with TableSet(out_dir, ORDER) as tables:  # nothing lands unless everything is written
         stream = TableStream(run, tables)
         stream.keep_articles = set(keep_articles or ())
