@@ -169,7 +169,7 @@ class Briefing:
         dates = [a.date for a in self.analysis.corpus.articles if a.date]
         ev = front.events_in_window(self._events(), min(dates, default=None), max(dates, default=None))
         items = [f"{pd.Timestamp(r.date):%-d %b %Y}: {md.mixed(r.label)}" for r in ev.itertuples()]
-        return Md(" · ".join(items) if items else "No key event of events.csv falls in the corpus window.")
+        return Md(" · ".join(items) if items else "No key event of the study's timeline falls within these articles' dates")
 
     def outlet_table(self, label: bool = True) -> str:
         t, grouped = front.positions(self.analysis, self.counts, self.label)

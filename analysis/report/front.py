@@ -150,7 +150,7 @@ def how_sure(evaluation, n_reviews: int, shown_translators: pd.Series) -> list[s
     if n_reviews:
         out.append(f"An analyst corrected the coding of {n_reviews} {'sentence' if n_reviews == 1 else 'sentences'} "
                    "on review; the body uses the corrected coding (quotes say *reviewed*).")
-    drafts = int(shown_translators.str.contains("not yet reviewed", case=False, na=False).sum())
+    drafts = int(shown_translators.astype(str).str.contains("not yet reviewed", case=False, na=False).sum())
     if drafts:
         share = "All" if drafts == len(shown_translators) else f"{drafts} of the"
         out.append(f"{share} {len(shown_translators)} English translations of the evidence are drafts that no "
