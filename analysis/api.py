@@ -84,6 +84,7 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     from analysis.io.scratch import render_lock
     from analysis.render import RenderError, quarto_available, render_with_quarto
     from analysis.render import render as builtin_route
+    from analysis.render.builtin import RenderResult
     from analysis.report.store import TABLES_ENV
     from analysis.results.changes import discard, promote
     data_dir, out = Path(data_dir), Path(out)
@@ -120,7 +121,9 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         finally:
             os.environ.pop(TABLES_ENV, None)
     promote(out)  # this render's tables become the baseline of the next one's changes box
-    outputs.warnings = notes + [p.what for p in problems.items] + list(getattr(outputs, "warnings", []))
+    if not isinstance(outputs, RenderResult):  # the Quarto route gives a plain {format: path}
+        outputs = RenderResult(outputs, [], {})
+    outputs.warnings = notes + [p.what for p in problems.items] + list(outputs.warnings)
     outputs.kept = False
     return outputs
 
