@@ -44,7 +44,8 @@ def _cell(value, neutralize: bool):
 def missing(briefing) -> tuple[list[dict], list[dict]]:
     """Shown quotes without a translation (translations.csv rows, English empty), and untranslated Arabic table words."""
     shown = briefing.shown_evidence()
-    todo = shown[shown.english.isna()].sort_values(["article_id", "start"], kind="stable")
+    english = {a.id for a in briefing.analysis.corpus.articles if a.language == "en"}  # their own English
+    todo = shown[shown.english.isna() & ~shown.article_id.isin(english)].sort_values(["article_id", "start"], kind="stable")
     sentences = [{"evidence_id": r.evidence_id, "article_id": r.article_id, "start": int(r.start), "end": int(r.end),
                   "arabic": r.arabic} for r in todo.itertuples()]
     words = sorted({w for w in briefing.shown_arabic_words() if w not in briefing.glossary})

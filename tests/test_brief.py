@@ -140,6 +140,44 @@ def test_second_story_english_quotes_run_left_to_right(second):
         assert text_of(body) not in ("Rationing to end", "Union blames ministry", "Dry taps in the Old Town")
 
 
+def test_second_story_translator_file_lists_no_english_sentence(second, tmp_path):
+    """An English article's sentence is its own English: `translations --missing` asks for none of them."""
+    import csv
+    data = tmp_path / "data"
+    shutil.copytree(WATER26, data)
+    assert main(["translations", "--missing", "--data", str(data), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    rows = list(csv.DictReader(open(tmp_path / "out" / "translations_missing.csv", encoding="utf-8")))
+    assert rows and all(re.search(r"[\u0600-\u06FF]", r["arabic"]) for r in rows)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_second_story_explorer_shows_english_left_to_right(second):
+    """The HTML's evidence table: an English sentence runs left to right with no "translation missing";
+    an Arabic one stays right to left."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                               "--disable-background-networking", "--no-first-run"])
+        page = b.new_page()
+        page.goto((second / "report.html").as_uri())
+        shown = ("els => els.map(e => [e.getAttribute('dir'), e.textContent,"
+                 " e.parentElement.textContent.includes('translation missing')])")
+        sel = "#explorer tbody tr td:first-child > div > div:first-child"
+        first = page.eval_on_selector_all(sel, shown)  # the first page of the table
+        page.fill("#explorer input[data-k=q]", "water")  # the English articles' word
+        page.wait_for_timeout(500)  # the search waits for the reader to stop typing
+        found = page.eval_on_selector_all(sel, shown)
+        b.close()
+    arabic = [q for q in first if re.search(r"[\u0600-\u06FF]", q[1])]
+    english = [q for q in found if not re.search(r"[\u0600-\u06FF]", q[1])]
+    assert len(english) >= 3 and arabic
+    assert all(d == "ltr" and not missing for d, _, missing in english)
+    assert all(d == "rtl" for d, _, _ in arabic)
+
+
 def test_second_story_tables_fit_the_page_and_nothing_overprints(second):
     pdf = second / "report.pdf"
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

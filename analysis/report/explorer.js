@@ -70,9 +70,12 @@
     if (typeof child === "string") td.textContent = child; else td.appendChild(child);
     tr.appendChild(td); return td;
   }
+  var RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;  // Hebrew, Arabic, Syriac, Thaana, N'Ko
   function quote(r) {
-    var box = el("div"), ar = el("div", "ev-ar"), pos = 0;
-    ar.setAttribute("dir", "rtl"); ar.setAttribute("lang", "ar");
+    // direction from the quote's own script: an English article's sentence is its own English
+    var rtl = RTL.test(r.ar), box = el("div"), ar = el("div", rtl ? "ev-ar" : "ev-ltr"), pos = 0;
+    ar.setAttribute("dir", rtl ? "rtl" : "ltr");
+    if (rtl) ar.setAttribute("lang", "ar");
     r.h.forEach(function (h) {
       if (h[0] < pos) return;
       ar.appendChild(document.createTextNode(r.ar.slice(pos, h[0])));
@@ -81,7 +84,8 @@
     });
     ar.appendChild(document.createTextNode(r.ar.slice(pos)));
     box.appendChild(ar);
-    box.appendChild(r.en ? el("div", "ev-en", r.en) : el("div", "ev-en ev-missing", "[translation missing]"));
+    if (r.en) box.appendChild(el("div", "ev-en", r.en));
+    else if (rtl) box.appendChild(el("div", "ev-en ev-missing", "[translation missing]"));
     return box;
   }
   function stack(parts) {
