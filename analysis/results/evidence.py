@@ -141,5 +141,4 @@ def evidence_rows(stances: pd.DataFrame, articles, translations: dict[str, Trans
     }, columns=EVIDENCE_THIN)
 
 
-EVIDENCE_THIN = ["evidence_id", "article_id", "outlet", "date", "date_confidence", "file", "frame", "stance", "speaker",
-                 "sentence_id", "start", "end", "english", "translator", "reviewed"]
+EVIDENCE_THIN = [c for c in EVIDENCE_COLUMNS if c not in ("highlights", "indicators", "arabic")]  # with_text adds them
