@@ -116,3 +116,14 @@ def test_gold_pointing_at_missing_sentence(capsys, data_copy):
         f.write("000,999990,999999,postman,denied,kadhimi,no,\n")
     code, out, err = run(capsys, "validate", "--data", str(data_copy))
     assert code == 2 and "gold.csv:" in err and "no sentence of article '000'" in err
+
+
+def test_control_character_in_yaml_is_reported_by_line_and_column(capsys, data_copy):
+    # a NUL pasted after "frames:" — the line is where "frames:" sits, the column just after its colon
+    text = (data_copy / "codebook.yaml").read_text(encoding="utf-8")
+    line = text[:text.index("\nframes:")].count("\n") + 2
+    edit(data_copy / "codebook.yaml", "\nframes:", "\nframes:\x00")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and "Traceback" not in err
+    assert f"codebook.yaml:{line}:8: control character U+0000" in err, err
+    assert "fix:" in err

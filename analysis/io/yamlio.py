@@ -35,6 +35,9 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
+_C_READER = hasattr(yaml, "CSafeLoader") and issubclass(_Loader, yaml.CSafeLoader)
+
+
 def _mapping(loader, node):
     d = LineDict()
     d.line = node.start_mark.line + 1
@@ -159,6 +162,13 @@ def load_yaml(path: Path):
         raise InputError(Problem(where, mark.line + 1 if mark else None, f"YAML syntax error: {what}",
                                  "check indentation, colons and quotes on this line (quote text containing ': ' or '#')",
                                  column=mark.column + 1 if mark else None)) from None
+    except yaml.reader.ReaderError as e:
+        # the analyst needs a line and column; libyaml counts UTF-8 bytes, the Python reader characters
+        before = text.encode()[:e.position].decode(errors="ignore") if _C_READER else text[:e.position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        raise InputError(Problem(where, line, f"control character U+{e.character:04X} is not allowed in YAML",
+                                 "delete the invisible character at this line and column "
+                                 "(e.g. `tr -d '\\000'` for NUL bytes)", column=column)) from None
     except yaml.YAMLError as e:
         raise InputError(Problem(where, None, f"YAML error: {e}", "fix the YAML syntax")) from None
 
