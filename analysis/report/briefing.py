@@ -308,13 +308,21 @@ class Briefing:
                   f"across {w.plural(int(top.outlets), 'outlet')}.")
 
     def anonymous_sourcing(self) -> Md:
-        src = self.analysis.sourcing
-        anon = src[src.measure == "anonymous sources"].sort_values(["sentences", "outlet"], ascending=[False, True])
-        if not len(anon) or anon.sentences.iloc[0] == 0:
+        """Which outlet rests the largest share, and which the most sentences, on unnamed sources.
+
+        Read from the outlet table's own figures (front.unnamed_share), so the sentence and the table agree."""
+        shares = {k: v for k, v in front.unnamed_shares(self.analysis).items() if v[0]}
+        if not shares:
             return Md("No sentence rests on unnamed sources.")
-        n = int(anon.sentences.iloc[0])
-        return Md(f"{md.escape(anon.outlet.iloc[0])} leans most on unnamed sources: "
-                  f"{w.plural(n, 'sentence')} {w.verb(n, 'rests', 'rest')} on them, which a reader cannot check.")
+        by_share = min(shares, key=lambda k: (-shares[k][0] / shares[k][1], -shares[k][0], k))
+        by_count = min(shares, key=lambda k: (-shares[k][0], k))
+        anon, total = shares[by_share]
+        out = (f"{md.escape(by_share)} rests the largest share of its sentences on unnamed sources, which a reader "
+               f"cannot check: {front.pct(anon, total)} ({anon} of {total})")
+        if by_count != by_share:
+            n, of = shares[by_count]
+            out += f"; {md.escape(by_count)} the most sentences ({n} of {of})"
+        return Md(out + ".")
 
     def trust(self) -> Md:
         if self.evaluation is None:
@@ -365,10 +373,23 @@ class Briefing:
         ev = load_events(self.data_dir)
         return ev if self.story.events is None else ev[ev.id.isin(self.story.events)]
 
+    @property
+    def _weekly(self) -> bool:
+        return views.span_days(self.analysis) > WEEKLY_AFTER_DAYS and not self.per_article
+
+    def timeline_caption(self) -> Md:
+        """The caption of the figure fig_timeline draws (one chart, one caption)."""
+        if self._weekly:
+            return Md("The corpus window, week by week: articles and frame sentences per week by outlet; "
+                      "grey lines: key events.")
+        return Md("The corpus window. Grey ticks: key events, one labelled row each. Blue markers: the articles, "
+                  "by outlet (shape: how sure the date is; circle high, square medium, diamond low), "
+                  "with a faint line down each publication day.")
+
     def fig_timeline(self):
         """Publication dates against key events; per week by outlet once the corpus spans more than three
         weeks and is too large to show article by article (story.overview_articles)."""
-        if views.span_days(self.analysis) > WEEKLY_AFTER_DAYS and not self.per_article:
+        if self._weekly:
             return self._figure("timeline", figures.weekly, views.weekly(self.analysis), self._events(),
                                 "Articles and frame sentences per week, by outlet")
         arts = self.analysis.corpus.frame()[["article_id", "outlet", "date", "date_confidence"]]

@@ -190,7 +190,9 @@ def timeline(articles: pd.DataFrame, events: pd.DataFrame, title: str):
     ev = events.sort_values("date")
     arts = articles.dropna(subset=["date"]).sort_values(["date", "article_id"])
     rows = [(fit(e.label), pd.Timestamp(e.date), "event", None) for e in ev.itertuples()]
-    rows += [(f"{fit(a.outlet)} ({fit(a.article_id)})", pd.Timestamp(a.date), "article", a.date_confidence) for a in arts.itertuples()]
+    many = arts.outlet.duplicated(keep=False)  # the article id only tells an outlet's articles apart
+    rows += [(f"{fit(a.outlet)} ({fit(a.article_id)})" if m else fit(a.outlet), pd.Timestamp(a.date), "article",
+              a.date_confidence) for a, m in zip(arts.itertuples(), many)]
     fig, ax = plt.subplots(figsize=(7.2, 0.3 * len(rows) + 1.3))
     marker = {"high": "o", "medium": "s", "low": "D"}
     for y, (_, d, kind, conf) in enumerate(rows):

@@ -144,8 +144,8 @@ def how_sure(evaluation, n_reviews: int, shown_translators: pd.Series) -> list[s
         calls = int(s.tp + s.fp + s.fn)
         st = evaluation.stance.iloc[-1]
         out.append(f"A second coder checked {evaluation.coded_sentences} sentences by hand; the tool agreed on "
-                   f"{int(s.tp)} of the {calls} frame calls either of them made ({_pct(s.tp, calls)}) and on who "
-                   f"was asserting, relaying or denying in {_pct(st.accuracy * st.n, st.n)} of the {int(st.n)} "
+                   f"{int(s.tp)} of the {calls} frame calls either of them made ({pct(s.tp, calls)}) and on who "
+                   f"was asserting, relaying or denying in {pct(st.accuracy * st.n, st.n)} of the {int(st.n)} "
                    f"mentions both found.")
     if n_reviews:
         out.append(f"An analyst corrected the coding of {n_reviews} {'sentence' if n_reviews == 1 else 'sentences'} "
@@ -158,8 +158,14 @@ def how_sure(evaluation, n_reviews: int, shown_translators: pd.Series) -> list[s
     return out
 
 
-def _pct(part, whole) -> str:
+def pct(part, whole) -> str:
     return f"{round(100 * part / whole)} %" if whole else "–"
+
+
+def unnamed_shares(analysis) -> dict[str, tuple[int, int]]:
+    """{outlet name: (sentences on unnamed sources, all sentences)} for every outlet with articles."""
+    sentences = outlet_sentences(analysis)
+    return {name: _unnamed(analysis.sourcing, sentences, [name]) for name in sentences.index}
 
 
 def unnamed_share(analysis, outlet_name: str) -> tuple[int, int]:
