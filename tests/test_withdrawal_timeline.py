@@ -36,6 +36,7 @@ ARTICLES = {
     "a_speed": ("ar", [("قال النائب إن خروج القوات الأمريكية من العراق يجب أن يتم بسرعة.", True)]),
     "a_not_before": ("ar", [("لن يمر العام إلا وقد تم طرد القوات الأجنبية من العراق.", True)]),
     "a_parliament": ("ar", [("ودعا الحكومة العراقية إلى تنفيذ قرار البرلمان بإخراج القوات الأجنبية من البلاد.", True)]),
+    "a_passed": ("ar", [("وطالب بتنفيذ القرار الذي أقره البرلمان العراقي بإخراج القوات الأجنبية.", True)]),
     "a_numbers": ("ar", [("ويبلغ عدد الجنود الأمريكيين في العراق نحو 3000 جندي أمريكي.", True)]),
     "a_dialogue": ("ar", [("ويبحث الحوار الاستراتيجي بين بغداد وواشنطن مستقبل القوات الأمريكية في العراق.", True)]),
     # -- English, no time element of its own
@@ -53,6 +54,7 @@ ARTICLES = {
     "e_date": ("en", [("The cleric called for the withdrawal of US troops from Iraq by July.", True)]),
     "e_year": ("en", [("US troops will stay in Iraq until 2022 under the deal.", True)]),
     "e_parliament": ("en", [("The Iraqi parliament voted in January to expel foreign troops from the country.", True)]),
+    "e_passed": ("en", [("He urged the government to apply the resolution passed by parliament on the exit of foreign forces from Iraq.", True)]),
     "e_numbers": ("en", [("About 2,500 US troops remain in Iraq.", True)]),
     "e_dialogue": ("en", [("The strategic dialogue will decide the future of US forces in Iraq.", True)]),
 }
