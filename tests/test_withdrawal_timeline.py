@@ -83,3 +83,19 @@ def test_withdrawal_needs_its_timeline(coded, aid):
     have = set(coded.stances.sentence_id[coded.stances.frame == W])
     got = [f"{aid}:s{i:03d}" in have for i in range(1, len(lines) + 1)]
     assert got == [want for _, want in lines], [t for t, _ in lines]
+
+
+def test_seed_gold_withdrawal_rows_are_the_blind_coders():
+    """data/gold.csv's withdrawal_timeline rows are the sentences the blind coder of issue 21 coded 1
+    (docs/validation.md): 12 of the 96, and every sentence of the sheet is still a gold sentence."""
+    import csv
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    with (root / "docs" / "validation" / "issue21_withdrawal_blind_coding.csv").open(encoding="utf-8") as f:
+        sheet = {r["unit"]: r["withdrawal_timeline"] for r in csv.DictReader(f)}
+    with (root / "data" / "gold.csv").open(encoding="utf-8", newline="") as f:
+        gold = list(csv.DictReader(f))
+    units = {f"{r['article_id']}:{r['start']}-{r['end']}" for r in gold}
+    positive = {f"{r['article_id']}:{r['start']}-{r['end']}" for r in gold if r["frame"] == W}
+    assert len(sheet) == len(units) == 96 and set(sheet) == units
+    assert positive == {u for u, v in sheet.items() if v == "1"} and len(positive) == 12
