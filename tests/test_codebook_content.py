@@ -91,7 +91,9 @@ AR_POSITIVE = [
     ("postman-not-a-mediator-negated", "وأكد أنه ليس وسيطا بين واشنطن وطهران.", [P]),
     ("postman-us-to-iran", "نقل الكاظمي رسالة أمريكية إلى القيادة الإيرانية خلال زيارته.", [P]),
     ("postman-deliver-to-us", "ليس العراق مضطرا لحمل الرسائل التي جاء بها قآني لإيصالها إلى الرئيس الأمريكي.", [P]),
-    # withdrawal_timeline
+    # withdrawal_timeline: these check the indicators' words only (code_segment runs no context); that a
+    # withdrawal also needs a time element in its sentence is checked through the pipeline in
+    # tests/test_withdrawal_timeline.py
     ("withdrawal-within-one-year", "تطالب الفصائل بانسحاب القوات الأمريكية من العراق خلال عام واحد.", [W]),
     ("withdrawal-number-words", "طالبت طهران بتقليص مدة الانسحاب من ثلاث سنوات إلى سنة واحدة.", [W]),
     ("withdrawal-indic-digits", "اتفق الجانبان على انسحاب القوات خلال ٣ سنوات.", [W]),

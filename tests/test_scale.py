@@ -77,7 +77,10 @@ def test_parquet_beside_each_csv_holds_the_same_rows(capsys, tmp_path):
     csv_df = pd.read_csv(tmp_path / "tables" / "mentions.csv")
     pq_df = pd.read_parquet(tmp_path / "tables" / "mentions.parquet")
     assert list(pq_df.columns) == list(csv_df.columns)
-    assert list(pq_df["match"]) == list(csv_df["match"]) and len(pq_df) == 125
+    # 125 hits before issue 21, less the 10 withdrawal hits with no time element in their sentence: two in
+    # 000:s005, one in each of 002:s003, s006, s009, s012, s025, 003:s004, s007, and 001:s009's 'مستقبل الجنود'
+    # (its sentence keeps the frame through the strategic dialogue)
+    assert list(pq_df["match"]) == list(csv_df["match"]) and len(pq_df) == 115
 
 
 def test_a_failure_halfway_leaves_the_previous_tables_whole(capsys, data_copy, tmp_path):
