@@ -234,3 +234,81 @@ def test_page_budget_60_outlets(tmp_path):
     out = subprocess.run([sys.executable, str(OVERPRINT), str(tmp_path / "out" / "report.pdf")],
                          capture_output=True, text=True).stdout
     assert " overlaps 0" in out, out
+
+
+def _browser(p):
+    return p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                             "--disable-background-networking", "--no-first-run"])
+
+
+def _status(page) -> str:
+    return " ".join(page.inner_text("#explorer .ev-status").split())
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_outlet_table_numbers_open_their_evidence_and_back_restores_the_filter(seed):
+    """Arabi Post's row of the outlet table (HTML): its camps' counts and its unnamed-source count are links.
+    By hand from articles/02.txt's coding: Iraqi government voices 6 of its frame sentences; 18 of its 33
+    sentences rest on unnamed sources, of which the explorer can show only those carrying a frame."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = _browser(p)
+        page = b.new_page(viewport={"width": 1400, "height": 900})
+        page.goto((seed / "report.html").as_uri())
+        row = page.locator("table tr", has_text="Arabi Post").filter(has_text="Turkey").first
+        row.locator("a.evidence-link", has_text="6").first.click()
+        camp = _status(page)
+        assert page.eval_on_selector("select[data-k=c]", "s => s.value") == "Iraqi government"
+        assert page.eval_on_selector("select[data-k=o]", "s => s.value") == "Arabi Post"
+        assert " · 6 sentences in 1 article from 1 outlet" in camp
+        page.go_back()
+        row.locator("a.evidence-link", has_text="18").click()
+        unnamed = _status(page)
+        assert "Arabi Post: 18 sentences on unnamed sources" in unnamed
+        assert page.eval_on_selector("input[data-k=u]", "c => c.checked")
+        framed = int(re.search(r"(\d+) of them carrying a frame", unnamed).group(1))
+        assert 0 < framed <= 18 and f"· {framed} sentences in 1 article" in unnamed
+        # another number, then Back: the unnamed filter is as it was
+        page.locator("a.evidence-link").nth(2).click()
+        assert "denied" == page.eval_on_selector("select[data-k=s]", "s => s.value")
+        page.go_back()
+        assert _status(page) == unnamed and page.eval_on_selector("input[data-k=u]", "c => c.checked")
+        b.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_explorer_reads_direction_and_missing_translation_from_the_article_language():
+    """A French article's sentence runs left to right and, untranslated, is flagged; an English one is not."""
+    import pandas as pd
+    from playwright.sync_api import sync_playwright
+
+    from analysis.report import explorer
+    rows = []
+    for i, (lang, text) in enumerate([("fr", "Le ministre a nié tout calendrier de retrait."),
+                                      ("en", "The minister denied any withdrawal timetable.")]):
+        rows.append({"evidence_id": f"t{i}:0-{len(text)}", "article_id": f"t{i}", "outlet": "Outlet A",
+                     "date": pd.Timestamp("2020-08-18").date(), "file": f"articles/t{i}.txt", "frame": "postman",
+                     "stance": "denied", "speaker": "minister", "start": 0, "end": len(text), "highlights": [],
+                     "arabic": text, "english": None, "language": lang, "camp": "Government", "unnamed": False})
+    html = explorer.explorer(pd.DataFrame(rows), str, ["postman"]).split("\n", 1)[1].rsplit("\n```", 1)[0]
+    with sync_playwright() as p:
+        b = _browser(p)
+        page = b.new_page()
+        page.set_content("<!doctype html><html><body>" + html + "</body></html>")
+        got = page.eval_on_selector_all("#explorer tbody tr", """trs => trs.map(tr => [
+            tr.querySelector('.ev-ltr, .ev-ar').getAttribute('dir'), tr.querySelector('.ev-ltr, .ev-ar').getAttribute('lang'),
+            !!tr.querySelector('.ev-missing')])""")
+        b.close()
+    assert got == [["ltr", "fr", True], ["ltr", "en", False]]
+
+
+def test_seed_bottom_line_is_for_the_seed_corpus_only(tmp_path):
+    """The same study id over an edited copy of the corpus (a line added to one article): no seed bottom line."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    art = sorted((data / "articles").glob("*.txt"))[-1]
+    art.write_text(art.read_text(encoding="utf-8") + "\nسطر أضيف للاختبار.\n", encoding="utf-8")
+    assert main(["render", "--data", str(data), "--out", str(tmp_path / "out"), "--quiet", "--builtin", "--to", "html"]) == 0
+    html = text_of((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert "Key judgments" in html and "What happened." in html
+    assert "Bottom line" not in html and "Treat the one-year demand" not in html

@@ -74,7 +74,14 @@ class Briefing:
         arts = {a.id: a for a in self.analysis.corpus.articles}
         heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
                    for r in ev.itertuples()]
-        return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool))
+        st = self.analysis.stances  # ev is built row for row from the stances
+        camp = front.camp_of(self.analysis)
+        g = front.groups(self.analysis)
+        group = {n: k for k, names in g.items() for n in names} if len(g) < self.n_outlets else {}
+        return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool),
+                         camp=[camp(x) for x in st.speaker], unnamed=(st.speaker_kind == "anonymous").values,
+                         language=[arts[a].language for a in ev.article_id],
+                         group=ev.outlet.map(group).fillna("") if group else "")
 
     def with_text(self, ev: pd.DataFrame) -> pd.DataFrame:
         return self.analysis.with_text(ev)
@@ -160,8 +167,16 @@ class Briefing:
         meta = {"title": md.escape(self.story.title)}
         if self.story.subtitle:
             meta["subtitle"] = md.escape(self.story.subtitle)
-        meta["study"] = md.escape(self.story.study)  # study.lua keeps only this study's written prose
+        meta["study"] = md.escape(self.story.study)  # study.lua keeps only this study's written prose,
+        meta["corpus"] = self.corpus_id                # and only for the corpus it was written about
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+    @cached_property
+    def corpus_id(self) -> str:
+        """The corpus's fingerprint (its article files, names and contents, in manifest order): prose
+        written for one corpus names it (report.qmd's ::: {corpus="…"}), so a resampled or edited corpus
+        does not print another's judgments with its own numbers."""
+        return prov.corpus_hash(self.data_dir, [a.file for a in self.analysis.corpus.articles]).rstrip("…")
 
     # ---- page 1: what happened, the outlets' positions, how sure to be ----------
     def what_happened(self) -> Md:
@@ -172,11 +187,28 @@ class Briefing:
         return Md(" · ".join(items) if items else "No key event of the study's timeline falls within these articles' dates")
 
     def outlet_table(self, label: bool = True) -> str:
-        t, grouped = front.positions(self.analysis, self.counts, self.label)
+        t, grouped = front.positions(self.analysis, self.counts, self.label, self._ev)
         what = "Outlet groups (by alignment, else base)" if grouped else "Each outlet"
         return md.table(t, f"{what}: base; owner or line, with how it is known and how sure (unless the outlet "
                         "states it); the frame it carries most and the camps it quotes most (its own voice aside), "
-                        "in sentences; its sentences resting on unnamed sources.", "tbl-outlets" if label else "")
+                        "in sentences; its sentences resting on unnamed sources.", "tbl-outlets" if label else "",
+                        markdown=True)
+
+    def cell_notes(self) -> dict[str, str]:
+        """What the explorer says under an outlet table link whose number counts more than frame sentences:
+        the unnamed-source count is of all the outlet's sentences, the explorer holds those carrying a frame."""
+        from analysis.report.explorer import cell_key
+        out = {}
+        g = front.groups(self.analysis)
+        col = "group" if len(g) < self.n_outlets else "outlet"
+        ev = self.evidence[self.evidence.unnamed]
+        for key, names in g.items():
+            anon, _ = front.unnamed_share(self.analysis, names)
+            framed = ev[ev.outlet.isin(names)].evidence_id.nunique()
+            out[cell_key(**{col: key, "unnamed": "1"})] = (
+                f"{key}: {w.plural(anon, 'sentence')} on unnamed sources, {framed} of them carrying a frame "
+                "(listed here); the others carry none, so the evidence has no row for them")
+        return out
 
     def how_sure(self) -> Md:
         shown = self.evidence.drop_duplicates("evidence_id")
@@ -246,7 +278,9 @@ class Briefing:
             outs = self._outlets_with(f.frame)
             deny, acc = st[st.stance == "denied"], st[st.stance != "denied"]
             n_art = st.article_id.nunique()
-            text = (f"**{md.escape(f.short)}.** {len(outs)} of {self.n_outlets} outlets carry the frame"
+            n_outs = self._ev(len(outs), frame=f.frame) if len(outs) else 0
+            n_art = self._ev(n_art, frame=f.frame) if n_art else 0
+            text = (f"**{md.escape(f.short)}.** {n_outs} of {self.n_outlets} outlets carry the frame"
                     f"{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
             if len(st) and len(deny):
                 text += (f"; {self._ev(len(deny), frame=f.frame, stance='denied')} of its "
@@ -304,17 +338,22 @@ class Briefing:
         if not len(tot) or tot.sentences.iloc[0] == 0:
             return Md("No frame of the codebook occurs in this corpus.")
         top = tot.iloc[0]
-        return Md(f"{md.escape(top.label)}: {w.plural(int(top.sentences), 'sentence')} "
-                  f"across {w.plural(int(top.outlets), 'outlet')}.")
+        fid = top.frame if "frame" in tot else tot.index[0]
+        return Md(f"{md.escape(top.label)}: {self._ev(w.plural(int(top.sentences), 'sentence'), frame=fid)} "
+                  f"across {self._ev(w.plural(int(top.outlets), 'outlet'), frame=fid)}.")
 
     def anonymous_sourcing(self) -> Md:
         src = self.analysis.sourcing
         anon = src[src.measure == "anonymous sources"].sort_values(["sentences", "outlet"], ascending=[False, True])
         if not len(anon) or anon.sentences.iloc[0] == 0:
             return Md("No sentence rests on unnamed sources.")
-        n = int(anon.sentences.iloc[0])
-        return Md(f"{md.escape(anon.outlet.iloc[0])} leans most on unnamed sources: "
-                  f"{w.plural(n, 'sentence')} {w.verb(n, 'rests', 'rest')} on them, which a reader cannot check.")
+        n, name = int(anon.sentences.iloc[0]), anon.outlet.iloc[0]
+        g = front.groups(self.analysis)
+        where = {"outlet": name} if len(g) == self.n_outlets else \
+            {"group": next(k for k, names in g.items() if name in names)}
+        return Md(f"{md.escape(name)} leans most on unnamed sources: "
+                  f"{self._ev(w.plural(n, 'sentence'), unnamed='1', **where)} {w.verb(n, 'rests', 'rest')} on them, "
+                  "which a reader cannot check.")
 
     def trust(self) -> Md:
         if self.evaluation is None:

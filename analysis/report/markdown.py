@@ -137,8 +137,9 @@ def fmt(value, digits: int = 2) -> str:
 
 
 def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
-          arabic_columns: tuple[str, ...] = ()) -> str:
-    """A pipe table; Arabic columns are isolated right-to-left spans."""
+          arabic_columns: tuple[str, ...] = (), markdown: bool = False) -> str:
+    """A pipe table; Arabic columns are isolated right-to-left spans.  ``markdown``: the cells are
+    markdown already (built from escaped pieces, e.g. with links), used as they are."""
     cols = list(df.columns)
     head = "| " + " | ".join(escape(c) for c in cols) + " |"
     rows, widths = [], [len(str(c)) for c in cols]
@@ -146,11 +147,12 @@ def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
     for r in df.itertuples(index=False):
         cells = []
         for k, (c, v) in enumerate(zip(cols, r)):
-            cell = fmt(v, digits)
-            widths[k] = max(widths[k], len(cell))
-            tokens[k] = max([tokens[k]] + [len(t) for t in cell.split()])
+            cell = fmt(v, digits) if not markdown else str(v)
+            seen = re.sub(r"\]\(#[^)]*\)(\{[^}]*\})?", "", cell).replace("[", "") if markdown else cell  # a link's text
+            widths[k] = max(widths[k], len(seen))
+            tokens[k] = max([tokens[k]] + [len(t) for t in seen.split()])
             # Elsewhere an Arabic run (a cue word with its gloss) is isolated too: dir="rtl" in HTML.
-            cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else mixed(cell))
+            cells.append(cell if markdown else arabic_inline(cell) if c in arabic_columns and cell != "–" else mixed(cell))
         rows.append("| " + " | ".join(cells) + " |")
     # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
     dashes = ["-" * max(6, round(1.4 * t) + 2, min(w, 45)) for w, t in zip(widths, tokens)]
