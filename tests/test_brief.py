@@ -312,3 +312,43 @@ def test_seed_bottom_line_is_for_the_seed_corpus_only(tmp_path):
     html = text_of((tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
     assert "Key judgments" in html and "What happened." in html
     assert "Bottom line" not in html and "Treat the one-year demand" not in html
+
+
+def test_a_cue_word_a_translated_quote_renders_is_not_untranslated(tmp_path):
+    """Without the glossary, the rocket-attack details' Arabic cue words point at the translated quote they
+    were read from (article 002: «بشكل شبه يومي» in 002:202-386, «الفصائل المسلحة الموالية لإيران» and
+    «بشكل شبه مستمر» in 002:1569-1851) instead of being marked untranslated."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    (data / "glossary.csv").unlink()
+    b = _briefing(data)
+    table = b.details_table("rocket_attacks")
+    assert "untranslated)" not in table.replace("marked untranslated.", "")
+    text = b.analysis.corpus.article("002").text
+    for word, eid in [("بشكل شبه يومي", "002:202-386"), ("الفصائل المسلحة الموالية لإيران", "002:1569-1851"),
+                      ("بشكل شبه مستمر", "002:1569-1851")]:
+        assert re.search(re.escape(word) + r"\]\{[^}]*\} \\\(\[see the translated quote, Arabi Post, 20 Aug 2020\]"
+                         + re.escape(f"(#ev-{eid})"), table), word
+        start, end = map(int, eid.split(":")[1].split("-"))
+        assert word in text[start:end] and b.translations[eid].english
+    # a word no translated quote renders stays marked
+    assert b._translate("كلمة", {}) == "كلمة (untranslated)"
+
+
+def test_a_rule_field_nothing_matched_leaves_no_empty_column():
+    """A details rule with a 'lines' field no sentence matched (the issue's maritime study): no "Lines"
+    column of dashes; the fields that matched stay."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from analysis.report import views
+    d = pd.DataFrame({"outlet": ["A", "B"], "sentence_id": ["a:s1", "b:s2"], "targets": ["port; field", "port"],
+                      "lines": ["", ""], "linked": ["", ""], "speaker": ["x", "y"]})
+    rule = SimpleNamespace(fields={"targets": ("all", None), "lines": ("first", None)}, linked=None)
+    t = views.details_summary(d, rule, {"x": "X", "y": "Y"}, str, lambda v: v or "–")
+    assert list(t.columns) == ["Targets", "Sentences", "Outlets", "Voiced most by"]
+    assert dict(zip(t.Targets, t.Sentences)) == {"port": 2, "field": 1}
+    per_sentence = views.details(d, SimpleNamespace(fields={"lines": ("first", None)}, linked=None), {}, str,
+                                 lambda v: v or "–")
+    assert "Lines" not in per_sentence.columns

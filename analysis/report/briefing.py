@@ -30,7 +30,7 @@ from analysis.report.story import Story, dedupe_wanted, load_story
 from analysis.report.wording import Md
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate, gold_articles
 from analysis.results.evidence import TRANSLATIONS, load_translations
-from analysis.results.glossary import GLOSSARY, load_glossary
+from analysis.results.glossary import load_glossary
 from analysis.results.reviews import REVIEWS, load_reviews, reviewed
 from analysis.results.tables import frame_totals, wide
 
@@ -552,11 +552,37 @@ class Briefing:
         if d.empty:
             return "_No sentence of this frame found._\n\n"
         rule = self.analysis.extraction_rules.details[frame]
-        t = views.details_summary(d, rule, self.speaker_names, self.label, self._translate)
-        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what its sentences name, with how many "
-                        "sentences and outlets name each" + self._more(len(t), "details.csv") + ". Arabic words "
-                        f"carry their translation from {GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
-                        f"tbl-details-{frame}".replace("_", "-"))
+        rendered = self._rendered_in(d, rule)
+        t = views.details_summary(d, rule, self.speaker_names, self.label, lambda a: self._translate(a, rendered))
+        t = t.head(TABLE_ROWS).map(lambda v: self._pointers(md.mixed(v)) if isinstance(v, str) else md.fmt(v))
+        return md.table(t, f"{self.label(frame)}: what its sentences name, with how many "
+                        "sentences and outlets name each" + self._more(len(t), "details.csv") + ". Words in "
+                        "another language than English carry their English in brackets: the analyst's gloss, else "
+                        "the translated quote that renders them; a word neither renders is marked "
+                        f"{UNTRANSLATED}.", f"tbl-details-{frame}".replace("_", "-"), markdown=True)
+
+    def _rendered_in(self, d: pd.DataFrame, rule) -> dict[str, str]:
+        """Each cue word a details table shows -> the evidence id of a translated sentence it was read from
+        (its first in reading order): that translation renders it, so the word is not untranslated."""
+        ev = self.evidence[self.evidence.english.notna()].drop_duplicates("sentence_id")
+        eid = dict(zip(ev.sentence_id, ev.evidence_id))
+        out: dict[str, str] = {}
+        for column, (how, _) in rule.fields.items():
+            if how == "first":
+                for value, sid in zip(d[column], d.sentence_id):
+                    if value and sid in eid:
+                        out.setdefault(value.strip(), eid[sid])
+        return out
+
+    def _pointers(self, cell: str) -> str:
+        """A rendered word's pointer (``_translate``'s private-use marks, kept through escaping) as a link
+        to the quote whose translation renders it: its outlet and date, the quote's anchor in the HTML."""
+        def link(m):
+            eid = m.group(1).replace("\\", "")  # as escaped by md.mixed
+            e = self.evidence[self.evidence.evidence_id == eid].iloc[0]
+            when = f", {pd.Timestamp(e.date):%-d %b %Y}" if e.date is not None and not pd.isna(e.date) else ""
+            return f"[see the translated quote, {md.escape(e.outlet)}{when}](#ev-{eid})"
+        return re.sub("\ue000([^\ue001]*)\ue001", link, cell)
 
     def shown_arabic_words(self) -> set[str]:
         """Arabic cue words the details tables show (their translation comes from the glossary)."""
@@ -569,11 +595,16 @@ class Briefing:
                         out |= {v.strip() for v in d[column] if v and any("\u0600" <= ch <= "\u06ff" for ch in v)}
         return out
 
-    def _translate(self, arabic: str) -> str:
+    def _translate(self, arabic: str, rendered: dict[str, str] | None = None) -> str:
+        """A cue word with its English: the glossary's, else a pointer to the translated quote that renders
+        it (``rendered``: word -> evidence id; made a link by ``_pointers``), else marked untranslated."""
         if not arabic or not any("\u0600" <= ch <= "\u06ff" for ch in arabic):
             return arabic or "–"
         english = self.glossary.get(arabic.strip())
-        return f"{arabic} ({english})" if english else f"{arabic} ({UNTRANSLATED})"
+        if english:
+            return f"{arabic} ({english})"
+        eid = (rendered or {}).get(arabic.strip())
+        return f"{arabic} (\ue000{eid}\ue001)" if eid else f"{arabic} ({UNTRANSLATED})"
 
     @staticmethod
     def _more(n: int, table: str) -> str:
