@@ -352,3 +352,29 @@ def test_a_rule_field_nothing_matched_leaves_no_empty_column():
     per_sentence = views.details(d, SimpleNamespace(fields={"lines": ("first", None)}, linked=None), {}, str,
                                  lambda v: v or "–")
     assert "Lines" not in per_sentence.columns
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
+def test_phone_shows_bottom_line_and_key_judgments_above_the_fold(seed):
+    """At 420 x 850 px the bottom line and every key judgment end above the fold; the events line follows
+    them (shown, not hidden) and the outlet table follows that."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = _browser(p)
+        page = b.new_page(viewport={"width": 420, "height": 850})
+        page.goto((seed / "report.html").as_uri())
+        box = page.evaluate("""() => {
+          const h = [...document.querySelectorAll('main h2')];
+          const at = t => h.find(x => x.textContent.trim().startsWith(t));
+          const kj = at('Key judgments'), list = kj.nextElementSibling.nextElementSibling || kj.nextElementSibling;
+          const lists = [...kj.parentElement.querySelectorAll(':scope > ul')];
+          const what = [...document.querySelectorAll('p')].find(p => p.textContent.startsWith('What happened.'));
+          return {bottom: at('Bottom line').getBoundingClientRect().top, kj: kj.getBoundingClientRect().top,
+                  end: Math.max(...lists.map(u => u.getBoundingClientRect().bottom)),
+                  what: what.getBoundingClientRect().top, whatShown: what.offsetHeight > 0,
+                  outlets: at('The outlets').getBoundingClientRect().top, width: document.documentElement.scrollWidth};
+        }""")
+        b.close()
+    assert 0 < box["bottom"] < box["kj"] < box["end"] <= 850, box
+    assert box["whatShown"] and box["end"] <= box["what"] < box["outlets"], box
+    assert box["width"] <= 420  # nothing pushes the page sideways

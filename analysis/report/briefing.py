@@ -280,8 +280,9 @@ class Briefing:
             n_art = st.article_id.nunique()
             n_outs = self._ev(len(outs), frame=f.frame) if len(outs) else 0
             n_art = self._ev(n_art, frame=f.frame) if n_art else 0
+            named = 0 < len(outs) <= w.MAX_NAMES and len(outs) < self.n_outlets  # "5 of 5" needs no list
             text = (f"**{md.escape(f.short)}.** {n_outs} of {self.n_outlets} outlets carry the frame"
-                    f"{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
+                    f"{' (' + w.names_or(outs) + ')' if named else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
             if len(st) and len(deny):
                 text += (f"; {self._ev(len(deny), frame=f.frame, stance='denied')} of its "
                          f"{self._ev(w.plural(len(st), 'sentence'), frame=f.frame)} "
@@ -312,9 +313,10 @@ class Briefing:
         else:
             out = (f"{w.only(outs, 'reports', 'report')} {what} ({len(concrete)}: "
                    f"{w.names_or(list(dict.fromkeys(concrete.content)))}).")
-        if len(rest):
-            out += (f" {w.plural(len(rest), 'other claim')} ({w.names_or(list(dict.fromkeys(rest.kind)))}) "
-                    f"{w.verb(len(rest), 'comes', 'come')} from {w.outlet_names(sorted(set(rest.outlet)))}.")
+        if len(rest):  # the kinds are in the section's claims table: the judgment stays short
+            n_outs = len(set(rest.outlet))
+            out += (f" {w.plural(len(rest), 'other claim')} from {w.plural(n_outs, 'outlet')}: see "
+                    f"{md.escape(next(f.heading for f in self.story.focus if f.frame == frame))}.")
         return out
 
     def _details_judgment(self, frame: str) -> str:
@@ -339,6 +341,9 @@ class Briefing:
             return Md("No frame of the codebook occurs in this corpus.")
         top = tot.iloc[0]
         fid = top.frame if "frame" in tot else tot.index[0]
+        focus = [f for f in self.story.focus if f.frame == fid]
+        if focus:  # its key judgment above has the counts
+            return Md(f"{md.escape(focus[0].short)}, above.")
         return Md(f"{md.escape(top.label)}: {self._ev(w.plural(int(top.sentences), 'sentence'), frame=fid)} "
                   f"across {self._ev(w.plural(int(top.outlets), 'outlet'), frame=fid)}.")
 
@@ -351,9 +356,8 @@ class Briefing:
         g = front.groups(self.analysis)
         where = {"outlet": name} if len(g) == self.n_outlets else \
             {"group": next(k for k, names in g.items() if name in names)}
-        return Md(f"{md.escape(name)} leans most on unnamed sources: "
-                  f"{self._ev(w.plural(n, 'sentence'), unnamed='1', **where)} {w.verb(n, 'rests', 'rest')} on them, "
-                  "which a reader cannot check.")
+        return Md(f"{md.escape(name)} leans most on unnamed sources, which a reader cannot check: "
+                  f"{self._ev(w.plural(n, 'sentence'), unnamed='1', **where)}.")
 
     def trust(self) -> Md:
         if self.evaluation is None:
