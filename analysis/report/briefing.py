@@ -189,10 +189,9 @@ class Briefing:
     def outlet_table(self, label: bool = True) -> str:
         t, grouped = front.positions(self.analysis, self.counts, self.label, self._ev)
         what = "Outlet groups (by alignment, else base)" if grouped else "Each outlet"
-        return md.table(t, f"{what}: base; owner or line, with how it is known and how sure (unless the outlet "
-                        "states it); the frame it carries most and the camps it quotes most (its own voice aside), "
-                        "in sentences; its sentences resting on unnamed sources.", "tbl-outlets" if label else "",
-                        markdown=True)
+        return md.table(t, f"{what}: owner and line (how it is known and how sure, unless the outlet states it); "
+                        "its main frame and most quoted camps (its own voice aside), in sentences; its sentences "
+                        "resting on unnamed sources.", "tbl-outlets" if label else "", markdown=True)
 
     def cell_notes(self) -> dict[str, str]:
         """What the explorer says under an outlet table link whose number counts more than frame sentences:
