@@ -18,9 +18,7 @@ local function keep_or_drop(div)
   if want ~= study then return {} end
   local written_for = div.attributes.corpus
   if written_for ~= nil and written_for ~= corpus then return {} end
-  div.attributes.study = nil
-  div.attributes.corpus = nil
-  return div
+  return div.content  -- unwrapped: its headings belong to the contents list
 end
 
 return { { Meta = read_meta }, { Div = keep_or_drop } }
