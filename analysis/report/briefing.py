@@ -39,6 +39,11 @@ STANCE_ORDER = views.STANCE_ORDER
 WEEKLY_AFTER_DAYS = 21   # coverage per week once the corpus spans more than three weeks
 TABLE_ROWS = 20          # speaker and extraction tables: the busiest rows, the rest in _output/tables/
 UNTRANSLATED = "untranslated"
+# page 1's outlet table: room for the identity, little for the article count (relative widths)
+OUTLET_TABLE_WIDTHS = {"Outlet": 17, "Base": 16, "Ownership, alignment": 35, "Articles": 12,
+                       "Main frame (sentences)": 22, "Leading voices (sentences)": 24, "Unnamed sources": 19}
+GROUP_TABLE_WIDTHS = {"Outlet": 28, "Base": 11, "Articles": 12, "Main frame (sentences)": 24,
+                      "Leading voices (sentences)": 30, "Unnamed sources": 19}
 ALPHA = SimpleNamespace(rely=0.8, tentative=0.667)  # Krippendorff's conventional thresholds
 
 
@@ -191,7 +196,8 @@ class Briefing:
         what = "Outlet groups (by alignment, else base)" if grouped else "Each outlet"
         return md.table(t, f"{what}: owner and line (how it is known and how sure, unless the outlet states it); "
                         "its main frame and most quoted camps (its own voice aside), in sentences; its sentences "
-                        "resting on unnamed sources.", "tbl-outlets" if label else "", markdown=True)
+                        "resting on unnamed sources.", "tbl-outlets" if label else "", markdown=True,
+                        widths=GROUP_TABLE_WIDTHS if grouped else OUTLET_TABLE_WIDTHS)
 
     def cell_notes(self) -> dict[str, str]:
         """What the explorer says under an outlet table link whose number counts more than frame sentences:
@@ -407,10 +413,23 @@ class Briefing:
         ev = load_events(self.data_dir)
         return ev if self.story.events is None else ev[ev.id.isin(self.story.events)]
 
+    @property
+    def weekly_timeline(self) -> bool:
+        return views.span_days(self.analysis) > WEEKLY_AFTER_DAYS and not self.per_article
+
+    def timeline_key(self) -> Md:
+        """How to read the timeline figure actually drawn (article by article, or per week)."""
+        if self.weekly_timeline:
+            return Md("*Reading the figure:* articles (top) and frame sentences (bottom) per week, by outlet; the "
+                      "busiest outlets are drawn one by one, the rest as *other outlets*; key events are dashed grey lines.")
+        return Md("*Reading the figure:* grey ticks are the key events, one labelled row each; blue markers are the "
+                  "articles, one row per outlet, their shape saying how sure the date is (circle high, square medium, "
+                  "diamond low), with a faint line down each publication day.")
+
     def fig_timeline(self):
         """Publication dates against key events; per week by outlet once the corpus spans more than three
         weeks and is too large to show article by article (story.overview_articles)."""
-        if views.span_days(self.analysis) > WEEKLY_AFTER_DAYS and not self.per_article:
+        if self.weekly_timeline:
             return self._figure("timeline", figures.weekly, views.weekly(self.analysis), self._events(),
                                 "Articles and frame sentences per week, by outlet")
         arts = self.analysis.corpus.frame()[["article_id", "outlet", "date", "date_confidence"]]
