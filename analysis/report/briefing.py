@@ -340,15 +340,24 @@ class Briefing:
                     f"{md.escape(self.label(rule.linked))}.")
         return out.strip()
 
+    def other_judgments(self) -> str:
+        """The key judgments after the focus frames': the most widespread frame (unless it is a focus frame,
+        whose judgment above has its counts) and the sourcing."""
+        tot = frame_totals(self.counts)
+        top = tot.frame.iloc[0] if len(tot) and tot.sentences.iloc[0] else None
+        items = [] if top in {f.frame for f in self.story.focus} else [f"**Most widespread frame.** {self.top_frame()}"]
+        return md.bullets(items + [f"**Sourcing.** {self.anonymous_sourcing()}"])
+
+    def key_judgments(self) -> str:
+        """One tight list: the focus frames' judgments, then the others."""
+        return (self.focus_judgments().rstrip("\n") + "\n" + self.other_judgments()).lstrip("\n")
+
     def top_frame(self) -> Md:
         tot = frame_totals(self.counts)
         if not len(tot) or tot.sentences.iloc[0] == 0:
             return Md("No frame of the codebook occurs in this corpus.")
         top = tot.iloc[0]
         fid = top.frame if "frame" in tot else tot.index[0]
-        focus = [f for f in self.story.focus if f.frame == fid]
-        if focus:  # its key judgment above has the counts
-            return Md(f"{md.escape(focus[0].short)}, above.")
         return Md(f"{md.escape(top.label)}: {self._ev(w.plural(int(top.sentences), 'sentence'), frame=fid)} "
                   f"across {self._ev(w.plural(int(top.outlets), 'outlet'), frame=fid)}.")
 
