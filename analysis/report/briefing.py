@@ -205,14 +205,18 @@ class Briefing:
         from analysis.report.explorer import cell_key
         out = {}
         g = front.groups(self.analysis)
-        col = "group" if len(g) < self.n_outlets else "outlet"
+        cells = [("outlet", name, [name]) for name in sorted(set(self.evidence.outlet) | {n for v in g.values() for n in v})]
+        if len(g) < self.n_outlets:
+            cells += [("group", key, names) for key, names in g.items()]
         ev = self.evidence[self.evidence.unnamed]
-        for key, names in g.items():
+        for col, key, names in cells:
             anon, _ = front.unnamed_share(self.analysis, names)
             framed = ev[ev.outlet.isin(names)].evidence_id.nunique()
             out[cell_key(**{col: key, "unnamed": "1"})] = (
-                f"{key}: {w.plural(anon, 'sentence')} on unnamed sources, {framed} of them carrying a frame "
-                "(listed here); the others carry none, so the evidence has no row for them")
+                f"{key}: {w.plural(anon, 'sentence')} on unnamed sources, " + (
+                    "each carrying a frame" if framed == anon else
+                    f"{framed} of them carrying a frame (listed here); the others carry none, so the evidence has "
+                    "no row for them"))
         return out
 
     def how_sure(self) -> Md:
@@ -367,11 +371,8 @@ class Briefing:
         if not len(anon) or anon.sentences.iloc[0] == 0:
             return Md("No sentence rests on unnamed sources.")
         n, name = int(anon.sentences.iloc[0]), anon.outlet.iloc[0]
-        g = front.groups(self.analysis)
-        where = {"outlet": name} if len(g) == self.n_outlets else \
-            {"group": next(k for k, names in g.items() if name in names)}
         return Md(f"{md.escape(name)} leans most on unnamed sources, which a reader cannot check: "
-                  f"{self._ev(w.plural(n, 'sentence'), unnamed='1', **where)}.")
+                  f"{self._ev(w.plural(n, 'sentence'), unnamed='1', outlet=name)}.")
 
     def trust(self) -> Md:
         if self.evaluation is None:
