@@ -420,3 +420,16 @@ def test_phone_shows_bottom_line_and_key_judgments_above_the_fold(seed):
     assert 0 < box["bottom"] < box["kj"] < box["end"] <= 850, box
     assert box["whatShown"] and box["end"] <= box["what"] < box["outlets"], box
     assert box["width"] <= 420  # nothing pushes the page sideways
+
+
+def test_every_page_one_number_has_a_target_without_scripts(seed):
+    """Without JavaScript each number of the key judgments and the outlet table lands on a plain list of its
+    sentences: every #cell- link has its anchor, and Arabi Post's unnamed-source list holds 002's sentences."""
+    html = (seed / "report.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'href="#(cell-[0-9a-f]+)" class="evidence-link"', html))
+    anchors = set(re.findall(r'<section id="(cell-[0-9a-f]+)"', html))
+    assert len(links) >= 20 and links <= anchors, links - anchors
+    section = re.search(r'<section id="cell-[0-9a-f]+" class="ev-list"><p class="ev-list-title">unnamed sources · '
+                        r'outlet: Arabi Post: (\d+) rows</p><ol>(.*?)</ol>', html)
+    ids = re.findall(r">(\d{3}:\d+-\d+)</a>", section.group(2))
+    assert int(section.group(1)) == 19 and ids and all(i.startswith("002:") for i in ids)  # 12 sentences, 19 rows

@@ -61,6 +61,7 @@ class Briefing:
         # Human review wins in the body; the evaluation was computed on the machine's coding before this.
         self.machine = self.analysis
         self._anchored: set[str] = set()  # evidence ids whose #ev- anchor the body has placed
+        self.linked: dict[str, dict] = {}  # cell key -> filters of every number the body made a link
         path = Path(self.data_dir) / REVIEWS
         view = self.analysis.gold_view(gold_articles(path)) if hasattr(self.analysis, "gold_view") else self.analysis
         self.reviews = load_reviews(path, view)  # the reviewed articles' sentences only: a render holds no others
@@ -273,11 +274,13 @@ class Briefing:
                                pct=f"{round(100 * anon / total) if total else 0} %")
 
     # ---- key judgments ----------------------------------------------------
-    @staticmethod
-    def _ev(text, **filters) -> str:
-        """A number that opens its sentences in the HTML's evidence explorer (plain text in the PDF)."""
+    def _ev(self, text, **filters) -> str:
+        """A number that opens its sentences in the HTML's evidence explorer (plain text in the PDF); the
+        links made are remembered (``linked``): without scripts each lands on a plain list of its ids."""
         from analysis.report.explorer import cell_key
-        return f"[{text}](#{cell_key(**filters)}){{.evidence-link}}"
+        key = cell_key(**filters)
+        self.linked[key] = filters
+        return f"[{text}](#{key}){{.evidence-link}}"
 
     def focus_judgments(self) -> str:
         """One bullet per focus frame: who carries it, denials against the rest, its extractions."""

@@ -239,7 +239,42 @@ def stratified(evidence: pd.DataFrame, limit: int = EMBED_ROWS, per_cell: int = 
     return ev[wanted | (size <= k)]
 
 
-def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None = None) -> str:
+LINKED_LIST = 50  # ids listed (no script) under a page-1 number's anchor; the explorer has them all
+
+COLUMN_OF = {"outlet": "outlet", "group": "group", "frame": "frame", "stance": "stance", "camp": "camp",
+             "speaker": "speaker"}
+
+
+def _matching(evidence: pd.DataFrame, filters: dict) -> pd.DataFrame:
+    """The rows a link's filters select (``unnamed``: the rows resting on unnamed sources)."""
+    keep = pd.Series(True, index=evidence.index)
+    for k, v in filters.items():
+        if k == "unnamed":
+            keep &= evidence["unnamed"].astype(bool) if "unnamed" in evidence else False
+        elif COLUMN_OF.get(k) in evidence:
+            keep &= evidence[COLUMN_OF[k]] == v
+    return evidence[keep]
+
+
+def linked_lists(evidence: pd.DataFrame, linked: dict[str, dict], totals: dict[str, dict], skip: set[str]) -> list[str]:
+    """Plain lists (no script) under the anchors of the body's other numbers (key judgments, outlet table):
+    the first LINKED_LIST ids of each, with the count."""
+    parts = []
+    for key, filters in linked.items():
+        if key in skip:
+            continue
+        g = _matching(_sorted(evidence), filters).drop_duplicates("evidence_id")
+        n = totals.get(key, {}).get("n", len(g))
+        title = " · ".join(f"{k}: {v}" if k != "unnamed" else "unnamed sources" for k, v in filters.items())
+        items = "".join(f'<li><a href="#{escape(anchor(e))}">{escape(e)}</a></li>' for e in g.evidence_id.head(LINKED_LIST))
+        count = f"{n:,} row{'' if n == 1 else 's'}" + (f", the first {LINKED_LIST} sentences listed ({WHERE})" if len(g) > LINKED_LIST else "")
+        parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: '
+                     f'{escape(count)}</p><ol>{items}</ol></section>')
+    return parts
+
+
+def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None = None,
+                 linked: dict[str, dict] | None = None) -> str:
     """Each cell's evidence ids as a plain list under the cell's anchor: links that need no script.
     ``totals`` (``cell_filters`` of the whole evidence) gives each cell's true count when ``evidence``
     is the embedded selection."""
@@ -258,6 +293,7 @@ def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None =
         n = totals.get(key, {}).get("n", len(g))
         count = f"{len(g)}" if n == len(g) else f"showing {len(g):,} of {n:,} ({WHERE})"
         parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: {escape(count)}</p><ol>{items}</ol></section>')
+    parts += linked_lists(evidence, linked or {}, totals, {key for key, _, _ in groups})
     return raw_html('<div class="ev-static"><p>The sentences behind each count, by evidence id '
                     '(the file and offsets of the quote).</p>' + "".join(parts) + "</div>")
 
@@ -335,7 +371,8 @@ class View:
         shown = self.b.with_text(stratified(whole))  # only the embedded rows carry their quotes
         notes = self.b.cell_notes() if hasattr(self.b, "cell_notes") else {}
         return (explorer(shown, self.b.label, self._frames(), whole, notes=notes)
-                + static_lists(shown, self.b.label, cell_filters(whole) if len(whole) else {}))
+                + static_lists(shown, self.b.label, cell_filters(whole) if len(whole) else {},
+                               getattr(self.b, "linked", {})))
 
 
 def view(briefing) -> View:
