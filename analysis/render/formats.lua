@@ -5,6 +5,7 @@
 -- the HTML keeps hidden for its figure ids).
 
 local drop = FORMAT:match("typst") and "html-only" or (FORMAT:match("html") and "print-only" or nil)
+local keep = drop == "html-only" and "print-only" or "html-only"
 
 if not drop then
   return {}
@@ -12,7 +13,12 @@ end
 
 return {
   {
-    Div = function(div) if div.classes:includes(drop) then return {} end end,
+    -- the kept one is unwrapped: its headings are the document's own (pandoc's contents list skips
+    -- headings inside a div)
+    Div = function(div)
+      if div.classes:includes(drop) then return {} end
+      if div.classes:includes(keep) and #div.classes == 1 and div.identifier == "" then return div.content end
+    end,
     Span = function(span) if span.classes:includes(drop) then return {} end end,
     -- a number linking to the HTML's evidence explorer is plain text in print
     Link = function(link)

@@ -10,7 +10,12 @@ if not FORMAT:match("typst") then
   return {}
 end
 
+-- Page 1's outlet table keeps the widths the briefing gave it (briefing.OUTLET_TABLE_WIDTHS): auto
+-- columns share the page equally among long cells, squeezing the identity column it must fit in.
+local FIXED = { ["tbl-outlets"] = true }
+
 function Table(tbl)
+  if FIXED[tbl.identifier] or tbl.classes:includes("fixed-widths") then return nil end
   local specs = {}
   for i, spec in ipairs(tbl.colspecs) do
     specs[i] = { spec[1], nil }

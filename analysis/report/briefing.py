@@ -30,7 +30,7 @@ from analysis.report.story import Story, dedupe_wanted, load_story
 from analysis.report.wording import Md
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate, gold_articles
 from analysis.results.evidence import TRANSLATIONS, load_translations
-from analysis.results.glossary import GLOSSARY, load_glossary
+from analysis.results.glossary import load_glossary
 from analysis.results.reviews import REVIEWS, load_reviews, reviewed
 from analysis.results.tables import frame_totals, wide
 
@@ -39,6 +39,11 @@ STANCE_ORDER = views.STANCE_ORDER
 WEEKLY_AFTER_DAYS = 21   # coverage per week once the corpus spans more than three weeks
 TABLE_ROWS = 20          # speaker and extraction tables: the busiest rows, the rest in _output/tables/
 UNTRANSLATED = "untranslated"
+# page 1's outlet table: room for the identity, little for the article count (relative widths)
+OUTLET_TABLE_WIDTHS = {"Outlet": 17, "Base": 16, "Ownership, alignment": 35, "Articles": 12,
+                       "Main frame (sentences)": 22, "Leading voices (sentences)": 24, "Unnamed sources": 19}
+GROUP_TABLE_WIDTHS = {"Outlet": 28, "Base": 11, "Articles": 12, "Main frame (sentences)": 24,
+                      "Leading voices (sentences)": 30, "Unnamed sources": 19}
 ALPHA = SimpleNamespace(rely=0.8, tentative=0.667)  # Krippendorff's conventional thresholds
 
 
@@ -56,6 +61,7 @@ class Briefing:
         # Human review wins in the body; the evaluation was computed on the machine's coding before this.
         self.machine = self.analysis
         self._anchored: set[str] = set()  # evidence ids whose #ev- anchor the body has placed
+        self.linked: dict[str, dict] = {}  # cell key -> filters of every number the body made a link
         path = Path(self.data_dir) / REVIEWS
         view = self.analysis.gold_view(gold_articles(path)) if hasattr(self.analysis, "gold_view") else self.analysis
         self.reviews = load_reviews(path, view)  # the reviewed articles' sentences only: a render holds no others
@@ -74,7 +80,14 @@ class Briefing:
         arts = {a.id: a for a in self.analysis.corpus.articles}
         heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
                    for r in ev.itertuples()]
-        return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool))
+        st = self.analysis.stances  # ev is built row for row from the stances
+        camp = front.camp_of(self.analysis)
+        g = front.groups(self.analysis)
+        group = {n: k for k, names in g.items() for n in names} if len(g) < self.n_outlets else {}
+        return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool),
+                         camp=[camp(x) for x in st.speaker], unnamed=(st.speaker_kind == "anonymous").values,
+                         language=[arts[a].language for a in ev.article_id],
+                         group=ev.outlet.map(group).fillna("") if group else "")
 
     def with_text(self, ev: pd.DataFrame) -> pd.DataFrame:
         return self.analysis.with_text(ev)
@@ -160,8 +173,16 @@ class Briefing:
         meta = {"title": md.escape(self.story.title)}
         if self.story.subtitle:
             meta["subtitle"] = md.escape(self.story.subtitle)
-        meta["study"] = md.escape(self.story.study)  # study.lua keeps only this study's written prose
+        meta["study"] = md.escape(self.story.study)  # study.lua keeps only this study's written prose,
+        meta["corpus"] = self.corpus_id                # and only for the corpus it was written about
         return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+
+    @cached_property
+    def corpus_id(self) -> str:
+        """The corpus's fingerprint (its article files, names and contents, in manifest order): prose
+        written for one corpus names it (report.qmd's ::: {corpus="…"}), so a resampled or edited corpus
+        does not print another's judgments with its own numbers."""
+        return prov.corpus_hash(self.data_dir, [a.file for a in self.analysis.corpus.articles]).rstrip("…")
 
     # ---- page 1: what happened, the outlets' positions, how sure to be ----------
     def what_happened(self) -> Md:
@@ -172,11 +193,32 @@ class Briefing:
         return Md(" · ".join(items) if items else "No key event of the study's timeline falls within these articles' dates")
 
     def outlet_table(self, label: bool = True) -> str:
-        t, grouped = front.positions(self.analysis, self.counts, self.label)
+        t, grouped = front.positions(self.analysis, self.counts, self.label, self._ev)
         what = "Outlet groups (by alignment, else base)" if grouped else "Each outlet"
-        return md.table(t, f"{what}: base; owner or line, with how it is known and how sure (unless the outlet "
-                        "states it); the frame it carries most and the camps it quotes most (its own voice aside), "
-                        "in sentences; its sentences resting on unnamed sources.", "tbl-outlets" if label else "")
+        return md.table(t, f"{what}: owner and line (how it is known and how sure, unless the outlet states it); "
+                        "its main frame and most quoted camps (its own voice aside), in sentences; its sentences "
+                        "resting on unnamed sources.", "tbl-outlets" if label else "", markdown=True,
+                        widths=GROUP_TABLE_WIDTHS if grouped else OUTLET_TABLE_WIDTHS)
+
+    def cell_notes(self) -> dict[str, str]:
+        """What the explorer says under an outlet table link whose number counts more than frame sentences:
+        the unnamed-source count is of all the outlet's sentences, the explorer holds those carrying a frame."""
+        from analysis.report.explorer import cell_key
+        out = {}
+        g = front.groups(self.analysis)
+        cells = [("outlet", name, [name]) for name in sorted(set(self.evidence.outlet) | {n for v in g.values() for n in v})]
+        if len(g) < self.n_outlets:
+            cells += [("group", key, names) for key, names in g.items()]
+        ev = self.evidence[self.evidence.unnamed]
+        for col, key, names in cells:
+            anon, _ = front.unnamed_share(self.analysis, names)
+            framed = ev[ev.outlet.isin(names)].evidence_id.nunique()
+            out[cell_key(**{col: key, "unnamed": "1"})] = (
+                f"{key}: {w.plural(anon, 'sentence')} on unnamed sources, " + (
+                    "each carrying a frame" if framed == anon else
+                    f"{framed} of them carrying a frame (listed here); the others carry none, so the evidence has "
+                    "no row for them"))
+        return out
 
     def how_sure(self) -> Md:
         shown = self.evidence.drop_duplicates("evidence_id")
@@ -232,11 +274,13 @@ class Briefing:
                                pct=f"{round(100 * anon / total) if total else 0} %")
 
     # ---- key judgments ----------------------------------------------------
-    @staticmethod
-    def _ev(text, **filters) -> str:
-        """A number that opens its sentences in the HTML's evidence explorer (plain text in the PDF)."""
+    def _ev(self, text, **filters) -> str:
+        """A number that opens its sentences in the HTML's evidence explorer (plain text in the PDF); the
+        links made are remembered (``linked``): without scripts each lands on a plain list of its ids."""
         from analysis.report.explorer import cell_key
-        return f"[{text}](#{cell_key(**filters)}){{.evidence-link}}"
+        key = cell_key(**filters)
+        self.linked[key] = filters
+        return f"[{text}](#{key}){{.evidence-link}}"
 
     def focus_judgments(self) -> str:
         """One bullet per focus frame: who carries it, denials against the rest, its extractions."""
@@ -246,8 +290,11 @@ class Briefing:
             outs = self._outlets_with(f.frame)
             deny, acc = st[st.stance == "denied"], st[st.stance != "denied"]
             n_art = st.article_id.nunique()
-            text = (f"**{md.escape(f.short)}.** {len(outs)} of {self.n_outlets} outlets carry the frame"
-                    f"{' (' + w.names_or(outs) + ')' if 0 < len(outs) <= w.MAX_NAMES else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
+            n_outs = self._ev(len(outs), frame=f.frame) if len(outs) else 0
+            n_art = self._ev(n_art, frame=f.frame) if n_art else 0
+            named = 0 < len(outs) <= w.MAX_NAMES and len(outs) < self.n_outlets  # "5 of 5" needs no list
+            text = (f"**{md.escape(f.short)}.** {n_outs} of {self.n_outlets} outlets carry the frame"
+                    f"{' (' + w.names_or(outs) + ')' if named else ''}, in {n_art} of {w.plural(self.n_articles, 'article')}")
             if len(st) and len(deny):
                 text += (f"; {self._ev(len(deny), frame=f.frame, stance='denied')} of its "
                          f"{self._ev(w.plural(len(st), 'sentence'), frame=f.frame)} "
@@ -278,9 +325,10 @@ class Briefing:
         else:
             out = (f"{w.only(outs, 'reports', 'report')} {what} ({len(concrete)}: "
                    f"{w.names_or(list(dict.fromkeys(concrete.content)))}).")
-        if len(rest):
-            out += (f" {w.plural(len(rest), 'other claim')} ({w.names_or(list(dict.fromkeys(rest.kind)))}) "
-                    f"{w.verb(len(rest), 'comes', 'come')} from {w.outlet_names(sorted(set(rest.outlet)))}.")
+        if len(rest):  # the kinds are in the section's claims table: the judgment stays short
+            n_outs = len(set(rest.outlet))
+            out += (f" {w.plural(len(rest), 'other claim')} from {w.plural(n_outs, 'outlet')}: see "
+                    f"{md.escape(next(f.heading for f in self.story.focus if f.frame == frame))}.")
         return out
 
     def _details_judgment(self, frame: str) -> str:
@@ -299,13 +347,26 @@ class Briefing:
                     f"{md.escape(self.label(rule.linked))}.")
         return out.strip()
 
+    def other_judgments(self) -> str:
+        """The key judgments after the focus frames': the most widespread frame (unless it is a focus frame,
+        whose judgment above has its counts) and the sourcing."""
+        tot = frame_totals(self.counts)
+        top = tot.frame.iloc[0] if len(tot) and tot.sentences.iloc[0] else None
+        items = [] if top in {f.frame for f in self.story.focus} else [f"**Most widespread frame.** {self.top_frame()}"]
+        return md.bullets(items + [f"**Sourcing.** {self.anonymous_sourcing()}"])
+
+    def key_judgments(self) -> str:
+        """One tight list: the focus frames' judgments, then the others."""
+        return (self.focus_judgments().rstrip("\n") + "\n" + self.other_judgments()).lstrip("\n")
+
     def top_frame(self) -> Md:
         tot = frame_totals(self.counts)
         if not len(tot) or tot.sentences.iloc[0] == 0:
             return Md("No frame of the codebook occurs in this corpus.")
         top = tot.iloc[0]
-        return Md(f"{md.escape(top.label)}: {w.plural(int(top.sentences), 'sentence')} "
-                  f"across {w.plural(int(top.outlets), 'outlet')}.")
+        fid = top.frame if "frame" in tot else tot.index[0]
+        return Md(f"{md.escape(top.label)}: {self._ev(w.plural(int(top.sentences), 'sentence'), frame=fid)} "
+                  f"across {self._ev(w.plural(int(top.outlets), 'outlet'), frame=fid)}.")
 
     def anonymous_sourcing(self) -> Md:
         """Which outlet rests the largest share, and which the most sentences, on unnamed sources.
@@ -317,11 +378,12 @@ class Briefing:
         by_share = min(shares, key=lambda k: (-shares[k][0] / shares[k][1], -shares[k][0], k))
         by_count = min(shares, key=lambda k: (-shares[k][0], k))
         anon, total = shares[by_share]
+        link = self._ev(f"{front.pct(anon, total)} ({anon} of {total})", unnamed="1", outlet=by_share)
         out = (f"{md.escape(by_share)} rests the largest share of its sentences on unnamed sources, which a reader "
-               f"cannot check: {front.pct(anon, total)} ({anon} of {total})")
+               f"cannot check: {link}")
         if by_count != by_share:
             n, of = shares[by_count]
-            out += f"; {md.escape(by_count)} the most sentences ({n} of {of})"
+            out += f"; {md.escape(by_count)} the most sentences ({self._ev(f'{n} of {of}', unnamed='1', outlet=by_count)})"
         return Md(out + ".")
 
     def trust(self) -> Md:
@@ -380,8 +442,9 @@ class Briefing:
     def timeline_caption(self) -> Md:
         """The caption of the figure fig_timeline draws (one chart, one caption)."""
         if self._weekly:
-            return Md("The corpus window, week by week: articles and frame sentences per week by outlet; "
-                      "grey lines: key events.")
+            return Md("The corpus window, week by week: articles (top) and frame sentences (bottom) per week, by "
+                      "outlet; the busiest outlets are drawn one by one, the rest as *other outlets*; key events are "
+                      "dashed grey lines.")
         return Md("The corpus window. Grey ticks: key events, one labelled row each. Blue markers: the articles, "
                   "by outlet (shape: how sure the date is; circle high, square medium, diamond low), "
                   "with a faint line down each publication day.")
@@ -534,11 +597,37 @@ class Briefing:
         if d.empty:
             return "_No sentence of this frame found._\n\n"
         rule = self.analysis.extraction_rules.details[frame]
-        t = views.details_summary(d, rule, self.speaker_names, self.label, self._translate)
-        return md.table(t.head(TABLE_ROWS), f"{self.label(frame)}: what its sentences name, with how many "
-                        "sentences and outlets name each" + self._more(len(t), "details.csv") + ". Arabic words "
-                        f"carry their translation from {GLOSSARY} in brackets, or are marked {UNTRANSLATED}.",
-                        f"tbl-details-{frame}".replace("_", "-"))
+        rendered = self._rendered_in(d, rule)
+        t = views.details_summary(d, rule, self.speaker_names, self.label, lambda a: self._translate(a, rendered))
+        t = t.head(TABLE_ROWS).map(lambda v: self._pointers(md.mixed(v)) if isinstance(v, str) else md.fmt(v))
+        return md.table(t, f"{self.label(frame)}: what its sentences name, with how many "
+                        "sentences and outlets name each" + self._more(len(t), "details.csv") + ". Words in "
+                        "another language than English carry their English in brackets: the analyst's gloss, else "
+                        "the translated quote that renders them; a word neither renders is marked "
+                        f"{UNTRANSLATED}.", f"tbl-details-{frame}".replace("_", "-"), markdown=True)
+
+    def _rendered_in(self, d: pd.DataFrame, rule) -> dict[str, str]:
+        """Each cue word a details table shows -> the evidence id of a translated sentence it was read from
+        (its first in reading order): that translation renders it, so the word is not untranslated."""
+        ev = self.evidence[self.evidence.english.notna()].drop_duplicates("sentence_id")
+        eid = dict(zip(ev.sentence_id, ev.evidence_id))
+        out: dict[str, str] = {}
+        for column, (how, _) in rule.fields.items():
+            if how == "first":
+                for value, sid in zip(d[column], d.sentence_id):
+                    if value and sid in eid:
+                        out.setdefault(value.strip(), eid[sid])
+        return out
+
+    def _pointers(self, cell: str) -> str:
+        """A rendered word's pointer (``_translate``'s private-use marks, kept through escaping) as a link
+        to the quote whose translation renders it: its outlet and date, the quote's anchor in the HTML."""
+        def link(m):
+            eid = m.group(1).replace("\\", "")  # as escaped by md.mixed
+            e = self.evidence[self.evidence.evidence_id == eid].iloc[0]
+            when = f", {pd.Timestamp(e.date):%-d %b %Y}" if e.date is not None and not pd.isna(e.date) else ""
+            return f"[see the translated quote, {md.escape(e.outlet)}{when}](#ev-{eid})"
+        return re.sub("\ue000([^\ue001]*)\ue001", link, cell)
 
     def shown_arabic_words(self) -> set[str]:
         """Arabic cue words the details tables show (their translation comes from the glossary)."""
@@ -551,11 +640,16 @@ class Briefing:
                         out |= {v.strip() for v in d[column] if v and any("\u0600" <= ch <= "\u06ff" for ch in v)}
         return out
 
-    def _translate(self, arabic: str) -> str:
+    def _translate(self, arabic: str, rendered: dict[str, str] | None = None) -> str:
+        """A cue word with its English: the glossary's, else a pointer to the translated quote that renders
+        it (``rendered``: word -> evidence id; made a link by ``_pointers``), else marked untranslated."""
         if not arabic or not any("\u0600" <= ch <= "\u06ff" for ch in arabic):
             return arabic or "–"
         english = self.glossary.get(arabic.strip())
-        return f"{arabic} ({english})" if english else f"{arabic} ({UNTRANSLATED})"
+        if english:
+            return f"{arabic} ({english})"
+        eid = (rendered or {}).get(arabic.strip())
+        return f"{arabic} (\ue000{eid}\ue001)" if eid else f"{arabic} ({UNTRANSLATED})"
 
     @staticmethod
     def _more(n: int, table: str) -> str:

@@ -1,6 +1,7 @@
 /* The explore app's page (analysis/report/explore.py): the briefing's explorer, fed by the
    server's /api/rows a page at a time.  DOM built with textContent only (article text is data).
-   Routes: #o=…&f=…&s=…&sp=…&q=… (filters, as the briefing's counts link here) and #ev-<evidence id>. */
+   Rows are drawn by evrow.js (shared with the briefing's explorer).
+   Routes: #o=…&g=…&f=…&s=…&sp=…&c=…&u=1&q=… (filters, as the briefing's counts link here) and #ev-<evidence id>. */
 (function () {
   "use strict";
   var root = document.getElementById("explorer");
@@ -10,47 +11,13 @@
   var tbody = q(".ev-table tbody"), more = q(".ev-more");
   var state = { id: null, page: 0, total: 0, shown: 0 }, seq = 0;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text != null) e.textContent = text;
-    return e;
-  }
-  function option(select, value, text) { var o = el("option", null, text); o.value = value; select.appendChild(o); }
-  function cell(tr, label, child) {
-    var td = el("td"); td.setAttribute("data-label", label); td.appendChild(child); tr.appendChild(td);
-  }
-  function stack(parts) { var box = el("div"); parts.forEach(function (p) { box.appendChild(p); }); return box; }
-  var RTL = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;  // Hebrew, Arabic, Syriac, Thaana, N'Ko
-  function quote(r) {
-    // direction from the quote's own script: an English article's sentence is its own English
-    var rtl = RTL.test(r.ar), box = el("div"), ar = el("div", rtl ? "ev-ar" : "ev-ltr"), pos = 0;
-    ar.setAttribute("dir", rtl ? "rtl" : "ltr");
-    if (rtl) ar.setAttribute("lang", "ar");
-    r.h.forEach(function (h) {
-      if (h[0] < pos) return;
-      ar.appendChild(document.createTextNode(r.ar.slice(pos, h[0])));
-      ar.appendChild(el("mark", null, r.ar.slice(h[0], h[1])));
-      pos = h[1];
-    });
-    ar.appendChild(document.createTextNode(r.ar.slice(pos)));
-    box.appendChild(ar);
-    if (r.en) box.appendChild(el("div", "ev-en", r.en));
-    else if (rtl) box.appendChild(el("div", "ev-en ev-missing", "[translation missing]"));
-    return box;
-  }
-  function row(r) {
-    var tr = el("tr"); tr.setAttribute("data-ev", r.id);
-    cell(tr, "Quote", quote(r));
-    cell(tr, "Coded", stack([el("div", "ev-frame", r.fl), el("div", "ev-stance ev-" + r.s, r.s), el("div", "ev-speaker", r.sp)]));
-    var a = el("a", "ev-id", r.id); a.href = "#ev-" + r.id; a.title = "Link to this sentence";
-    cell(tr, "Source", stack([el("div", "ev-outlet", r.o), el("div", "ev-date", r.d || "undated"), a,
-                              el("div", "ev-file", r.file + " [" + r.a + ":" + r.b + "]")]));
-    return tr;
-  }
+  var U = window.EvUI;
+  function value(k) { var c = controls[k]; return c.type === "checkbox" ? (c.checked ? "1" : "") : c.value; }
   function params(page) {
     var p = new URLSearchParams();
-    Object.keys(controls).forEach(function (k) { if (controls[k].value) p.set(k, controls[k].value); });
+    Object.keys(controls).forEach(function (k) {  // a filter the server does not offer is not sent
+      if (value(k) && !controls[k].parentNode.hidden) p.set(k, value(k));
+    });
     if (state.id) p.set("id", state.id);
     p.set("page", page);
     return p;
@@ -65,7 +32,7 @@
       if (mine !== seq) return;  // a later request replaced this one
       if (page === 0) { tbody.textContent = ""; state.shown = 0; }
       var frag = document.createDocumentFragment();
-      d.rows.forEach(function (r) { frag.appendChild(row(r)); });
+      d.rows.forEach(function (r) { frag.appendChild(U.row(r)); });
       tbody.appendChild(frag);
       state.page = page; state.total = d.total; state.shown += d.rows.length;
       q(".ev-count").textContent = d.total.toLocaleString("en");
@@ -76,7 +43,9 @@
   }
   function set(filters) {
     state.id = filters.id || null;
-    Object.keys(controls).forEach(function (k) { controls[k].value = filters[k] || ""; });
+    Object.keys(controls).forEach(function (k) {
+      if (controls[k].type === "checkbox") controls[k].checked = !!filters[k]; else controls[k].value = filters[k] || "";
+    });
     return load(0);
   }
   function route() {
@@ -92,10 +61,16 @@
   }
 
   fetch("api/options").then(function (r) { return r.json(); }).then(function (o) {
-    option(controls.o, "", "All outlets"); o.outlets.forEach(function (v) { option(controls.o, v, v); });
-    option(controls.f, "", "All frames"); o.frames.forEach(function (f) { option(controls.f, f[0], f[1]); });
-    option(controls.s, "", "All stances"); o.stances.forEach(function (s) { option(controls.s, s, s); });
-    option(controls.sp, "", "All speakers"); o.speakers.forEach(function (v) { option(controls.sp, v, v); });
+    U.options(controls.o, "All outlets", o.outlets);
+    U.options(controls.f, "All frames", o.frames);
+    U.options(controls.s, "All stances", o.stances);
+    U.options(controls.sp, "All speakers", o.speakers);
+    // camps, outlet groups and the unnamed-source flag: offered when the server's evidence has them
+    U.options(controls.c, "All camps", o.camps || []);
+    U.options(controls.g, "All outlet groups", o.groups || []);
+    if (!(o.camps || []).length) controls.c.parentNode.hidden = true;
+    if (!(o.groups || []).length) controls.g.parentNode.hidden = true;
+    if (!o.unnamed) controls.u.parentNode.hidden = true;
     q(".ev-total").textContent = o.total.toLocaleString("en");
     var timer;
     Object.keys(controls).forEach(function (k) {

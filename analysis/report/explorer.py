@@ -75,18 +75,20 @@ def raw_html(html: str) -> str:
 def records(evidence: pd.DataFrame) -> dict:
     """The evidence as JSON-ready data, each sentence's text stored once however many frames it carries.
 
-    ``sentences``: evidence id -> [outlet, date, file, start, end, Arabic, English or None];
-    ``rows``: one [evidence id, frame, stance, speaker, highlights] per sentence × frame, highlights
-    as offsets into the quote.
+    ``sentences``: evidence id -> [outlet, date, file, start, end, original, English or None, language];
+    ``rows``: one [evidence id, frame, stance, speaker, highlights, camp, unnamed] per sentence × frame,
+    highlights as offsets into the quote (camp, unnamed and language when the evidence has them).
     """
     sentences, rows = {}, []
     for r in evidence.itertuples(index=False):
         if r.evidence_id not in sentences:
             date = r.date.isoformat() if hasattr(r.date, "isoformat") and not pd.isna(r.date) else ""
             sentences[r.evidence_id] = [r.outlet, date, r.file, int(r.start), int(r.end), r.arabic,
-                                        r.english if isinstance(r.english, str) else None]
+                                        r.english if isinstance(r.english, str) else None,
+                                        getattr(r, "language", "") or ""]
         rows.append([r.evidence_id, r.frame, r.stance, r.speaker,
-                     [[int(s) - int(r.start), int(e) - int(r.start)] for s, e in r.highlights if r.start <= s < e <= r.end]])
+                     [[int(s) - int(r.start), int(e) - int(r.start)] for s, e in r.highlights if r.start <= s < e <= r.end],
+                     getattr(r, "camp", "") or "", int(bool(getattr(r, "unnamed", False)))])
     return {"sentences": sentences, "rows": rows}
 
 
@@ -189,11 +191,33 @@ def cell_filters(evidence: pd.DataFrame) -> dict[str, dict]:
         out[cell_key(speaker=sp, frame=f, stance=st)] = {"sp": sp, "f": f, "s": st, "n": int(n)}
     for (sp, st), n in evidence.groupby(["speaker", "stance"]).size().items():
         out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st, "n": int(n)}
+    out |= _page_one_cells(evidence)
     by_frame = evidence.groupby(["frame", "stance"]).size()
     for f in set(evidence.frame):  # the key judgments' numbers (briefing.evidence_link)
         out[cell_key(frame=f)] = {"f": f, "n": int(by_frame.loc[f].sum())}
         for st in STANCES:
             out[cell_key(frame=f, stance=st)] = {"f": f, "s": st, "n": int(by_frame.get((f, st), 0))}
+    return out
+
+
+def _page_one_cells(evidence: pd.DataFrame) -> dict[str, dict]:
+    """The outlet table's numbers (briefing.outlet_table): an outlet's (or outlet group's) rows, those of
+    one camp, those resting on unnamed sources."""
+    out = {}
+    for col, k in (("outlet", "o"), ("group", "g")):
+        if col not in evidence or not evidence[col].astype(bool).any():
+            continue
+        for v, n in evidence.groupby(col).size().items():
+            out[cell_key(**{col: v})] = {k: v, "n": int(n)}
+        for (v, f), n in evidence.groupby([col, "frame"]).size().items():
+            out.setdefault(cell_key(**{col: v, "frame": f}), {k: v, "f": f, "n": int(n)})
+        if "camp" in evidence:
+            for (v, c), n in evidence.groupby([col, "camp"]).size().items():
+                out[cell_key(**{col: v, "camp": c})] = {k: v, "c": c, "n": int(n)}
+        if "unnamed" in evidence:  # every outlet: one with no unnamed frame sentence opens an empty list
+            n_un = evidence[evidence.unnamed.astype(bool)].groupby(col).size()
+            for v in set(evidence[col]) - {""}:
+                out[cell_key(**{col: v, "unnamed": "1"})] = {k: v, "u": "1", "n": int(n_un.get(v, 0))}
     return out
 
 
@@ -215,7 +239,42 @@ def stratified(evidence: pd.DataFrame, limit: int = EMBED_ROWS, per_cell: int = 
     return ev[wanted | (size <= k)]
 
 
-def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None = None) -> str:
+LINKED_LIST = 50  # ids listed (no script) under a page-1 number's anchor; the explorer has them all
+
+COLUMN_OF = {"outlet": "outlet", "group": "group", "frame": "frame", "stance": "stance", "camp": "camp",
+             "speaker": "speaker"}
+
+
+def _matching(evidence: pd.DataFrame, filters: dict) -> pd.DataFrame:
+    """The rows a link's filters select (``unnamed``: the rows resting on unnamed sources)."""
+    keep = pd.Series(True, index=evidence.index)
+    for k, v in filters.items():
+        if k == "unnamed":
+            keep &= evidence["unnamed"].astype(bool) if "unnamed" in evidence else False
+        elif COLUMN_OF.get(k) in evidence:
+            keep &= evidence[COLUMN_OF[k]] == v
+    return evidence[keep]
+
+
+def linked_lists(evidence: pd.DataFrame, linked: dict[str, dict], totals: dict[str, dict], skip: set[str]) -> list[str]:
+    """Plain lists (no script) under the anchors of the body's other numbers (key judgments, outlet table):
+    the first LINKED_LIST ids of each, with the count."""
+    parts = []
+    for key, filters in linked.items():
+        if key in skip:
+            continue
+        g = _matching(_sorted(evidence), filters).drop_duplicates("evidence_id")
+        n = totals.get(key, {}).get("n", len(g))
+        title = " · ".join(f"{k}: {v}" if k != "unnamed" else "unnamed sources" for k, v in filters.items())
+        items = "".join(f'<li><a href="#{escape(anchor(e))}">{escape(e)}</a></li>' for e in g.evidence_id.head(LINKED_LIST))
+        count = f"{n:,} row{'' if n == 1 else 's'}" + (f", the first {LINKED_LIST} sentences listed ({WHERE})" if len(g) > LINKED_LIST else "")
+        parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: '
+                     f'{escape(count)}</p><ol>{items}</ol></section>')
+    return parts
+
+
+def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None = None,
+                 linked: dict[str, dict] | None = None) -> str:
     """Each cell's evidence ids as a plain list under the cell's anchor: links that need no script.
     ``totals`` (``cell_filters`` of the whole evidence) gives each cell's true count when ``evidence``
     is the embedded selection."""
@@ -234,6 +293,7 @@ def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None =
         n = totals.get(key, {}).get("n", len(g))
         count = f"{len(g)}" if n == len(g) else f"showing {len(g):,} of {n:,} ({WHERE})"
         parts.append(f'<section id="{escape(key)}" class="ev-list"><p class="ev-list-title">{escape(title)}: {escape(count)}</p><ol>{items}</ol></section>')
+    parts += linked_lists(evidence, linked or {}, totals, {key for key, _, _ in groups})
     return raw_html('<div class="ev-static"><p>The sentences behind each count, by evidence id '
                     '(the file and offsets of the quote).</p>' + "".join(parts) + "</div>")
 
@@ -241,7 +301,7 @@ def static_lists(evidence: pd.DataFrame, label, totals: dict[str, dict] | None =
 # ---- the explorer --------------------------------------------------------------
 def widget() -> tuple[str, str]:
     """The explorer's fixed markup, before and after its data blob: no data string ever goes in here."""
-    head = (f"<style>{_asset('explorer.css')}</style>"
+    head = (f"<style>{_asset('explorer.css')}</style><script>{_asset('evrow.js')}</script>"
             '<section id="explorer" class="ev-explorer" hidden aria-label="Evidence explorer">'
             '<div class="ev-controls">'
             '<label class="ev-q">Search <input type="search" data-k="q" placeholder="Arabic or English words, an evidence id…"></label>'
@@ -249,6 +309,9 @@ def widget() -> tuple[str, str]:
             '<label>Frame <select data-k="f"></select></label>'
             '<label>Stance <select data-k="s"></select></label>'
             '<label>Speaker <select data-k="sp"></select></label>'
+            '<label>Camp <select data-k="c"></select></label>'
+            '<label>Outlet group <select data-k="g"></select></label>'
+            '<label class="ev-check"><input type="checkbox" data-k="u"> Unnamed sources only</label>'
             '<label>From <input type="date" data-k="from"></label>'
             '<label>To <input type="date" data-k="to"></label>'
             '<button type="button" class="ev-reset">Show all</button></div>'
@@ -262,15 +325,20 @@ def widget() -> tuple[str, str]:
 
 
 def explorer(evidence: pd.DataFrame, label, frame_ids: list[str], whole: pd.DataFrame | None = None,
-             port: int = EXPLORE_PORT) -> str:
+             port: int = EXPLORE_PORT, notes: dict[str, str] | None = None) -> str:
     """The filterable, searchable table of the embedded evidence rows, self-contained.
 
     ``whole``: all the evidence when ``evidence`` is a selection of it (``stratified``); the cells
     then carry their true counts and the page says where the rest is."""
     whole = evidence if whole is None else whole
     frames = [f for f in frame_ids if f in set(whole.frame)] if len(whole) else []
+    cells = cell_filters(whole) if len(whole) else {}
+    for key, why in (notes or {}).items():  # a number that counts more than the rows it opens says so
+        if key in cells:
+            cells[key]["why"] = why
+    groups = dict(zip(whole.outlet, whole.group)) if "group" in whole and len(whole) else {}
     blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}),
-            "cells": cell_filters(whole) if len(whole) else {}, "total": len(whole), "where": WHERE,
+            "cells": cells, "total": len(whole), "where": WHERE, "groups": {k: v for k, v in groups.items() if v},
             "explore": f"http://127.0.0.1:{int(port)}/",
             "frames": [[f, label(f)] for f in frames], "stances": list(STANCES), "page": PAGE}
     head, tail = widget()
@@ -301,8 +369,10 @@ class View:
     def table(self) -> str:
         whole = self.b.evidence
         shown = self.b.with_text(stratified(whole))  # only the embedded rows carry their quotes
-        return (explorer(shown, self.b.label, self._frames(), whole)
-                + static_lists(shown, self.b.label, cell_filters(whole) if len(whole) else {}))
+        notes = self.b.cell_notes() if hasattr(self.b, "cell_notes") else {}
+        return (explorer(shown, self.b.label, self._frames(), whole, notes=notes)
+                + static_lists(shown, self.b.label, cell_filters(whole) if len(whole) else {},
+                               getattr(self.b, "linked", {})))
 
 
 def view(briefing) -> View:

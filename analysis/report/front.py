@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.coding.speakers import OUTLET_ACTOR
+from analysis.report import markdown as md
 from analysis.results.evaluate import POOLED
 
 MAX_ROWS = 12          # past this many outlets, the outlet table shows groups of outlets
@@ -58,20 +59,25 @@ def _unnamed(sourcing: pd.DataFrame, sentences: pd.Series, names: list[str]) -> 
     return int(anon), int(sentences.reindex(names).fillna(0).sum())
 
 
-def _main_frame(counts: pd.DataFrame, names: list[str], order: list[str], label) -> str:
+def plain(text, **_filters) -> str:
+    """A number with no link (the default of ``positions``: its cells are markdown)."""
+    return md.escape(str(text))
+
+
+def _main_frame(counts: pd.DataFrame, names: list[str], order: list[str], label, link, where: dict) -> str:
     c = counts[counts.outlet.isin(names)].groupby("frame").sentences.sum().reindex(order).fillna(0)
     if not len(c) or c.max() == 0:
         return "none of the codebook's"
     top = c.idxmax()  # ties: the codebook's order
-    return f"{label(top)} ({int(c[top])})"
+    return f"{md.mixed(label(top))} ({link(int(c[top]), frame=top, **where)})"
 
 
-def _leading(v: pd.DataFrame, names: list[str], n: int = 2) -> str:
+def _leading(v: pd.DataFrame, names: list[str], link, where: dict, n: int = 2) -> str:
     sub = v[v.outlet.isin(names) & (v.camp != OWN_VOICE)]
     if sub.empty:
         return "only its own voice"
     top = sub.groupby("camp").sentence_id.nunique().sort_index().sort_values(ascending=False, kind="stable").head(n)
-    return ", ".join(f"{camp} ({k})" for camp, k in top.items())
+    return ", ".join(f"{md.mixed(camp)} ({link(k, camp=camp, **where)})" for camp, k in top.items())
 
 
 def groups(analysis) -> dict[str, list[str]]:
@@ -86,10 +92,11 @@ def groups(analysis) -> dict[str, list[str]]:
     return dict(sorted(out.items()))
 
 
-def positions(analysis, counts: pd.DataFrame, label) -> tuple[pd.DataFrame, bool]:
+def positions(analysis, counts: pd.DataFrame, label, link=plain) -> tuple[pd.DataFrame, bool]:
     """Each outlet's (or group's) position: base, identity, articles, main frame, leading voices, unnamed share.
 
-    Returns the table and whether its rows are groups.
+    Cells are markdown; ``link(number, **filters)`` makes a number a link to its evidence (filters:
+    outlet or group, and frame, camp or unnamed).  Returns the table and whether its rows are groups.
     """
     outlets = {a.outlet.name_en: a.outlet for a in analysis.corpus.articles}
     n_articles = pd.Series([a.outlet.name_en for a in analysis.corpus.articles]).value_counts()
@@ -101,16 +108,18 @@ def positions(analysis, counts: pd.DataFrame, label) -> tuple[pd.DataFrame, bool
     for key, names in groups(analysis).items():
         anon, total = _unnamed(analysis.sourcing, sentences, names)
         first = outlets[names[0]]
-        row = {"Outlet": key if not grouped else f"{key} ({len(names)} outlets)"}
+        where = {"group": key} if grouped else {"outlet": key}
+        row = {"Outlet": md.mixed(key if not grouped else f"{key} ({len(names)} outlets)")}
         if not grouped:
-            row |= {"Base": first.country, "Ownership, alignment": _identity(first)}
+            row |= {"Base": md.mixed(first.country), "Ownership, alignment": md.mixed(_identity(first))}
         else:
             bases = sorted({outlets[x].country for x in names})
-            row |= {"Base": bases[0] if len(bases) == 1 else f"{len(bases)} bases"}
-        row |= {"Articles": int(n_articles.reindex(names).fillna(0).sum()),
-                "Main frame (sentences)": _main_frame(counts, names, order, label),
-                "Leading voices (sentences)": _leading(v, names),
-                "Unnamed sources": f"{round(100 * anon / total) if total else 0} % ({anon} of {total})"}
+            row |= {"Base": md.mixed(bases[0] if len(bases) == 1 else f"{len(bases)} bases")}
+        row |= {"Articles": link(int(n_articles.reindex(names).fillna(0).sum()), **where),
+                "Main frame (sentences)": _main_frame(counts, names, order, label, link, where),
+                "Leading voices (sentences)": _leading(v, names, link, where),
+                "Unnamed sources": f"{round(100 * anon / total) if total else 0} % "
+                                   f"({link(anon, unnamed='1', **where) if anon else 0} of {total})"}
         rows.append(row)
     return pd.DataFrame(rows), grouped
 
@@ -168,7 +177,8 @@ def unnamed_shares(analysis) -> dict[str, tuple[int, int]]:
     return {name: _unnamed(analysis.sourcing, sentences, [name]) for name in sentences.index}
 
 
-def unnamed_share(analysis, outlet_name: str) -> tuple[int, int]:
-    """(sentences on unnamed sources, all sentences) of one outlet."""
-    return _unnamed(analysis.sourcing, outlet_sentences(analysis), [outlet_name])
+def unnamed_share(analysis, outlet_names) -> tuple[int, int]:
+    """(sentences on unnamed sources, all sentences) of one outlet (a name) or a group (a list of names)."""
+    names = [outlet_names] if isinstance(outlet_names, str) else list(outlet_names)
+    return _unnamed(analysis.sourcing, outlet_sentences(analysis), names)
 

@@ -137,23 +137,28 @@ def fmt(value, digits: int = 2) -> str:
 
 
 def table(df: pd.DataFrame, caption: str = "", label: str = "", digits: int = 2,
-          arabic_columns: tuple[str, ...] = ()) -> str:
-    """A pipe table; Arabic columns are isolated right-to-left spans."""
+          arabic_columns: tuple[str, ...] = (), markdown: bool = False, widths: dict[str, int] | None = None) -> str:
+    """A pipe table; Arabic columns are isolated right-to-left spans.  ``markdown``: the cells are
+    markdown already (built from escaped pieces, e.g. with links), used as they are."""
     cols = list(df.columns)
+    fixed = widths or {}
     head = "| " + " | ".join(escape(c) for c in cols) + " |"
     rows, widths = [], [len(str(c)) for c in cols]
     tokens = [max((len(t) for t in str(c).split()), default=1) for c in cols]  # longest unbreakable piece
     for r in df.itertuples(index=False):
         cells = []
         for k, (c, v) in enumerate(zip(cols, r)):
-            cell = fmt(v, digits)
-            widths[k] = max(widths[k], len(cell))
-            tokens[k] = max([tokens[k]] + [len(t) for t in cell.split()])
+            cell = fmt(v, digits) if not markdown else str(v)
+            seen = re.sub(r"\]\(#[^)]*\)(\{[^}]*\})?", "", cell).replace("[", "") if markdown else cell  # a link's text
+            widths[k] = max(widths[k], len(seen))
+            tokens[k] = max([tokens[k]] + [len(t) for t in seen.split()])
             # Elsewhere an Arabic run (a cue word with its gloss) is isolated too: dir="rtl" in HTML.
-            cells.append(arabic_inline(cell) if c in arabic_columns and cell != "–" else mixed(cell))
+            cells.append(cell if markdown else arabic_inline(cell) if c in arabic_columns and cell != "–" else mixed(cell))
         rows.append("| " + " | ".join(cells) + " |")
     # Pandoc sizes wrapped columns by the dashes under the header: give long text room.
     dashes = ["-" * max(6, round(1.4 * t) + 2, min(w, 45)) for w, t in zip(widths, tokens)]
+    if fixed:  # the caller's relative widths (a page-1 table that must fit its page)
+        dashes = ["-" * fixed.get(c, len(d)) for c, d in zip(cols, dashes)]
     align = "|" + "|".join(d + ":" if pd.api.types.is_numeric_dtype(df[c]) else ":" + d for d, c in zip(dashes, cols)) + "|"
     out = "\n".join([head, align, *rows]) + "\n"
     if caption:

@@ -61,7 +61,9 @@ def block(row, article, text_md: str, who: str = "", heading: bool = False, anch
     if english_article:
         top, below = label + text_md, ""
     else:
-        english = md.mixed(row.english) if isinstance(row.english, str) else f"**{md.escape(MISSING)}**"
+        # no translation yet: the reader sees that plainly, the analyst (HTML) where to add it
+        english = md.mixed(row.english) if isinstance(row.english, str) else (
+            f"*\\[translation missing\\]* [{md.escape(MISSING)}]{{.html-only .offsets}}")
         top, below = label + english, original_block(text_md, article.language)
     cite = citation(article, row.outlet)
     if getattr(row, "reviewed", False):

@@ -86,7 +86,7 @@ def timeline_claims(tl: pd.DataFrame, names: dict) -> pd.DataFrame:
         rows.append({"Claim": claim, "Times": len(g),
                      "Outlets": ", ".join(outs) if len(outs) <= 4 else f"{len(outs)} outlets",
                      "Voiced by": _most(g.voice, 2), "Words in the text": " · ".join(g["match"].value_counts().index[:2])})
-    return pd.DataFrame(rows).sort_values("Times", ascending=False, kind="stable")
+    return drop_empty(pd.DataFrame(rows).sort_values("Times", ascending=False, kind="stable"))
 
 
 def _most(values: pd.Series, n: int) -> str:
@@ -94,6 +94,12 @@ def _most(values: pd.Series, n: int) -> str:
     counts = values.value_counts()
     out = "; ".join(counts.index[:n])
     return out + (f"; and {len(counts) - n} more" if len(counts) > n else "")
+
+
+def drop_empty(t: pd.DataFrame) -> pd.DataFrame:
+    """Without the columns no row fills (every cell empty or "–"): a rule field nothing matched, say."""
+    empty = [c for c in t.columns if t[c].map(lambda v: isinstance(v, str) and v.strip() in ("", "–")).all()]
+    return t.drop(columns=empty) if len(t) else t
 
 
 def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFrame:
@@ -105,7 +111,7 @@ def details(d: pd.DataFrame, rule, names: dict, label, translate) -> pd.DataFram
     if rule.linked:
         out[f"Also: {label(rule.linked)}"] = (d.linked != "").map({True: "yes", False: "no"})
     out["Voiced by"] = d.speaker.map(names)
-    return pd.DataFrame(out)
+    return drop_empty(pd.DataFrame(out))
 
 
 def details_summary(d: pd.DataFrame, rule, names: dict, label, translate, max_names: int = 4) -> pd.DataFrame:
@@ -129,7 +135,7 @@ def details_summary(d: pd.DataFrame, rule, names: dict, label, translate, max_na
             row[f"Also: {label(rule.linked)}"] = int((g.linked != "").sum())
         row["Voiced most by"] = _most(g.speaker.map(names), 2)
         rows.append(row)
-    return pd.DataFrame(rows).sort_values("Sentences", ascending=False, kind="stable")
+    return drop_empty(pd.DataFrame(rows).sort_values("Sentences", ascending=False, kind="stable"))
 
 
 def sourcing(src: pd.DataFrame) -> pd.DataFrame:
