@@ -240,7 +240,7 @@ class Briefing:
         t = front.camp_grid(self.analysis)
         if t.empty:
             return "_No frame sentence has a speaker._\n\n"
-        return md.table(t, "Frame sentences voiced by each camp (the side of actors.yaml), by outlet; a sentence "
+        return md.table(t, "Frame sentences voiced by each camp (the side each speaker is listed under), by outlet; a sentence "
                         "counts once per voice. Who the speakers are: Appendix B.", "tbl-camps")
 
     def frame(self, frame: str) -> SimpleNamespace:
@@ -542,7 +542,7 @@ class Briefing:
         more = len(ev) - len(sel)
         if more:
             out += (f"{w.plural(more, 'more sentence')} carrying this frame {w.verb(more, 'is', 'are')} in the "
-                    f"evidence table (Appendix A, the HTML briefing and `_output/tables/frame_sentences.csv`).\n\n")
+                    f"evidence table (Appendix A and the HTML briefing).\n\n")
         return out
 
     # ---- focus sections ----------------------------------------------------
