@@ -71,9 +71,12 @@ class Briefing:
         """Every (sentence, frame) without its text (``with_text`` adds it to the rows shown); ``heading``
         marks headlines and subheadings, which are never the representative quote."""
         ev = self.analysis.evidence(self.translations)
-        arts = {a.id: a for a in self.analysis.corpus.articles}
-        heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
-                   for r in ev.itertuples()]
+        if hasattr(self.analysis, "headings"):  # from the tables: only the articles of possible headings are read
+            heading = self.analysis.headings(ev)
+        else:
+            arts = {a.id: a for a in self.analysis.corpus.articles}
+            heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
+                       for r in ev.itertuples()]
         return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool))
 
     def with_text(self, ev: pd.DataFrame) -> pd.DataFrame:
