@@ -224,13 +224,30 @@ def _by_article(corpus, article_ids, starts, ends):
     return out
 
 
+class Texts:
+    """The last texts read, a bounded few (the quotes of one section share articles; the corpus is
+    never held)."""
+
+    def __init__(self, size: int = 256):
+        self.size, self.held = size, {}
+
+    def get(self, article) -> str:
+        text = self.held.pop(article.id, None)
+        if text is None:
+            text = article.read()
+        self.held[article.id] = text  # most recent last
+        if len(self.held) > self.size:
+            del self.held[next(iter(self.held))]
+        return text
+
+
 class StoredArticle:
     """An article as `code` read it, without its text: the attributes of ``inputs.corpus.Article``,
     ``text`` read from the file when asked (and checked against the hash `code` recorded), so that
     the kernel of a study of any size holds the manifest, not the corpus."""
     __slots__ = ("id", "file", "outlet", "date", "language", "sha256", "title", "url", "outlet_basis",
                  "outlet_confidence", "outlet_evidence", "date_basis", "date_confidence", "date_evidence",
-                 "duplicate_of", "path")
+                 "duplicate_of", "path", "texts")
 
     def __init__(self, **values):
         for k, v in values.items():
@@ -238,6 +255,9 @@ class StoredArticle:
 
     @property
     def text(self) -> str:
+        return self.texts.get(self)
+
+    def read(self) -> str:
         from analysis.io.paths import inside, read_regular
         text = read_regular(inside(*self.path)).decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
         if self.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != self.sha256:
@@ -263,7 +283,7 @@ def stored_corpus(data_dir: Path, tables: Path):
     coded = pq.read_table(Path(tables) / "articles.parquet", columns=["article_id", "sha256"]).to_pydict()
     sha = dict(zip(coded["article_id"], coded["sha256"]))
     root, keep = data_dir.resolve(), sys.intern  # repeated metadata strings held once
-    articles = []
+    articles, texts = [], Texts()
     with open(data_dir / MANIFEST, encoding="utf-8-sig", newline="") as f:  # checked when it was coded
         for row in csv.DictReader(f):
             row = {k: (v or "").strip() for k, v in row.items() if k}
@@ -278,7 +298,7 @@ def stored_corpus(data_dir: Path, tables: Path):
                 date_basis=keep(row.get("date_basis") or ("unknown" if not day else "stated")),
                 date_confidence=keep(row.get("date_confidence") or "low"),
                 date_evidence=keep(row.get("date_evidence", "")), duplicate_of=row.get("duplicate_of", ""),
-                path=(root, row["file"])))  # resolved when read: resolving 100,000 paths takes half a minute
+                path=(root, row["file"]), texts=texts))  # resolved when read: resolving 100,000 paths takes half a minute
     articles.sort(key=lambda a: a.id)
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
 
