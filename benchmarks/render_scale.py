@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -56,8 +57,11 @@ def tree_memory(proc: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def measured(args: list[str]) -> tuple[float, int, int]:
-    """Run a command; (seconds, peak summed RSS, peak summed PSS of its process tree, in bytes)."""
+def measured(args: list[str]) -> tuple[float, int, int, float]:
+    """Run a command; (seconds, peak summed RSS, peak summed PSS of its process tree in bytes, CPU seconds
+    of the tree: user + system of every process in it, which a busy machine does not inflate as it
+    inflates the wall clock)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ps, peak, done = psutil.Process(proc.pid), [0, 0], threading.Event()
@@ -77,7 +81,9 @@ def measured(args: list[str]) -> tuple[float, int, int]:
     th.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()[-2000:]}")
-    return time.perf_counter() - t, peak[0], peak[1]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - t, peak[0], peak[1], cpu
 
 
 def explorer_load(html: Path) -> float:
@@ -124,10 +130,10 @@ def pdf_pages(pdf: Path) -> int:
 def one_size(n: int, tmp: Path) -> dict:
     data = resample(n, tmp / f"c{n}")
     r = {"articles": n}
-    r["code_s"], r["code_rss"], r["code_pss"] = measured([*CLI, "code", "--data", str(data), "--out",
+    r["code_s"], r["code_rss"], r["code_pss"], r["code_cpu"] = measured([*CLI, "code", "--data", str(data), "--out",
                                                           str(tmp / f"code{n}"), "--quiet"])
     out = tmp / f"render{n}"
-    r["render_s"], r["render_rss"], r["render_pss"] = measured([*CLI, "render", "--data", str(data), "--out", str(out),
+    r["render_s"], r["render_rss"], r["render_pss"], r["render_cpu"] = measured([*CLI, "render", "--data", str(data), "--out", str(out),
                                                                 "--quiet", "--builtin"])
     r["html_mb"] = (out / "report.html").stat().st_size / 1e6
     r["pdf_pages"] = pdf_pages(out / "report.pdf")
@@ -135,8 +141,8 @@ def one_size(n: int, tmp: Path) -> dict:
     r["explorer_s"] = explorer_load(out / "report.html")
     r["explore_first_s"], r["explore_search_s"] = explore_times(data, out)
     append_line(data / "codebook.yaml", "frames:\n", PROBE)
-    r["recode_s"], _, _ = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
-    r["rerender_s"], r["rerender_rss"], r["rerender_pss"] = measured([*CLI, "render", "--data", str(data), "--out",
+    r["recode_s"], _, _, r["recode_cpu"] = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
+    r["rerender_s"], r["rerender_rss"], r["rerender_pss"], r["rerender_cpu"] = measured([*CLI, "render", "--data", str(data), "--out",
                                                                       str(out), "--quiet", "--builtin"])
     return r
 
@@ -144,15 +150,18 @@ def one_size(n: int, tmp: Path) -> dict:
 def report(r: dict) -> None:
     mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
     print(f"\n{r['articles']:,} articles (load average {os.getloadavg()[0]:.1f} at the end)")
-    print(f"  code, cold (baseline)            {r['code_s']:8.1f} s   peak RSS {mb(r['code_rss'])} (PSS {mb(r['code_pss'])})")
-    print(f"  render, cold (HTML + PDF)        {r['render_s']:8.1f} s   peak RSS {mb(r['render_rss'])} "
-          f"(PSS {mb(r['render_pss'])})   = code + {r['render_s'] - r['code_s']:.1f} s")
+    print(f"  code, cold (baseline)            {r['code_s']:8.1f} s   CPU {r['code_cpu']:.1f} s   peak RSS "
+          f"{mb(r['code_rss'])} (PSS {mb(r['code_pss'])})")
+    print(f"  render, cold (HTML + PDF)        {r['render_s']:8.1f} s   CPU {r['render_cpu']:.1f} s   peak RSS "
+          f"{mb(r['render_rss'])} (PSS {mb(r['render_pss'])})   = code + {r['render_s'] - r['code_s']:.1f} s "
+          f"(CPU + {r['render_cpu'] - r['code_cpu']:.1f} s)")
     print(f"  report.html                      {r['html_mb']:8.1f} MB  PDF {r['pdf_pages']} pages; "
           f"evidence.sqlite {r['db_mb']:,.0f} MB")
     print(f"  explorer in headless Chromium    {r['explorer_s']:8.2f} s to its first rows")
     print(f"  explore: first page, a search    {r['explore_first_s']:8.2f} s, {r['explore_search_s']:.2f} s")
     print(f"  one-line codebook edit: re-code  {r['recode_s']:8.1f} s, re-render {r['rerender_s']:.1f} s "
-          f"(ratio {r['rerender_s'] / r['recode_s']:.2f}), re-render peak RSS {mb(r['rerender_rss'])} "
+          f"(ratio {r['rerender_s'] / r['recode_s']:.2f}); CPU {r['recode_cpu']:.1f} s and {r['rerender_cpu']:.1f} s "
+          f"(ratio {r['rerender_cpu'] / max(r['recode_cpu'], 1e-9):.2f}); re-render peak RSS {mb(r['rerender_rss'])} "
           f"(PSS {mb(r['rerender_pss'])})")
 
 

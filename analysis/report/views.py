@@ -219,7 +219,7 @@ def representative(ev: pd.DataFrame, n: int) -> pd.DataFrame:
     queues = []
     for g in groups:
         order = g.outlet.value_counts().sort_index().sort_values(ascending=False, kind="stable").index
-        per = [list(g[g.outlet == o].index) for o in order]
+        per = [list(g.index[(g.outlet == o).to_numpy()][:n]) for o in order]  # no outlet gives more than n
         q = []
         while any(per):
             q += [p.pop(0) for p in per if p]
