@@ -394,3 +394,16 @@ def test_raw_html_blocks_and_scripts_reach_the_page(tmp_path):
     assert '<script>document.getElementById("widget").textContent = "ran" + (1 < 2);</script>' in html
     assert "Text &lt;b&gt;stays&lt;/b&gt; text." in html
     assert html.index('id="widget"') < html.index("</main>")
+
+
+def test_the_explorer_data_skips_pandoc_and_comes_back_only_into_its_own_script():
+    from analysis.render.builtin import put_back, set_aside
+    md = ('Text.\n\n```{=html}\n<script type="application/json" id="ev-data">{"rows":[["x","\\u003c/script\\u003e"]]}'
+          '</script>\n```\n')
+    text, blobs, marker = set_aside(md)
+    assert "rows" not in text and blobs == ['{"rows":[["x","\\u003c/script\\u003e"]]}']
+    # pandoc's output, with the marker also typed in an article's text (escaped there, outside the script)
+    html = text.replace("```{=html}\n", "").replace("\n```", "") + f"<p>{marker}0</p>"
+    out = put_back(html, blobs, marker)
+    assert out.count('"rows"') == 1 and f"<p>{marker}0</p>" in out
+    assert f'<script type="application/json" id="ev-data">{blobs[0]}</script>' in out
