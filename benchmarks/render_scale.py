@@ -49,12 +49,24 @@ def tree_memory(proc: psutil.Process) -> tuple[int, int]:
     rss = pss = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            m = p.memory_full_info()
-        except psutil.Error:
+            m = p.memory_info().rss
+            rss, pss = rss + m, pss + _pss(p.pid, m)
+        except (psutil.Error, OSError):
             continue
-        rss += m.rss
-        pss += getattr(m, "pss", m.rss)
     return rss, pss
+
+
+def _pss(pid: int, rss: int) -> int:
+    """PSS from /proc/PID/smaps_rollup (a summary the kernel keeps: cheap to read every 0.2 s, where
+    psutil's full smaps walk cost the sampler 5 % of a core), else the RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss
 
 
 def measured(args: list[str]) -> tuple[float, int, int, float]:
