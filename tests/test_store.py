@@ -70,4 +70,4 @@ def test_the_kernel_holds_the_manifest_not_the_texts(coded, tmp_path):
     path = data / b.corpus.article("001").file
     path.write_text(path.read_text(encoding="utf-8") + "سطر جديد\n", encoding="utf-8")
     with pytest.raises(InputError, match="changed after it was coded"):
-        b.corpus.article("001").text
+        _ = b.corpus.article("001").text
