@@ -104,11 +104,8 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         from analysis.report.story import dedupe_wanted
         dedupe = bool(dedupe) or dedupe_wanted(data_dir)
         os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
-        run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=not quiet, problems=problems,
-                         dedupe=dedupe)
-        notes = list(run.corpus.warnings)
-        evidence_db(data_dir, out, run)  # what `explore` serves, and what the briefing's counts link into
-        del run  # the corpus and compiled patterns: the kernel loads its own while this process waits
+        # coded in a process of its own: the corpus it holds is let go before the kernel starts
+        notes, problems.items = in_child(_code_and_index, data_dir, out, jobs, scheduler, not quiet, problems, dedupe)
         kernel_env(data_dir, out, jobs, scheduler)
         os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded just now: the kernel reads, never codes
         route = render_with_quarto if use_quarto else builtin_route
@@ -127,6 +124,56 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     outputs.kept = False
     return outputs
 
+
+
+def _code_and_index(data_dir: Path, out: Path, jobs, scheduler, progress: bool, problems: Problems, dedupe: bool):
+    """What `render` does before its kernel starts: code (as `code`), then write evidence.sqlite (what
+    `explore` serves and the briefing's counts link into).  Returns the corpus's warnings and the notes."""
+    run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=progress, problems=problems, dedupe=dedupe)
+    evidence_db(data_dir, out, run)
+    return list(run.corpus.warnings), problems.items
+
+
+def _child(conn, fn, args) -> None:
+    try:
+        conn.send(("ok", fn(*args)))
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        conn.send(("error", (type(e), e.args, dict(getattr(e, "__dict__", {})))))
+    finally:
+        conn.close()
+
+
+def in_child(fn, *args):
+    """``fn(*args)`` in a child process, its result or exception handed back: the memory it used goes
+    back to the system when it ends (a Python process keeps what it freed).  Forked when this process
+    has one thread (it inherits the imports), else spawned."""
+    import multiprocessing
+    import sys
+    import threading
+    fork = sys.platform.startswith("linux") and threading.active_count() == 1
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_child, args=(child, fn, args))
+    p.start()
+    child.close()
+    try:
+        kind, value = parent.recv()
+    except EOFError:
+        p.join()
+        raise RuntimeError(f"the coding process ended without a result (exit code {p.exitcode}; "
+                           "-9 is the system's out-of-memory killer)") from None
+    except BaseException:  # interrupted: the child (in the same process group) was told too
+        p.join(10)
+        p.terminate()
+        raise
+    p.join()
+    if kind == "ok":
+        return value
+    cls, eargs, attrs = value
+    e = cls.__new__(cls)
+    e.args = eargs
+    e.__dict__.update(attrs)
+    raise e
 
 
 def _check_render_paths(qmd: Path, out: Path) -> None:

@@ -12,13 +12,16 @@ the same run:
 
     .venv/bin/python benchmarks/render_scale.py [--sizes 1000 10000] [--full] [--keep DIR]
 
-Peak RSS is sampled every 0.2 s over the process and all its descendants (psutil) and summed.
+Peak memory is sampled every 0.2 s over the process and all its descendants (psutil) and summed, as
+RSS and as PSS (a page shared by forked workers counted once over them).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -39,27 +42,47 @@ from resample import resample  # noqa: E402
 CLI = [sys.executable, "-m", "analysis"]
 
 
-def tree_rss(proc: psutil.Process) -> int:
-    total = 0
+def tree_memory(proc: psutil.Process) -> tuple[int, int]:
+    """(RSS, PSS) summed over the process and its descendants.  RSS counts the pages a forked worker
+    shares with its parent once per process; PSS splits each shared page between its sharers, so its
+    sum is what the tree takes from the machine."""
+    rss = pss = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
-            total += p.memory_info().rss
-        except psutil.Error:
-            pass
-    return total
+            m = p.memory_info().rss
+            rss, pss = rss + m, pss + _pss(p.pid, m)
+        except (psutil.Error, OSError):
+            continue
+    return rss, pss
 
 
-def measured(args: list[str]) -> tuple[float, int]:
-    """Run a command; (seconds, peak RSS of its process tree in bytes)."""
+def _pss(pid: int, rss: int) -> int:
+    """PSS from /proc/PID/smaps_rollup (a summary the kernel keeps: cheap to read every 0.2 s, where
+    psutil's full smaps walk cost the sampler 5 % of a core), else the RSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss
+
+
+def measured(args: list[str]) -> tuple[float, int, int, float]:
+    """Run a command; (seconds, peak summed RSS, peak summed PSS of its process tree in bytes, CPU seconds
+    of the tree: user + system of every process in it, which a busy machine does not inflate as it
+    inflates the wall clock)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    ps, peak, done = psutil.Process(proc.pid), 0, threading.Event()
+    ps, peak, done = psutil.Process(proc.pid), [0, 0], threading.Event()
 
     def sample():
-        nonlocal peak
         while not done.is_set():
             try:
-                peak = max(peak, tree_rss(ps))
+                rss, pss = tree_memory(ps)
+                peak[:] = max(peak[0], rss), max(peak[1], pss)
             except psutil.Error:
                 pass
             done.wait(0.2)
@@ -70,7 +93,9 @@ def measured(args: list[str]) -> tuple[float, int]:
     th.join()
     if proc.returncode:
         raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()[-2000:]}")
-    return time.perf_counter() - t, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return time.perf_counter() - t, peak[0], peak[1], cpu
 
 
 def explorer_load(html: Path) -> float:
@@ -117,32 +142,39 @@ def pdf_pages(pdf: Path) -> int:
 def one_size(n: int, tmp: Path) -> dict:
     data = resample(n, tmp / f"c{n}")
     r = {"articles": n}
-    r["code_s"], r["code_rss"] = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
+    r["code_s"], r["code_rss"], r["code_pss"], r["code_cpu"] = measured([*CLI, "code", "--data", str(data), "--out",
+                                                          str(tmp / f"code{n}"), "--quiet"])
     out = tmp / f"render{n}"
-    r["render_s"], r["render_rss"] = measured([*CLI, "render", "--data", str(data), "--out", str(out), "--quiet",
-                                               "--builtin"])
+    r["render_s"], r["render_rss"], r["render_pss"], r["render_cpu"] = measured([*CLI, "render", "--data", str(data), "--out", str(out),
+                                                                "--quiet", "--builtin"])
     r["html_mb"] = (out / "report.html").stat().st_size / 1e6
     r["pdf_pages"] = pdf_pages(out / "report.pdf")
+    r["db_mb"] = (out / "tables" / "evidence.sqlite").stat().st_size / 1e6
     r["explorer_s"] = explorer_load(out / "report.html")
     r["explore_first_s"], r["explore_search_s"] = explore_times(data, out)
     append_line(data / "codebook.yaml", "frames:\n", PROBE)
-    r["recode_s"], _ = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
-    r["rerender_s"], r["rerender_rss"] = measured([*CLI, "render", "--data", str(data), "--out", str(out), "--quiet",
-                                                   "--builtin"])
+    r["recode_s"], _, _, r["recode_cpu"] = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
+    r["rerender_s"], r["rerender_rss"], r["rerender_pss"], r["rerender_cpu"] = measured([*CLI, "render", "--data", str(data), "--out",
+                                                                      str(out), "--quiet", "--builtin"])
     return r
 
 
 def report(r: dict) -> None:
     mb = lambda b: f"{b / 2**20:,.0f} MB"  # noqa: E731
-    print(f"\n{r['articles']:,} articles")
-    print(f"  code, cold (baseline)            {r['code_s']:8.1f} s   peak RSS {mb(r['code_rss'])}")
-    print(f"  render, cold (HTML + PDF)        {r['render_s']:8.1f} s   peak RSS {mb(r['render_rss'])}"
-          f"   = code + {r['render_s'] - r['code_s']:.1f} s")
-    print(f"  report.html                      {r['html_mb']:8.1f} MB  PDF {r['pdf_pages']} pages")
+    print(f"\n{r['articles']:,} articles (load average {os.getloadavg()[0]:.1f} at the end)")
+    print(f"  code, cold (baseline)            {r['code_s']:8.1f} s   CPU {r['code_cpu']:.1f} s   peak RSS "
+          f"{mb(r['code_rss'])} (PSS {mb(r['code_pss'])})")
+    print(f"  render, cold (HTML + PDF)        {r['render_s']:8.1f} s   CPU {r['render_cpu']:.1f} s   peak RSS "
+          f"{mb(r['render_rss'])} (PSS {mb(r['render_pss'])})   = code + {r['render_s'] - r['code_s']:.1f} s "
+          f"(CPU + {r['render_cpu'] - r['code_cpu']:.1f} s)")
+    print(f"  report.html                      {r['html_mb']:8.1f} MB  PDF {r['pdf_pages']} pages; "
+          f"evidence.sqlite {r['db_mb']:,.0f} MB")
     print(f"  explorer in headless Chromium    {r['explorer_s']:8.2f} s to its first rows")
     print(f"  explore: first page, a search    {r['explore_first_s']:8.2f} s, {r['explore_search_s']:.2f} s")
     print(f"  one-line codebook edit: re-code  {r['recode_s']:8.1f} s, re-render {r['rerender_s']:.1f} s "
-          f"(ratio {r['rerender_s'] / r['recode_s']:.2f}), re-render peak RSS {mb(r['rerender_rss'])}")
+          f"(ratio {r['rerender_s'] / r['recode_s']:.2f}); CPU {r['recode_cpu']:.1f} s and {r['rerender_cpu']:.1f} s "
+          f"(ratio {r['rerender_cpu'] / max(r['recode_cpu'], 1e-9):.2f}); re-render peak RSS {mb(r['rerender_rss'])} "
+          f"(PSS {mb(r['rerender_pss'])})")
 
 
 def main() -> None:

@@ -127,3 +127,53 @@ def test_a_cell_of_the_selection_says_how_many_there_are_and_where():
     assert totals[key]["n"] == 100
     html = explorer.static_lists(explorer.stratified(ev, limit=10), str, totals)
     assert "O0 · f0: showing 10 of 100 (the whole evidence: python -m analysis explore" in html
+
+
+def _search(db, words: str) -> set[str]:
+    import sqlite3
+
+    from analysis.results.evidence_db import fold
+    con = sqlite3.connect(db)
+    try:
+        return {r[0] for r in con.execute("SELECT DISTINCT evidence_id FROM evidence WHERE sentence IN "
+                                          "(SELECT rowid FROM search WHERE search MATCH ?)", [f'"{fold(words)}"'])}
+    finally:
+        con.close()
+
+
+def test_a_rebuild_indexes_what_changed_and_forgets_what_went(app, tmp_path):
+    import shutil
+    import sqlite3
+
+    import pyarrow.parquet as pq
+
+    from analysis.results.evidence import Translation
+    from analysis.results.evidence_db import build
+    _, out = app
+    tables = tmp_path / "tables"
+    shutil.copytree(out / "tables", tables)
+    db = tables / "evidence.sqlite"
+    # a translation written for testing, on Kadhimi's denial (000:1910-2229): the rebuild indexes its English
+    said = {"000:1910-2229": Translation("the premier will carry no letters zqxw", "test", "")}
+    build(tables, said, {})
+    assert _search(db, "zqxw") == {"000:1910-2229"}
+    assert _search(db, "ساعي بريد") >= {"000:1910-2229"}
+    build(tables, {}, {})  # the translation removed: its words leave the index
+    assert _search(db, "zqxw") == set()
+    # a codebook edit that drops the postman frame: its sentences leave the index, the rest stay
+    fs = pq.read_table(tables / "frame_sentences.parquet")
+    pq.write_table(fs.filter(fs.column("frame").to_numpy(zero_copy_only=False) != "postman"), tables / "frame_sentences.parquet")
+    build(tables, {}, {})
+    con = sqlite3.connect(db)
+    eids = {r[0] for r in con.execute("SELECT evidence_id FROM evidence")}
+    indexed = {r[0] for r in con.execute("SELECT evidence_id FROM sentences")}
+    n_search = con.execute("SELECT count(*) FROM search").fetchone()[0]
+    con.close()
+    # 56 sentences carry a frame in the seeds; the 4 postman sentences carry no other
+    assert indexed == eids and n_search == len(eids) == 52
+    assert "000:1910-2229" not in _search(db, "الكاظمي") and "002:1569-1851" in _search(db, "الكاظمي")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tables, fresh, ignore=shutil.ignore_patterns("evidence.sqlite"))
+    build(fresh, {}, {})
+    for words in ("الكاظمي", "قاآني", "Arabi Post", "صواريخ"):
+        assert _search(db, words) == _search(fresh / "evidence.sqlite", words)

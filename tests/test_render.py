@@ -394,3 +394,36 @@ def test_raw_html_blocks_and_scripts_reach_the_page(tmp_path):
     assert '<script>document.getElementById("widget").textContent = "ran" + (1 < 2);</script>' in html
     assert "Text &lt;b&gt;stays&lt;/b&gt; text." in html
     assert html.index('id="widget"') < html.index("</main>")
+
+
+def test_the_explorer_data_skips_pandoc_and_comes_back_only_into_its_own_script():
+    from analysis.render.builtin import put_back, set_aside
+    md = ('Text.\n\n```{=html}\n<script type="application/json" id="ev-data">{"rows":[["x","\\u003c/script\\u003e"]]}'
+          '</script>\n```\n')
+    text, blobs, marker = set_aside(md)
+    assert "rows" not in text and blobs == ['{"rows":[["x","\\u003c/script\\u003e"]]}']
+    # pandoc's output, with the marker also typed in an article's text (escaped there, outside the script)
+    html = text.replace("```{=html}\n", "").replace("\n```", "") + f"<p>{marker}0</p>"
+    out = put_back(html, blobs, marker)
+    assert out.count('"rows"') == 1 and f"<p>{marker}0</p>" in out
+    assert f'<script type="application/json" id="ev-data">{blobs[0]}</script>' in out
+
+
+@pytest.mark.parametrize("threads", [False, True])  # one thread: forked; more: spawned
+def test_the_coding_child_hands_back_its_result_and_its_errors(tmp_path, threads):
+    import threading
+
+    from analysis.api import check_inputs, in_child
+    from analysis.io.errors import InputError
+    stop = threading.Event()
+    if threads:
+        threading.Thread(target=stop.wait, daemon=True).start()
+    try:
+        assert in_child(divmod, 7, 2) == (3, 1)
+        with pytest.raises(ValueError, match="invalid literal"):
+            in_child(int, "x")
+        with pytest.raises(InputError) as e:  # a data folder with no codebook: the problems come back whole
+            in_child(check_inputs, tmp_path)
+        assert any("codebook.yaml" in p.file for p in e.value.problems)
+    finally:
+        stop.set()

@@ -46,3 +46,28 @@ def test_shown_rows_get_their_quote_and_highlights_by_id(coded):
     assert [text[s:e] for s, e in got.highlights] == ["رسائل إيرانية» إلى «ترامب", "الوسيط بين إيران وأمريكا",
                                                       "يكون ساعي بريد"]
     assert all(1910 <= s < e <= 2229 for s, e in got.highlights)
+
+
+def test_the_kernel_holds_the_manifest_not_the_texts(coded, tmp_path):
+    import shutil
+
+    from analysis.io.errors import InputError
+    a = open_coded("data", coded / "tables")
+    art = a.corpus.article("002")
+    assert not hasattr(art, "__dict__")  # slots only: no text is kept on the article
+    assert len(a.corpus.articles) == 5 and art.outlet.id == "arabipost" and str(art.date) == "2020-08-20"
+    # read from the file when asked: the sentence at 387-408 is Arabi Post's subheading (line 3 of the file)
+    assert art.text[387:408] == "خروج القوات الأمريكية"
+    # the headlines and subheadings among the frame sentences: each a whole line of the article without
+    # closing punctuation, or article 003's deck (read in the seed files)
+    ev = a.evidence({}).drop_duplicates("evidence_id")
+    heads = {e for e, h in zip(ev.evidence_id, a.headings(ev)) if h}
+    assert heads == {"002:387-408", "002:2426-2446", "002:5592-5612", "003:73-181", "004:809-843", "004:2666-2691"}
+    # an article edited after it was coded is refused, not quoted at stale offsets
+    data = tmp_path / "data"
+    shutil.copytree("data", data)
+    b = open_coded(data, coded / "tables")
+    path = data / b.corpus.article("001").file
+    path.write_text(path.read_text(encoding="utf-8") + "سطر جديد\n", encoding="utf-8")
+    with pytest.raises(InputError, match="changed after it was coded"):
+        _ = b.corpus.article("001").text

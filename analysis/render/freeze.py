@@ -62,8 +62,8 @@ def _walk(root: Path, skip: set[Path]):
         dirnames[:] = sorted(d for d in dirnames
                              if not d.startswith(".") and d not in _SKIP_DIRS and (here / d).resolve() not in skip)
         for name in sorted(filenames):
-            path = here / name
-            if path.resolve() in skip:
+            path = here / name  # canonical already (a resolved root, real folders) unless a link
+            if path in skip or (path.is_symlink() and path.resolve() in skip):  # resolving each took 30 s at 100k
                 continue
             try:
                 st = path.stat()

@@ -78,8 +78,11 @@ class Briefing:
         marks headlines and subheadings, which are never the representative quote."""
         ev = self.analysis.evidence(self.translations)
         arts = {a.id: a for a in self.analysis.corpus.articles}
-        heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
-                   for r in ev.itertuples()]
+        if hasattr(self.analysis, "headings"):  # from the tables: only the articles of possible headings are read
+            heading = self.analysis.headings(ev)
+        else:
+            heading = [q.is_heading(arts[r.article_id].text, r.start, r.end, arts[r.article_id].title)
+                       for r in ev.itertuples()]
         st = self.analysis.stances  # ev is built row for row from the stances
         camp = front.camp_of(self.analysis)
         g = front.groups(self.analysis)

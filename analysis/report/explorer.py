@@ -131,7 +131,7 @@ def heatmap(counts: pd.DataFrame, evidence: pd.DataFrame, frame_ids: list[str], 
             outlet_ar: dict[str, str] | None = None, caption: str = "") -> str:
     """Frame × outlet as a coloured HTML table: 'n' and the outlet's share, each count a link."""
     outlet_ar = outlet_ar or {}
-    cells = outlet_frame_cells(evidence)
+    cells = evidence.groupby(["outlet", "frame"]).size().to_dict() if len(evidence) else {}  # counts, not id lists
     c = counts.set_index(["outlet", "frame"])
     outlets = sorted(counts.outlet.unique())
     top = int(counts.sentences.max()) if len(counts) else 0
@@ -144,7 +144,7 @@ def heatmap(counts: pd.DataFrame, evidence: pd.DataFrame, frame_ids: list[str], 
             n = int(c.loc[(o, f), "sentences"]) if (o, f) in c.index else 0
             share = float(c.loc[(o, f), "share"]) if (o, f) in c.index else 0.0
             if n:
-                assert n == len(cells.get((o, f), [])), (o, f)  # the count is its evidence
+                assert n == cells.get((o, f), 0), (o, f)  # the count is its evidence
                 key = cell_key(outlet=o, frame=f)
                 body = _link(n, key, f"{o} · {label(f)}: open the {n} sentence(s)") + f'<small>{100 * share:.0f}%</small>'
             else:
@@ -159,7 +159,8 @@ def who_matrix(evidence: pd.DataFrame, frame_ids: list[str], label, caption: str
     """Speaker × frame, each cell its counts by stance; every count a link to its sentences."""
     if evidence.empty:
         return ""
-    cells = speaker_cells(evidence)
+    cells = evidence.groupby(["speaker", "frame", "stance"]).size().to_dict()  # counts, not id lists
+    by_stance = evidence.groupby(["speaker", "stance"]).size().to_dict()
     frames = [f for f in frame_ids if f in set(evidence.frame)]
     totals = evidence.groupby("speaker").size()
     speakers = sorted(totals.index, key=lambda s: (-int(totals[s]), s))
@@ -167,14 +168,13 @@ def who_matrix(evidence: pd.DataFrame, frame_ids: list[str], label, caption: str
     head += "".join(f'<th scope="col">{escape(label(f))}</th>' for f in frames)
     rows = []
     for sp in speakers:
-        mine = evidence[evidence.speaker == sp]
         tds = []
         for st in STANCES:
-            n = int((mine.stance == st).sum())
+            n = int(by_stance.get((sp, st), 0))
             tds.append(f'<td class="num">{_link(n, cell_key(speaker=sp, stance=st), f"{sp} · {st}") if n else "–"}</td>')
         for f in frames:
-            parts = [f'{_link(len(ids), cell_key(speaker=sp, frame=f, stance=st), f"{sp} · {label(f)} · {st}")} {st}'
-                     for st in STANCES if (ids := cells.get((sp, f, st)))]
+            parts = [f'{_link(k, cell_key(speaker=sp, frame=f, stance=st), f"{sp} · {label(f)} · {st}")} {st}'
+                     for st in STANCES if (k := int(cells.get((sp, f, st), 0)))]
             tds.append(f'<td>{"<br>".join(parts) or "–"}</td>')
         rows.append(f'<tr><th scope="row">{escape(sp)}</th>{"".join(tds)}</tr>')
     return raw_html(f'<div class="ev-wrap"><table data-quarto-disable-processing="true" class="ev-who"><thead><tr><th>Speaker</th>{head}</tr></thead>'

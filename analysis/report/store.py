@@ -2,21 +2,28 @@
 
 The kernel never codes and never holds a corpus-wide table of mentions, segments or
 texts.  It holds the thin frame-sentence table (ids, outlet, frame, stance, speaker,
-offsets: no text), answers sizes by aggregation in DuckDB, and fetches the highlights
-of only the sentences it shows, by id.  Quote texts are slices of the articles.
+offsets: no text) and the manifest's metadata (``StoredArticle``: no text), answers
+sizes by aggregation in DuckDB, and fetches the highlights of only the sentences it
+shows, by id.  Quote texts are slices of the articles, read from their files for the
+quotes shown only.
 
 ``Coded`` has the attributes of ``pipeline.Analysis`` that the briefing reads (corpus,
 codebook, actors, rules, stances, claims, details, sourcing), so the views take either.
 """
 from __future__ import annotations
 
+import csv
+import hashlib
+import sys
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 
+from analysis.io.errors import InputError, Problem
 from analysis.results.evidence import evidence_rows
 
 TABLES_ENV = "FRAMING_TABLES"  # set by `render` once it has coded: the tables the kernel reads
@@ -81,6 +88,16 @@ class Store:
                           "SEMI JOIN wanted w ON m.sentence_id = w.sentence_id AND m.frame = w.frame "
                           "ORDER BY m.file_row_number", wanted=keys[["sentence_id", "frame"]].drop_duplicates())
 
+    def heading_candidates(self, ends: str) -> pd.DataFrame:
+        """The frame sentences that may be a headline or subheading: the article has a title, or the
+        sentence does not end as a sentence does (``ends``, an RE2 pattern whose match in RE2 implies
+        a match of the report's own pattern in Python: RE2's \\s is narrower)."""
+        return self.query("SELECT DISTINCT f.article_id, f.sentence_start AS start, f.sentence_end AS \"end\" "
+                          f"FROM {self.src('frame_sentences')} f JOIN {self.src('segments')} s ON s.sentence_id = f.sentence_id "
+                          f"JOIN {self.src('articles')} a ON a.article_id = f.article_id "
+                          "WHERE coalesce(a.title, '') <> '' OR NOT regexp_matches(s.sentence, $ends)"
+                          .replace("$ends", "'" + ends.replace("'", "''") + "'"))
+
     def segments_of(self, article_ids) -> list[SimpleNamespace]:
         """The sentences of some articles (as the gold file's loader reads them)."""
         ids = pd.DataFrame({"article_id": sorted(article_ids)})
@@ -140,9 +157,23 @@ class Coded:
         return evidence_rows(self.stances, self.corpus.articles, translations)
 
     def quotes(self, ev: pd.DataFrame) -> list[str]:
-        """Each evidence row's sentence, sliced from its article."""
-        texts = {a.id: a.text for a in self.corpus.articles}
-        return [texts[a][int(s):int(e)] for a, s, e in zip(ev.article_id, ev.start, ev.end)]
+        """Each evidence row's sentence, sliced from its article (each article read once, then let go)."""
+        return [text[s:e] for text, s, e in _by_article(self.corpus, ev.article_id, ev.start, ev.end)]
+
+    def headings(self, ev: pd.DataFrame) -> list[bool]:
+        """Which evidence rows are a headline or subheading (quotes.is_heading), reading only the
+        articles of the rows that may be one (``Store.heading_candidates``)."""
+        from analysis.report.quotes import ENDS_SENTENCE, is_heading
+        maybe = self.store.heading_candidates(ENDS_SENTENCE.pattern)
+        maybe = set(zip(maybe.article_id, maybe.start.astype(int), maybe.end.astype(int)))
+        keys = list(zip(ev.article_id, ev.start.astype(int), ev.end.astype(int)))
+        rows = [i for i, k in enumerate(keys) if k in maybe]
+        out = [False] * len(keys)
+        arts = [keys[i][0] for i in rows]
+        for i, (text, s, e) in zip(rows, _by_article(self.corpus, arts, [keys[i][1] for i in rows],
+                                                     [keys[i][2] for i in rows])):
+            out[i] = is_heading(text, s, e, self.corpus.article(keys[i][0]).title)
+        return out
 
     def with_text(self, ev: pd.DataFrame) -> pd.DataFrame:
         """A few evidence rows with their quote, highlights and indicators (fetched by id)."""
@@ -160,18 +191,133 @@ class Coded:
             highlights=[sorted(spans.get(k, ())) for k in keys],
             indicators=["; ".join(dict.fromkeys(labels.get(k, []))) for k in keys])
 
+    def subset(self, article_ids) -> SimpleNamespace:
+        """The inputs as a checker of a few articles reads them (a translations file): its corpus holds
+        those articles only, so that their texts alone are read.  An id not in the corpus stays out, as
+        it is out of the whole corpus."""
+        from analysis.inputs.corpus import Corpus
+        ids = set(article_ids)
+        c = self.corpus
+        corpus = Corpus(c.data_dir, c.outlets, [a for a in c.articles if a.id in ids], c.warnings, c.set_aside)
+        return SimpleNamespace(corpus=corpus, codebook=self.codebook, actors=self.actors)
+
     def gold_view(self, article_ids) -> SimpleNamespace:
-        """What evaluation reads: codebook, actors, the gold articles' sentences, the stances."""
-        return SimpleNamespace(corpus=self.corpus, codebook=self.codebook, actors=self.actors, stances=self.stances,
-                               segments=self.store.segments_of(article_ids))
+        """What evaluation reads: codebook, actors, the gold articles (only: their texts are read) and
+        their sentences, the stances."""
+        view = self.subset(article_ids)
+        view.stances, view.segments = self.stances, self.store.segments_of(article_ids)
+        return view
+
+
+def _by_article(corpus, article_ids, starts, ends):
+    """(text, start, end) per row in the rows' order; each article's file is read once, held only while
+    its rows are sliced."""
+    article_ids, starts, ends = list(article_ids), list(starts), list(ends)
+    order = sorted(range(len(article_ids)), key=lambda i: article_ids[i])
+    out: list = [None] * len(order)
+    aid, text = None, ""
+    for i in order:
+        if article_ids[i] != aid:
+            aid = article_ids[i]
+            text = corpus.article(aid).text
+        out[i] = (text, int(starts[i]), int(ends[i]))
+    return out
+
+
+class Texts:
+    """The last texts read, a bounded few (the quotes of one section share articles; the corpus is
+    never held)."""
+
+    def __init__(self, size: int = 256):
+        self.size, self.held = size, {}
+
+    def get(self, article) -> str:
+        text = self.held.pop(article.id, None)
+        if text is None:
+            text = article.read()
+        self.held[article.id] = text  # most recent last
+        if len(self.held) > self.size:
+            del self.held[next(iter(self.held))]
+        return text
+
+
+class StoredArticle:
+    """An article as `code` read it, without its text: the attributes of ``inputs.corpus.Article``,
+    ``text`` read from the file when asked (and checked against the hash `code` recorded), so that
+    the kernel of a study of any size holds the manifest, not the corpus."""
+    __slots__ = ("id", "file", "outlet", "date", "language", "sha256", "title", "url", "outlet_basis",
+                 "outlet_confidence", "outlet_evidence", "date_basis", "date_confidence", "date_evidence",
+                 "duplicate_of", "path", "texts")
+
+    def __init__(self, **values):
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+
+    @property
+    def text(self) -> str:
+        return self.texts.get(self)
+
+    def read(self) -> str:
+        from analysis.io.paths import inside, read_regular
+        text = read_regular(inside(*self.path)).decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        if self.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != self.sha256:
+            raise InputError(Problem(self.file, None, "the article changed after it was coded",
+                                     "render again (it codes the changed article first)"))
+        return text
+
+    def __repr__(self) -> str:
+        return f"StoredArticle({self.id!r}, {self.file!r})"
+
+
+def stored_corpus(data_dir: Path, tables: Path):
+    """The corpus `code` read (the manifest's rows, in id order), each article without its text; the
+    hashes of their texts come from the articles table `code` wrote."""
+    import pyarrow.parquet as pq
+
+    from analysis.inputs.corpus import MANIFEST, Corpus, load_outlets
+    from analysis.io.errors import Problems
+    data_dir = Path(data_dir)
+    problems = Problems()
+    outlets = load_outlets(data_dir, problems)
+    problems.raise_if_any()
+    coded = pq.read_table(Path(tables) / "articles.parquet", columns=["article_id", "sha256"]).to_pydict()
+    sha = dict(zip(coded["article_id"], coded["sha256"]))
+    root, keep = data_dir.resolve(), sys.intern  # repeated metadata strings held once
+    articles, texts = [], Texts()
+    with open(data_dir / MANIFEST, encoding="utf-8-sig", newline="") as f:  # checked when it was coded
+        for row in csv.DictReader(f):
+            row = {k: (v or "").strip() for k, v in row.items() if k}
+            day = row.get("date", "")
+            articles.append(StoredArticle(
+                id=row["id"], file=Path(row["file"]).as_posix(), outlet=outlets[row["outlet"]],
+                date=date.fromisoformat(day) if day else None, language=keep(row["language"]),
+                sha256=sha.get(row["id"], ""), title=row.get("title", ""), url=row.get("url", ""),
+                outlet_basis=keep(row.get("outlet_basis") or "unknown"),
+                outlet_confidence=keep(row.get("outlet_confidence") or "low"),
+                outlet_evidence=keep(row.get("outlet_evidence", "")),
+                date_basis=keep(row.get("date_basis") or ("unknown" if not day else "stated")),
+                date_confidence=keep(row.get("date_confidence") or "low"),
+                date_evidence=keep(row.get("date_evidence", "")), duplicate_of=row.get("duplicate_of", ""),
+                path=(root, row["file"]), texts=texts))  # resolved when read: resolving 100,000 paths takes half a minute
+    articles.sort(key=lambda a: a.id)
+    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
 
 
 def open_coded(data_dir: Path, tables: Path, dedupe: bool = False) -> Coded:
-    """The inputs of ``data_dir`` (checked, not coded) with the tables `code` wrote for it (``dedupe``:
-    near-copies were left out of the coding, so they leave the corpus too)."""
-    from analysis.inputs.study import Study
-    study = Study.load(data_dir)
+    """The inputs of ``data_dir`` (the codebook, actors and rules loaded; the corpus as `code` read it,
+    without its texts) with the tables `code` wrote for it (``dedupe``: near-copies were left out of
+    the coding, so they leave the corpus too)."""
+    from analysis.inputs.actors import load_actors
+    from analysis.inputs.codebook import CODEBOOK, load_codebook
+    from analysis.inputs.corpus import load_events
+    from analysis.inputs.cues import load_cues
+    from analysis.inputs.extraction_rules import load_extraction_rules
+    data_dir = Path(data_dir)
+    corpus = stored_corpus(data_dir, tables)
+    codebook = load_codebook(data_dir / CODEBOOK)
+    rules = load_extraction_rules(data_dir, frame_ids=codebook.frame_ids, events=load_events(data_dir),
+                                  cue_kinds=load_cues(data_dir).kinds())
     if dedupe:
-        study.corpus.set_aside = [a.id for a in study.corpus.articles if a.duplicate_of]
-        study.corpus.articles = [a for a in study.corpus.articles if not a.duplicate_of]
-    return Coded(study.corpus, study.codebook, study.actors, study.extraction_rules, Store(tables))
+        corpus.set_aside = [a.id for a in corpus.articles if a.duplicate_of]
+        corpus.articles = [a for a in corpus.articles if not a.duplicate_of]
+    return Coded(corpus, codebook, load_actors(data_dir), rules, Store(tables))

@@ -39,7 +39,7 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
     out: dict[str, Translation] = {}
     if not path.exists():
         return out
-    texts = {a.id: a.text for a in analysis.corpus.articles}
+    texts = _Texts(analysis.corpus.articles)
     seen: dict[str, int] = {}
     for line, row in read_csv_rows(path, TRANSLATION_COLUMNS, ("evidence_id", "article_id", "start", "end", "english"), problems):
         aid = row["article_id"]
@@ -79,6 +79,22 @@ def load_translations(path: Path, analysis, problems: Problems | None = None) ->
     if own:
         problems.raise_if_any()
     return out
+
+
+class _Texts(dict):
+    """Article id -> text, each read when first asked: a translations file names a few articles of a
+    corpus that may be too large to hold."""
+
+    def __init__(self, articles):
+        super().__init__()
+        self.articles = {a.id: a for a in articles}
+
+    def __contains__(self, article_id) -> bool:
+        return article_id in self.articles
+
+    def __missing__(self, article_id: str) -> str:
+        text = self[article_id] = self.articles[article_id].text
+        return text
 
 
 def _same_text(cell: str, original: str) -> bool:

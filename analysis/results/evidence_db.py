@@ -6,11 +6,16 @@ search finds a word inside its clitics.
 
 Built from the tables `code` wrote, a few thousand rows at a time (DuckDB reads the Parquet);
 written to a temporary name and renamed into place, so a reader never sees half a database.
+Indexing the text is most of the work (the trigram index), so a rebuild starts from a copy of the
+last database and indexes only the sentences that are new or whose indexed text changed (a
+codebook edit adds and drops a few); the row table is written whole each time.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
@@ -20,13 +25,17 @@ from analysis.text.normalize import normalize
 
 DB = "evidence.sqlite"
 CHUNK = 5000
+VERSION = "2"  # the layout below: a database of another layout is built afresh
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE sentences (id INTEGER PRIMARY KEY, evidence_id TEXT UNIQUE, digest INTEGER);
+CREATE VIRTUAL TABLE search USING fts5(hay, tokenize='trigram');
+"""
+ROWS = """
 CREATE TABLE evidence (
   id INTEGER PRIMARY KEY, evidence_id TEXT, article_id TEXT, outlet TEXT, date TEXT, file TEXT,
   start INTEGER, "end" INTEGER, frame TEXT, stance TEXT, speaker TEXT, arabic TEXT, english TEXT,
   highlights TEXT, sentence INTEGER);
-CREATE VIRTUAL TABLE search USING fts5(hay, tokenize='trigram');
 """
 INDEXES = ("outlet", "frame", "stance", "speaker", "date", "evidence_id", "sentence")
 
@@ -65,6 +74,64 @@ def _rows(con, tables: Path):
         yield batch
 
 
+def _reusable(db: Path) -> bool:
+    """The last database can be updated in place of a new one: it exists and has this layout."""
+    if not db.is_file():
+        return False
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return bool(row) and row[0] == VERSION
+
+
+def _digest(text: str) -> int:
+    """What a sentence's index entry was built from, as a signed 64-bit number (SQLite's INTEGER)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+class _Index:
+    """The text index of the sentences, updated against what the last database indexed."""
+
+    def __init__(self, out: sqlite3.Connection):
+        self.out = out
+        self.known = {eid: (sid, dg) for eid, sid, dg in out.execute("SELECT evidence_id, id, digest FROM sentences")}
+        self.next = (out.execute("SELECT max(id) FROM sentences").fetchone()[0] or 0) + 1
+        self.added = self.reindexed = 0
+
+    def sentence(self, eid: str, source: str, pending: list) -> int:
+        """The sentence's id; its text is (re)indexed (into ``pending``) when new or changed."""
+        dg = _digest(source)
+        old = self.known.pop(eid, None)
+        if old is not None and old[1] == dg:
+            return old[0]
+        if old is None:
+            sid, self.next = self.next, self.next + 1
+            self.added += 1
+        else:
+            sid = old[0]
+            self.reindexed += 1
+            self.out.execute("DELETE FROM search WHERE rowid = ?", (sid,))
+        pending.append((sid, eid, dg, fold(source)))
+        return sid
+
+    def write(self, pending: list) -> None:
+        self.out.executemany("INSERT OR REPLACE INTO sentences VALUES (?, ?, ?)", [p[:3] for p in pending])
+        self.out.executemany("INSERT INTO search (rowid, hay) VALUES (?, ?)", [(p[0], p[3]) for p in pending])
+        pending.clear()
+
+    def drop_rest(self) -> int:
+        """Forget the sentences no longer in the evidence."""
+        gone = [(sid,) for sid, _ in self.known.values()]
+        self.out.executemany("DELETE FROM search WHERE rowid = ?", gone)
+        self.out.executemany("DELETE FROM sentences WHERE id = ?", gone)
+        return len(gone)
+
+
 def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
     """Write OUT/tables/evidence.sqlite from the tables; ``translations`` by evidence id, ``labels``
     by frame id (both searched with the text)."""
@@ -73,13 +140,21 @@ def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".evidence.", suffix=".sqlite", dir=tables)
     os.close(fd)
     try:
+        if _reusable(db_path(tables)):
+            shutil.copyfile(db_path(tables), tmp)
+        else:
+            Path(tmp).unlink()
         out = sqlite3.connect(tmp)
-        out.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)  # a scratch file until renamed
+        out.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")  # a scratch file until renamed
+        if not out.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone():
+            out.executescript(SCHEMA)
+        out.executescript("DROP TABLE IF EXISTS evidence;" + ROWS)  # its indexes go with it
+        index = _Index(out)
         con = duckdb.connect(config={"memory_limit": "512MB", "threads": 2})
         con.execute("SET enable_progress_bar = false")
-        n, sent, last = 0, 0, None
+        n, sid, last, pending = 0, 0, None, []
         for batch in _rows(con, tables):
-            rows, hay = [], []
+            rows = []
             for aid, outlet, date, file, start, end, frame, stance, speaker, text, spans in batch:
                 n += 1
                 eid = evidence_id(aid, int(start), int(end))
@@ -88,15 +163,18 @@ def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
                 marks = sorted((int(a) - int(start), int(b) - int(start)) for a, b in (spans or [])
                                if start <= a < b <= end)
                 if eid != last:  # a sentence is indexed once, however many frames it carries
-                    sent, last = sent + 1, eid
-                    hay.append((sent, fold("\x01".join((text, english or "", outlet, eid, file)))))
+                    last = eid
+                    sid = index.sentence(eid, "\x01".join((text, english or "", outlet, eid, file)), pending)
                 rows.append((n, eid, aid, outlet, str(date or "")[:10], file, int(start), int(end), frame, stance,
-                             speaker, text, english, json.dumps(marks), sent))
+                             speaker, text, english, json.dumps(marks), sid))
             out.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            out.executemany("INSERT INTO search (rowid, hay) VALUES (?, ?)", hay)
+            index.write(pending)
+        index.drop_rest()
         for col in INDEXES:
             out.execute(f'CREATE INDEX ix_{col} ON evidence ("{col}")')
-        out.executemany("INSERT INTO meta VALUES (?, ?)", [("rows", str(n)), ("labels", json.dumps(labels))])
+        out.execute("DELETE FROM meta")
+        out.executemany("INSERT INTO meta VALUES (?, ?)", [("rows", str(n)), ("labels", json.dumps(labels)),
+                                                           ("schema", VERSION)])
         out.commit()
         out.close()
         con.close()
