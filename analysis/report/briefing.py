@@ -381,12 +381,11 @@ class Briefing:
         by_share = min(shares, key=lambda k: (-shares[k][0] / shares[k][1], -shares[k][0], k))
         by_count = min(shares, key=lambda k: (-shares[k][0], k))
         anon, total = shares[by_share]
-        link = self._ev(f"{front.pct(anon, total)} ({anon} of {total})", unnamed="1", outlet=by_share)
-        out = (f"{md.escape(by_share)} rests the largest share of its sentences on unnamed sources, which a reader "
-               f"cannot check: {link}")
+        link = self._ev(f"{front.pct(anon, total)}, {anon} of {total}", unnamed="1", outlet=by_share)
+        out = f"{md.escape(by_share)} rests most on unnamed sources ({link})"
         if by_count != by_share:
             n, of = shares[by_count]
-            out += f"; {md.escape(by_count)} the most sentences ({self._ev(f'{n} of {of}', unnamed='1', outlet=by_count)})"
+            out += f"; {md.escape(by_count)} most by count ({self._ev(f'{n} of {of}', unnamed='1', outlet=by_count)})"
         return Md(out + ".")
 
     def trust(self) -> Md:
