@@ -40,7 +40,7 @@ from analysis.match.grammar import (
     word_literal,
     word_runs,
 )
-from analysis.match.scan import ALWAYS, Anchors, Clause, Prefilter, Requirement, best_clause
+from analysis.match.scan import ALWAYS, Anchors, Clause, Prefilter, RankedAnchors, Requirement, best_clause
 from analysis.text.normalize import TEH_MARBUTA, normalize, normalize_with_map
 
 WORD = regex.compile(r"\w+")
@@ -114,6 +114,7 @@ class Term(Pattern):
     def __getstate__(self):  # a compiled regex pickles as its source and compiles again on loading:
         state = self.__dict__.copy()  # leave it to first use, as most terms are never tried
         state.pop("_rx", None)
+        state.pop("_last", None)
         return state
 
     @cached_property
@@ -144,8 +145,62 @@ class Term(Pattern):
     def prepare(self) -> None:
         _ = self._plan  # the regex itself is compiled where it may match (most never do)
 
+    @cached_property
+    def _leaves(self) -> list["Term"] | None:
+        """A term that is one set reference, as its set's entries in the alternation's order (nested
+        sets flattened): at a word start the regex takes the first entry that matches there, so trying
+        only the entries anchored there, in that order, finds the same match far more cheaply than one
+        regex of every entry.  None for other terms, or when some entry has no anchors."""
+        if len(self.words) != 1 or not _is_ref(self.words[0]):
+            return None
+        ref = self.sets.get(self.words[0][1:-1])
+        leaves = _alternation_leaves(ref) if ref is not None else None
+        return leaves if leaves and all(t._plan is not None for t in leaves) else None
+
+    @cached_property
+    def _leaf_anchors(self) -> RankedAnchors:
+        return RankedAnchors([t._plan.triples for t in self._leaves])
+
+    def _tries(self, text: MatchText) -> dict[int, list[int]] | None:
+        """The leaves' candidate starts in a text; the last text's are kept (a set's entry is asked
+        at several starts of one text).  Rebound whole, never updated in place: Dask runs tasks in threads."""
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] is text:
+            return last[1]
+        tries = self._leaf_anchors.tries(text)
+        self._last = (text, tries)
+        return tries
+
+    def match_at(self, text: MatchText, at: int):
+        """``regex.match`` of the term at one position (through its leaves where it has them)."""
+        tries = self._tries(text) if self._leaves is not None else None
+        if tries is None:
+            return self._rx.match(text.norm, at)
+        leaves, norm = self._leaves, text.norm
+        for r in tries.get(at, ()):
+            if m := leaves[r]._rx.match(norm, at):
+                return m
+        return None
+
+    def _leaf_matches(self, text: MatchText) -> list | None:
+        tries = self._tries(text)
+        if tries is None:
+            return None
+        leaves, norm, out, pos = self._leaves, text.norm, [], 0
+        for at, ranks in tries.items():
+            if at < pos:
+                continue
+            for r in ranks:
+                if m := leaves[r]._rx.match(norm, at):
+                    out.append(m)
+                    pos = m.end()
+                    break
+        return out
+
     def matches(self, text: MatchText) -> list:
         """What ``finditer`` finds, trying the regex only where a match can start (scan.Anchors)."""
+        if self._leaves is not None and (found := self._leaf_matches(text)) is not None:
+            return found
         starts = self._plan.starts(text) if self._plan is not None else None
         if starts is None:
             return list(self._rx.finditer(text.norm))
@@ -290,10 +345,10 @@ class AnyOf(Pattern):
                 return self.alternation_everywhere(text, ks)
             for at in got:
                 tries.setdefault(at, []).append(rank[k])
-        norm, out, order = text.norm, [], self._order
+        out, order = [], self._order
         for at in sorted(tries):
             for r in sorted(tries[at]):  # an item that cannot start here would fail here
-                if m := self.items[order[r]]._rx.match(norm, at):
+                if m := self.items[order[r]].match_at(text, at):
                     out.append(m)
                     break
         return out
@@ -322,6 +377,16 @@ class AnyOf(Pattern):
     @property
     def fingerprint(self) -> str:
         return "any(" + "|".join(p.fingerprint for p in self.items) + ")"
+
+
+def _alternation_leaves(p) -> list[Term]:
+    """The terms of a set's alternation, in its order (``AnyOf.fragment``), sets and terms that are one
+    set reference flattened into their own entries."""
+    if isinstance(p, AnyOf):
+        return [t for item in sorted(p.items, key=lambda i: -len(i.canonical)) for t in _alternation_leaves(item)]
+    if isinstance(p, Term) and len(p.words) == 1 and _is_ref(p.words[0]) and (ref := p.sets.get(p.words[0][1:-1])):
+        return _alternation_leaves(ref)
+    return [p]
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

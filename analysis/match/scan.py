@@ -180,3 +180,52 @@ class Anchors:
             t = right(ws, at)  # word starts at or before the literal
             out.update(ws[max(0, t - hi):max(0, min(t, t - lo + 1))])
         return sorted(out)
+
+
+class RankedAnchors:
+    """The anchors of an alternation's entries at once, in its order (``rank``): per text, the word
+    starts where some entry may match, each with the entries (by rank) that may match there."""
+
+    def __init__(self, per_rank: list[list[tuple[str, int, int]]]):
+        by_lit: dict[str, dict[int, tuple[int, int]]] = {}
+        for rank, triples in enumerate(per_rank):
+            for lit, lo, hi in triples:
+                was = by_lit.setdefault(lit, {}).get(rank)
+                by_lit[lit][rank] = (lo, hi) if was is None else (min(lo, was[0]), max(hi, was[1]))
+        self.entries = {lit: sorted((r, lo, hi) for r, (lo, hi) in ranks.items()) for lit, ranks in by_lit.items()}
+        self._automaton = None
+
+    def __getstate__(self):
+        return {"entries": self.entries}
+
+    def __setstate__(self, state):
+        self.entries, self._automaton = state["entries"], None
+
+    def _compiled(self):
+        if self._automaton is None:
+            a = ahocorasick.Automaton()
+            for lit, entries in self.entries.items():
+                a.add_word(lit, (len(lit), entries))
+            a.make_automaton()
+            self._automaton = a
+        return self._automaton
+
+    def tries(self, text) -> dict[int, list[int]] | None:
+        """Start position → the ranks that may match there, both in order; None if the text cannot
+        be searched this way (case folding changed its length)."""
+        folded = text.folded
+        if len(folded) != len(text.norm):
+            return None
+        ws = text.word_starts
+        out: dict[int, set[int]] = {}
+        right = bisect.bisect_right
+        for end, (length, entries) in self._compiled().iter(folded):
+            t = right(ws, end - length + 1)  # word starts at or before the literal
+            for rank, lo, hi in entries:
+                for at in ws[max(0, t - hi):max(0, min(t, t - lo + 1))]:
+                    got = out.get(at)
+                    if got is None:
+                        out[at] = {rank}
+                    else:
+                        got.add(rank)
+        return {at: sorted(out[at]) for at in sorted(out)}
