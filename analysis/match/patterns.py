@@ -336,6 +336,28 @@ class AnyOf(Pattern):
     def _alternation_matches(self, text: MatchText, ks: tuple[int, ...]) -> list:
         """What the overlapped alternation of the items ``ks`` finds: at each position where
         one can start, the first item (longest first) that matches there."""
+        ranked = self._ranked
+        if ranked is None:
+            return self._matches_item_by_item(text, ks)
+        tries = ranked.tries(text)  # start → the items that can match there, as ranks: one scan for all
+        if tries is None:
+            return self.alternation_everywhere(text, ks)
+        keep, items, order, out = {self._rank[k] for k in ks}, self.items, self._order, []
+        for at, ranks in tries.items():
+            for r in ranks:  # an item that cannot start here would fail here
+                if r in keep and (m := items[order[r]].match_at(text, at)):
+                    out.append(m)
+                    break
+        return out
+
+    @cached_property
+    def _ranked(self) -> RankedAnchors | None:
+        """The items' anchors in one automaton, by rank (None if some item has none)."""
+        plans = [self.items[k]._plan for k in self._order]
+        return RankedAnchors([p.triples for p in plans]) if all(p is not None for p in plans) else None
+
+    def _matches_item_by_item(self, text: MatchText, ks: tuple[int, ...]) -> list:
+        """``_alternation_matches`` for a set some of whose items have no anchors."""
         rank = self._rank
         tries: dict[int, list[int]] = {}  # start → the items that can match there, as ranks
         for k in ks:

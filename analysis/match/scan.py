@@ -47,15 +47,21 @@ class Prefilter:
         self.literals = literals
         lit_id = {lit: k for k, lit in enumerate(literals)}
         self.always = [k for k, req in enumerate(self.requirements) if () in req]
-        # each alternative as (requirement, clauses of literal ids), filed under the literals of its best clause
+        # each alternative as (requirement, clauses of literal ids), filed under the literals of its best
+        # clause; one whose only clause is that one holds wherever the literal occurs (most: a one-word term)
         self._opens: list[list[tuple[int, list[frozenset[int]]]]] = [[] for _ in literals]
+        direct: list[set[int]] = [set() for _ in literals]
         for k, req in enumerate(self.requirements):
             if () in req:
                 continue
             for conj in req:
                 clauses = [frozenset(lit_id[x] for x in c) for c in conj]
                 for lid in lit_ids(best_clause(conj), lit_id):
-                    self._opens[lid].append((k, clauses))
+                    if len(clauses) == 1:
+                        direct[lid].add(k)
+                    else:
+                        self._opens[lid].append((k, clauses))
+        self._direct = [frozenset(d) for d in direct]
         self._automaton = None
         if literals:
             a = ahocorasick.Automaton()
@@ -98,9 +104,12 @@ class Prefilter:
 
     def _open(self, present: set[int]) -> list[int]:
         opened = set(self.always)
+        direct, opens = self._direct, self._opens
         for lid in present:
-            for k, clauses in self._opens[lid]:
-                if k not in opened and all(c & present for c in clauses):
+            opened |= direct[lid]
+        for lid in present:
+            for k, clauses in opens[lid]:
+                if k not in opened and all(not c.isdisjoint(present) for c in clauses):
                     opened.add(k)
         return sorted(opened)
 
