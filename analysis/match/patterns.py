@@ -396,7 +396,7 @@ class AnyOf(Pattern):
     def canonical(self) -> str:
         return f"<{self.name}>" if self.name else "(" + " | ".join(p.canonical for p in self.items) + ")"
 
-    @property
+    @cached_property  # spelled out once: a set's spelling is long, and frames ask it per sentence
     def fingerprint(self) -> str:
         return "any(" + "|".join(p.fingerprint for p in self.items) + ")"
 
@@ -519,7 +519,7 @@ class Near(Pattern):
     def canonical(self) -> str:
         return f"NEAR/{self.within}({self.a.canonical}, {self.b.canonical})"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return f"near/{self.within}({self.a.fingerprint}, {self.b.fingerprint})"
 
