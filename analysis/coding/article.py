@@ -85,10 +85,7 @@ def code_frame_in_segment(seg: Segment, frame: Frame, language: str, maybe: set[
     memo: dict[str, list] = {} if found is None else found
 
     def find(p) -> list:
-        got = memo.get(key := p.fingerprint)
-        if got is None:
-            got = memo[key] = p.find(text)
-        return got
+        return p.find_in(text, memo)
 
     if any(find(x) for x in frame.excludes.get(language, []) if may(x)):
         return []

@@ -95,6 +95,18 @@ class Pattern:
     def prepare(self) -> None:
         """Build the prefilters and anchors now rather than on first use (before forking workers)."""
 
+    def find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
+        """``find``, kept in ``found`` by fingerprint, a pattern's parts too: one sentence's matches
+        while its frames are coded (frames and NEAR sides share patterns: YAML aliases, sets)."""
+        key = self.fingerprint
+        got = found.get(key)
+        if got is None:
+            got = found[key] = self._find_in(text, found)
+        return got
+
+    def _find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
+        return self.find(text)
+
     def __str__(self) -> str:
         return self.canonical
 
@@ -500,9 +512,14 @@ class Near(Pattern):
     within: int
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        hits_b = self.b.find(text)
+        return self._near(self.a.find(text), self.b.find(text), text)
+
+    def _find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
+        return self._near(self.a.find_in(text, found), self.b.find_in(text, found), text)
+
+    def _near(self, hits_a: list, hits_b: list, text: MatchText) -> list[tuple[int, int]]:
         out = []
-        for sa in self.a.find(text):
+        for sa in hits_a:
             ia = text.word_index(sa[0])
             # B may lie inside A's match ("<msg> * <to_us>" near <iran>), but not be the same hit
             close = [sb for sb in hits_b if sb != sa and abs(text.word_index(sb[0]) - ia) <= self.within]
