@@ -9,9 +9,14 @@ For each corpus size (1k and 10k articles resampled from the seeds; 100k too wit
   codebook, counting hits) and the project's ratio to it;
 - at 10k, the time to re-code after a one-line edit to one frame (cache warm).
 
+With ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/base main``) each `code` run is
+also made with DIR's code on the same corpus, right before this checkout's, and the table gives both
+with their ratio, and the user CPU of each run (all its processes): a shared machine's load moves the
+wall-clock times, the CPU time much less.
+
 Machines are shared and noisy: compare the ratios, which are measured in the same run.
 
-    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000]
+    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000] [--against DIR]
 """
 from __future__ import annotations
 
@@ -34,18 +39,32 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
            "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
            "dt = time.perf_counter() - t; "
            "sys.stderr.write(r.stderr[-2000:] if r.returncode else ''); "
-           "print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)")
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+           "print(dt, u.ru_maxrss, r.returncode, u.ru_utime)")
 
 
-def code(data: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, of the largest process) of one `code` run."""
+def code(data: Path, out: Path, jobs: int, root: Path = ROOT) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB, of the largest process) and user CPU seconds of one `code` run
+    with the code of the checkout ``root`` (its package comes first on the path: run from there)."""
     cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "analysis", "code", "--data", str(data),
            "--out", str(out), "--jobs", str(jobs), "--quiet"]
-    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
-    dt, rss, rc = res.stdout.split()
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    res = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True, env=env)
+    dt, rss, rc, cpu = res.stdout.split()
     if rc != "0":
         raise SystemExit(f"code failed:\n{res.stderr}")
-    return float(dt), int(rss) / 1024
+    return float(dt), int(rss) / 1024, float(cpu)
+
+
+def coded(data: Path, out: Path, jobs: int, against: Path | None, rows: list, what: str, n: int) -> float:
+    """One `code` run (after the same run with --against's code, if given) as table rows; its seconds."""
+    if against is not None:
+        base, rss0, cpu0 = code(data, out.with_name(out.name + "-against"), jobs, against)
+        rows.append((f"{what}, against", base, n / base, f"{rss0:.0f} MB", f"{cpu0:.1f}"))
+    dt, rss, cpu = code(data, out, jobs)
+    ratio = f"   (x{dt / base:.2f} wall, x{cpu / cpu0:.2f} CPU)" if against is not None else ""
+    rows.append((what + ratio, dt, n / dt, f"{rss:.0f} MB", f"{cpu:.1f}"))
+    return dt
 
 
 def texts(data: Path):
@@ -110,7 +129,10 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="*", default=None, help="corpus sizes (default 1000 10000)")
     ap.add_argument("--no-serial", action="store_true", help="skip the --jobs 1 run (when time is short)")
     ap.add_argument("--no-edit", action="store_true", help="skip the re-code after a one-frame edit")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout whose code runs each `code` too, in the same run (e.g. main)")
     args = ap.parse_args()
+    against = args.against.resolve() if args.against else None
     sizes = args.sizes or [1000, 10000] + ([100000] if args.full else [])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{cores} cores; load average before: {os.getloadavg()[0]:.1f}")
@@ -121,22 +143,19 @@ def main() -> None:
             rows = []
             serial = None
             if not args.no_serial:
-                serial, rss1 = code(data, tmp / "out1", 1)
-                rows.append(("code --jobs 1 (cold)", serial, n / serial, f"{rss1:.0f} MB"))
-            par, rssn = code(data, tmp / "outn", cores)
-            rows.append((f"code --jobs {cores} (cold)", par, n / par, f"{rssn:.0f} MB"))
+                serial = coded(data, tmp / "out1", 1, against, rows, "code --jobs 1 (cold)", n)
+            par = coded(data, tmp / "outn", cores, against, rows, f"code --jobs {cores} (cold)", n)
             loop = pandas_loop(data)
-            rows.append(("pandas loop (str.count per frame)", loop, n / loop, ""))
+            rows.append(("pandas loop (str.count per frame)", loop, n / loop, "", ""))
             scan = raw_scan(data)
-            rows.append(("raw single-pass scan (Aho-Corasick)", scan, n / scan, ""))
+            rows.append(("raw single-pass scan (Aho-Corasick)", scan, n / scan, "", ""))
             if not args.no_edit and (n >= 10000 or len(sizes) == 1):
-                one_frame_edit(data)
-                edit, _ = code(data, tmp / "outn", cores)
-                rows.append((f"re-code after a one-frame edit (--jobs {cores})", edit, n / edit, ""))
+                one_frame_edit(data)  # both checkouts' caches are warm: each re-codes the edited frame
+                coded(data, tmp / "outn", cores, against, rows, f"re-code after a one-frame edit (--jobs {cores})", n)
             print(f"\n{n:,} articles")
-            print(f"{'what':46} {'seconds':>9} {'articles/s':>11} {'peak RSS':>9}")
-            for what, dt, rate, rss in rows:
-                print(f"{what:46} {dt:9.1f} {rate:11.0f} {rss:>9}")
+            print(f"{'what':46} {'seconds':>9} {'articles/s':>11} {'peak RSS':>9} {'user CPU':>9}")
+            for what, dt, rate, rss, cpu in rows:
+                print(f"{what:46} {dt:9.1f} {rate:11.0f} {rss:>9} {cpu:>9}")
             one_loop = f"   (--jobs 1: {serial / loop:.1f})" if serial else ""
             one_scan = f"   (--jobs 1: {serial / scan:.1f})" if serial else ""
             print(f"ratio to the pandas loop (all cores): {par / loop:.1f}{one_loop}")

@@ -168,3 +168,18 @@ def test_anchored_equals_everywhere_on_generated_sentences(pieces):
         assert term.find(text) == term.find_everywhere(text)
         assert term.find_governed(text) == [s for s in term.find_everywhere(text)
                                             if Term._governed(term._rx.match(text.norm, s[0]))]
+
+
+def test_a_set_reference_tries_its_entries_in_the_alternations_order():
+    # written for testing: entries longest first (AnyOf.fragment), a nested set flattened in its place;
+    # at each start the first entry that matches wins, as in the one regex of all entries
+    base = AnyOf([Term("قاعدة"), Term("قاعدة عسكرية")], name="base")
+    site = AnyOf([Term("<base>", {"base": base}), Term("معسكر")], name="site")
+    term = Term("<site>", {"site": site, "base": base})
+    assert [t.canonical for t in term._leaves] == ["قاعده عسكريه", "قاعده", "معسكر"]
+    text = MatchText.of("زار القاعدة العسكرية ثم المعسكر وللقاعدة")
+    assert term._tries(text) == {4: [0, 1], 24: [2], 32: [0, 1]}  # the word starts of قاعد and معسكر
+    # "القاعدة العسكرية" whole (not "القاعدة" alone), then "المعسكر", then "وللقاعدة" behind ل
+    assert term.find(text) == term.find_everywhere(text) == [(4, 20), (24, 31), (32, 40)]
+    assert term.find_governed(text) == [(32, 40)]
+    assert [m.span() for m in site._alternation_matches(text, (0, 1))] == [(4, 20), (24, 31), (32, 40)]

@@ -89,3 +89,16 @@ def test_lone_glob_is_exactly_one_word_and_accusative_alef():
     assert hits(Term("رسائل * واشنطن"), "رسائل إيرانية إلى واشنطن") == []
     assert hits(Term("رسائل * * واشنطن"), "رسائل إيرانية إلى واشنطن")
     assert hits(Term("جدول زمني"), "وضع جدولاً زمنياً للانسحاب")
+
+
+def test_find_in_keeps_a_sentences_matches_by_fingerprint_sides_included():
+    # written for testing: انسحاب at 13–19, قريبا at 27–32, two words apart
+    text = MatchText.of("قررت الحكومة انسحاب القوات قريبا من البلاد")
+    withdraw, soon = Term("انسحاب"), Term("قريبا")
+    near = Near(withdraw, soon, 3)
+    found: dict = {}
+    assert near.find_in(text, found) == near.find(text) == [(13, 32)]
+    assert found == {withdraw.fingerprint: [(13, 19)], soon.fingerprint: [(27, 32)], near.fingerprint: [(13, 32)]}
+    # another NEAR with the same side reads that side from what the sentence already found
+    found = {Term("قريبا").fingerprint: []}
+    assert Near(Term("انسحاب"), Term("قريبا"), 3).find_in(text, found) == []

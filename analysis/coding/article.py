@@ -66,11 +66,14 @@ def segment_article(article: Article, rules: list[BoilerplateRule]) -> tuple[lis
     return segments, removed
 
 
-def code_frame_in_segment(seg: Segment, frame: Frame, language: str, maybe: set[int] | None = None) -> list[dict]:
+def code_frame_in_segment(seg: Segment, frame: Frame, language: str, maybe: set[int] | None = None,
+                          found: dict[str, list] | None = None) -> list[dict]:
     """Every match of one frame's indicators in one sentence, honouring its exclusions.
 
     ``maybe`` (from the scanner) holds the ids of the patterns that can match here at all;
-    the others are skipped, which changes nothing but the time taken.
+    the others are skipped, which changes nothing but the time taken.  ``found`` keeps the
+    sentence's matches by pattern fingerprint: frames share patterns (a YAML alias, a set
+    reference), and a fingerprint spells out what a pattern matches.
     """
     def may(p) -> bool:
         return maybe is None or id(p) in maybe
@@ -79,12 +82,17 @@ def code_frame_in_segment(seg: Segment, frame: Frame, language: str, maybe: set[
     if not inds:
         return []
     text = seg.match_text
-    if any(x.find(text) for x in frame.excludes.get(language, []) if may(x)):
+    memo: dict[str, list] = {} if found is None else found
+
+    def find(p) -> list:
+        return p.find_in(text, memo)
+
+    if any(find(x) for x in frame.excludes.get(language, []) if may(x)):
         return []
     rows = []
     for ind in inds:
-        spans = ind.pattern.find(text)
-        if not spans or any(x.find(text) for x in ind.excludes if may(x)):
+        spans = find(ind.pattern)
+        if not spans or any(find(x) for x in ind.excludes if may(x)):
             continue
         for ns, ne in spans:
             start, end = seg.original(ns, ne)
@@ -128,11 +136,12 @@ def code_frames(article: Article, segments: list[Segment], codebook: Codebook,
         if not may:
             continue
         some = scan.frames(may)  # a frame none of whose indicators may match here has no row here
+        found: dict[str, list] = {}
         for frame in frames:
             if frame.id not in some:
                 continue
             out[frame.id] += [_mention(article, seg, row)
-                              for row in code_frame_in_segment(seg, frame, article.language, may)]
+                              for row in code_frame_in_segment(seg, frame, article.language, may, found)]
     return out
 
 

@@ -41,6 +41,7 @@ from analysis.inputs.actors import (
 )
 from analysis.inputs.corpus import LANGUAGES
 from analysis.inputs.lexicon import Lexicon
+from analysis.match.grammar import CONJUNCTION, CUE_DEFINITE
 from analysis.match.patterns import AnyOf, MatchText, Term
 
 # Closed grammar tables stay here; the open-ended word lists are in data/lexicon.yaml.
@@ -52,10 +53,10 @@ SOURCE_PHRASES = {
 STATEMENT_OWNER = regex.compile(r"(?:تصريح\w*|حديث\w*|بيان\w*)\s+$")
 ANAPHORA = {"ar": ["المصدر", "المصادر", "الاخير", "القيادي", "المصدر المطلع"], "en": ["the source", "the official"]}
 # Anaphors are definite: «مصادر الطاقة» (energy sources) is not "the sources".
-DEFINITE = regex.compile(r"^[وفبلك]?(?:ال|لل)|^(?i:the)(?!\w)")
-DEFINITE_AT = regex.compile(r"[وفبلك]?(?:ال|لل)|(?i:the)(?!\w)")
+DEFINITE = regex.compile(rf"^[وفبلك]?{CUE_DEFINITE}|^(?i:the)(?!\w)")
+DEFINITE_AT = regex.compile(rf"[وفبلك]?{CUE_DEFINITE}|(?i:the)(?!\w)")
 # Only a source noun speaks without a verb («المصدر: …»); «وقصد الأخير الموقع» is no speech.
-SOURCE_NOUN = regex.compile(r"^[وفبل]?(?:ال|لل)?(?:مصدر|مصادر)|^(?i:the\s+source)")
+SOURCE_NOUN = regex.compile(rf"^[وفبل]?{CUE_DEFINITE}?(?:مصدر|مصادر)|^(?i:the\s+source)")
 VERB_SUBJECT_WINDOW = 6   # words between a reporting verb and its subject
 SUBJECT_VERB_WINDOW = 3   # words between a subject and its verb
 SOURCE_WINDOW = 4         # words between بحسب and the source
@@ -71,11 +72,11 @@ CONTENT_START = regex.compile(r":|(?<!\w)[بلف]?ان(?!\w)|(?i:(?<!\w)that(?!\
 CLAUSE_GAP = regex.compile(r"[،,;؛.]")
 BREAK = regex.compile(r"[،,;؛.:«»\"“”()]")  # ends the words naming a speaker
 # A new clause with its own speaker: «…، فيما قال X», "…, while X said".
-COORDINATOR = regex.compile(r"\s*(?:[وف]?(?:فيما|بينما|في حين|من جهته|من جهتها|من جانبه|من جانبها)|(?i:while|whereas|meanwhile))(?!\w)")
+COORDINATOR = regex.compile(rf"\s*(?:{CONJUNCTION}(?:فيما|بينما|في حين|من جهته|من جهتها|من جانبه|من جانبها)|(?i:while|whereas|meanwhile))(?!\w)")
 QUOTES = regex.compile(r"«[^«»\n]+»|“[^“”\n]+”|\"[^\"\n]+\"")
 # Words that end the name of an unlisted speaker: «قال مسؤول في المفوضية | لوكالة … | إن …».
 NP_STOP = {
-    "ar": regex.compile(r"[وف]?(?:بما|بمن|عن|تصريح\w*|بيان\w*|في\s+(?:تصريح|حديث|بيان|مؤتمر|لقاء|مقابل|اتصال|كلم|تغريد)\w*|خلال|اليوم|امس|لدي|عبر|بعد|قبل|حين|عندما|لل\w*|لـ\w*|ل(?:وكال|صحيف|قنا|موقع|وسائل)\w*|[بلف]?ان\w*|الي|علي|ايضا|كذلك|مؤكدا|مشيرا|قائلا)(?!\w)"),
+    "ar": regex.compile(rf"{CONJUNCTION}(?:بما|بمن|عن|تصريح\w*|بيان\w*|في\s+(?:تصريح|حديث|بيان|مؤتمر|لقاء|مقابل|اتصال|كلم|تغريد)\w*|خلال|اليوم|امس|لدي|عبر|بعد|قبل|حين|عندما|لل\w*|لـ\w*|ل(?:وكال|صحيف|قنا|موقع|وسائل)\w*|[بلف]?ان\w*|الي|علي|ايضا|كذلك|مؤكدا|مشيرا|قائلا)(?!\w)"),
     "en": regex.compile(r"(?i:on|in\s+an?|during|after|before|told|that|who|which|also|today|yesterday|when|as|and|to|for\s+(?:his|her|their)|said|says)(?!\w)"),
 }
 ARABIC_FUNCTION = frozenset({"في", "من", "عن", "الي", "علي", "مع", "باسم", "لدي", "ان", "انه", "انها", "قد", "لم", "لا"})
@@ -85,12 +86,12 @@ EN_FUNCTION = frozenset({"that", "and", "or", "but", "he", "she", "they", "it", 
 # A verb read as passive: «ويُتهم الوزير من قيادات …» — the agent after من speaks.
 PASSIVE_AGENT = regex.compile(r"\s+(?:من\s+قبل|من|(?i:by))\s+")
 # What may stand between an Arabic verb and its subject: an adverbial or a prepositional phrase.
-INTERVENING = regex.compile(r"[وف]?(?:في|خلال|من|عبر|امام|لدي|بعد|قبل|ايضا|كذلك|اليوم|امس|بدور\w*|[لب]\w+)(?!\w)")
-TIME_WORDS = regex.compile(r"[وف]?ال(?:يوم|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت)(?!\w)")
+INTERVENING = regex.compile(rf"{CONJUNCTION}(?:في|خلال|من|عبر|امام|لدي|بعد|قبل|ايضا|كذلك|اليوم|امس|بدور\w*|[لب]\w+)(?!\w)")
+TIME_WORDS = regex.compile(rf"{CONJUNCTION}ال(?:يوم|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه|سبت)(?!\w)")
 # A fronted clause that belongs to the speaker after it: «وتعليقاً على الطلب …، يقول X».
-LEAD_IN = regex.compile(r"\s*(?:[وف]?(?:تعليقا|ردا|تعقيبا)\s+علي|(?i:commenting\s+on|responding\s+to|asked\s+about|in\s+response\s+to))(?!\w)")
+LEAD_IN = regex.compile(rf"\s*(?:{CONJUNCTION}(?:تعليقا|ردا|تعقيبا)\s+علي|(?i:commenting\s+on|responding\s+to|asked\s+about|in\s+response\s+to))(?!\w)")
 # A reporting verb right after a negation is no attribution: «زيارة لم يُعلن عنها».
-NEGATED = regex.compile(r"(?:(?<!\w)(?:[وف]?(?:لم|لن|لا)|(?i:not|never))|(?i:n't))\s+$")
+NEGATED = regex.compile(rf"(?:(?<!\w)(?:{CONJUNCTION}(?:لم|لن|لا)|(?i:not|never))|(?i:n't))\s+$")
 
 
 @dataclass(frozen=True)
@@ -764,7 +765,7 @@ def _colon_speaker(sent: _Sentence, mentions: list[ActorMention], found: list[At
     return sent.unlisted(np, "speaker before a colon, unlisted", np[0], ":", colon) if np else None
 
 
-DEFINITE_SOURCE = regex.compile(r"^[وف]?(?:ال|ل?ل)?(?:مصدر|مصادر)|^(?i:the\s+sources?)")
+DEFINITE_SOURCE = regex.compile(rf"^{CONJUNCTION}(?:ال|ل?ل)?(?:مصدر|مصادر)|^(?i:the\s+sources?)")
 
 
 def _resolve_definite(m: ActorMention, text: MatchText, earlier: tuple[Actor, ...]) -> ActorMention:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import regex
 
 from analysis.inputs.lexicon import Lexicon, shipped
+from analysis.match.grammar import CONJUNCTION
 from analysis.match.patterns import MatchText
 
 ASSERTED, REPORTED, DENIED = "asserted", "reported", "denied"
@@ -36,20 +37,20 @@ STANCES = (ASSERTED, REPORTED, DENIED)
 # Particles are matched as whole words with at most a و/ف prefix: clitic
 # tolerance would turn لم into كلم and لا into بلا.
 NEGATION = {
-    "ar": regex.compile(r"(?<!\w)[وف]?(?:لا|لن|لم|ليس|ليست|لست|لسنا|ليسوا|لستم|ليسا|غير)(?!\w)"),
+    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:لا|لن|لم|ليس|ليست|لست|لسنا|ليسوا|لستم|ليسا|غير)(?!\w)"),
     "en": regex.compile(r"(?i)(?<!\w)(?:not|never|no|neither|nor|cannot|won't|can't|don't|doesn't|isn't|aren't|wasn't|weren't)(?!\w)|n't(?!\w)"),
 }
-GHAIR = regex.compile(r"[وف]?غير")
+GHAIR = regex.compile(rf"{CONJUNCTION}غير")
 # "Not … except / without" is an assertion with a condition: لن تحل الذكرى إلا …,
 # لن تغادر القوات دون أن تضمن …
 EXCEPTIVE = {
-    "ar": regex.compile(r"(?<!\w)[وف]?(?:الا|سوي|دون|بدون)(?!\w)"),
+    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:الا|سوي|دون|بدون)(?!\w)"),
     "en": regex.compile(r"(?i)(?<!\w)(?:unless|until|except|but only|without)(?!\w)"),
 }
 # Negative particles in fixed phrases that assert: لا بد (must), لا مفر (inevitable),
 # لا سيما (especially), لا يزال (still), لا شك (no doubt), لا غنى عن (indispensable).
 NOT_NEGATION = {
-    "ar": regex.compile(r"(?<!\w)[وف]?(?:لا\s*بد|لا\s+مفر|لا\s+سيما|لا\s+(?:ي|ت)زال|لا\s+زال|لا\s+شك|لا\s+ريب|لا\s+غني|لم\s+(?:ي|ت)زل)(?!\w)"),
+    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:لا\s*بد|لا\s+مفر|لا\s+سيما|لا\s+(?:ي|ت)زال|لا\s+زال|لا\s+شك|لا\s+ريب|لا\s+غني|لم\s+(?:ي|ت)زل)(?!\w)"),
     "en": regex.compile(r"(?i)(?<!\w)(?:no doubt|not only|no longer)(?!\w)"),
 }
 # "but only" is an exceptive (not … but only after …), not a new clause.

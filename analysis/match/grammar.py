@@ -14,7 +14,9 @@ Arabic, on a term's words: proclitics و ف ب ك ل لل ال on the first word
 words, enclitics (``ENCLITICS``) on the last word (a final ة, normalized to ه, becomes ت before an
 enclitic: قاعدتها), an accusative tanween alef after words that take one (جدولاً).  The lexicon's word
 lists (inputs/lexicon.py) take narrower profiles, named here too: ``LIST_PROCLITICS``,
-``LIST_DEFINITE`` and ``OBJECT_PRONOUNS``.
+``LIST_DEFINITE`` and ``OBJECT_PRONOUNS``; the closed cue words of coding/speakers.py and
+coding/stance.py (particles, function words, coordinators) take ``CONJUNCTION`` alone: a preposition
+would make another word of them (لم → كلم, لا → بلا).
 """
 from __future__ import annotations
 
@@ -31,7 +33,13 @@ ARABIC = regex.compile(r"\p{Arabic}")
 # (never a preposition alone: «لقال» is no verb), ال, بال or لل where a list allows it (not كال), and on
 # verbs an object pronoun from a shorter list than ENCLITICS (no ني, كن or ي: «أبلغني» is not read).
 # They are kept as they were; where they differ from a term's is listed here so that it is seen.
-LIST_PROCLITICS = "[وف]?"
+CONJUNCTION = "[وف]?"  # و / ف written onto the next word, and nothing else: the lists' and the cues' proclitic
+LIST_PROCLITICS = CONJUNCTION
+# A cue noun read as definite (speakers: "the source", an anaphor) carries ال, or ل + ال written لل.
+# Where the cues still differ from each other, named so that it is seen: speakers.DEFINITE allows any
+# proclitic letter before it ([وفبلك]), SOURCE_NOUN no ك ([وفبل]), DEFINITE_SOURCE only و/ف and also a
+# bare ل ((?:ال|ل?ل)); CONTENT_START's ان takes ب/ل/ف, not و.
+CUE_DEFINITE = f"(?:{DEFINITE}|لل)"
 LIST_DEFINITE = "(?:ال|بال|لل)?"
 OBJECT_PRONOUNS = "(?:هما|هم|هن|ها|ه|كما|كم|ك|نا)"
 NONWORD = regex.compile(r"[^\w*]")  # "*" is a glob, not a character of the text

@@ -40,7 +40,7 @@ from analysis.match.grammar import (
     word_literal,
     word_runs,
 )
-from analysis.match.scan import ALWAYS, Anchors, Clause, Prefilter, Requirement, best_clause
+from analysis.match.scan import ALWAYS, Anchors, Clause, Prefilter, RankedAnchors, Requirement, best_clause
 from analysis.text.normalize import TEH_MARBUTA, normalize, normalize_with_map
 
 WORD = regex.compile(r"\w+")
@@ -95,6 +95,18 @@ class Pattern:
     def prepare(self) -> None:
         """Build the prefilters and anchors now rather than on first use (before forking workers)."""
 
+    def find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
+        """``find``, kept in ``found`` by fingerprint, a pattern's parts too: one sentence's matches
+        while its frames are coded (frames and NEAR sides share patterns: YAML aliases, sets)."""
+        key = self.fingerprint
+        got = found.get(key)
+        if got is None:
+            got = found[key] = self._find_in(text, found)
+        return got
+
+    def _find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
+        return self.find(text)
+
     def __str__(self) -> str:
         return self.canonical
 
@@ -114,6 +126,7 @@ class Term(Pattern):
     def __getstate__(self):  # a compiled regex pickles as its source and compiles again on loading:
         state = self.__dict__.copy()  # leave it to first use, as most terms are never tried
         state.pop("_rx", None)
+        state.pop("_last", None)
         return state
 
     @cached_property
@@ -144,8 +157,62 @@ class Term(Pattern):
     def prepare(self) -> None:
         _ = self._plan  # the regex itself is compiled where it may match (most never do)
 
+    @cached_property
+    def _leaves(self) -> list["Term"] | None:
+        """A term that is one set reference, as its set's entries in the alternation's order (nested
+        sets flattened): at a word start the regex takes the first entry that matches there, so trying
+        only the entries anchored there, in that order, finds the same match far more cheaply than one
+        regex of every entry.  None for other terms, or when some entry has no anchors."""
+        if len(self.words) != 1 or not _is_ref(self.words[0]):
+            return None
+        ref = self.sets.get(self.words[0][1:-1])
+        leaves = _alternation_leaves(ref) if ref is not None else None
+        return leaves if leaves and all(t._plan is not None for t in leaves) else None
+
+    @cached_property
+    def _leaf_anchors(self) -> RankedAnchors:
+        return RankedAnchors([t._plan.triples for t in self._leaves])
+
+    def _tries(self, text: MatchText) -> dict[int, list[int]] | None:
+        """The leaves' candidate starts in a text; the last text's are kept (a set's entry is asked
+        at several starts of one text).  Rebound whole, never updated in place: Dask runs tasks in threads."""
+        last = getattr(self, "_last", None)
+        if last is not None and last[0] is text:
+            return last[1]
+        tries = self._leaf_anchors.tries(text)
+        self._last = (text, tries)
+        return tries
+
+    def match_at(self, text: MatchText, at: int):
+        """``regex.match`` of the term at one position (through its leaves where it has them)."""
+        tries = self._tries(text) if self._leaves is not None else None
+        if tries is None:
+            return self._rx.match(text.norm, at)
+        leaves, norm = self._leaves, text.norm
+        for r in tries.get(at, ()):
+            if m := leaves[r]._rx.match(norm, at):
+                return m
+        return None
+
+    def _leaf_matches(self, text: MatchText) -> list | None:
+        tries = self._tries(text)
+        if tries is None:
+            return None
+        leaves, norm, out, pos = self._leaves, text.norm, [], 0
+        for at, ranks in tries.items():
+            if at < pos:
+                continue
+            for r in ranks:
+                if m := leaves[r]._rx.match(norm, at):
+                    out.append(m)
+                    pos = m.end()
+                    break
+        return out
+
     def matches(self, text: MatchText) -> list:
         """What ``finditer`` finds, trying the regex only where a match can start (scan.Anchors)."""
+        if self._leaves is not None and (found := self._leaf_matches(text)) is not None:
+            return found
         starts = self._plan.starts(text) if self._plan is not None else None
         if starts is None:
             return list(self._rx.finditer(text.norm))
@@ -281,6 +348,28 @@ class AnyOf(Pattern):
     def _alternation_matches(self, text: MatchText, ks: tuple[int, ...]) -> list:
         """What the overlapped alternation of the items ``ks`` finds: at each position where
         one can start, the first item (longest first) that matches there."""
+        ranked = self._ranked
+        if ranked is None:
+            return self._matches_item_by_item(text, ks)
+        tries = ranked.tries(text)  # start → the items that can match there, as ranks: one scan for all
+        if tries is None:
+            return self.alternation_everywhere(text, ks)
+        keep, items, order, out = {self._rank[k] for k in ks}, self.items, self._order, []
+        for at, ranks in tries.items():
+            for r in ranks:  # an item that cannot start here would fail here
+                if r in keep and (m := items[order[r]].match_at(text, at)):
+                    out.append(m)
+                    break
+        return out
+
+    @cached_property
+    def _ranked(self) -> RankedAnchors | None:
+        """The items' anchors in one automaton, by rank (None if some item has none)."""
+        plans = [self.items[k]._plan for k in self._order]
+        return RankedAnchors([p.triples for p in plans]) if all(p is not None for p in plans) else None
+
+    def _matches_item_by_item(self, text: MatchText, ks: tuple[int, ...]) -> list:
+        """``_alternation_matches`` for a set some of whose items have no anchors."""
         rank = self._rank
         tries: dict[int, list[int]] = {}  # start → the items that can match there, as ranks
         for k in ks:
@@ -290,10 +379,10 @@ class AnyOf(Pattern):
                 return self.alternation_everywhere(text, ks)
             for at in got:
                 tries.setdefault(at, []).append(rank[k])
-        norm, out, order = text.norm, [], self._order
+        out, order = [], self._order
         for at in sorted(tries):
             for r in sorted(tries[at]):  # an item that cannot start here would fail here
-                if m := self.items[order[r]]._rx.match(norm, at):
+                if m := self.items[order[r]].match_at(text, at):
                     out.append(m)
                     break
         return out
@@ -319,9 +408,19 @@ class AnyOf(Pattern):
     def canonical(self) -> str:
         return f"<{self.name}>" if self.name else "(" + " | ".join(p.canonical for p in self.items) + ")"
 
-    @property
+    @cached_property  # spelled out once: a set's spelling is long, and frames ask it per sentence
     def fingerprint(self) -> str:
         return "any(" + "|".join(p.fingerprint for p in self.items) + ")"
+
+
+def _alternation_leaves(p) -> list[Term]:
+    """The terms of a set's alternation, in its order (``AnyOf.fragment``), sets and terms that are one
+    set reference flattened into their own entries."""
+    if isinstance(p, AnyOf):
+        return [t for item in sorted(p.items, key=lambda i: -len(i.canonical)) for t in _alternation_leaves(item)]
+    if isinstance(p, Term) and len(p.words) == 1 and _is_ref(p.words[0]) and (ref := p.sets.get(p.words[0][1:-1])):
+        return _alternation_leaves(ref)
+    return [p]
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -413,9 +512,14 @@ class Near(Pattern):
     within: int
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        hits_b = self.b.find(text)
+        return self._near(self.a.find(text), self.b.find(text), text)
+
+    def _find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
+        return self._near(self.a.find_in(text, found), self.b.find_in(text, found), text)
+
+    def _near(self, hits_a: list, hits_b: list, text: MatchText) -> list[tuple[int, int]]:
         out = []
-        for sa in self.a.find(text):
+        for sa in hits_a:
             ia = text.word_index(sa[0])
             # B may lie inside A's match ("<msg> * <to_us>" near <iran>), but not be the same hit
             close = [sb for sb in hits_b if sb != sa and abs(text.word_index(sb[0]) - ia) <= self.within]
@@ -432,7 +536,7 @@ class Near(Pattern):
     def canonical(self) -> str:
         return f"NEAR/{self.within}({self.a.canonical}, {self.b.canonical})"
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         return f"near/{self.within}({self.a.fingerprint}, {self.b.fingerprint})"
 

@@ -47,15 +47,21 @@ class Prefilter:
         self.literals = literals
         lit_id = {lit: k for k, lit in enumerate(literals)}
         self.always = [k for k, req in enumerate(self.requirements) if () in req]
-        # each alternative as (requirement, clauses of literal ids), filed under the literals of its best clause
+        # each alternative as (requirement, clauses of literal ids), filed under the literals of its best
+        # clause; one whose only clause is that one holds wherever the literal occurs (most: a one-word term)
         self._opens: list[list[tuple[int, list[frozenset[int]]]]] = [[] for _ in literals]
+        direct: list[set[int]] = [set() for _ in literals]
         for k, req in enumerate(self.requirements):
             if () in req:
                 continue
             for conj in req:
                 clauses = [frozenset(lit_id[x] for x in c) for c in conj]
                 for lid in lit_ids(best_clause(conj), lit_id):
-                    self._opens[lid].append((k, clauses))
+                    if len(clauses) == 1:
+                        direct[lid].add(k)
+                    else:
+                        self._opens[lid].append((k, clauses))
+        self._direct = [frozenset(d) for d in direct]
         self._automaton = None
         if literals:
             a = ahocorasick.Automaton()
@@ -98,9 +104,12 @@ class Prefilter:
 
     def _open(self, present: set[int]) -> list[int]:
         opened = set(self.always)
+        direct, opens = self._direct, self._opens
         for lid in present:
-            for k, clauses in self._opens[lid]:
-                if k not in opened and all(c & present for c in clauses):
+            opened |= direct[lid]
+        for lid in present:
+            for k, clauses in opens[lid]:
+                if k not in opened and all(not c.isdisjoint(present) for c in clauses):
                     opened.add(k)
         return sorted(opened)
 
@@ -180,3 +189,52 @@ class Anchors:
             t = right(ws, at)  # word starts at or before the literal
             out.update(ws[max(0, t - hi):max(0, min(t, t - lo + 1))])
         return sorted(out)
+
+
+class RankedAnchors:
+    """The anchors of an alternation's entries at once, in its order (``rank``): per text, the word
+    starts where some entry may match, each with the entries (by rank) that may match there."""
+
+    def __init__(self, per_rank: list[list[tuple[str, int, int]]]):
+        by_lit: dict[str, dict[int, tuple[int, int]]] = {}
+        for rank, triples in enumerate(per_rank):
+            for lit, lo, hi in triples:
+                was = by_lit.setdefault(lit, {}).get(rank)
+                by_lit[lit][rank] = (lo, hi) if was is None else (min(lo, was[0]), max(hi, was[1]))
+        self.entries = {lit: sorted((r, lo, hi) for r, (lo, hi) in ranks.items()) for lit, ranks in by_lit.items()}
+        self._automaton = None
+
+    def __getstate__(self):
+        return {"entries": self.entries}
+
+    def __setstate__(self, state):
+        self.entries, self._automaton = state["entries"], None
+
+    def _compiled(self):
+        if self._automaton is None:
+            a = ahocorasick.Automaton()
+            for lit, entries in self.entries.items():
+                a.add_word(lit, (len(lit), entries))
+            a.make_automaton()
+            self._automaton = a
+        return self._automaton
+
+    def tries(self, text) -> dict[int, list[int]] | None:
+        """Start position → the ranks that may match there, both in order; None if the text cannot
+        be searched this way (case folding changed its length)."""
+        folded = text.folded
+        if len(folded) != len(text.norm):
+            return None
+        ws = text.word_starts
+        out: dict[int, set[int]] = {}
+        right = bisect.bisect_right
+        for end, (length, entries) in self._compiled().iter(folded):
+            t = right(ws, end - length + 1)  # word starts at or before the literal
+            for rank, lo, hi in entries:
+                for at in ws[max(0, t - hi):max(0, min(t, t - lo + 1))]:
+                    got = out.get(at)
+                    if got is None:
+                        out[at] = {rank}
+                    else:
+                        got.add(rank)
+        return {at: sorted(out[at]) for at in sorted(out)}
