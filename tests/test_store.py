@@ -62,7 +62,9 @@ def test_the_kernel_holds_the_manifest_not_the_texts(coded, tmp_path):
     # closing punctuation, or article 003's deck (read in the seed files)
     ev = a.evidence({}).drop_duplicates("evidence_id")
     heads = {e for e, h in zip(ev.evidence_id, a.headings(ev)) if h}
-    assert heads == {"002:387-408", "002:2426-2446", "002:5592-5612", "003:73-181", "004:809-843", "004:2666-2691"}
+    # (002:387-408, "خروج القوات الأمريكية", is a subheading but no longer a frame sentence: the strict withdrawal
+    # rule of issue 21 wants a time element in the sentence itself)
+    assert heads == {"002:2426-2446", "002:5592-5612", "003:73-181", "004:809-843", "004:2666-2691"}
     # an article edited after it was coded is refused, not quoted at stale offsets
     data = tmp_path / "data"
     shutil.copytree("data", data)
