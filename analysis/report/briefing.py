@@ -283,7 +283,7 @@ class Briefing:
         from analysis.report.explorer import cell_key
         key = cell_key(**filters)
         self.linked[key] = filters
-        return f"[{text}](#{key}){{.evidence-link}}"
+        return f"[{text if isinstance(text, str) else format(text, ',')}](#{key}){{.evidence-link}}"
 
     def focus_judgments(self) -> str:
         """One bullet per focus frame: who carries it, denials against the rest, its extractions."""
@@ -326,7 +326,7 @@ class Briefing:
         if concrete.empty:
             out = f"No outlet reports {what}."
         else:
-            out = (f"{w.only(outs, 'reports', 'report')} {what} ({len(concrete)}: "
+            out = (f"{w.only(outs, 'reports', 'report')} {what} ({len(concrete):,}: "
                    f"{w.names_or(list(dict.fromkeys(concrete.content)))}).")
         if len(rest):  # the kinds are in the section's claims table: the judgment stays short
             n_outs = len(set(rest.outlet))
@@ -381,11 +381,11 @@ class Briefing:
         by_share = min(shares, key=lambda k: (-shares[k][0] / shares[k][1], -shares[k][0], k))
         by_count = min(shares, key=lambda k: (-shares[k][0], k))
         anon, total = shares[by_share]
-        link = self._ev(f"{front.pct(anon, total)}, {anon} of {total}", unnamed="1", outlet=by_share)
+        link = self._ev(f"{front.pct(anon, total)}, {anon:,} of {total:,}", unnamed="1", outlet=by_share)
         out = f"{md.escape(by_share)} rests most on unnamed sources ({link})"
         if by_count != by_share:
             n, of = shares[by_count]
-            out += f"; {md.escape(by_count)} most by count ({self._ev(f'{n} of {of}', unnamed='1', outlet=by_count)})"
+            out += f"; {md.escape(by_count)} most by count ({self._ev(f'{n:,} of {of:,}', unnamed='1', outlet=by_count)})"
         return Md(out + ".")
 
     def trust(self) -> Md:

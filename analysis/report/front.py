@@ -61,7 +61,7 @@ def _unnamed(sourcing: pd.DataFrame, sentences: pd.Series, names: list[str]) -> 
 
 def plain(text, **_filters) -> str:
     """A number with no link (the default of ``positions``: its cells are markdown)."""
-    return md.escape(str(text))
+    return md.escape(text if isinstance(text, str) else format(text, ","))
 
 
 def _main_frame(counts: pd.DataFrame, names: list[str], order: list[str], label, link, where: dict) -> str:
@@ -119,7 +119,7 @@ def positions(analysis, counts: pd.DataFrame, label, link=plain) -> tuple[pd.Dat
                 "Main frame (sentences)": _main_frame(counts, names, order, label, link, where),
                 "Leading voices (sentences)": _leading(v, names, link, where),
                 "Unnamed sources": f"{round(100 * anon / total) if total else 0} % "
-                                   f"({link(anon, unnamed='1', **where) if anon else 0} of {total})"}
+                                   f"({link(anon, unnamed='1', **where) if anon else 0} of {total:,})"}
         rows.append(row)
     return pd.DataFrame(rows), grouped
 

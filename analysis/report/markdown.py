@@ -172,7 +172,7 @@ def bullets(items: list[str]) -> str:
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"  # 100,000 articles, as a reader writes it
 
 
 BLANK_NAME = "(no visible name)"
