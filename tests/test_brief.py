@@ -180,9 +180,11 @@ def test_second_story_explorer_shows_english_left_to_right(second):
     assert all(d == "rtl" for d, _, _ in arabic)
 
 
-def test_second_story_tables_fit_the_page_and_nothing_overprints(second):
-    pdf = second / "report.pdf"
-    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+def assert_words_inside_and_no_overprint(pdf: Path, last: int | None = None) -> None:
+    """No word past the text area (a table wider than the page), by pdftotext's word boxes on pages 1..last;
+    nothing printed over anything (../shared/tools/overprint.py, whole PDF)."""
+    pages = ["-f", "1", "-l", str(last)] if last else []
+    xml = subprocess.run(["pdftotext", "-bbox", *pages, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for n, page in enumerate(xml.split("<page ")[1:], 1):
         width = float(re.search(r'width="([\d.]+)"', page).group(1))
         right = max((float(x) for x in re.findall(r'xMax="([\d.]+)"', page)), default=0)
@@ -190,6 +192,11 @@ def test_second_story_tables_fit_the_page_and_nothing_overprints(second):
     if OVERPRINT.exists():
         out = subprocess.run([sys.executable, str(OVERPRINT), str(pdf)], capture_output=True, text=True).stdout
         assert " overlaps 0" in out, out
+
+
+def test_second_story_tables_fit_the_page_and_nothing_overprints(second):
+    pdf = second / "report.pdf"
+    assert_words_inside_and_no_overprint(pdf)
     # 26 outlets: the outlet table shows groups (by alignment), the frame lists say how many outlets
     page = " ".join(pdftext(pdf, 1, 2).split())
     groups = re.findall(r"(farmers' press|government-aligned|independent|opposition) \((\d+) outlets\)",
@@ -228,15 +235,7 @@ def assert_body_fits(pdf: Path) -> None:
     from PIL import Image
     body = body_pages(pdf)
     assert body <= BUDGET, f"{pdf}: {body} body pages"
-    xml = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", str(body), str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    for n, page in enumerate(xml.split("<page ")[1:], 1):
-        width = float(re.search(r'width="([\d.]+)"', page).group(1))
-        right = max((float(x) for x in re.findall(r'xMax="([\d.]+)"', page)), default=0)
-        assert right <= width - 20, f"page {n}: a word ends at {right:.0f} of {width:.0f} pt"
-    if OVERPRINT.exists():
-        out = subprocess.run([sys.executable, str(OVERPRINT), str(pdf)], capture_output=True, text=True).stdout
-        assert " overlaps 0" in out, out
+    assert_words_inside_and_no_overprint(pdf, last=body)
     html = (pdf.parent / "report.html").read_text(encoding="utf-8") if (pdf.parent / "report.html").exists() else ""
     headings = {text_of(h) for h in re.findall(r"<h[2-4][^>]*>(.*?)</h[2-4]>", html, re.S)}
     out_dir = pdf.parent / "pages"
