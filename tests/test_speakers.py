@@ -568,3 +568,34 @@ def test_a_rule_called_on_its_own():
     r = reading("وتشير الزيارة إلى تحول")
     (v,) = r.verbs()
     assert other_subject(r, v) is NO_REPORT
+
+
+# Written for testing.  A reporting verb with a first-person object: a verb writes "me" as ني (أبلغني),
+# never a bare ي, which is a noun's "my"; كن is the feminine plural "you" (أبلغكن).
+@pytest.mark.parametrize("sentence, cue, span", [
+    ("وأبلغني مسؤول في المفوضية أن القوات ستنسحب", "وابلغني", (8, 25)),
+    ("وأبلغكن مسؤول في المفوضية أن القوات ستنسحب", "وابلغكن", (8, 25)),
+    ("أبلغنا مسؤول في المفوضية أن القوات ستنسحب", "ابلغنا", (7, 24)),
+])
+def test_a_reporting_verb_with_an_object_pronoun(sentence, cue, span):
+    got = attributions(MatchText(normalize(sentence)), ACTORS, "ar", None)
+    assert [(a.actor.name_en, a.how, a.cue, a.span) for a in got] == [
+        ("مسؤول في المفوضيه", "verb-subject, unlisted", cue, span)]
+
+
+def test_a_verb_takes_ni_not_a_bare_ya():
+    from analysis.inputs.lexicon import for_data
+    lex = for_data(Path(__file__).resolve().parent.parent / "data")
+    assert lex.find("reporting_verbs", "ar", "ابلغني") == [(0, 6)]
+    assert lex.find("reporting_verbs", "ar", "ابلغي") == []  # "inform!" (to a woman), or a noun's "my"
+
+
+# Written for testing.  A definite noun is written with the article after a conjunction and a preposition
+# (وبالمصدر: "and by the source"); ل + ال is written لل, so «لالمصدر» is no spelling of it.
+@pytest.mark.parametrize("word, definite, source", [
+    ("المصدر", True, True), ("وبالمصدر", True, True), ("وللمصدر", True, True), ("فالمصادر", True, True),
+    ("لالمصدر", False, False), ("مصدر", False, True), ("لمصدر", False, True), ("كمصدر", False, False),
+])
+def test_the_forms_of_a_definite_cue_noun(word, definite, source):
+    from analysis.coding.speakers import DEFINITE, SOURCE_NOUN
+    assert (bool(DEFINITE.search(word)), bool(SOURCE_NOUN.search(word))) == (definite, source)

@@ -41,7 +41,13 @@ from analysis.inputs.actors import (
 )
 from analysis.inputs.corpus import LANGUAGES
 from analysis.inputs.lexicon import Lexicon
-from analysis.match.grammar import CONJUNCTION, CUE_DEFINITE
+from analysis.match.grammar import (
+    COMPLEMENTIZER_PREFIX,
+    CONJUNCTION,
+    DEFINITE_NOUN,
+    DEFINITE_SOURCE_PREFIX,
+    SOURCE_NOUN_PREFIX,
+)
 from analysis.match.patterns import AnyOf, MatchText, Term
 
 # Closed grammar tables stay here; the open-ended word lists are in data/lexicon.yaml.
@@ -53,10 +59,10 @@ SOURCE_PHRASES = {
 STATEMENT_OWNER = regex.compile(r"(?:تصريح\w*|حديث\w*|بيان\w*)\s+$")
 ANAPHORA = {"ar": ["المصدر", "المصادر", "الاخير", "القيادي", "المصدر المطلع"], "en": ["the source", "the official"]}
 # Anaphors are definite: «مصادر الطاقة» (energy sources) is not "the sources".
-DEFINITE = regex.compile(rf"^[وفبلك]?{CUE_DEFINITE}|^(?i:the)(?!\w)")
-DEFINITE_AT = regex.compile(rf"[وفبلك]?{CUE_DEFINITE}|(?i:the)(?!\w)")
+DEFINITE = regex.compile(rf"^{DEFINITE_NOUN}|^(?i:the)(?!\w)")
+DEFINITE_AT = regex.compile(rf"{DEFINITE_NOUN}|(?i:the)(?!\w)")
 # Only a source noun speaks without a verb («المصدر: …»); «وقصد الأخير الموقع» is no speech.
-SOURCE_NOUN = regex.compile(rf"^[وفبل]?{CUE_DEFINITE}?(?:مصدر|مصادر)|^(?i:the\s+source)")
+SOURCE_NOUN = regex.compile(rf"^{SOURCE_NOUN_PREFIX}(?:مصدر|مصادر)|^(?i:the\s+source)")
 VERB_SUBJECT_WINDOW = 6   # words between a reporting verb and its subject
 SUBJECT_VERB_WINDOW = 3   # words between a subject and its verb
 SOURCE_WINDOW = 4         # words between بحسب and the source
@@ -68,7 +74,7 @@ TAG_REST = regex.compile(r"\s*(?:$|(?:on|in|at|during|late|earlier|yesterday|tod
 QUOTE_MIN_WORDS = 4       # «…» around a name or a short phrase is emphasis, not a quotation
 PATRONYMIC = regex.compile(r"(?<!\w)(?:بن|ابن|bin|ibn)(?!\w)")  # «سلمان بن عبد العزيز» is a name
 # Where the reported words begin: a colon, or the complementizer إن/أن (normalized ان).
-CONTENT_START = regex.compile(r":|(?<!\w)[بلف]?ان(?!\w)|(?i:(?<!\w)that(?!\w))")
+CONTENT_START = regex.compile(rf":|(?<!\w){COMPLEMENTIZER_PREFIX}ان(?!\w)|(?i:(?<!\w)that(?!\w))")
 CLAUSE_GAP = regex.compile(r"[،,;؛.]")
 BREAK = regex.compile(r"[،,;؛.:«»\"“”()]")  # ends the words naming a speaker
 # A new clause with its own speaker: «…، فيما قال X», "…, while X said".
@@ -765,13 +771,11 @@ def _colon_speaker(sent: _Sentence, mentions: list[ActorMention], found: list[At
     return sent.unlisted(np, "speaker before a colon, unlisted", np[0], ":", colon) if np else None
 
 
-DEFINITE_SOURCE = regex.compile(rf"^{CONJUNCTION}(?:ال|ل?ل)?(?:مصدر|مصادر)|^(?i:the\s+sources?)")
+DEFINITE_SOURCE = regex.compile(rf"^{DEFINITE_SOURCE_PREFIX}(?:مصدر|مصادر)|^(?i:the\s+sources?)")
 
 
 def _resolve_definite(m: ActorMention, text: MatchText, earlier: tuple[Actor, ...]) -> ActorMention:
     if m.actor.kind != "anonymous" or not DEFINITE_SOURCE.search(text.norm[m.start:m.end]):
-        return m
-    if not text.norm[m.start:m.end].lstrip("وف").startswith(("ال", "لل", "the", "The")):
         return m
     same_side = [a for a in earlier if a.kind == "anonymous" and a.side == m.actor.side]
     return ActorMention(m.start, m.end, same_side[-1], m.governed) if same_side else m

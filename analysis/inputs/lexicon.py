@@ -16,9 +16,9 @@ import regex
 from analysis.io.errors import InputError, Problems
 from analysis.io.yamlio import line_of, load_yaml
 from analysis.match.grammar import (
+    CONJUNCTION,
     FIRST_WORD_CHAR,
-    LIST_DEFINITE,
-    LIST_PROCLITICS,
+    LIST_DEFINITE_NOUN,
     OBJECT_PRONOUNS,
     is_arabic,
     list_word,
@@ -81,7 +81,7 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
         pairs.append(entry_anchor(entry) if GAP not in parts else None)  # a gap has no fixed word count
         body = _body(parts)
         if is_arabic(entry):
-            pro = LIST_PROCLITICS + (LIST_DEFINITE if definite else "")
+            pro = LIST_DEFINITE_NOUN if definite else CONJUNCTION
             enc = f"{OBJECT_PRONOUNS}?" if pronoun and not parts[-1].endswith("ت") else ""
             alts.append(f"{pro}{body}{enc}")
         else:

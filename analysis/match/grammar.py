@@ -12,36 +12,65 @@ may carry around it and how a pattern word becomes
 
 Arabic, on a term's words: proclitics و ف ب ك ل لل ال on the first word, an optional ال on later
 words, enclitics (``ENCLITICS``) on the last word (a final ة, normalized to ه, becomes ت before an
-enclitic: قاعدتها), an accusative tanween alef after words that take one (جدولاً).  The lexicon's word
-lists (inputs/lexicon.py) take narrower profiles, named here too: ``LIST_PROCLITICS``,
-``LIST_DEFINITE`` and ``OBJECT_PRONOUNS``; the closed cue words of coding/speakers.py and
-coding/stance.py (particles, function words, coordinators) take ``CONJUNCTION`` alone: a preposition
-would make another word of them (لم → كلم, لا → بلا).
+enclitic: قاعدتها), an accusative tanween alef after words that take one (جدولاً).  Every other
+matcher takes a *profile* of the same inventory (``proclitics()``; ``VERB_OBJECTS``), named below with
+the reason it is narrower: the lexicon's verbs and the closed cue words take a conjunction alone, the
+lexicon's nouns the article with or without a preposition, the speakers' definite nouns the article.
 """
 from __future__ import annotations
 
 import regex
 
-PROCLITICS = r"(?P<pro>[وف]?(?:[بك]?ال|لل|[بكل])?)"
 PREPOSITIONS = frozenset("بكل")
 ENCLITICS = ("هما", "هم", "هن", "ها", "ه", "كما", "كم", "كن", "ك", "نا", "ني", "ي")
 ENCLITIC = "(?:" + "|".join(ENCLITICS) + ")"
+# A verb's object pronoun: the enclitics but ي, which a verb writes ني (أبلغني, "told me").
+VERB_OBJECTS = tuple(e for e in ENCLITICS if e != "ي")
+OBJECT_PRONOUNS = "(?:" + "|".join(VERB_OBJECTS) + ")"
 DEFINITE = "ال"
 WORD_GAP = r"[\s«»\"'()\-–—]+"
 ARABIC = regex.compile(r"\p{Arabic}")
-# The lexicon's lists (inputs/lexicon.py) take narrower profiles than a term: a conjunction in front
-# (never a preposition alone: «لقال» is no verb), ال, بال or لل where a list allows it (not كال), and on
-# verbs an object pronoun from a shorter list than ENCLITICS (no ني, كن or ي: «أبلغني» is not read).
-# They are kept as they were; where they differ from a term's is listed here so that it is seen.
-CONJUNCTION = "[وف]?"  # و / ف written onto the next word, and nothing else: the lists' and the cues' proclitic
-LIST_PROCLITICS = CONJUNCTION
-# A cue noun read as definite (speakers: "the source", an anaphor) carries ال, or ل + ال written لل.
-# Where the cues still differ from each other, named so that it is seen: speakers.DEFINITE allows any
-# proclitic letter before it ([وفبلك]), SOURCE_NOUN no ك ([وفبل]), DEFINITE_SOURCE only و/ف and also a
-# bare ل ((?:ال|ل?ل)); CONTENT_START's ان takes ب/ل/ف, not و.
-CUE_DEFINITE = f"(?:{DEFINITE}|لل)"
-LIST_DEFINITE = "(?:ال|بال|لل)?"
-OBJECT_PRONOUNS = "(?:هما|هم|هن|ها|ه|كما|كم|ك|نا)"
+
+
+def proclitics(conjunctions: str = "وف", prepositions: str = "بكل", article: str = "optional",
+               bare: bool = True) -> str:
+    """What an Arabic word may carry in front, from the one inventory: a conjunction (و ف), then a
+    preposition (ب ك ل; ل + ال is written لل), then the article.  ``article``: "optional", "required" or
+    "none"; ``bare``: a preposition may stand without the article (بقرار).  Each profile below says
+    why it is narrower than a term's."""
+    conj = f"[{conjunctions}]?" if conjunctions else ""
+    before = "".join(p for p in prepositions if p != "ل")
+    forms = [f"[{before}]?{DEFINITE}" if before else DEFINITE] + (["لل"] if "ل" in prepositions else [])
+    if article == "required":
+        return f"{conj}(?:{'|'.join(forms)})"
+    if article == "none":
+        return conj + (f"[{prepositions}]?" if bare and prepositions else "")
+    alts = forms + ([f"[{prepositions}]"] if bare and prepositions else [])
+    return f"{conj}(?:{'|'.join(alts)})?"
+
+
+# A term's first word: any conjunction, preposition and article.
+PROCLITICS = f"(?P<pro>{proclitics()})"
+# و / ف written onto the next word, and nothing else: the verbs of the lexicon's lists and the closed cue
+# words (particles, function words, coordinators), where a preposition makes another word (لقال, لم → كلم,
+# لا → بلا).
+CONJUNCTION = proclitics(prepositions="", article="none")
+# The lexicon's nouns (lists that take the article): a conjunction, and the article alone or after ب or ل
+# (الاعلان, بالاعلان, للاعلان).  Not after ك: "like the official" (كالمسؤول) is a comparison, never a
+# speaker's head, a denied announcement or a negated adjective, the roles these lists play.  A bare
+# preposition (بإعلان) was never in their profile; adding it would change attributions no gold has
+# checked, so it is left for such a check.
+LIST_DEFINITE_NOUN = proclitics(prepositions="بل", bare=False)
+# A definite noun read as a cue (an anaphor «المصدر», a verb's own subject «الزيارة»): the article is required.
+DEFINITE_NOUN = proclitics(article="required")
+# The source noun (مصدر, مصادر), definite or not, after a conjunction, ب or ل (بحسب مصدر, لمصدر) but not
+# ك: «كمصدر» is "as a source", a role, not a speaker.
+SOURCE_NOUN_PREFIX = proclitics(prepositions="بل")
+# "The source" that points back to an earlier anonymous source: definite, no preposition but ل (للمصدر).
+DEFINITE_SOURCE_PREFIX = proclitics(prepositions="ل", article="required")
+# The complementizer ان after one letter: فإن, بأن, لأن; not و («وإن»: "even if") and not stacked (فلان
+# is "so-and-so").
+COMPLEMENTIZER_PREFIX = "[بلف]?"
 NONWORD = regex.compile(r"[^\w*]")  # "*" is a glob, not a character of the text
 RUNS = regex.compile(r"[\w*]+")
 FIRST_WORD_CHAR = regex.compile(r"^\**\w")
