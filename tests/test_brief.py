@@ -214,6 +214,12 @@ def test_second_story_has_no_seed_bottom_line_and_says_no_gold(second):
     assert "No second coder has checked this corpus" in html
     assert "coded 0 sentences" not in html
     assert "tie it to Water rationing" in html                  # a frame label keeps its case
+    # 26 outlets: the table shows groups, and the sourcing judgment names a group with the table's own figures
+    judged = re.search(r"The (\S+) group \((\d+) outlets\) rests most on unnamed sources \(\s*(\d+) %, (\d+) of (\d+)\s*\)", html)
+    assert judged, "the sourcing judgment names no group"
+    group, n, pct, anon, total = judged.groups()
+    row = re.search(rf"{group} \({n} outlets\) .*? (\d+) % \(\s*(\d+) of (\d+)\)", html)   # the table's row
+    assert row and row.groups() == (pct, anon, total)
 
 
 BUDGET = 10  # A4 pages of body before Appendix A

@@ -372,21 +372,30 @@ class Briefing:
                   f"across {self._ev(w.plural(int(top.outlets), 'outlet'), frame=fid)}.")
 
     def anonymous_sourcing(self) -> Md:
-        """Which outlet rests the largest share, and which the most sentences, on unnamed sources.
-
-        Read from the outlet table's own figures (front.unnamed_share), so the sentence and the table agree."""
-        shares = {k: v for k, v in front.unnamed_shares(self.analysis).items() if v[0]}
-        if not shares:
+        """Which row of the outlet table (an outlet, or a group past front.MAX_ROWS outlets) rests the largest
+        share, and which the most sentences, on unnamed sources: the table's own figures, so the two agree.
+        A share is ranked only on front.MIN_SHARE_BASE sentences or more."""
+        rows = front.unnamed_shares(self.analysis)
+        by_share, by_count = front.sourcing_leaders(rows)
+        if by_count is None:
             return Md("No sentence rests on unnamed sources.")
-        by_share = min(shares, key=lambda k: (-shares[k][0] / shares[k][1], -shares[k][0], k))
-        by_count = min(shares, key=lambda k: (-shares[k][0], k))
-        anon, total = shares[by_share]
-        link = self._ev(f"{front.pct(anon, total)}, {anon:,} of {total:,}", unnamed="1", outlet=by_share)
-        out = f"{md.escape(by_share)} rests most on unnamed sources ({link})"
+
+        def name(row: str) -> str:
+            n = len(front.groups(self.analysis)[row])
+            return md.escape(row) if rows[row][2] == "outlet" else f"the {md.escape(row)} group ({n:,} outlets)"
+
+        def link(row: str, text: str) -> str:
+            return self._ev(text, unnamed="1", **{rows[row][2]: row})
+
+        n, of, _ = rows[by_count]
+        if by_share is None:
+            return Md(f"No {rows[by_count][2]} has {front.MIN_SHARE_BASE} sentences or more, too few to compare "
+                      f"shares; {name(by_count)} has the most on unnamed sources ({link(by_count, f'{n:,} of {of:,}')}).")
+        anon, total, _ = rows[by_share]
+        out = f"{name(by_share)} rests most on unnamed sources ({link(by_share, f'{front.pct(anon, total)}, {anon:,} of {total:,}')})"
         if by_count != by_share:
-            n, of = shares[by_count]
-            out += f"; {md.escape(by_count)} most by count ({self._ev(f'{n:,} of {of:,}', unnamed='1', outlet=by_count)})"
-        return Md(out + ".")
+            out += f"; {name(by_count)} most by count ({link(by_count, f'{n:,} of {of:,}')})"
+        return Md(out[0].upper() + out[1:] + ".")
 
     def trust(self) -> Md:
         if self.evaluation is None:

@@ -12,6 +12,7 @@ from analysis.report import markdown as md
 from analysis.results.evaluate import POOLED
 
 MAX_ROWS = 12          # past this many outlets, the outlet table shows groups of outlets
+MIN_SHARE_BASE = 10    # sentences: a share of fewer is not ranked ("2 of 6" is no finding)
 UNLISTED_CAMP = "Not in the gazetteer"
 OWN_VOICE = "Own voice"
 
@@ -171,10 +172,24 @@ def pct(part, whole) -> str:
     return f"{round(100 * part / whole)} %" if whole else "–"
 
 
-def unnamed_shares(analysis) -> dict[str, tuple[int, int]]:
-    """{outlet name: (sentences on unnamed sources, all sentences)} for every outlet with articles."""
+def unnamed_shares(analysis) -> dict[str, tuple[int, int, str]]:
+    """{the outlet table's row: (sentences on unnamed sources, all sentences, the filter key)}: one row per
+    outlet, or per group of outlets past MAX_ROWS (filter key "outlet" or "group"), as the table shows them."""
     sentences = outlet_sentences(analysis)
-    return {name: _unnamed(analysis.sourcing, sentences, [name]) for name in sentences.index}
+    g = groups(analysis)
+    grouped = len({a.outlet.name_en for a in analysis.corpus.articles}) > MAX_ROWS
+    key = "group" if grouped else "outlet"
+    return {name: (*_unnamed(analysis.sourcing, sentences, names), key) for name, names in g.items()}
+
+
+def sourcing_leaders(rows: dict[str, tuple], min_base: int = MIN_SHARE_BASE) -> tuple[str | None, str | None]:
+    """(the row with the largest unnamed share among those with ``min_base`` sentences or more, the row with
+    the most unnamed sentences); None where no row qualifies.  Ties go to the larger count, then the name."""
+    with_any = {k: v for k, v in rows.items() if v[0]}
+    based = {k: v for k, v in with_any.items() if v[1] >= min_base}
+    by_share = min(based, key=lambda k: (-based[k][0] / based[k][1], -based[k][0], k)) if based else None
+    by_count = min(with_any, key=lambda k: (-with_any[k][0], k)) if with_any else None
+    return by_share, by_count
 
 
 def unnamed_share(analysis, outlet_names) -> tuple[int, int]:
