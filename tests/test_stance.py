@@ -50,9 +50,18 @@ def test_reported_and_asserted():
     ("لن تغادر القوات الأمريكية العراق دون أن تضمن أمان بعثاتها", "تغادر"),   # not … without: a condition
     ("أكد قاآني أنه لا داعي للقلق من أمر الصواريخ على المنطقة الخضراء", "الصواريخ"),  # negates the worry, not the rockets
     ("لأنها لم تعد تثق بواشنطن بعد مقتل سليماني", "مقتل"),
+    ("وقال المسؤول إن القوات الأمريكية لن تغادر العراق قبل نهاية العام المقبل", "تغادر"),  # not before: a time
 ])
 def test_negations_that_do_not_deny_the_frame(sentence, word):
     assert stance(sentence, word, attributed=True) == "reported"
+
+
+def test_not_before_sets_a_time_and_by_is_no_time():
+    # written for testing: "will not leave before the end of next year" says when they leave
+    s = "The official said US troops will not leave Iraq before the end of next year"
+    assert stance(s, "leave", attributed=True, language="en") == "reported"
+    # «من قبل» is "by" (the passive agent): the expulsion is still denied
+    assert stance("لن يتم طرد القوات الأمريكية من قبل الحكومة", "طرد", attributed=True) == "denied"
 
 
 def test_refusing_is_not_denying():

@@ -41,11 +41,12 @@ NEGATION = {
     "en": regex.compile(r"(?i)(?<!\w)(?:not|never|no|neither|nor|cannot|won't|can't|don't|doesn't|isn't|aren't|wasn't|weren't)(?!\w)|n't(?!\w)"),
 }
 GHAIR = regex.compile(rf"{CONJUNCTION}غير")
-# "Not … except / without" is an assertion with a condition: لن تحل الذكرى إلا …,
-# لن تغادر القوات دون أن تضمن …
+# "Not … except / without / before" is an assertion with a condition or a time: لن تحل الذكرى إلا …,
+# لن تغادر القوات دون أن تضمن …, لن تغادر القوات العراق قبل نهاية العام (they leave, at the year's end).
+# «من قبل» is the passive agent ("by"), no time: «لن يتم طرد القوات من قبل الحكومة» still denies.
 EXCEPTIVE = {
-    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:الا|سوي|دون|بدون)(?!\w)"),
-    "en": regex.compile(r"(?i)(?<!\w)(?:unless|until|except|but only|without)(?!\w)"),
+    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:الا|سوي|دون|بدون)(?!\w)|(?<!\w)(?<!(?<!\w)من\s+)قبل(?!\w)"),
+    "en": regex.compile(r"(?i)(?<!\w)(?:unless|until|except|but only|without|before)(?!\w)"),
 }
 # Negative particles in fixed phrases that assert: لا بد (must), لا مفر (inevitable),
 # لا سيما (especially), لا يزال (still), لا شك (no doubt), لا غنى عن (indispensable).
