@@ -224,10 +224,19 @@ def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
     if run is None:
         from analysis.inputs.study import Study
         study = Study.load(data_dir)
-        run = SimpleNamespace(corpus=study.corpus, codebook=study.codebook)
+        run = SimpleNamespace(corpus=study.corpus, codebook=study.codebook, actors=study.actors)
     path = data_dir / TRANSLATIONS
     translations = load_translations(path, run) if path.exists() else {}
-    return build(Path(out) / "tables", translations, run.codebook.labels())
+    return build(Path(out) / "tables", translations, run.codebook.labels(), *_camps_and_groups(run))
+
+
+def _camps_and_groups(run):
+    """The speaker → camp map and the outlet groups the briefing's tables use, for the explore app's filters."""
+    from analysis.report import front
+    g = front.groups(run)
+    n_outlets = len({a.outlet.name_en for a in run.corpus.articles})
+    groups = {n: k for k, names in g.items() for n in names} if len(g) < n_outlets else {}
+    return front.camp_of(run), groups
 
 
 def explore(data_dir: Path | str = "data", out: Path | str = "_output", port: int | None = None, *,

@@ -178,3 +178,40 @@ def test_a_rebuild_indexes_what_changed_and_forgets_what_went(app, tmp_path):
     build(fresh, {}, {})
     for words in ("الكاظمي", "قاآني", "Arabi Post", "صواريخ"):
         assert _search(db, words) == _search(fresh / "evidence.sqlite", words)
+
+
+def test_explore_filters_by_camp_and_unnamed_source_as_the_briefing_links(app):
+    from analysis.report.explore import Evidence
+    _, out = app
+    e = Evidence(out / "tables")
+    o = e.options()
+    assert o["groups"] == []                 # five outlets: the briefing's table has outlets, not groups
+    assert {"Iran", "Iraqi government", "Own voice"} <= set(o["camps"]) and o["unnamed"]
+    # a camp is the speaker's side in data/actors.yaml: Qaani and Khamenei are listed under Iran, Kadhimi not
+    iran = {r["sp"] for r in e.rows({"c": "Iran"})["rows"]}
+    assert {"Esmail Qaani", "Ali Khamenei"} <= iran and "Mustafa al-Kadhimi" not in iran
+    # on unnamed sources: the frame rows whose speaker is anonymous, as frame_sentences.csv lists them
+    fs = pd.read_csv(out / "tables" / "frame_sentences.csv", dtype=str)
+    anon = fs[(fs.outlet == "Arabi Post") & (fs.speaker_kind == "anonymous")]
+    got = e.rows({"u": "1", "o": "Arabi Post"})
+    assert got["total"] == len(anon) > 0 and all(r["u"] == 1 for r in got["rows"])
+    assert {r["sp"] for r in got["rows"]} <= set(anon.speaker_name)
+
+
+def test_explore_offers_the_outlet_groups_of_a_26_outlet_study(tmp_path):
+    import shutil
+
+    from test_brief import WATER26
+
+    from analysis.report.explore import Evidence
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(WATER26, data)
+    assert main(["code", "--data", str(data), "--out", str(out), "--quiet", "--jobs", "1"]) == 0
+    evidence_db(data, out)
+    e = Evidence(out / "tables")
+    outlets = pd.read_csv(data / "outlets.csv", dtype=str)
+    # past 12 outlets the briefing groups them by alignment (outlets.csv, written for testing): so does the app
+    assert set(e.options()["groups"]) == set(outlets.alignment)
+    opposition = set(outlets.name_en[outlets.alignment == "opposition"])
+    got = e.rows({"g": "opposition"})
+    assert got["total"] > 0 and {r["o"] for r in got["rows"]} <= opposition

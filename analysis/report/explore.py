@@ -28,8 +28,8 @@ from analysis.results.evidence_db import db_path, fold
 HOST = "127.0.0.1"
 QUERY_SECONDS = 5.0    # a query running longer is interrupted
 REQUEST_SECONDS = 10   # a client that sends nothing for this long is dropped
-FILTERS = ("o", "f", "s", "sp")
-COLUMNS = {"o": "outlet", "f": "frame", "s": "stance", "sp": "speaker"}
+FILTERS = ("o", "g", "f", "s", "sp", "c")
+COLUMNS = {"o": "outlet", "g": "grp", "f": "frame", "s": "stance", "sp": "speaker", "c": "camp"}
 
 
 class Evidence:
@@ -60,16 +60,20 @@ class Evidence:
         frames.sort(key=lambda f: order.index(f) if f in order else len(order))
         return {"outlets": distinct("outlet"), "speakers": distinct("speaker"), "stances": list(STANCES),
                 "frames": [[f, self.labels.get(f, f)] for f in frames], "page": PAGE,
+                "camps": [c for c in distinct("camp") if c], "groups": [g for g in distinct("grp") if g],
+                "unnamed": bool(con.execute("SELECT 1 FROM evidence WHERE unnamed LIMIT 1").fetchone()),
                 "total": int(con.execute("SELECT count(*) FROM evidence").fetchone()[0])}
 
     def rows(self, params: dict[str, str]) -> dict:
-        """The rows matching the filters (``q`` words, ``o f s sp`` exact, ``from to`` dates, ``id``
-        one evidence id), ``page`` by page, in reading order, with how many match."""
+        """The rows matching the filters (``q`` words, ``o g f s sp c`` exact, ``u`` on unnamed sources,
+        ``from to`` dates, ``id`` one evidence id), ``page`` by page, in reading order, with how many match."""
         where, args = [], []
         for k in FILTERS:
             if params.get(k):
                 where.append(f'"{COLUMNS[k]}" = ?')
                 args.append(params[k])
+        if params.get("u"):
+            where.append("unnamed = 1")
         if params.get("from"):
             where += ["date != ''", "date >= ?"]
             args.append(params["from"])
@@ -93,10 +97,11 @@ class Evidence:
         con = self._con()
         n = con.execute(f"SELECT count(*) FROM evidence{cond}", args).fetchone()[0]
         cur = con.execute(f'SELECT evidence_id, frame, stance, speaker, outlet, date, file, start, "end", arabic, '
-                          f"english, highlights FROM evidence{cond} ORDER BY id LIMIT ? OFFSET ?",
+                          f"english, highlights, camp, grp, unnamed FROM evidence{cond} ORDER BY id LIMIT ? OFFSET ?",
                           [*args, PAGE, page * PAGE])
         out = [{"id": r[0], "f": r[1], "fl": self.labels.get(r[1], r[1]), "s": r[2], "sp": r[3], "o": r[4],
-                "d": r[5], "file": r[6], "a": r[7], "b": r[8], "ar": r[9], "en": r[10], "h": json.loads(r[11])}
+                "d": r[5], "file": r[6], "a": r[7], "b": r[8], "ar": r[9], "en": r[10], "h": json.loads(r[11]),
+                "c": r[12], "g": r[13], "u": r[14]}
                for r in cur]
         return {"total": int(n), "page": page, "rows": out}
 

@@ -25,7 +25,7 @@ from analysis.text.normalize import normalize
 
 DB = "evidence.sqlite"
 CHUNK = 5000
-VERSION = "2"  # the layout below: a database of another layout is built afresh
+VERSION = "3"  # the layout below: a database of another layout is built afresh
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE sentences (id INTEGER PRIMARY KEY, evidence_id TEXT UNIQUE, digest INTEGER);
@@ -35,9 +35,9 @@ ROWS = """
 CREATE TABLE evidence (
   id INTEGER PRIMARY KEY, evidence_id TEXT, article_id TEXT, outlet TEXT, date TEXT, file TEXT,
   start INTEGER, "end" INTEGER, frame TEXT, stance TEXT, speaker TEXT, arabic TEXT, english TEXT,
-  highlights TEXT, sentence INTEGER);
+  highlights TEXT, sentence INTEGER, camp TEXT, grp TEXT, unnamed INTEGER);
 """
-INDEXES = ("outlet", "frame", "stance", "speaker", "date", "evidence_id", "sentence")
+INDEXES = ("outlet", "frame", "stance", "speaker", "date", "evidence_id", "sentence", "camp", "grp", "unnamed")
 
 
 def fold(text: str) -> str:
@@ -63,7 +63,7 @@ def _rows(con, tables: Path):
       WITH h AS (SELECT sentence_id, frame, list(DISTINCT [start, "end"]) AS spans
                  FROM {src('mentions')} GROUP BY sentence_id, frame)
       SELECT f.article_id, f.outlet, a.date, a.file, f.sentence_start, f.sentence_end, f.frame, f.stance,
-             f.speaker_name, s.sentence, h.spans
+             f.speaker_name, s.sentence, h.spans, f.speaker, f.speaker_kind
       FROM {src('frame_sentences')} f
       JOIN {src('articles')} a USING (article_id)
       JOIN {src('segments')} s USING (sentence_id)
@@ -132,9 +132,12 @@ class _Index:
         return len(gone)
 
 
-def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
+def build(tables: Path, translations: dict, labels: dict[str, str], camp=None, groups: dict | None = None) -> Path:
     """Write OUT/tables/evidence.sqlite from the tables; ``translations`` by evidence id, ``labels``
-    by frame id (both searched with the text)."""
+    by frame id (both searched with the text); ``camp(speaker id)`` the speaker's camp and ``groups``
+    {outlet: outlet group} as the briefing's outlet table has them (none: not offered)."""
+    camp = camp or (lambda _: "")
+    groups = groups or {}
     import duckdb
     tables = Path(tables)
     fd, tmp = tempfile.mkstemp(prefix=".evidence.", suffix=".sqlite", dir=tables)
@@ -155,7 +158,7 @@ def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
         n, sid, last, pending = 0, 0, None, []
         for batch in _rows(con, tables):
             rows = []
-            for aid, outlet, date, file, start, end, frame, stance, speaker, text, spans in batch:
+            for aid, outlet, date, file, start, end, frame, stance, speaker, text, spans, sp_id, kind in batch:
                 n += 1
                 eid = evidence_id(aid, int(start), int(end))
                 t = translations.get(eid)
@@ -166,8 +169,9 @@ def build(tables: Path, translations: dict, labels: dict[str, str]) -> Path:
                     last = eid
                     sid = index.sentence(eid, "\x01".join((text, english or "", outlet, eid, file)), pending)
                 rows.append((n, eid, aid, outlet, str(date or "")[:10], file, int(start), int(end), frame, stance,
-                             speaker, text, english, json.dumps(marks), sid))
-            out.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                             speaker, text, english, json.dumps(marks), sid, camp(sp_id), groups.get(outlet, ""),
+                             int(kind == "anonymous")))
+            out.executemany("INSERT INTO evidence VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
             index.write(pending)
         index.drop_rest()
         for col in INDEXES:
