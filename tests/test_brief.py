@@ -401,13 +401,14 @@ def test_a_rule_field_nothing_matched_leaves_no_empty_column():
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed")
-def test_phone_shows_bottom_line_and_key_judgments_above_the_fold(seed):
-    """At 420 x 850 px the bottom line and every key judgment end above the fold; the events line follows
-    them (shown, not hidden) and the outlet table follows that."""
+@pytest.mark.parametrize("width, height", [(420, 850), (390, 844)])
+def test_phone_shows_bottom_line_and_key_judgments_above_the_fold(seed, width, height):
+    """At 420 x 850 and 390 x 844 px the bottom line and every key judgment end above the fold; the events
+    line follows them (shown, not hidden) and the outlet table follows that."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = _browser(p)
-        page = b.new_page(viewport={"width": 420, "height": 850})
+        page = b.new_page(viewport={"width": width, "height": height})
         page.goto((seed / "report.html").as_uri())
         box = page.evaluate("""() => {
           const h = [...document.querySelectorAll('main h2')];
@@ -422,9 +423,9 @@ def test_phone_shows_bottom_line_and_key_judgments_above_the_fold(seed):
                   outlets: at('The outlets').getBoundingClientRect().top, width: document.documentElement.scrollWidth};
         }""")
         b.close()
-    assert 0 < box["bottom"] < box["kj"] < box["end"] <= 850, box
+    assert 0 < box["bottom"] < box["kj"] < box["end"] <= height, box
     assert box["whatShown"] and box["end"] <= box["what"] < box["outlets"], box
-    assert box["width"] <= 420  # nothing pushes the page sideways
+    assert box["width"] <= width  # nothing pushes the page sideways
 
 
 def test_every_page_one_number_has_a_target_without_scripts(seed):
