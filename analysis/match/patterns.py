@@ -301,6 +301,12 @@ class AnyOf(Pattern):
         self._last = (text, ks, found)
         return ks, found
 
+    def prime(self, text: MatchText, ks: tuple[int, ...]) -> None:
+        """``_searched`` for a text whose candidate items are known already (the gazetteer scans a
+        sentence once for the entries of all actors' names, instead of once per actor)."""
+        found = self._term_matches(text, ks) if ks and self._all_terms else None
+        self._last = (text, ks, found)
+
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
         ks, found = self._searched(text)
         if not ks:
