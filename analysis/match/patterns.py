@@ -518,10 +518,12 @@ class Near(Pattern):
     within: int
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        return self._near(self.a.find(text), self.b.find(text), text)
+        hits_a = self.a.find(text)  # without a hit of A, B need not be searched
+        return self._near(hits_a, self.b.find(text), text) if hits_a else []
 
     def _find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
-        return self._near(self.a.find_in(text, found), self.b.find_in(text, found), text)
+        hits_a = self.a.find_in(text, found)
+        return self._near(hits_a, self.b.find_in(text, found), text) if hits_a else []
 
     def _near(self, hits_a: list, hits_b: list, text: MatchText) -> list[tuple[int, int]]:
         out = []
