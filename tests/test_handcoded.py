@@ -318,3 +318,25 @@ def test_language_sizes_and_indicator_counts(hand):
     # ("ساعي بريد يحمل رسالة إلى ساعي بريد آخر"), so 6 matches
     assert counts.loc[("postman", "ar", "ساعي بريد")].to_dict() == {"sentences": 5, "matches": 6}
     assert summed([]).empty
+
+
+def test_run_counts_add_up_batches_in_plain_python(hand):
+    """What `code`'s parent counts batch by batch (RunCounts), against the hand counts above."""
+    from analysis.results.tables import RunCounts
+    first = ["001", "002", "003", "004", "005"]
+    lang = {a.id: a.language for a in hand.corpus.articles}
+    counted = RunCounts(lang)
+    for half in (True, False):
+        counted.add_segments([s for s in hand.segments if (s.article_id in first) == half])
+        counted.add_mentions(hand.mentions[hand.mentions.article_id.isin(first) == half])
+    sizes = counted.article_sizes()
+    assert sizes.loc["001"].to_dict() == {"sentences": 3, "words": 17} and sizes.loc["010"].to_dict() == {"sentences": 2, "words": 12}
+    assert list(sizes.index) == [f"{k:03d}" for k in range(1, 11)]
+    assert counted.language_sizes().to_dict("index") == {"ar": {"sentences": 17, "words": 86},
+                                                         "en": {"sentences": 10, "words": 50}}
+    assert counted.unit_counts().to_dict("index") == {("Alpha Daily", "postman"): {"sentences": 5, "articles": 4},
+                                                      ("Alpha Daily", "rockets"): {"sentences": 2, "articles": 2},
+                                                      ("Beta News", "postman"): {"sentences": 4, "articles": 4},
+                                                      ("Beta News", "rockets"): {"sentences": 2, "articles": 2}}
+    assert counted.indicator_counts().loc[("postman", "ar", "ساعي بريد")].to_dict() == {"sentences": 5, "matches": 6}
+    assert RunCounts(lang).unit_counts().empty

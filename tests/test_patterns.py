@@ -102,3 +102,13 @@ def test_find_in_keeps_a_sentences_matches_by_fingerprint_sides_included():
     # another NEAR with the same side reads that side from what the sentence already found
     found = {Term("قريبا").fingerprint: []}
     assert Near(Term("انسحاب"), Term("قريبا"), 3).find_in(text, found) == []
+
+
+def test_near_without_a_hit_of_its_first_side_does_not_search_the_second():
+    # written for testing: قريبا at 27–32 is here, انسحاب is not; انسحاب + قريبا is the sentence above
+    text = MatchText.of("قررت الحكومة بقاء القوات قريبا من البلاد")
+    withdraw, soon = Term("انسحاب"), Term("قريبا")
+    found: dict = {}
+    assert Near(withdraw, soon, 3).find_in(text, found) == []
+    assert found == {withdraw.fingerprint: [], Near(withdraw, soon, 3).fingerprint: []}  # قريبا never searched
+    assert Near(soon, withdraw, 3).find(text) == []  # the other way round: searched, and no انسحاب

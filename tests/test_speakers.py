@@ -131,6 +131,37 @@ def test_a_bad_gazetteer_names_each_actor_the_line_and_the_fix(tmp_path):
     assert actors.lexicon.path.endswith("lexicon.yaml")  # none in the folder: the shipped one
 
 
+TWO_NAMES = """# written for testing: two actors, one with two names that share a word
+actors:
+  - id: rana
+    name_en: Rana Test
+    kind: named
+    patterns: {en: [Rana Test, Minister Rana]}
+  - id: omar
+    name_en: Omar Test
+    kind: named
+    patterns: {en: [Omar Khan]}
+"""
+
+
+def test_one_scan_names_the_actors_and_the_entries_that_may_occur(tmp_path):
+    """The gazetteer's one automaton of every name entry: per sentence, which actor and which of its
+    names may occur (by their words), and find_actors finds those names where they are."""
+    actors, _, problems = load(tmp_path, TWO_NAMES)
+    assert problems == []
+    listed, owners, prefilter = actors.entries("en")
+    assert [a.id for a in listed] == ["rana", "omar"]
+    assert sorted(owners) == [(0, 0), (0, 1), (1, 0)]
+    mt = MatchText(normalize("Minister Rana met Omar Khan"))
+    hits = sorted(owners[r] for r in prefilter.candidates_folded(mt.folded))
+    names = listed[0].patterns["en"].items
+    rana_here = [j for k, j in hits if k == 0]
+    # the words of "Minister Rana" are here, "test" of "Rana Test" is not: one entry of rana, and omar
+    assert [names[j].canonical for j in rana_here] == ["Minister Rana"] and (1, 0) in hits
+    # Minister Rana = 0..13, Omar Khan = 18..27
+    assert [(m.actor.id, m.start, m.end) for m in find_actors(mt, actors, "en")] == [("rana", 0, 13), ("omar", 18, 27)]
+
+
 @pytest.mark.parametrize("text", ["actors: 3\n", "- id: x\n"])
 def test_a_gazetteer_without_an_actors_list(tmp_path, text):
     _, got, problems = load(tmp_path, text)

@@ -60,9 +60,7 @@ def split_by_context(rows: list[dict], codebook: Codebook, language: str, scope:
 
 def apply_context(rows: list[dict], segments, codebook: Codebook) -> list[dict]:
     """Mention rows (with article_id, language, frame, indicator, sentence_id) that keep their context."""
-    needs = {(f.id, lang, i.label): f.requirements(lang, i.label) for f in codebook.frames
-             for lang in f.indicators for i in f.indicators[lang]}
-    needs = {k: v for k, v in needs.items() if v}
+    needs = codebook.context_needs()
     if not needs:
         return rows
     by_article = defaultdict(list)

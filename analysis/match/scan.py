@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from operator import itemgetter
 
 import ahocorasick
 
@@ -34,6 +35,9 @@ ALWAYS: Requirement = ((),)         # the empty conjunction holds everywhere
 def best_clause(clauses) -> Clause | None:
     """The most selective clause: longest shortest literal, then fewest alternatives."""
     return min(clauses, key=lambda c: (-min(map(len, c)), len(c)), default=None)
+
+
+_second = itemgetter(1)  # an automaton hit's value
 
 
 @dataclass
@@ -99,7 +103,7 @@ class Prefilter:
         """The requirement ids (in order) that may hold in one already case-folded text."""
         if self._automaton is None:
             return tuple(self.always)
-        present = {lid for _, lid in self._automaton.iter(folded)}
+        present = set(map(_second, self._automaton.iter(folded)))
         return tuple(self._open(present))
 
     def _open(self, present: set[int]) -> list[int]:
@@ -109,8 +113,12 @@ class Prefilter:
             opened |= direct[lid]
         for lid in present:
             for k, clauses in opens[lid]:
-                if k not in opened and all(not c.isdisjoint(present) for c in clauses):
-                    opened.add(k)
+                if k not in opened:
+                    for c in clauses:  # a loop, not all(<generator>): this runs for most sentences
+                        if c.isdisjoint(present):
+                            break
+                    else:
+                        opened.add(k)
         return sorted(opened)
 
     def candidates(self, texts: list[str]) -> list[list[int]]:
@@ -231,7 +239,14 @@ class RankedAnchors:
         for end, (length, entries) in self._compiled().iter(folded):
             t = right(ws, end - length + 1)  # word starts at or before the literal
             for rank, lo, hi in entries:
-                for at in ws[max(0, t - hi):max(0, min(t, t - lo + 1))]:
+                a, b = t - hi, t - lo + 1  # the word starts lo to hi before the literal's
+                if b > t:
+                    b = t
+                if a < 0:
+                    a = 0
+                if b <= a:
+                    continue
+                for at in ws[a:b]:
                     got = out.get(at)
                     if got is None:
                         out[at] = {rank}

@@ -13,16 +13,7 @@ from analysis.coding import clean
 from analysis.coding.article import segments_frame
 from analysis.io.output import TableSet
 from analysis.pipeline import BatchResult, Run, claims_table, details_table, sourcing_table
-from analysis.results.tables import (
-    STREAMED,
-    article_sizes,
-    counted_tables,
-    indicator_counts,
-    language_sizes,
-    outlet_frame_from,
-    summed,
-    unit_counts,
-)
+from analysis.results.tables import STREAMED, RunCounts, article_sizes, counted_tables, outlet_frame_from, unit_counts
 
 FLUSH_ROWS = 5000  # sentences held before their rows are written
 
@@ -40,7 +31,7 @@ class TableStream:
                          ("segments", segments_frame([])), ("removed", clean.removed_frame([], {})),
                          ("quotations", empty["quotations"]), ("speakers", empty["speakers"])):
             tables.append(name, df)  # their columns, should no batch have rows
-        self.sizes, self.units, self.lang_sizes, self.indicators = [], [], [], []
+        self.counted = RunCounts(self.language)
         self.claims, self.details, self.sourcing = [], [], []
         self.rows = {"segments": 0, "mentions": 0, "frame_sentences": 0}
         self._held: dict[str, list[pd.DataFrame]] = {name: [] for name in STREAMED}
@@ -59,7 +50,8 @@ class TableStream:
     def add(self, r: BatchResult) -> None:
         if self.keep_articles:
             self.kept += [s for cut in r.cuts for s in cut[0] if s.article_id in self.keep_articles]
-        segs = segments_frame([s for cut in r.cuts for s in cut[0]])
+        segments = [s for cut in r.cuts for s in cut[0]]
+        segs = segments_frame(segments)
         removed = clean.removed_frame([x for cut in r.cuts for x in cut[1]], self.articles)
         batch = {"mentions": r.mentions, "frame_sentences": r.stances.drop(columns=["sentence"]), "segments": segs,
                  "removed": removed, "quotations": r.quotations, "speakers": r.speakers}
@@ -71,25 +63,24 @@ class TableStream:
             self._flush()
         for name in self.rows:
             self.rows[name] += len(batch[name])
-        self.sizes.append(article_sizes(segs))
+        self.counted.add_segments(segments)
         if len(r.mentions):
-            self.units.append(unit_counts(r.mentions))
-            self.indicators.append(indicator_counts(r.mentions))
-        self.lang_sizes.append(language_sizes(segs, self.language))
+            self.counted.add_mentions(r.mentions)
         self.claims.append(r.claims)
         self.details.append(r.details)
         self.sourcing.append(r.sourcing)
 
     def counts(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Per-language sizes and per-indicator counts of the whole run (for the overbroad check)."""
-        return summed(self.lang_sizes), summed(self.indicators)
+        return self.counted.language_sizes(), self.counted.indicator_counts()
 
     def finish(self) -> dict[str, pd.DataFrame]:
         """Write the counted tables and the small ones; returns them (the printed summary reads them)."""
         self._flush()
         run, empty = self.run, self._empty
-        sizes = pd.concat(self.sizes) if self.sizes else article_sizes(segments_frame([]))
-        units = summed(self.units) if self.units else unit_counts(empty["mentions"])
+        counted = self.counted
+        sizes = counted.article_sizes() if counted.per_article else article_sizes(segments_frame([]))
+        units = counted.unit_counts() if counted.units else unit_counts(empty["mentions"])
         long = outlet_frame_from(run.corpus, run.codebook, sizes, units)
         small = {**counted_tables(long),
                  "claims": claims_table(self.claims, empty, run.extraction_rules),

@@ -91,6 +91,85 @@ def summed(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts).groupby(level=list(range(parts[0].index.nlevels))).sum()
 
 
+class RunCounts:
+    """The summable counts of a run, added up batch by batch in plain Python: the same frames as
+    ``article_sizes``, ``language_sizes``, ``unit_counts`` and ``indicator_counts`` of the whole
+    run (pandas' group-bys cost more per batch than the counting itself, in `code`'s parent)."""
+
+    def __init__(self, language: dict[str, str]):
+        self.language = language
+        self.per_article: list[tuple[str, int, int]] = []                # per article, in batch order
+        self._lang: dict[str, list[int]] = {}                       # language → [sentences, words]
+        self.units: dict[tuple[str, str], list[int]] = {}           # (outlet, frame) → [sentences, articles]
+        self._indicators: dict[tuple[str, str, str], list[int]] = {}  # (frame, language, indicator) → [sentences, matches]
+
+    def add_segments(self, segments) -> None:
+        per: dict[str, list[int]] = {}
+        for s in segments:
+            got = per.get(s.article_id)
+            if got is None:
+                got = per[s.article_id] = [0, 0]
+            got[0] += 1
+            got[1] += s.words
+        for aid in sorted(per):  # as a group-by orders them
+            n, words = per[aid]
+            self.per_article.append((aid, n, words))
+            lang = self.language.get(aid)
+            if lang is not None:
+                total = self._lang.setdefault(lang, [0, 0])
+                total[0] += n
+                total[1] += words
+
+    def add_mentions(self, mentions: pd.DataFrame) -> None:
+        """One batch's mentions (an article, so its sentences, lies in one batch: distinct counts add up)."""
+        cols = {c: mentions[c].tolist() for c in ("outlet", "frame", "sentence_id", "article_id", "language", "indicator")}
+        units: dict[tuple[str, str], tuple[set, set]] = {}
+        inds: dict[tuple[str, str, str], list] = {}
+        for outlet, frame, sid, aid, lang, ind in zip(*cols.values()):
+            u = units.get((outlet, frame))
+            if u is None:
+                u = units[(outlet, frame)] = (set(), set())
+            u[0].add(sid)
+            u[1].add(aid)
+            i = inds.get((frame, lang, ind))
+            if i is None:
+                i = inds[(frame, lang, ind)] = [set(), 0]
+            i[0].add(sid)
+            i[1] += 1
+        for key, (sids, aids) in units.items():
+            total = self.units.setdefault(key, [0, 0])
+            total[0] += len(sids)
+            total[1] += len(aids)
+        for key, (sids, n) in inds.items():
+            total = self._indicators.setdefault(key, [0, 0])
+            total[0] += len(sids)
+            total[1] += n
+
+    def article_sizes(self) -> pd.DataFrame:
+        aids = [a for a, _, _ in self.per_article]
+        return pd.DataFrame({"sentences": [n for _, n, _ in self.per_article], "words": [w for _, _, w in self.per_article]},
+                            index=pd.Index(aids, dtype="str", name="article_id"), dtype="int64")
+
+    def language_sizes(self) -> pd.DataFrame:
+        return _counted(self._lang, ["language"], ["sentences", "words"])
+
+    def unit_counts(self) -> pd.DataFrame:
+        return _counted(self.units, ["outlet", "frame"], ["sentences", "articles"])
+
+    def indicator_counts(self) -> pd.DataFrame:
+        return _counted(self._indicators, ["frame", "language", "indicator"], ["sentences", "matches"])
+
+
+def _counted(counts: dict, names: list[str], columns: list[str]) -> pd.DataFrame:
+    """Counts by key as ``summed`` gives them: sorted by key; an empty frame when there are none."""
+    if not counts:
+        return pd.DataFrame()
+    keys = sorted(counts)
+    index = (pd.Index(keys, dtype="str", name=names[0]) if len(names) == 1
+             else pd.MultiIndex.from_tuples(keys, names=names))
+    return pd.DataFrame({c: [counts[k][j] for k in keys] for j, c in enumerate(columns)}, index=index, dtype="int64")
+
+
 # The tables `code` writes, in this order; the first six are written batch by batch when streaming.
 STREAMED = ("mentions", "frame_sentences", "segments", "removed", "quotations", "speakers")
 ORDER = ("mentions", "frame_sentences", "outlet_frame", "outlet_frame_sentences", "outlet_frame_articles",

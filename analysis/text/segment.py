@@ -25,6 +25,10 @@ MAX_SENTENCE = 3000  # characters; real sentences, even long Arabic ones, stay w
 ENDERS = frozenset(".؟?!؛;")
 OPENERS = {"«": "»", "“": "”"}
 STRAIGHT = '"'
+# Every character the splitter acts on: it goes from one to the next (the search runs in C), and
+# any other character would only have been stepped over.
+_ACTS = re.compile("[" + re.escape("\n" + "".join(OPENERS) + "".join(OPENERS.values()) + STRAIGHT
+                                  + "".join(sorted(ENDERS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
     quotes: list[int] | None = None  # positions of straight quotes on the current line, found once per line
     begin = i = start
     while i < end:
+        m = _ACTS.search(text, i, end)
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch == "\n":
             closers.clear()
