@@ -56,12 +56,22 @@ def test_negations_that_do_not_deny_the_frame(sentence, word):
     assert stance(sentence, word, attributed=True) == "reported"
 
 
-def test_not_before_sets_a_time_and_by_is_no_time():
-    # written for testing: "will not leave before the end of next year" says when they leave
-    s = "The official said US troops will not leave Iraq before the end of next year"
-    assert stance(s, "leave", attributed=True, language="en") == "reported"
-    # «من قبل» is "by" (the passive agent): the expulsion is still denied
-    assert stance("لن يتم طرد القوات الأمريكية من قبل الحكومة", "طرد", attributed=True) == "denied"
+# Written for testing.  "Will not … before a time" says when it happens; a past or perfect negation, "ago"
+# (قبل + a span of time), «قبل ذلك» and «من قبل» ("by") leave a denial a denial.
+@pytest.mark.parametrize("sentence, word, language, expected", [
+    ("The official said US troops will not leave Iraq before the end of next year", "leave", "en", "reported"),
+    ("The official said US troops won't leave Iraq before the end of next year", "leave", "en", "reported"),
+    ("لن يتم طرد القوات الأمريكية من قبل الحكومة", "طرد", "ar", "denied"),
+    ("لن يتم طرد القوات الأمريكية من قبل الحكومة ومن قبل البرلمان", "طرد", "ar", "denied"),
+    ("لم تنسحب القوات الأمريكية من العراق كما أعلن قبل يومين", "تنسحب", "ar", "denied"),
+    ("لم تنسحب القوات الأمريكية من العراق قبل نهاية العام", "تنسحب", "ar", "denied"),
+    ("لن تنسحب القوات الأمريكية من العراق كما أعلن قبل يومين", "تنسحب", "ar", "denied"),
+    ("لن تنسحب القوات الأمريكية قبل ذلك", "تنسحب", "ar", "denied"),
+    ("US troops have never withdrawn from Iraq before", "withdrawn", "en", "denied"),
+    ("US troops will not withdraw from Iraq, as announced before", "withdraw", "en", "denied"),
+])
+def test_not_before_a_time_and_its_look_alikes(sentence, word, language, expected):
+    assert stance(sentence, word, attributed=True, language=language) == expected
 
 
 def test_refusing_is_not_denying():

@@ -32,6 +32,9 @@ from analysis.match.grammar import CONJUNCTION
 from analysis.match.patterns import MatchText
 
 ASSERTED, REPORTED, DENIED = "asserted", "reported", "denied"
+# Spans of time after «قبل» that make it "ago", not a deadline (normalized spellings).
+SPANS_OF_TIME = (r"(?:\w+\s+)?(?:يوم|يومين|ايام|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|شهور|عام|عامين|اعوام|سنه|سنتين|"
+                 r"سنوات|سنين|ساعه|ساعتين|ساعات|دقائق|فتره|وقت|قليل)")
 STANCES = (ASSERTED, REPORTED, DENIED)
 
 # Particles are matched as whole words with at most a و/ف prefix: clitic
@@ -41,12 +44,21 @@ NEGATION = {
     "en": regex.compile(r"(?i)(?<!\w)(?:not|never|no|neither|nor|cannot|won't|can't|don't|doesn't|isn't|aren't|wasn't|weren't)(?!\w)|n't(?!\w)"),
 }
 GHAIR = regex.compile(rf"{CONJUNCTION}غير")
-# "Not … except / without / before" is an assertion with a condition or a time: لن تحل الذكرى إلا …,
-# لن تغادر القوات دون أن تضمن …, لن تغادر القوات العراق قبل نهاية العام (they leave, at the year's end).
-# «من قبل» is the passive agent ("by"), no time: «لن يتم طرد القوات من قبل الحكومة» still denies.
+# "Not … except / without" is an assertion with a condition: لن تحل الذكرى إلا …, لن تغادر القوات دون أن تضمن …
 EXCEPTIVE = {
-    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:الا|سوي|دون|بدون)(?!\w)|(?<!\w)(?<!(?<!\w)من\s+)قبل(?!\w)"),
-    "en": regex.compile(r"(?i)(?<!\w)(?:unless|until|except|but only|without|before)(?!\w)"),
+    "ar": regex.compile(rf"(?<!\w){CONJUNCTION}(?:الا|سوي|دون|بدون)(?!\w)"),
+    "en": regex.compile(r"(?i)(?<!\w)(?:unless|until|except|but only|without)(?!\w)"),
+}
+# "Will not … before a time" says when it happens: لن تغادر القوات العراق قبل نهاية العام (they leave, at the
+# year's end).  Only after a future negation (لن, "will not"): «لم تنسحب القوات قبل …» and "have never withdrawn
+# before" deny.  Not «قبل» + a span of time ("ago": قبل يومين, قبل عام), nor «قبل ذلك», nor «من قبل» ("by").
+TIME_BEFORE = {
+    "ar": regex.compile(rf"(?<!\w)(?<!(?<!\w){CONJUNCTION}من\s+)قبل(?!\w)(?!\s+(?:ذلك|{SPANS_OF_TIME})(?!\w))"),
+    "en": regex.compile(r"(?i)(?<!\w)before(?=\s+\w)"),
+}
+FUTURE_NEGATION = {
+    "ar": regex.compile(rf"{CONJUNCTION}لن"),
+    "en": regex.compile(r"(?i)will\s+not|won't|would\s+not|wouldn't|shall\s+not"),
 }
 # Negative particles in fixed phrases that assert: لا بد (must), لا مفر (inevitable),
 # لا سيما (especially), لا يزال (still), لا شك (no doubt), لا غنى عن (indispensable).
@@ -93,6 +105,7 @@ class SentenceCues:
         self.negation_starts = [n[0] for n in self.negations]
         self.negation_words = [text.word_index(n[0]) for n in self.negations]
         self.exceptives = [m.start() for m in EXCEPTIVE[language].finditer(norm)]
+        self.time_before = [m.start() for m in TIME_BEFORE[language].finditer(norm)]
         self.denials = lexicon.find("denial_verbs", language, text)
         self.denial_starts = [s for s, _ in self.denials]
 
@@ -139,11 +152,27 @@ class SentenceCues:
             if affirms is not None:  # its stance is the voice's: stance_reason sets it
                 affirmed = affirmed or Reason(ASSERTED, "negation that affirms", s, affirms[1])
                 continue
-            k = bisect.bisect_left(self.exceptives, e)
-            if k < len(self.exceptives) and self.exceptives[k] < hi:
+            if self._undone(s, e, hi):
                 continue
             return Reason(DENIED, "negation", s, e)
         return affirmed
+
+    def _undone(self, s: int, e: int, hi: int) -> bool:
+        """An exceptive after the particle in its clause; or, after a future negation, a time it happens before."""
+        k = bisect.bisect_left(self.exceptives, e)
+        if k < len(self.exceptives) and self.exceptives[k] < hi:
+            return True
+        k = bisect.bisect_left(self.time_before, e)
+        return (k < len(self.time_before) and self.time_before[k] < hi
+                and bool(FUTURE_NEGATION[self.language].fullmatch(self._particle(s, e))))
+
+    def _particle(self, s: int, e: int) -> str:
+        """The negation as written; in English with the auxiliary before a bare "not" ("will not")."""
+        norm = self.text.norm
+        if self.language == "en" and norm[s:e].lower() == "not":
+            before = regex.search(r"(\w+)\s+$", norm[max(0, s - 12):s])
+            return f"{before.group(1)} not" if before else "not"
+        return norm[s:e]
 
     def denial_verb(self, start: int) -> Reason | None:
         """A denial verb earlier in the same clause, close enough to govern the frame words."""
