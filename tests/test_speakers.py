@@ -630,3 +630,14 @@ def test_a_verb_takes_ni_not_a_bare_ya():
 def test_the_forms_of_a_definite_cue_noun(word, definite, source):
     from analysis.coding.speakers import DEFINITE, SOURCE_NOUN
     assert (bool(DEFINITE.search(word)), bool(SOURCE_NOUN.search(word))) == (definite, source)
+
+
+# Written for testing.  A word after a verb is read as a definite subject only with one letter at most before
+# its article: «وكالة» (agency) and «وكالات» begin with their own و, not و + ك + ال.
+@pytest.mark.parametrize("word, definite", [
+    ("الزياره", True), ("والزياره", True), ("بالزياره", True), ("للزياره", True), ("وللزياره", True),
+    ("وكاله", False), ("وكالات", False), ("لالزياره", False),
+])
+def test_a_definite_word_after_a_verb(word, definite):
+    from analysis.coding.speakers import DEFINITE_AT
+    assert bool(DEFINITE_AT.match(word)) == definite

@@ -46,6 +46,7 @@ from analysis.match.grammar import (
     CONJUNCTION,
     DEFINITE_NOUN,
     DEFINITE_SOURCE_PREFIX,
+    DEFINITE_WORD,
     SOURCE_NOUN_PREFIX,
 )
 from analysis.match.patterns import AnyOf, MatchText, Term
@@ -60,7 +61,7 @@ STATEMENT_OWNER = regex.compile(r"(?:تصريح\w*|حديث\w*|بيان\w*)\s+$"
 ANAPHORA = {"ar": ["المصدر", "المصادر", "الاخير", "القيادي", "المصدر المطلع"], "en": ["the source", "the official"]}
 # Anaphors are definite: «مصادر الطاقة» (energy sources) is not "the sources".
 DEFINITE = regex.compile(rf"^{DEFINITE_NOUN}|^(?i:the)(?!\w)")
-DEFINITE_AT = regex.compile(rf"{DEFINITE_NOUN}|(?i:the)(?!\w)")
+DEFINITE_AT = regex.compile(rf"{DEFINITE_WORD}|(?i:the)(?!\w)")
 # Only a source noun speaks without a verb («المصدر: …»); «وقصد الأخير الموقع» is no speech.
 SOURCE_NOUN = regex.compile(rf"^{SOURCE_NOUN_PREFIX}(?:مصدر|مصادر)|^(?i:the\s+source)")
 VERB_SUBJECT_WINDOW = 6   # words between a reporting verb and its subject

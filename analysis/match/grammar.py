@@ -33,14 +33,19 @@ ARABIC = regex.compile(r"\p{Arabic}")
 
 
 def proclitics(conjunctions: str = "وف", prepositions: str = "بكل", article: str = "optional",
-               bare: bool = True) -> str:
+               bare: bool = True, stack: bool = True) -> str:
     """What an Arabic word may carry in front, from the one inventory: a conjunction (و ف), then a
     preposition (ب ك ل; ل + ال is written لل), then the article.  ``article``: "optional", "required" or
-    "none"; ``bare``: a preposition may stand without the article (بقرار).  Each profile below says
-    why it is narrower than a term's."""
+    "none"; ``bare``: a preposition may stand without the article (بقرار); ``stack``: a conjunction may
+    come before a preposition (وبالقرار).  Each profile below says why it is narrower than a term's."""
     conj = f"[{conjunctions}]?" if conjunctions else ""
     before = "".join(p for p in prepositions if p != "ل")
-    forms = [f"[{before}]?{DEFINITE}" if before else DEFINITE] + (["لل"] if "ل" in prepositions else [])
+    if stack:
+        forms = [f"[{before}]?{DEFINITE}" if before else DEFINITE] + (["لل"] if "ل" in prepositions else [])
+    else:  # one letter before the article: a conjunction or a preposition
+        conj, one = "", conjunctions + before
+        forms = [f"[{one}]?{DEFINITE}" if one else DEFINITE]
+        forms += [f"[{conjunctions}]?لل" if conjunctions else "لل"] if "ل" in prepositions else []
     if article == "required":
         return f"{conj}(?:{'|'.join(forms)})"
     if article == "none":
@@ -61,8 +66,12 @@ CONJUNCTION = proclitics(prepositions="", article="none")
 # preposition (بإعلان) was never in their profile; adding it would change attributions no gold has
 # checked, so it is left for such a check.
 LIST_DEFINITE_NOUN = proclitics(prepositions="بل", bare=False)
-# A definite noun read as a cue (an anaphor «المصدر», a verb's own subject «الزيارة»): the article is required.
+# A definite cue noun already found (an anaphor «المصدر»): the article is required, after a conjunction and a
+# preposition (وبالمصدر).
 DEFINITE_NOUN = proclitics(article="required")
+# Any word read as a definite noun (a verb's own subject «الزيارة»): one letter at most before the article, since
+# a و or ف before كال / بال may be the word's own (وكالة is "agency", not و + ك + ال).
+DEFINITE_WORD = proclitics(article="required", stack=False)
 # The source noun (مصدر, مصادر), definite or not, after a conjunction, ب or ل (بحسب مصدر, لمصدر) but not
 # ك: «كمصدر» is "as a source", a role, not a speaker.
 SOURCE_NOUN_PREFIX = proclitics(prepositions="بل")
