@@ -18,7 +18,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -213,10 +213,24 @@ def warm(inputs: Inputs) -> None:
 _WORKER_INPUTS: Inputs | None = None
 
 
+@contextmanager
+def _frozen():
+    """The study, its compiled patterns and the corpus live as long as a run: out of the cyclic garbage
+    collector's way (each full pass walked them all: about a sixth of the coding's CPU on 1,000 articles),
+    given back when the run ends, however it ends, unless the caller had frozen objects of its own."""
+    was = gc.get_freeze_count()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.unfreeze()
+
+
 def _init_worker(inputs: Inputs, parent: int | None = None) -> None:
     global _WORKER_INPUTS
     _WORKER_INPUTS = inputs
-    gc.freeze()  # what the worker holds for the whole run: see Run.batches
+    gc.freeze()  # what the worker holds for the whole run: see _frozen
     if parent is not None:
         die_with(parent)
 
@@ -313,7 +327,7 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
     ctx = multiprocessing.get_context("fork" if fork else "forkserver" if sys.platform.startswith("linux") else "spawn")
     if fork:
         warm(inputs)
-        gc.freeze()  # the compiled patterns go to the workers frozen: see Run.batches
+        gc.freeze()  # the compiled patterns go to the workers frozen (inside Run.batches' _frozen)
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid())) as pool:
         yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t), lambda f: f.result(),
                              WINDOW * jobs, bar)
@@ -505,35 +519,37 @@ class Run:
                    leave=False, file=sys.stderr, dynamic_ncols=True)
         tasks = self._tasks()
         computed = _run_tasks(tasks, self.inputs, self.jobs, self.scheduler, bar, self.parallel)
-        # The study, its compiled patterns and the corpus live as long as the run: out of the cyclic
-        # garbage collector's way, each of its full passes walked them all (about a sixth of the
-        # coding's CPU on 1,000 articles); given back to it when the run ends.
-        gc.freeze()
-        try:
-            for b in self.plan:
-                r = self._cached(b) if b.hit else None
-                if r is not None:
-                    b.done()
-                    stats["cached"] += len(b.articles)
-                    bar.update(len(b.articles))
-                    yield r
-                    continue
-                if b.hit:  # listed in the cache but unreadable: code it here
-                    r = self._code_here(b)
-                else:
-                    r = next(computed)
-                self._keep(b, r)
-                b.done()
-                yield r
-        finally:
-            bar.close()  # the bar is gone before whatever is printed next
-            computed.close()
-            gc.unfreeze()
+        with _frozen():
+            try:
+                yield from self._in_plan_order(computed, bar)
+            finally:
+                try:
+                    bar.close()  # the bar is gone before whatever is printed next
+                finally:
+                    computed.close()
         cache.prune()
         cache.close()
         stats["cache_note"] = cache.note()
         stats["seconds"] = seconds = time.perf_counter() - self.t0
         stats["articles_per_s"] = len(self.corpus.articles) / seconds if seconds > 0 else 0.0
+
+    def _in_plan_order(self, computed, bar) -> Iterator[BatchResult]:
+        stats = self.stats
+        for b in self.plan:
+            r = self._cached(b) if b.hit else None
+            if r is not None:
+                b.done()
+                stats["cached"] += len(b.articles)
+                bar.update(len(b.articles))
+                yield r
+                continue
+            if b.hit:  # listed in the cache but unreadable: code it here
+                r = self._code_here(b)
+            else:
+                r = next(computed)
+            self._keep(b, r)
+            b.done()
+            yield r
 
     def _code_here(self, b: Batch) -> BatchResult:
         pieces = [Piece(a, None, {}, None) for a in b.articles]

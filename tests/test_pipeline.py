@@ -1,4 +1,5 @@
 """The pipeline's composition: declared table schemas, the warm-up before forking, the per-batch steps."""
+import pytest
 from conftest import DATA
 
 
@@ -35,3 +36,25 @@ def test_a_batch_is_its_articles_one_by_one_then_the_tables(seed):
     assert len(one.rows) == (seed.mentions.article_id == art.id).sum()
     batch = analyse_batch(Task([Piece(art, None, {})]), run.inputs)
     assert batch.mentions.equals(seed.mentions[seed.mentions.article_id == art.id].reset_index(drop=True))
+
+
+def test_a_run_gives_the_garbage_collector_back_its_objects_however_it_ends(tmp_path):
+    import gc
+
+    from analysis.pipeline import Run, _frozen
+    gc.unfreeze()
+    with pytest.raises(KeyboardInterrupt), _frozen():
+        assert gc.get_freeze_count() > 0
+        raise KeyboardInterrupt  # a Ctrl-C while coding
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is left as it was
+    n = gc.get_freeze_count()
+    with _frozen():
+        pass
+    assert gc.get_freeze_count() >= n > 0
+    gc.unfreeze()
+    it = Run(DATA, cache_dir=tmp_path, jobs=1).batches()  # a run stopped after its first batch
+    next(it)
+    assert gc.get_freeze_count() > 0
+    it.close()
+    assert gc.get_freeze_count() == 0
