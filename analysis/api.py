@@ -219,7 +219,7 @@ def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
     """OUT/tables/evidence.sqlite from the tables `code` wrote (``run``: that coding's, for its corpus
     and codebook; else the inputs are loaded again)."""
     from analysis.results.evidence import TRANSLATIONS, load_translations
-    from analysis.results.evidence_db import build
+    from analysis.results.evidence_db import build, inputs_digest
     data_dir = Path(data_dir)
     if run is None:
         from analysis.inputs.study import Study
@@ -227,16 +227,14 @@ def evidence_db(data_dir: Path | str, out: Path | str, run=None) -> Path:
         run = SimpleNamespace(corpus=study.corpus, codebook=study.codebook, actors=study.actors)
     path = data_dir / TRANSLATIONS
     translations = load_translations(path, run) if path.exists() else {}
-    return build(Path(out) / "tables", translations, run.codebook.labels(), *_camps_and_groups(run))
+    return build(Path(out) / "tables", translations, run.codebook.labels(), *_camps_and_groups(run),
+                 inputs=inputs_digest(data_dir))
 
 
 def _camps_and_groups(run):
     """The speaker → camp map and the outlet groups the briefing's tables use, for the explore app's filters."""
     from analysis.report import front
-    g = front.groups(run)
-    n_outlets = len({a.outlet.name_en for a in run.corpus.articles})
-    groups = {n: k for k, names in g.items() for n in names} if len(g) < n_outlets else {}
-    return front.camp_of(run), groups
+    return front.camp_of(run), front.group_of(run)
 
 
 def explore(data_dir: Path | str = "data", out: Path | str = "_output", port: int | None = None, *,
@@ -246,10 +244,10 @@ def explore(data_dir: Path | str = "data", out: Path | str = "_output", port: in
     missing or older than the tables, or with ``recode``."""
     from analysis.report.explore import serve
     from analysis.report.explorer import EXPLORE_PORT
-    from analysis.results.evidence_db import fresh
+    from analysis.results.evidence_db import fresh, inputs_digest
     data_dir, out = Path(data_dir), Path(out)
     tables = out / "tables"
-    if recode or not fresh(tables):
+    if recode or not fresh(tables, inputs_digest(data_dir)):
         check_inputs(data_dir)
         run, _, _ = code(data_dir, out, progress=progress)
         evidence_db(data_dir, out, run)

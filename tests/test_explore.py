@@ -215,3 +215,28 @@ def test_explore_offers_the_outlet_groups_of_a_26_outlet_study(tmp_path):
     opposition = set(outlets.name_en[outlets.alignment == "opposition"])
     got = e.rows({"g": "opposition"})
     assert got["total"] > 0 and {r["o"] for r in got["rows"]} <= opposition
+
+
+def test_an_old_layout_or_edited_actors_make_the_database_stale(app, tmp_path):
+    """`explore` rebuilds evidence.sqlite rather than serve one of another layout (its queries would fail)
+    or one whose camps and outlet groups came from other actors or outlets."""
+    import shutil
+    import sqlite3
+
+    from test_brief import ROOT
+
+    from analysis.results.evidence_db import db_path, fresh, inputs_digest
+    _, out = app
+    tables, data = tmp_path / "tables", tmp_path / "data"
+    shutil.copytree(out / "tables", tables)
+    shutil.copytree(ROOT / "data", data)
+    digest = inputs_digest(data)
+    assert fresh(tables, digest)                        # built from these very inputs
+    with open(data / "actors.yaml", "a", encoding="utf-8") as f:
+        f.write("\n# an edit, written for testing\n")
+    assert not fresh(tables, inputs_digest(data))       # a side may have changed: the camps are stale
+    con = sqlite3.connect(db_path(tables))
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")  # yesterday's layout
+    con.commit()
+    con.close()
+    assert not fresh(tables, digest)

@@ -85,8 +85,7 @@ class Briefing:
                        for r in ev.itertuples()]
         st = self.analysis.stances  # ev is built row for row from the stances
         camp = front.camp_of(self.analysis)
-        g = front.groups(self.analysis)
-        group = {n: k for k, names in g.items() for n in names} if len(g) < self.n_outlets else {}
+        group = front.group_of(self.analysis)
         return ev.assign(heading=pd.Series(heading, index=ev.index, dtype=bool),
                          camp=[camp(x) for x in st.speaker], unnamed=(st.speaker_kind == "anonymous").values,
                          language=[arts[a].language for a in ev.article_id],
@@ -210,7 +209,7 @@ class Briefing:
         out = {}
         g = front.groups(self.analysis)
         cells = [("outlet", name, [name]) for name in sorted(set(self.evidence.outlet) | {n for v in g.values() for n in v})]
-        if len(g) < self.n_outlets:
+        if front.grouped(self.analysis):
             cells += [("group", key, names) for key, names in g.items()]
         ev = self.evidence[self.evidence.unnamed]
         for col, key, names in cells:
@@ -380,22 +379,24 @@ class Briefing:
         if by_count is None:
             return Md("No sentence rests on unnamed sources.")
 
-        def name(row: str) -> str:
-            n = len(front.groups(self.analysis)[row])
-            return md.escape(row) if rows[row][2] == "outlet" else f"the {md.escape(row)} group ({n:,} outlets)"
+        def name(row: str, first: bool = False) -> str:
+            if rows[row][2] == "outlet":
+                return md.escape(row)
+            return f"{'The' if first else 'the'} {md.escape(row)} group ({front.n_outlets(len(front.groups(self.analysis)[row]))})"
 
         def link(row: str, text: str) -> str:
             return self._ev(text, unnamed="1", **{rows[row][2]: row})
 
         n, of, _ = rows[by_count]
         if by_share is None:
-            return Md(f"No {rows[by_count][2]} has {front.MIN_SHARE_BASE} sentences or more, too few to compare "
-                      f"shares; {name(by_count)} has the most on unnamed sources ({link(by_count, f'{n:,} of {of:,}')}).")
+            return Md(f"No {rows[by_count][2]} with sentences on unnamed sources has {front.MIN_SHARE_BASE} sentences "
+                      f"or more, too few to compare shares; {name(by_count)} has the most on unnamed sources "
+                      f"({link(by_count, f'{n:,} of {of:,}')}).")
         anon, total, _ = rows[by_share]
-        out = f"{name(by_share)} rests most on unnamed sources ({link(by_share, f'{front.pct(anon, total)}, {anon:,} of {total:,}')})"
+        out = f"{name(by_share, first=True)} rests most on unnamed sources ({link(by_share, f'{front.pct(anon, total)}, {anon:,} of {total:,}')})"
         if by_count != by_share:
             out += f"; {name(by_count)} most by count ({link(by_count, f'{n:,} of {of:,}')})"
-        return Md(out[0].upper() + out[1:] + ".")
+        return Md(out + ".")
 
     def trust(self) -> Md:
         if self.evaluation is None:
@@ -478,10 +479,10 @@ class Briefing:
         outlets = {a.outlet.name_en: a.outlet.name_ar for a in self.analysis.corpus.articles}
         g = front.groups(self.analysis)
         rows = [figures.outlet_label(o, outlets.get(o, "")) for o in wd.index]
-        if len(g) < len(wd):
+        if front.grouped(self.analysis):
             where = {name: key for key, names in g.items() for name in names}
             wd = wd.groupby(wd.index.map(where)).sum().reindex(list(g))
-            rows = [f"{k} ({len(v)} outlets)" for k, v in g.items()]
+            rows = [f"{k} ({front.n_outlets(len(v))})" for k, v in g.items()]
         cols = [self.label(f) for f in wd.columns]
         return self._figure("heatmap", figures.heatmap, wd, rows, cols, "Sentences carrying each frame, by outlet")
 
@@ -686,7 +687,7 @@ class Briefing:
         t = views.sourcing(self.analysis.sourcing)
         g = front.groups(self.analysis)
         title = "Sourcing profile by outlet"
-        if len(g) < len(t):
+        if front.grouped(self.analysis):
             where = {name: key for key, names in g.items() for name in names}
             t = t.groupby(t.index.map(where)).sum().reindex(list(g))
             title += " group"

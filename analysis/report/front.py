@@ -81,10 +81,24 @@ def _leading(v: pd.DataFrame, names: list[str], link, where: dict, n: int = 2) -
     return ", ".join(f"{md.mixed(camp)} ({link(k, camp=camp, **where)})" for camp, k in top.items())
 
 
+def grouped(analysis) -> bool:
+    """Whether the briefing shows groups of outlets (past MAX_ROWS outlets): its tables, figures and links."""
+    return len({a.outlet.name_en for a in analysis.corpus.articles}) > MAX_ROWS
+
+
+def group_of(analysis) -> dict[str, str]:
+    """{outlet name: its group} when the briefing groups outlets, else {}."""
+    return {n: k for k, names in groups(analysis).items() for n in names} if grouped(analysis) else {}
+
+
+def n_outlets(n: int) -> str:
+    return f"{n:,} outlet" + ("" if n == 1 else "s")
+
+
 def groups(analysis) -> dict[str, list[str]]:
     """Outlet name lists in table order: one per outlet, or per alignment (else base) past MAX_ROWS outlets."""
     outlets = {a.outlet.name_en: a.outlet for a in analysis.corpus.articles}
-    if len(outlets) <= MAX_ROWS:
+    if not grouped(analysis):
         return {name: [name] for name in sorted(outlets)}
     key = "alignment" if all(o.alignment for o in outlets.values()) else "country"
     out: dict[str, list[str]] = {}
@@ -104,14 +118,14 @@ def positions(analysis, counts: pd.DataFrame, label, link=plain) -> tuple[pd.Dat
     sentences = outlet_sentences(analysis)
     v = voices(analysis)
     order = list(analysis.codebook.frame_ids)
-    grouped = len(outlets) > MAX_ROWS
+    is_grouped = grouped(analysis)
     rows = []
     for key, names in groups(analysis).items():
         anon, total = _unnamed(analysis.sourcing, sentences, names)
         first = outlets[names[0]]
-        where = {"group": key} if grouped else {"outlet": key}
-        row = {"Outlet": md.mixed(key if not grouped else f"{key} ({len(names)} outlets)")}
-        if not grouped:
+        where = {"group": key} if is_grouped else {"outlet": key}
+        row = {"Outlet": md.mixed(key if not is_grouped else f"{key} ({n_outlets(len(names))})")}
+        if not is_grouped:
             row |= {"Base": md.mixed(first.country), "Ownership, alignment": md.mixed(_identity(first))}
         else:
             bases = sorted({outlets[x].country for x in names})
@@ -122,7 +136,7 @@ def positions(analysis, counts: pd.DataFrame, label, link=plain) -> tuple[pd.Dat
                 "Unnamed sources": f"{round(100 * anon / total) if total else 0} % "
                                    f"({link(anon, unnamed='1', **where) if anon else 0} of {total:,})"}
         rows.append(row)
-    return pd.DataFrame(rows), grouped
+    return pd.DataFrame(rows), is_grouped
 
 
 def camp_grid(analysis) -> pd.DataFrame:
@@ -176,10 +190,8 @@ def unnamed_shares(analysis) -> dict[str, tuple[int, int, str]]:
     """{the outlet table's row: (sentences on unnamed sources, all sentences, the filter key)}: one row per
     outlet, or per group of outlets past MAX_ROWS (filter key "outlet" or "group"), as the table shows them."""
     sentences = outlet_sentences(analysis)
-    g = groups(analysis)
-    grouped = len({a.outlet.name_en for a in analysis.corpus.articles}) > MAX_ROWS
-    key = "group" if grouped else "outlet"
-    return {name: (*_unnamed(analysis.sourcing, sentences, names), key) for name, names in g.items()}
+    key = "group" if grouped(analysis) else "outlet"
+    return {name: (*_unnamed(analysis.sourcing, sentences, names), key) for name, names in groups(analysis).items()}
 
 
 def sourcing_leaders(rows: dict[str, tuple], min_base: int = MIN_SHARE_BASE) -> tuple[str | None, str | None]:

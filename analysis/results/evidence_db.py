@@ -50,10 +50,33 @@ def db_path(tables: Path) -> Path:
     return Path(tables) / DB
 
 
-def fresh(tables: Path) -> bool:
-    """The database exists and is newer than the tables it was built from."""
+def inputs_digest(data_dir: Path) -> str:
+    """What the database holds beyond the tables: each row's camp (actors.yaml) and outlet group
+    (outlets.csv, the manifest's outlets), as a digest of those files."""
+    from analysis.io.cache import file_hash
+    parts = (file_hash(Path(data_dir) / f) for f in ("actors.yaml", "outlets.csv", "manifest.csv"))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def fresh(tables: Path, inputs: str | None = None) -> bool:
+    """The database exists in this layout, is newer than the tables it was built from and (given
+    ``inputs_digest``) was built from the same actors and outlets."""
     db, src = db_path(tables), Path(tables) / "frame_sentences.parquet"
-    return db.is_file() and src.is_file() and db.stat().st_mtime_ns >= src.stat().st_mtime_ns
+    if not (db.is_file() and src.is_file() and db.stat().st_mtime_ns >= src.stat().st_mtime_ns and _reusable(db)):
+        return False
+    return inputs is None or _meta(db, "inputs") == inputs
+
+
+def _meta(db: Path, key: str) -> str | None:
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
 
 def _rows(con, tables: Path):
@@ -76,17 +99,7 @@ def _rows(con, tables: Path):
 
 def _reusable(db: Path) -> bool:
     """The last database can be updated in place of a new one: it exists and has this layout."""
-    if not db.is_file():
-        return False
-    try:
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return False
-    return bool(row) and row[0] == VERSION
+    return db.is_file() and _meta(db, "schema") == VERSION
 
 
 def _digest(text: str) -> int:
@@ -132,10 +145,12 @@ class _Index:
         return len(gone)
 
 
-def build(tables: Path, translations: dict, labels: dict[str, str], camp=None, groups: dict | None = None) -> Path:
+def build(tables: Path, translations: dict, labels: dict[str, str], camp=None, groups: dict | None = None,
+          inputs: str = "") -> Path:
     """Write OUT/tables/evidence.sqlite from the tables; ``translations`` by evidence id, ``labels``
     by frame id (both searched with the text); ``camp(speaker id)`` the speaker's camp and ``groups``
-    {outlet: outlet group} as the briefing's outlet table has them (none: not offered)."""
+    {outlet: outlet group} as the briefing's outlet table has them (none: not offered); ``inputs``
+    the inputs_digest they came from (what ``fresh`` compares)."""
     camp = camp or (lambda _: "")
     groups = groups or {}
     import duckdb
@@ -178,7 +193,7 @@ def build(tables: Path, translations: dict, labels: dict[str, str], camp=None, g
             out.execute(f'CREATE INDEX ix_{col} ON evidence ("{col}")')
         out.execute("DELETE FROM meta")
         out.executemany("INSERT INTO meta VALUES (?, ?)", [("rows", str(n)), ("labels", json.dumps(labels)),
-                                                           ("schema", VERSION)])
+                                                           ("schema", VERSION), ("inputs", inputs)])
         out.commit()
         out.close()
         con.close()
