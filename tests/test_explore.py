@@ -196,6 +196,7 @@ def test_explore_filters_by_camp_and_unnamed_source_as_the_briefing_links(app):
     got = e.rows({"u": "1", "o": "Arabi Post"})
     assert got["total"] == len(anon) > 0 and all(r["u"] == 1 for r in got["rows"])
     assert {r["sp"] for r in got["rows"]} <= set(anon.speaker_name)
+    assert e.rows({"u": "0"})["total"] == len(fs) == 65  # u=0 is no filter
 
 
 def test_explore_offers_the_outlet_groups_of_a_26_outlet_study(tmp_path):

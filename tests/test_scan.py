@@ -190,3 +190,13 @@ def test_a_pattern_the_scanner_rules_out_is_not_tried(written):
     frame = codebook.frame("clitics")
     assert [r["start"] for r in coding.code_frame_in_segment(seg, frame, "ar")] == [21, 36]
     assert coding.code_frame_in_segment(seg, frame, "ar", set()) == []  # nothing may match: nothing is tried
+
+
+def test_a_mention_row_missing_a_column_gets_it_empty_even_with_an_extra_key():
+    from analysis.coding.article import MENTION_COLUMNS, mentions_frame
+    row = {c: 1 for c in MENTION_COLUMNS}
+    gone = MENTION_COLUMNS[-1]
+    del row[gone]
+    row["extra"] = 2  # as many keys as columns, but not the same ones
+    df = mentions_frame([row])
+    assert list(df.columns) == MENTION_COLUMNS and df[gone].isna().all()

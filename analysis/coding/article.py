@@ -161,7 +161,7 @@ MENTION_ORDER = itemgetter("article_id", "start", "frame", "indicator")
 
 def mentions_frame(rows: list[dict], columns: list[str] = MENTION_COLUMNS) -> pd.DataFrame:
     """The rows sorted by article, start, frame and indicator (a stable sort), column by column."""
-    if not rows or any(len(r) < len(columns) for r in rows):  # a row without some column: pandas fills it
+    if not rows or any(not r.keys() >= set(columns) for r in rows):  # a row without some column: pandas fills it
         df = pd.DataFrame(rows, columns=columns)
         return df.sort_values(["article_id", "start", "frame", "indicator"]).reset_index(drop=True)
     rows = sorted(rows, key=MENTION_ORDER)  # sorting dicts costs far less than sorting a frame of four keys

@@ -72,7 +72,7 @@ class Evidence:
             if params.get(k):
                 where.append(f'"{COLUMNS[k]}" = ?')
                 args.append(params[k])
-        if params.get("u"):
+        if params.get("u") == "1":
             where.append("unnamed = 1")
         if params.get("from"):
             where += ["date != ''", "date >= ?"]
