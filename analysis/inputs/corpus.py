@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import re
+import sys
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
@@ -181,7 +182,13 @@ class Corpus:
 
 def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...],
                   problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their physical line numbers; header problems are reported, not raised.
+    """Rows with their physical line numbers; header problems are reported, not raised (``iter_csv_rows``)."""
+    return list(iter_csv_rows(path, expected, required, problems))
+
+
+def iter_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...], problems: Problems):
+    """Rows with their physical line numbers, one at a time (a manifest of 100,000 rows is never held
+    as dicts); header problems are reported, not raised.
 
     Every expected column is present in each row ('' where an optional column is
     absent from the file).  Only CR/LF end a row: U+2028 and other Unicode line
@@ -192,30 +199,30 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
     except FileNotFoundError:
         problems.add(path, None, "file not found",
                      f"create {path.name} with the header: {','.join(expected)}")
-        return []
+        return
     except IsADirectoryError:
         problems.add(path, None, "is a folder, not a file",
                      f"move the folder away and put the {path.name} file there")
-        return []
+        return
     except NotRegularFile as e:
         problems.add(path, None, f"is a {e.kind}, not a regular file (reading it could wait forever)",
                      f"replace it with a regular {path.name} file")
-        return []
+        return
     text = _decoded_csv(raw, path, problems)
     if text is None:
-        return []
+        return
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
         header = reader.fieldnames or []
     except csv.Error as e:
         problems.add(path, 1, f"unreadable CSV header: {e}", "check the quotes on the first line")
-        return []
+        return
     dup = sorted({c for c in header if header.count(c) > 1}, key=header.index)
     for c in dup:
         problems.add(path, 1, f"duplicate column '{c}' (columns {', '.join(str(i + 1) for i, h in enumerate(header) if h == c)})",
                      f"keep one '{c}' column and delete or rename the others")
     if dup:
-        return []
+        return
     missing = [c for c in required if c not in header]
     extra = [c for c in header if c not in expected]
     for c in missing:
@@ -224,8 +231,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         problems.add(path, 1, f"unknown column '{c}'{did_you_mean(c, expected)}",
                      f"rename or remove it; allowed columns: {', '.join(expected)}")
     if missing or extra:
-        return []
-    rows = []
+        return
     while True:
         start = reader.line_num + 1  # where this row begins (a quoted field may span lines)
         try:
@@ -241,8 +247,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
             problems.add(path, reader.line_num, "more fields than columns",
                          "quote fields that contain commas with double quotes")
             continue
-        rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in expected}))
-    return rows
+        yield reader.line_num, {k: (row.get(k) or "").strip() for k in expected}
 
 
 
@@ -380,10 +385,10 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     articles: list[StoredArticle] = []
     warnings: list[str] = []
     seen: dict[str, int] = {}
-    texts = Texts()
+    texts, keep = Texts(), sys.intern  # keep: metadata repeated over many rows, held once
     root = data_dir.resolve()
     floor = earliest_date(data_dir, problems)
-    for line, row in read_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
+    for line, row in iter_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
         where = (manifest, line)
         aid = row["id"]
         if not aid:
@@ -428,13 +433,13 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
                          "add the missing punctuation or line breaks if the pieces cut sentences badly", level="note")
             warnings.append(note)
         articles.append(StoredArticle(  # the text is let go: read again when its batch is coded
-            id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=row["language"],
+            id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=keep(row["language"]),
             path=str(path), texts=texts,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
-            url=row["url"], outlet_basis=row["outlet_basis"] or "unknown",
-            outlet_confidence=row["outlet_confidence"] or "low", outlet_evidence=row["outlet_evidence"],
-            date_basis=row["date_basis"] or ("unknown" if day is None else "stated"),
-            date_confidence=row["date_confidence"] or "low", date_evidence=row["date_evidence"],
+            url=row["url"], outlet_basis=keep(row["outlet_basis"] or "unknown"),
+            outlet_confidence=keep(row["outlet_confidence"] or "low"), outlet_evidence=keep(row["outlet_evidence"]),
+            date_basis=keep(row["date_basis"] or ("unknown" if day is None else "stated")),
+            date_confidence=keep(row["date_confidence"] or "low"), date_evidence=keep(row["date_evidence"]),
             duplicate_of=row["duplicate_of"],
         ))
     _check_copies(articles, seen, manifest, problems)
