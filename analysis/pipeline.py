@@ -32,7 +32,7 @@ from analysis.inputs import lexicon
 from analysis.inputs.actors import ACTORS, Actor, gazetteer_of
 from analysis.inputs.boilerplate import BOILERPLATE, BoilerplateRule
 from analysis.inputs.codebook import Codebook
-from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus
+from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus, StoredArticle
 from analysis.inputs.cues import CUES, Cues
 from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
 from analysis.inputs.study import Study
@@ -82,7 +82,7 @@ class Inputs:
 
 @dataclass
 class Piece:
-    article: Article
+    article: Article | StoredArticle  # without its text until the batch is coded (Task.loaded)
     cut: tuple | None                 # cached (segments, removed), or None
     rows: dict[str, list[dict]]       # cached mention rows by frame id (missing frames are coded)
     found: dict | None = None         # cached attributions of its sentences (voices.attribute_segments)
@@ -91,8 +91,14 @@ class Piece:
 @dataclass
 class Task:
     """A batch of consecutive articles: the pandas steps cost per call, so they run per batch.
-    Batches are cut from the article order alone, never from the number of workers."""
+    Batches are cut from the article order alone, never from the number of workers.  Its articles
+    come without their texts (``StoredArticle``); ``loaded()`` reads them where the batch is coded."""
     pieces: list[Piece]
+
+    def loaded(self) -> Task:
+        """The same batch with its articles' texts, read from their files and checked against the
+        hashes taken when the corpus was read (an InputError if one changed since)."""
+        return Task([dataclasses.replace(p, article=p.article.loaded()) for p in self.pieces])
 
 
 @dataclass
@@ -298,11 +304,11 @@ def gazetteer(actors: dict[str, Actor]) -> Shared:
 
 
 def _run_in_worker(task: Task) -> Packed:
-    return pack(analyse_batch(task, _WORKER_INPUTS), _WORKER_INPUTS)
+    return pack(analyse_batch(task.loaded(), _WORKER_INPUTS), _WORKER_INPUTS)  # texts read here, not in the parent
 
 
 def _run_on_worker(task: Task, inputs: Inputs) -> Packed:
-    return pack(analyse_batch(task, inputs), inputs)
+    return pack(analyse_batch(task, inputs), inputs)  # loaded by the parent: a cluster may not see the files
 
 
 WINDOW = 4  # batches in flight per worker: enough to keep them busy, few enough to bound memory
@@ -316,7 +322,7 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
         return
     if not parallel:
         for t in tasks:
-            yield analyse_batch(t, inputs)
+            yield analyse_batch(t.loaded(), inputs)
             bar.update(len(t.pieces))
         return
     import multiprocessing
@@ -362,7 +368,7 @@ def _run_on_dask(tasks: Iterator[Task], inputs: Inputs, scheduler, bar, jobs: in
         except (OSError, TimeoutError) as e:
             raise SchedulerError(f"the Dask scheduler at {address} did not take the inputs: {e}") from None
         workers = max(jobs, cluster.workers(client) or 1)
-        yield from _in_order(tasks, lambda t: client.submit(_run_on_worker, t, inputs=shared, pure=False),
+        yield from _in_order(tasks, lambda t: client.submit(_run_on_worker, t.loaded(), inputs=shared, pure=False),
                              lambda f: cluster.result(f, client, address), WINDOW * workers, bar)
     finally:
         if client is not scheduler:
@@ -392,7 +398,7 @@ def default_jobs() -> int:
 class Batch:
     """One batch of consecutive articles; its cache keys are worked out when its turn comes
     (at 100k articles, holding them all would cost hundreds of MB)."""
-    articles: list[Article]
+    articles: list[StoredArticle]
     hit: bool                   # segments and result are all in the cache
     salts: tuple = ()           # (rules, actors, voices, fingerprints): what the keys hash besides the article
 
@@ -552,7 +558,7 @@ class Run:
             yield r
 
     def _code_here(self, b: Batch) -> BatchResult:
-        pieces = [Piece(a, None, {}, None) for a in b.articles]
+        pieces = [Piece(a.loaded(), None, {}, None) for a in b.articles]
         self.stats["segmented"] += len(pieces)
         self.stats["attributed"] += len(pieces)
         return analyse_batch(Task(pieces), self.inputs)

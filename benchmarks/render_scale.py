@@ -42,15 +42,19 @@ from resample import resample  # noqa: E402
 CLI = [sys.executable, "-m", "analysis"]
 
 
-def tree_memory(proc: psutil.Process) -> tuple[int, int]:
+def tree_memory(proc: psutil.Process, each: list | None = None) -> tuple[int, int]:
     """(RSS, PSS) summed over the process and its descendants.  RSS counts the pages a forked worker
     shares with its parent once per process; PSS splits each shared page between its sharers, so its
-    sum is what the tree takes from the machine."""
+    sum is what the tree takes from the machine.  ``each`` receives (pid, parent pid, what, RSS, PSS)
+    per process."""
     rss = pss = 0
     for p in [proc, *proc.children(recursive=True)]:
         try:
             m = p.memory_info().rss
-            rss, pss = rss + m, pss + _pss(p.pid, m)
+            s = _pss(p.pid, m)
+            rss, pss = rss + m, pss + s
+            if each is not None:
+                each.append((p.pid, p.ppid(), " ".join(p.cmdline()[1:4])[:60], m, s))
         except (psutil.Error, OSError):
             continue
     return rss, pss
@@ -74,14 +78,18 @@ def measured(args: list[str]) -> tuple[float, int, int, float]:
     of the tree: user + system of every process in it, which a busy machine does not inflate as it
     inflates the wall clock)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
     t = time.perf_counter()
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    ps, peak, done = psutil.Process(proc.pid), [0, 0], threading.Event()
+    ps, peak, done, at_peak = psutil.Process(proc.pid), [0, 0], threading.Event(), []
 
     def sample():
         while not done.is_set():
             try:
-                rss, pss = tree_memory(ps)
+                each: list = []
+                rss, pss = tree_memory(ps, each)
+                if rss > peak[0]:
+                    at_peak[:] = [(round(time.perf_counter() - t, 1), *e) for e in each]
                 peak[:] = max(peak[0], rss), max(peak[1], pss)
             except psutil.Error:
                 pass
@@ -95,7 +103,13 @@ def measured(args: list[str]) -> tuple[float, int, int, float]:
         raise SystemExit(f"{' '.join(args)} failed:\n{err.decode()[-2000:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return time.perf_counter() - t, peak[0], peak[1], cpu
+    wall = time.perf_counter() - t
+    print(f"  [{' '.join(args[3:5])}: {wall:.1f} s, load average {load:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          "processes at the peak of summed RSS:", file=sys.stderr)
+    for when, pid, ppid, what, rss, pss in at_peak:
+        print(f"    {when:7.1f} s  pid {pid} (parent {ppid}) {what:60s} RSS {rss / 2**20:6,.0f} MB  "
+              f"PSS {pss / 2**20:6,.0f} MB", file=sys.stderr)
+    return wall, peak[0], peak[1], cpu
 
 
 def explorer_load(html: Path) -> float:
@@ -139,8 +153,12 @@ def pdf_pages(pdf: Path) -> int:
     return len(PdfReader(str(pdf)).pages)
 
 
-def one_size(n: int, tmp: Path) -> dict:
-    data = resample(n, tmp / f"c{n}")
+def one_size(n: int, tmp: Path, corpora: Path | None = None, edit: bool = True) -> dict:
+    """``corpora``: ready corpora DIR/cN, used as they are (copied first when the codebook is to be edited)."""
+    if corpora:
+        data = Path(shutil.copytree(corpora / f"c{n}", tmp / f"c{n}")) if edit else corpora / f"c{n}"
+    else:
+        data = resample(n, tmp / f"c{n}")
     r = {"articles": n}
     r["code_s"], r["code_rss"], r["code_pss"], r["code_cpu"] = measured([*CLI, "code", "--data", str(data), "--out",
                                                           str(tmp / f"code{n}"), "--quiet"])
@@ -152,6 +170,8 @@ def one_size(n: int, tmp: Path) -> dict:
     r["db_mb"] = (out / "tables" / "evidence.sqlite").stat().st_size / 1e6
     r["explorer_s"] = explorer_load(out / "report.html")
     r["explore_first_s"], r["explore_search_s"] = explore_times(data, out)
+    if not edit:
+        return r
     append_line(data / "codebook.yaml", "frames:\n", PROBE)
     r["recode_s"], _, _, r["recode_cpu"] = measured([*CLI, "code", "--data", str(data), "--out", str(tmp / f"code{n}"), "--quiet"])
     r["rerender_s"], r["rerender_rss"], r["rerender_pss"], r["rerender_cpu"] = measured([*CLI, "render", "--data", str(data), "--out",
@@ -171,6 +191,8 @@ def report(r: dict) -> None:
           f"evidence.sqlite {r['db_mb']:,.0f} MB")
     print(f"  explorer in headless Chromium    {r['explorer_s']:8.2f} s to its first rows")
     print(f"  explore: first page, a search    {r['explore_first_s']:8.2f} s, {r['explore_search_s']:.2f} s")
+    if "recode_s" not in r:
+        return
     print(f"  one-line codebook edit: re-code  {r['recode_s']:8.1f} s, re-render {r['rerender_s']:.1f} s "
           f"(ratio {r['rerender_s'] / r['recode_s']:.2f}); CPU {r['recode_cpu']:.1f} s and {r['rerender_cpu']:.1f} s "
           f"(ratio {r['rerender_cpu'] / max(r['recode_cpu'], 1e-9):.2f}); re-render peak RSS {mb(r['rerender_rss'])} "
@@ -182,13 +204,16 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--full", action="store_true", help="also 100,000 articles (about an hour on 2 cores)")
     ap.add_argument("--keep", type=Path, help="work in this folder and keep it (default: a temporary one)")
+    ap.add_argument("--corpora", type=Path, help="ready corpora DIR/c1000, DIR/c10000, ... instead of resampling")
+    ap.add_argument("--no-edit", type=int, nargs="*", default=[], metavar="N",
+                    help="sizes at which the codebook edit is skipped (cold runs only)")
     args = ap.parse_args()
     sizes = args.sizes + ([100_000] if args.full else [])
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="render-scale-"))
     tmp.mkdir(parents=True, exist_ok=True)
     try:
         for n in sizes:
-            report(one_size(n, tmp))
+            report(one_size(n, tmp, args.corpora, n not in args.no_edit))
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

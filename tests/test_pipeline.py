@@ -58,3 +58,46 @@ def test_a_run_gives_the_garbage_collector_back_its_objects_however_it_ends(tmp_
     assert gc.get_freeze_count() > 0
     it.close()
     assert gc.get_freeze_count() == 0
+
+
+def longest_lines(data) -> dict[str, str]:
+    """Each seed article's longest paragraph, read here from its file (a title may be held; a paragraph may not)."""
+    import csv
+    rows = csv.DictReader(open(data / "manifest.csv", encoding="utf-8-sig"))
+    return {r["id"]: max((data / r["file"]).read_text(encoding="utf-8-sig").splitlines(), key=len) for r in rows}
+
+
+def test_the_coder_holds_no_corpus_text_and_its_batches_carry_none(tmp_path):
+    """The coding run holds the manifest, not the texts (about 1.1 GB at 100,000 articles, counted again by
+    every forked worker); a batch crosses to its worker without them and reads them there."""
+    import pickle
+
+    from analysis.pipeline import Run
+    run = Run(DATA, jobs=1, cache_dir=tmp_path, batch=2)
+    paragraphs = longest_lines(DATA)
+    assert len(paragraphs) == len(run.corpus.articles) == 5 and all(len(p) > 200 for p in paragraphs.values())
+    tasks = list(run._tasks())
+    assert [len(t.pieces) for t in tasks] == [2, 2, 1]
+    for a in run.corpus.articles:  # read on demand (the last few kept), and the same text
+        assert paragraphs[a.id] in a.text
+    held = pickle.dumps((run.corpus, [b.articles for b in run.plan], tasks))  # what the parent holds and sends
+    loaded = {p.article.id: p.article for t in tasks for p in t.loaded().pieces}  # what a worker codes
+    for aid, paragraph in paragraphs.items():
+        assert paragraph.encode("utf-8") not in held, aid
+        assert paragraph in loaded[aid].text, aid
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_article_edited_after_the_corpus_was_read_is_refused_not_coded(data_copy, tmp_path, jobs):
+    """The texts are read again when their batch is coded (in the worker with jobs=2): a file changed
+    since the corpus was read is an input error naming it, never a different text coded silently."""
+    from analysis.io.errors import InputError
+    from analysis.pipeline import Run
+    run = Run(data_copy, jobs=jobs, cache_dir=tmp_path, batch=1)
+    assert run.parallel is (jobs == 2)
+    path = data_copy / run.corpus.articles[3].file
+    path.write_text(path.read_text(encoding="utf-8") + "سطر أضيف بعد القراءة.\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        list(run.batches())
+    [p] = e.value.problems  # the problem itself crossed from the worker, not a string of it
+    assert p.file.endswith(run.corpus.articles[3].file) and "changed after the corpus was read" in p.what

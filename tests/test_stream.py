@@ -61,6 +61,7 @@ def test_a_folder_in_the_way_is_refused_before_anything_is_written(tmp_path):
 def test_streamed_tables_are_the_whole_analysis_written_at_once(capsys, tmp_path, jobs, monkeypatch):
     from analysis.results import stream
     monkeypatch.setattr(stream, "FLUSH_ROWS", 100)  # rows go out every batch or two, not once at the end
+    monkeypatch.setattr(stream, "FOLD", 2)  # counts and small tables of batches 1-2 added up before batch 3's
     data = resample.build(40, tmp_path / "data")  # 3 batches of 16 articles
     assert main(["code", "--data", str(data), "--out", str(tmp_path / "out"), "--jobs", str(jobs), "--quiet"]) == 0
     capsys.readouterr()

@@ -2,7 +2,10 @@
 
 Article text is kept exactly as read by ``open(path, encoding="utf-8-sig").read()``:
 a leading BOM dropped, CRLF/CR read as LF, nothing else changed.  Every offset
-in the package points into that string.
+in the package points into that string.  ``load_corpus`` reads each file once, keeps what it
+computes from the text (its hash, the notes) and lets the text go: the corpus is a list of
+``StoredArticle`` (the manifest's row without the text), and a batch's texts are read again when
+it is coded, checked against that hash.
 """
 from __future__ import annotations
 
@@ -10,13 +13,14 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.io.errors import Problems, check_names, did_you_mean
+from analysis.io.errors import InputError, Problem, Problems, check_names, did_you_mean
 from analysis.io.paths import NotRegularFile, UnsafePath, inside, read_regular
 from analysis.io.yamlio import encoding_fix, load_yaml
 from analysis.match.patterns import PatternError, Term
@@ -80,12 +84,78 @@ class Article:
     date_evidence: str = ""
     duplicate_of: str = ""
 
+    def loaded(self) -> Article:
+        return self
+
+
+ARTICLE_FIELDS = tuple(f.name for f in fields(Article) if f.name != "text")
+CHANGED = ("the article changed after the corpus was read (its text no longer has the hash recorded then)",
+           "run the command again: it reads the corpus afresh")
+
+
+class Texts:
+    """The last texts read, a bounded few (an article is read when its batch is coded, or when a quote
+    of it is shown); the corpus is never held.  Pickled empty: a worker reads its own."""
+
+    def __init__(self, size: int = 256):
+        self.size, self.held = size, {}
+
+    def get(self, article) -> str:
+        text = self.held.pop(article.id, None)
+        if text is None:
+            text = article.read()
+        self.held[article.id] = text  # most recent last
+        if len(self.held) > self.size:
+            del self.held[next(iter(self.held))]
+        return text
+
+    def __reduce__(self):
+        return Texts, (self.size,)
+
+
+class StoredArticle:
+    """An article without its text: the attributes of ``Article``, ``text`` read from the file when
+    asked and checked against the hash of the text as first read, so that a study of any size is
+    held as its manifest, not its corpus.  ``loaded()`` is the ``Article`` with its text (what a
+    batch is coded from).  ``path``: the file, resolved when it was checked, or (data folder,
+    relative path) to be resolved when read."""
+    __slots__ = (*ARTICLE_FIELDS, "path", "texts", "changed")
+
+    def __init__(self, *, changed: tuple[str, str] = CHANGED, **values):
+        self.changed = changed
+        for k, v in values.items():
+            object.__setattr__(self, k, v)
+
+    @property
+    def text(self) -> str:
+        return self.texts.get(self)
+
+    def read(self) -> str:
+        """The text from the file, as ``read_article_text`` reads it; an InputError if it is gone or
+        no longer the text that was read (coding or quoting it at stale offsets would be wrong)."""
+        try:
+            path = inside(*self.path) if isinstance(self.path, tuple) else Path(self.path)
+        except UnsafePath as e:
+            raise InputError(Problem(self.file, None, f"file {e}", e.fix)) from None
+        problems = Problems()
+        text = read_article_text(path, problems, (path, None))
+        if text is not None and self.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != self.sha256:
+            problems.add(path, None, *self.changed)
+        problems.raise_if_any()
+        return text
+
+    def loaded(self) -> Article:
+        return Article(text=self.read(), **{k: getattr(self, k) for k in ARTICLE_FIELDS})
+
+    def __repr__(self) -> str:
+        return f"StoredArticle({self.id!r}, {self.file!r})"
+
 
 @dataclass
 class Corpus:
     data_dir: Path
     outlets: dict[str, Outlet]
-    articles: list[Article]
+    articles: list[StoredArticle | Article]
     warnings: list[str] = field(default_factory=list)  # tolerated quirks the analyst should know about
     set_aside: list[str] = field(default_factory=list)  # near-copies left out to count each story once (dedupe)
 
@@ -112,7 +182,13 @@ class Corpus:
 
 def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...],
                   problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their physical line numbers; header problems are reported, not raised.
+    """Rows with their physical line numbers; header problems are reported, not raised (``iter_csv_rows``)."""
+    return list(iter_csv_rows(path, expected, required, problems))
+
+
+def iter_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...], problems: Problems):
+    """Rows with their physical line numbers, one at a time (a manifest of 100,000 rows is never held
+    as dicts); header problems are reported, not raised.
 
     Every expected column is present in each row ('' where an optional column is
     absent from the file).  Only CR/LF end a row: U+2028 and other Unicode line
@@ -123,30 +199,30 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
     except FileNotFoundError:
         problems.add(path, None, "file not found",
                      f"create {path.name} with the header: {','.join(expected)}")
-        return []
+        return
     except IsADirectoryError:
         problems.add(path, None, "is a folder, not a file",
                      f"move the folder away and put the {path.name} file there")
-        return []
+        return
     except NotRegularFile as e:
         problems.add(path, None, f"is a {e.kind}, not a regular file (reading it could wait forever)",
                      f"replace it with a regular {path.name} file")
-        return []
+        return
     text = _decoded_csv(raw, path, problems)
     if text is None:
-        return []
+        return
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
         header = reader.fieldnames or []
     except csv.Error as e:
         problems.add(path, 1, f"unreadable CSV header: {e}", "check the quotes on the first line")
-        return []
+        return
     dup = sorted({c for c in header if header.count(c) > 1}, key=header.index)
     for c in dup:
         problems.add(path, 1, f"duplicate column '{c}' (columns {', '.join(str(i + 1) for i, h in enumerate(header) if h == c)})",
                      f"keep one '{c}' column and delete or rename the others")
     if dup:
-        return []
+        return
     missing = [c for c in required if c not in header]
     extra = [c for c in header if c not in expected]
     for c in missing:
@@ -155,8 +231,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
         problems.add(path, 1, f"unknown column '{c}'{did_you_mean(c, expected)}",
                      f"rename or remove it; allowed columns: {', '.join(expected)}")
     if missing or extra:
-        return []
-    rows = []
+        return
     while True:
         start = reader.line_num + 1  # where this row begins (a quoted field may span lines)
         try:
@@ -172,8 +247,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
             problems.add(path, reader.line_num, "more fields than columns",
                          "quote fields that contain commas with double quotes")
             continue
-        rows.append((reader.line_num, {k: (row.get(k) or "").strip() for k in expected}))
-    return rows
+        yield reader.line_num, {k: (row.get(k) or "").strip() for k in expected}
 
 
 
@@ -308,12 +382,13 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     problems = problems if problems is not None else Problems()
     outlets = load_outlets(data_dir, problems)
     manifest = data_dir / MANIFEST
-    articles: list[Article] = []
+    articles: list[StoredArticle] = []
     warnings: list[str] = []
     seen: dict[str, int] = {}
+    texts, keep = Texts(), sys.intern  # keep: metadata repeated over many rows, held once
     root = data_dir.resolve()
     floor = earliest_date(data_dir, problems)
-    for line, row in read_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
+    for line, row in iter_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
         where = (manifest, line)
         aid = row["id"]
         if not aid:
@@ -357,13 +432,14 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
             problems.add(path, text.count("\n", 0, run.start()) + 1, note,
                          "add the missing punctuation or line breaks if the pieces cut sentences badly", level="note")
             warnings.append(note)
-        articles.append(Article(
-            id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=row["language"],
-            text=text, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
-            url=row["url"], outlet_basis=row["outlet_basis"] or "unknown",
-            outlet_confidence=row["outlet_confidence"] or "low", outlet_evidence=row["outlet_evidence"],
-            date_basis=row["date_basis"] or ("unknown" if day is None else "stated"),
-            date_confidence=row["date_confidence"] or "low", date_evidence=row["date_evidence"],
+        articles.append(StoredArticle(  # the text is let go: read again when its batch is coded
+            id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=keep(row["language"]),
+            path=str(path), texts=texts,
+            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
+            url=row["url"], outlet_basis=keep(row["outlet_basis"] or "unknown"),
+            outlet_confidence=keep(row["outlet_confidence"] or "low"), outlet_evidence=keep(row["outlet_evidence"]),
+            date_basis=keep(row["date_basis"] or ("unknown" if day is None else "stated")),
+            date_confidence=keep(row["date_confidence"] or "low"), date_evidence=keep(row["date_evidence"]),
             duplicate_of=row["duplicate_of"],
         ))
     _check_copies(articles, seen, manifest, problems)
@@ -375,7 +451,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, warnings=warnings)
 
 
-def _check_copies(articles: list[Article], lines: dict[str, int], manifest: Path, problems: Problems) -> None:
+def _check_copies(articles: list[StoredArticle], lines: dict[str, int], manifest: Path, problems: Problems) -> None:
     for a in articles:
         if a.duplicate_of and a.duplicate_of not in lines:
             problems.add(manifest, lines[a.id], f"duplicate_of '{a.duplicate_of}' is not an article id",

@@ -13,7 +13,6 @@ codebook, actors, rules, stances, claims, details, sourcing), so the views take 
 from __future__ import annotations
 
 import csv
-import hashlib
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +22,6 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from analysis.io.errors import InputError, Problem
 from analysis.results.evidence import evidence_rows
 
 TABLES_ENV = "FRAMING_TABLES"  # set by `render` once it has coded: the tables the kernel reads
@@ -224,49 +222,7 @@ def _by_article(corpus, article_ids, starts, ends):
     return out
 
 
-class Texts:
-    """The last texts read, a bounded few (the quotes of one section share articles; the corpus is
-    never held)."""
-
-    def __init__(self, size: int = 256):
-        self.size, self.held = size, {}
-
-    def get(self, article) -> str:
-        text = self.held.pop(article.id, None)
-        if text is None:
-            text = article.read()
-        self.held[article.id] = text  # most recent last
-        if len(self.held) > self.size:
-            del self.held[next(iter(self.held))]
-        return text
-
-
-class StoredArticle:
-    """An article as `code` read it, without its text: the attributes of ``inputs.corpus.Article``,
-    ``text`` read from the file when asked (and checked against the hash `code` recorded), so that
-    the kernel of a study of any size holds the manifest, not the corpus."""
-    __slots__ = ("id", "file", "outlet", "date", "language", "sha256", "title", "url", "outlet_basis",
-                 "outlet_confidence", "outlet_evidence", "date_basis", "date_confidence", "date_evidence",
-                 "duplicate_of", "path", "texts")
-
-    def __init__(self, **values):
-        for k, v in values.items():
-            object.__setattr__(self, k, v)
-
-    @property
-    def text(self) -> str:
-        return self.texts.get(self)
-
-    def read(self) -> str:
-        from analysis.io.paths import inside, read_regular
-        text = read_regular(inside(*self.path)).decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-        if self.sha256 and hashlib.sha256(text.encode("utf-8")).hexdigest() != self.sha256:
-            raise InputError(Problem(self.file, None, "the article changed after it was coded",
-                                     "render again (it codes the changed article first)"))
-        return text
-
-    def __repr__(self) -> str:
-        return f"StoredArticle({self.id!r}, {self.file!r})"
+CHANGED = ("the article changed after it was coded", "render again (it codes the changed article first)")
 
 
 def stored_corpus(data_dir: Path, tables: Path):
@@ -274,7 +230,7 @@ def stored_corpus(data_dir: Path, tables: Path):
     hashes of their texts come from the articles table `code` wrote."""
     import pyarrow.parquet as pq
 
-    from analysis.inputs.corpus import MANIFEST, Corpus, load_outlets
+    from analysis.inputs.corpus import MANIFEST, Corpus, StoredArticle, Texts, load_outlets
     from analysis.io.errors import Problems
     data_dir = Path(data_dir)
     problems = Problems()
@@ -298,7 +254,7 @@ def stored_corpus(data_dir: Path, tables: Path):
                 date_basis=keep(row.get("date_basis") or ("unknown" if not day else "stated")),
                 date_confidence=keep(row.get("date_confidence") or "low"),
                 date_evidence=keep(row.get("date_evidence", "")), duplicate_of=row.get("duplicate_of", ""),
-                path=(root, row["file"]), texts=texts))  # resolved when read: resolving 100,000 paths takes half a minute
+                path=(root, row["file"]), texts=texts, changed=CHANGED))  # resolved when read: resolving 100,000 paths takes half a minute
     articles.sort(key=lambda a: a.id)
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
 

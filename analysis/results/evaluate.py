@@ -116,7 +116,7 @@ def _sentence_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
     by_article: dict[str, list] = {}
     for s in analysis.segments:
         by_article.setdefault(s.article_id, []).append(s)
-    text = {a.id: a.text for a in analysis.corpus.articles}
+    articles = {a.id: a for a in analysis.corpus.articles}  # a text is read when a gold row names its article
     rows = []
     seen: dict[tuple[str, str], int] = {}  # (sentence, frame) -> its first line: counted once
     for line, row in read_csv_rows(path, GOLD_COLUMNS, ("article_id", "start", "end", "frame"), problems):
@@ -130,7 +130,8 @@ def _sentence_rows(path: Path, analysis, checks: _Checks) -> list[dict]:
             problems.add(path, line, f"offsets {start}-{end}: start must be 0 or more and end after start",
                          "copy the sentence offsets from _output/tables/segments.csv")
             continue
-        seg = _sentence_at(by_article.get(aid, []), text.get(aid, ""), start, end, path, line, aid, problems)
+        seg = _sentence_at(by_article.get(aid, []), articles[aid].text if aid in articles else "", start, end,
+                           path, line, aid, problems)
         if seg is None or not checks.row_ok(line, row):
             continue
         key = (seg.sentence_id, row["frame"])
