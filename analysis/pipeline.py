@@ -113,6 +113,7 @@ class BatchResult:
     claims: pd.DataFrame
     details: pd.DataFrame
     sourcing: pd.DataFrame
+    removed: pd.DataFrame             # the lines boilerplate rules removed, with their text (cut where the texts were read)
     new_cuts: list[bool] = field(default_factory=list)  # per article: segmented afresh (not from the cache)
     coded: list[set[str]] = field(default_factory=list)  # per article: frames coded afresh (the others' rows were cached)
     packed: Packed | None = None      # the worker's pickles, when it ran in another process
@@ -190,6 +191,7 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult]) -> BatchRe
         claims=extract.claims(some, segments, stances, inputs.extraction_rules),
         details=extract.details(some, segments, stances, inputs.cues, inputs.extraction_rules),
         sourcing=extract.sourcing_profile(some, segments, speakers_df, removed_df, inputs.cues),
+        removed=removed_df,
     )
 
 
@@ -606,11 +608,9 @@ def analyse(data_dir: Path | str = "data", progress: bool = False, cache_dir: Pa
     results = list(run.batches())
     corpus, extraction = run.corpus, run.extraction_rules
     segments = [s for r in results for cut in r.cuts for s in cut[0]]
-    removed = [x for r in results for cut in r.cuts for x in cut[1]]
-    articles = {a.id: a for a in corpus.articles}
     empty = run.empty()
     return Analysis(
-        corpus, run.codebook, segments, clean.removed_frame(removed, articles),
+        corpus, run.codebook, segments, _concat([r.removed for r in results], clean.removed_frame([], {})),
         _concat([r.mentions for r in results], empty["mentions"]),
         _concat([r.quotations for r in results], empty["quotations"]), run.actors,
         _concat([r.stances for r in results], empty["stances"]),

@@ -72,3 +72,27 @@ def test_streamed_tables_are_the_whole_analysis_written_at_once(capsys, tmp_path
         got = (tmp_path / "out" / "tables" / f"{name}.csv").read_bytes()
         assert got == df.to_csv(index=False, lineterminator="\n").encode(), name
     assert len(whole["mentions"]) > 100 and whole["mentions"].article_id.nunique() > 32  # rows from every batch
+
+
+def test_with_workers_the_parent_reads_no_article_text(tmp_path, monkeypatch):
+    """The texts are read where their batch is coded: with a pool, in the workers only; then from
+    the cache, by nobody.  (The removed lines' text was cut from each article again in the parent.)"""
+    import os
+
+    from analysis.inputs.corpus import StoredArticle
+    from analysis.results.stream import code_tables
+    parent, read = os.getpid(), StoredArticle.read
+    in_parent: list[str] = []
+
+    def recorded(self):
+        if os.getpid() == parent:
+            in_parent.append(self.id)
+        return read(self)
+
+    monkeypatch.setattr(StoredArticle, "read", recorded)
+    data = resample.build(40, tmp_path / "data")  # 3 batches of 16 articles, most with boilerplate removed
+    for cached in (False, True):
+        run, stream, _ = code_tables(data, tmp_path / "out", jobs=2)
+        assert run.parallel is not cached and run.stats["cached"] == (40 if cached else 0)
+        assert stream.rows["segments"] and len(pd.read_csv(tmp_path / "out" / "tables" / "removed.csv"))
+        assert in_parent == [], cached

@@ -24,7 +24,6 @@ class TableStream:
 
     def __init__(self, run: Run, tables: TableSet):
         self.run, self.tables = run, tables
-        self.articles = {a.id: a for a in run.corpus.articles}
         self.language = {a.id: a.language for a in run.corpus.articles}
         empty = run.empty()
         self._empty = empty
@@ -53,9 +52,8 @@ class TableStream:
             self.kept += [s for cut in r.cuts for s in cut[0] if s.article_id in self.keep_articles]
         segments = [s for cut in r.cuts for s in cut[0]]
         segs = segments_frame(segments)
-        removed = clean.removed_frame([x for cut in r.cuts for x in cut[1]], self.articles)
         batch = {"mentions": r.mentions, "frame_sentences": r.stances.drop(columns=["sentence"]), "segments": segs,
-                 "removed": removed, "quotations": r.quotations, "speakers": r.speakers}
+                 "removed": r.removed, "quotations": r.quotations, "speakers": r.speakers}  # removed: cut by the batch's coder
         for name in STREAMED:
             if len(batch[name]):
                 self._held[name].append(batch[name])
