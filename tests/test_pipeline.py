@@ -101,3 +101,22 @@ def test_an_article_edited_after_the_corpus_was_read_is_refused_not_coded(data_c
         list(run.batches())
     [p] = e.value.problems  # the problem itself crossed from the worker, not a string of it
     assert p.file.endswith(run.corpus.articles[3].file) and "changed after the corpus was read" in p.what
+
+
+def test_a_folder_swapped_for_a_link_out_of_the_study_after_load_is_not_followed(data_copy, tmp_path):
+    """The manifest's paths were checked inside the data folder when the corpus was read; the texts
+    are read again later (when their batch is coded), so they are checked again then: a folder
+    replaced meanwhile by a link to another place is refused, even holding the same files."""
+    import shutil
+
+    from analysis.io.errors import InputError
+    from analysis.pipeline import Run
+    run = Run(data_copy, jobs=1, cache_dir=tmp_path / "cache", batch=2)
+    folder = (data_copy / run.corpus.articles[0].file).parent
+    outside = tmp_path / "elsewhere"
+    shutil.move(folder, outside)
+    folder.symlink_to(outside, target_is_directory=True)
+    with pytest.raises(InputError) as e:
+        list(run.batches())
+    [p] = e.value.problems
+    assert p.file == run.corpus.articles[0].file and "outside the data folder" in p.what

@@ -117,8 +117,8 @@ class StoredArticle:
     """An article without its text: the attributes of ``Article``, ``text`` read from the file when
     asked and checked against the hash of the text as first read, so that a study of any size is
     held as its manifest, not its corpus.  ``loaded()`` is the ``Article`` with its text (what a
-    batch is coded from).  ``path``: the file, resolved when it was checked, or (data folder,
-    relative path) to be resolved when read."""
+    batch is coded from).  ``path``: (data folder, relative path), resolved and checked inside the
+    folder each time it is read (a link changed since the corpus was read is not followed out of it)."""
     __slots__ = (*ARTICLE_FIELDS, "path", "texts", "changed")
 
     def __init__(self, *, changed: tuple[str, str] = CHANGED, **values):
@@ -434,7 +434,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
             warnings.append(note)
         articles.append(StoredArticle(  # the text is let go: read again when its batch is coded
             id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=keep(row["language"]),
-            path=str(path), texts=texts,
+            path=(root, rel), texts=texts,  # checked inside the folder again when read (a link may change meanwhile)
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
             url=row["url"], outlet_basis=keep(row["outlet_basis"] or "unknown"),
             outlet_confidence=keep(row["outlet_confidence"] or "low"), outlet_evidence=keep(row["outlet_evidence"]),
