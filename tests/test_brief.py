@@ -441,3 +441,29 @@ def test_every_page_one_number_has_a_target_without_scripts(seed):
     # 12 sentences, 16 rows: 19 before the withdrawal re-coding (issue 21) took that frame from 002:833-1072,
     # 002:1569-1851 and 002:2188-2425, which keep their other frames
     assert int(section.group(1)) == 16 and ids and all(i.startswith("002:") for i in ids)
+
+
+def test_the_corpus_hash_is_one_value_read_once(tmp_path, monkeypatch):
+    """The title block's corpus id and the provenance's combined hash are the same SHA-256 over the article
+    files (name, NUL, SHA-256 of the bytes, in manifest order), worked out here by hand, and the files
+    are hashed once for both (at 100,000 articles a pass is seconds)."""
+    import csv
+    import hashlib
+
+    from analysis.report import provenance
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    story = (data / "report.yaml").read_text(encoding="utf-8")
+    assert "\noverview_articles: 15\n" in story  # five articles: one combined hash, not a table of five
+    (data / "report.yaml").write_text(story.replace("\noverview_articles: 15\n", "\noverview_articles: 2\n"), encoding="utf-8")
+    h = hashlib.sha256()
+    for row in csv.DictReader(open(data / "manifest.csv", encoding="utf-8-sig")):
+        h.update(row["file"].encode() + b"\0" + hashlib.sha256((data / row["file"]).read_bytes()).digest())
+    calls = []
+    real = provenance.corpus_hash
+    monkeypatch.setattr(provenance, "corpus_hash", lambda *a: calls.append(1) or real(*a))
+    b = _briefing(data)
+    assert b.corpus_id == h.hexdigest()[:16]
+    table = b.provenance().replace("\\", "")  # markdown escapes
+    assert f"| articles (5 files, combined) | {h.hexdigest()[:16]}… |" in table
+    assert len(calls) == 1

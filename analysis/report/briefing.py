@@ -184,7 +184,12 @@ class Briefing:
         """The corpus's fingerprint (its article files, names and contents, in manifest order): prose
         written for one corpus names it (report.qmd's ::: {corpus="…"}), so a resampled or edited corpus
         does not print another's judgments with its own numbers."""
-        return prov.corpus_hash(self.data_dir, [a.file for a in self.analysis.corpus.articles]).rstrip("…")
+        return self.corpus_hash.rstrip("…")
+
+    @cached_property
+    def corpus_hash(self) -> str:
+        """One SHA-256 over the article files (read once: the title block and the provenance both show it)."""
+        return prov.corpus_hash(self.data_dir, [a.file for a in self.analysis.corpus.articles])
 
     # ---- page 1: what happened, the outlets' positions, how sure to be ----------
     def what_happened(self) -> Md:
@@ -785,7 +790,7 @@ class Briefing:
     def provenance(self) -> str:
         files = [a.file for a in self.analysis.corpus.articles]
         if len(files) > self.story.overview_articles:  # one hash for the corpus, not a page of them
-            return prov.provenance(self.data_dir, [], corpus_files=files)
+            return prov.provenance(self.data_dir, [], corpus_files=files, combined=self.corpus_hash)
         return prov.provenance(self.data_dir, files)
 
 

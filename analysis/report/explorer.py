@@ -161,7 +161,8 @@ def who_matrix(evidence: pd.DataFrame, frame_ids: list[str], label, caption: str
         return ""
     cells = evidence.groupby(["speaker", "frame", "stance"]).size().to_dict()  # counts, not id lists
     by_stance = evidence.groupby(["speaker", "stance"]).size().to_dict()
-    frames = [f for f in frame_ids if f in set(evidence.frame)]
+    present = set(evidence.frame.unique())  # once, not per frame id (a set of every row each time)
+    frames = [f for f in frame_ids if f in present]
     totals = evidence.groupby("speaker").size()
     speakers = sorted(totals.index, key=lambda s: (-int(totals[s]), s))
     head = "".join(f'<th scope="col">{escape(s.capitalize())}</th>' for s in STANCES)
@@ -193,7 +194,7 @@ def cell_filters(evidence: pd.DataFrame) -> dict[str, dict]:
         out[cell_key(speaker=sp, stance=st)] = {"sp": sp, "s": st, "n": int(n)}
     out |= _page_one_cells(evidence)
     by_frame = evidence.groupby(["frame", "stance"]).size()
-    for f in set(evidence.frame):  # the key judgments' numbers (briefing.evidence_link)
+    for f in evidence.frame.unique():  # the key judgments' numbers (briefing.evidence_link)
         out[cell_key(frame=f)] = {"f": f, "n": int(by_frame.loc[f].sum())}
         for st in STANCES:
             out[cell_key(frame=f, stance=st)] = {"f": f, "s": st, "n": int(by_frame.get((f, st), 0))}
@@ -331,12 +332,14 @@ def explorer(evidence: pd.DataFrame, label, frame_ids: list[str], whole: pd.Data
     ``whole``: all the evidence when ``evidence`` is a selection of it (``stratified``); the cells
     then carry their true counts and the page says where the rest is."""
     whole = evidence if whole is None else whole
-    frames = [f for f in frame_ids if f in set(whole.frame)] if len(whole) else []
+    present = set(whole.frame.unique()) if len(whole) else set()  # once, not per frame id
+    frames = [f for f in frame_ids if f in present]
     cells = cell_filters(whole) if len(whole) else {}
     for key, why in (notes or {}).items():  # a number that counts more than the rows it opens says so
         if key in cells:
             cells[key]["why"] = why
-    groups = dict(zip(whole.outlet, whole.group)) if "group" in whole and len(whole) else {}
+    pairs = whole[["outlet", "group"]].drop_duplicates() if "group" in whole and len(whole) else None
+    groups = dict(zip(pairs.outlet, pairs.group)) if pairs is not None else {}
     blob = {**(records(_sorted(evidence)) if len(evidence) else {"sentences": {}, "rows": []}),
             "cells": cells, "total": len(whole), "where": WHERE, "groups": {k: v for k, v in groups.items() if v},
             "explore": f"http://127.0.0.1:{int(port)}/",

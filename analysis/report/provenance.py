@@ -54,12 +54,13 @@ def corpus_hash(data_dir: Path, article_files: list[str]) -> str:
     return h.hexdigest()[:16] + "…"
 
 
-def provenance(data_dir: Path, article_files: list[str], corpus_files: list[str] = ()) -> str:
-    """Input hashes; ``corpus_files`` get one combined hash (per-file hashes: _output/tables/articles.csv)."""
+def provenance(data_dir: Path, article_files: list[str], corpus_files: list[str] = (), combined: str = "") -> str:
+    """Input hashes; ``corpus_files`` get one combined hash (per-file hashes: _output/tables/articles.csv),
+    ``combined`` when the caller has it (``corpus_hash`` of the same files)."""
     t = input_hashes(data_dir, article_files)
     if corpus_files:
         t = pd.concat([pd.DataFrame([{"Input": f"articles ({len(corpus_files)} files, combined)",
-                                      "SHA-256": corpus_hash(data_dir, list(corpus_files))}]), t])
+                                      "SHA-256": combined or corpus_hash(data_dir, list(corpus_files))}]), t])
     return (md.table(t, "Input files and their hashes.", "tbl-provenance")
             + f"Git commit: `{git_commit()}`. Python {platform.python_version()}; "
               f"{md.escape(', '.join(package_versions()))}.\n\n")
