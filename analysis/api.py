@@ -11,6 +11,7 @@ a tool fails, ``OutputError`` when the output folder cannot be written.
 """
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -104,19 +105,25 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         from analysis.report.story import dedupe_wanted
         dedupe = bool(dedupe) or dedupe_wanted(data_dir)
         os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
-        # coded in a process of its own: the corpus it holds is let go before the kernel starts
-        notes, problems.items = in_child(_code_and_index, data_dir, out, jobs, scheduler, not quiet, problems, dedupe)
-        kernel_env(data_dir, out, jobs, scheduler)
-        os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded just now: the kernel reads, never codes
-        route = render_with_quarto if use_quarto else builtin_route
-        extra = {} if use_quarto else {"inputs": [data_dir], "force": force}
+        # coded in a process of its own: the corpus it holds is let go before the kernel starts; it
+        # writes evidence.sqlite (what only `explore` reads) while the kernel runs on the other core
+        coder = Child(_code_and_index, data_dir, out, jobs, scheduler, not quiet, problems, dedupe)
         try:
-            outputs = route(Path(qmd), out, _formats(to), quiet=quiet, log=log, **extra)
-        except RenderError:
-            discard(out)  # a failed render never becomes the baseline of the changes box
-            raise
+            notes, problems.items = coder.next()
+            kernel_env(data_dir, out, jobs, scheduler)
+            os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded just now: the kernel reads, never codes
+            route = render_with_quarto if use_quarto else builtin_route
+            extra = {} if use_quarto else {"inputs": [data_dir], "force": force}
+            try:
+                outputs = route(Path(qmd), out, _formats(to), quiet=quiet, log=log, **extra)
+            except RenderError:
+                discard(out)  # a failed render never becomes the baseline of the changes box
+                raise
+            finally:
+                os.environ.pop(TABLES_ENV, None)
+            _indexed(coder, out, Path(qmd))
         finally:
-            os.environ.pop(TABLES_ENV, None)
+            coder.join()  # never left writing into the output folder after the render's lock is let go
     promote(out)  # this render's tables become the baseline of the next one's changes box
     if not isinstance(outputs, RenderResult):  # the Quarto route gives a plain {format: path}
         outputs = RenderResult(outputs, [], {})
@@ -126,54 +133,93 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
 
 
 
+def _indexed(coder: Child, out: Path, qmd: Path) -> None:
+    """Wait for the coding process's evidence.sqlite; when it failed, the render did too: its tables are
+    not the next one's baseline, and its outputs are not kept as up to date."""
+    from analysis.render import freeze
+    from analysis.results.changes import discard
+    try:
+        coder.next()
+    except BaseException:
+        discard(out)
+        freeze.forget(freeze.stamp_path(out, qmd.stem))
+        raise
+
+
 def _code_and_index(data_dir: Path, out: Path, jobs, scheduler, progress: bool, problems: Problems, dedupe: bool):
-    """What `render` does before its kernel starts: code (as `code`), then write evidence.sqlite (what
-    `explore` serves and the briefing's counts link into).  Returns the corpus's warnings and the notes."""
+    """What `render`'s coding process does, in two steps: code (as `code`) and yield the corpus's
+    warnings and the notes (the kernel may start); then write evidence.sqlite (what `explore` serves
+    and the briefing's counts link into; the kernel never reads it) and yield None."""
     run, _, _ = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=progress, problems=problems, dedupe=dedupe)
+    yield list(run.corpus.warnings), problems.items
     evidence_db(data_dir, out, run)
-    return list(run.corpus.warnings), problems.items
+    yield None
 
 
 def _child(conn, fn, args) -> None:
     try:
-        conn.send(("ok", fn(*args)))
+        result = fn(*args)
+        for value in result if inspect.isgenerator(result) else (result,):  # a generator: its steps one by one
+            conn.send(("ok", value))
     except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
         conn.send(("error", (type(e), e.args, dict(getattr(e, "__dict__", {})))))
     finally:
         conn.close()
 
 
-def in_child(fn, *args):
+class Child:
     """``fn(*args)`` in a child process, its result or exception handed back: the memory it used goes
     back to the system when it ends (a Python process keeps what it freed).  Forked when this process
-    has one thread (it inherits the imports), else spawned."""
-    import multiprocessing
-    import sys
-    import threading
-    fork = sys.platform.startswith("linux") and threading.active_count() == 1
-    ctx = multiprocessing.get_context("fork" if fork else "spawn")
-    parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(child, fn, args))
-    p.start()
-    child.close()
+    has one thread (it inherits the imports), else spawned.  A generator ``fn`` hands back each value
+    it yields, one per ``next()``, and goes on with its next step while the parent works."""
+
+    def __init__(self, fn, *args):
+        import multiprocessing
+        import sys
+        import threading
+        fork = sys.platform.startswith("linux") and threading.active_count() == 1
+        ctx = multiprocessing.get_context("fork" if fork else "spawn")
+        self.conn, child = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_child, args=(child, fn, args))
+        self.process.start()
+        child.close()
+
+    def next(self):
+        """The child's next value; its exception, raised here, when it failed."""
+        try:
+            kind, value = self.conn.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError(f"the coding process ended without a result (exit code {self.process.exitcode}; "
+                               "-9 is the system's out-of-memory killer)") from None
+        except BaseException:  # interrupted: the child (in the same process group) was told too
+            self.join(10)
+            raise
+        if kind == "ok":
+            return value
+        self.process.join()
+        cls, eargs, attrs = value
+        e = cls.__new__(cls)
+        e.args = eargs
+        e.__dict__.update(attrs)
+        raise e
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the child to end (it is finishing a step, or was interrupted too); stopped after ``timeout``."""
+        self.process.join(timeout)
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.conn.close()
+
+
+def in_child(fn, *args):
+    """``fn(*args)`` in a child process (``Child``), waited for."""
+    child = Child(fn, *args)
     try:
-        kind, value = parent.recv()
-    except EOFError:
-        p.join()
-        raise RuntimeError(f"the coding process ended without a result (exit code {p.exitcode}; "
-                           "-9 is the system's out-of-memory killer)") from None
-    except BaseException:  # interrupted: the child (in the same process group) was told too
-        p.join(10)
-        p.terminate()
-        raise
-    p.join()
-    if kind == "ok":
-        return value
-    cls, eargs, attrs = value
-    e = cls.__new__(cls)
-    e.args = eargs
-    e.__dict__.update(attrs)
-    raise e
+        return child.next()
+    finally:
+        child.join()
 
 
 def _check_render_paths(qmd: Path, out: Path) -> None:

@@ -427,3 +427,77 @@ def test_the_coding_child_hands_back_its_result_and_its_errors(tmp_path, threads
         assert any("codebook.yaml" in p.file for p in e.value.problems)
     finally:
         stop.set()
+
+
+def _two_steps(flag: str):
+    """A child's work in two steps: the second starts only once the parent has acted on the first."""
+    import time
+    yield "coded"
+    deadline = time.monotonic() + 30
+    while not Path(flag).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the parent never went on after the first step")
+        time.sleep(0.02)
+    if Path(flag).read_text() == "fail":
+        raise OSError("disk full (written for testing)")
+    yield "indexed"
+
+
+@pytest.mark.parametrize("outcome", ["ok", "fail"])
+def test_a_coding_child_hands_back_each_step_and_works_on_while_the_parent_does(tmp_path, outcome):
+    from analysis.api import Child
+    flag = tmp_path / "parent-went-on"
+    child = Child(_two_steps, str(flag))
+    try:
+        assert child.next() == "coded"
+        assert child.process.is_alive()  # still at work on its second step
+        flag.write_text(outcome)
+        if outcome == "ok":
+            assert child.next() == "indexed"
+        else:
+            with pytest.raises(OSError, match="disk full"):
+                child.next()
+    finally:
+        child.join()
+    assert not child.process.is_alive()
+
+
+def test_render_writes_the_evidence_index_while_the_kernel_runs(data_copy, tmp_path, monkeypatch):
+    """evidence.sqlite (read only by `explore`) is written by the coding process while the document's
+    kernel runs, not before it starts; its failure fails the render and the outputs are not kept as
+    up to date. (The route and the index are stand-ins that wait for each other.)"""
+    import threading
+    import time
+
+    import analysis.render as route_mod
+    from analysis import api
+    from analysis.io.output import OutputError
+    from analysis.render import freeze
+    if threading.active_count() > 1:
+        pytest.skip("the coding process is spawned, not forked, when another thread runs: the stand-ins would not reach it")
+    started, out = tmp_path / "kernel-started", tmp_path / "out"
+
+    def index(data_dir, out, run=None):
+        deadline = time.monotonic() + 30
+        while not started.exists():  # only once the kernel is at work
+            assert time.monotonic() < deadline, "the kernel did not start until the index was written"
+            time.sleep(0.02)
+        if started.read_text() == "fail":
+            raise OutputError("tables/evidence.sqlite: disk full (written for testing)")
+        (Path(out) / "tables" / "indexed").write_text("yes")
+
+    def kernel(qmd, out_dir, formats, **kw):
+        freeze.stamp_path(out_dir, "report").write_text("{}")  # as the built-in route does after a render
+        started.write_text(mode)
+        return {"html": out_dir / "report.html"}
+
+    monkeypatch.setattr(api, "evidence_db", index)
+    monkeypatch.setattr(route_mod, "render", kernel)
+    mode = "ok"
+    api.render(data_copy, out, to="html", builtin=True, force=True)
+    assert (out / "tables" / "indexed").read_text() == "yes"
+    started.unlink()
+    mode = "fail"
+    with pytest.raises(OutputError, match="disk full"):
+        api.render(data_copy, out, to="html", builtin=True, force=True)
+    assert not freeze.stamp_path(out, "report").exists()  # the next render renders again
