@@ -152,20 +152,8 @@ def _code_and_index(data_dir: Path, out: Path, jobs, scheduler, progress: bool, 
     and the briefing's counts link into; the kernel never reads it) and yield None."""
     run = code(data_dir, out, jobs=jobs, scheduler=scheduler, progress=progress, problems=problems, dedupe=dedupe)[0]
     yield list(run.corpus.warnings), problems.items
-    _give_back_freed_memory()  # the kernel now runs beside this process: what coding freed goes back first
     evidence_db(data_dir, out, run)
     yield None
-
-
-def _give_back_freed_memory() -> None:
-    """Collect, then hand the C heap's free pages back to the system (glibc's malloc_trim; elsewhere nothing)."""
-    import ctypes
-    import gc
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _child(conn, fn, args) -> None:

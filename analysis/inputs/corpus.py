@@ -134,7 +134,7 @@ class StoredArticle:
         """The text from the file, as ``read_article_text`` reads it; an InputError if it is gone or
         no longer the text that was read (coding or quoting it at stale offsets would be wrong)."""
         try:
-            path = inside(*self.path) if isinstance(self.path, tuple) else Path(self.path)
+            path = inside(*self.path)
         except UnsafePath as e:
             raise InputError(Problem(self.file, None, f"file {e}", e.fix)) from None
         problems = Problems()
