@@ -49,6 +49,21 @@ def test_compare_by_hand():
     assert "a1:0-9 · Postman: asserted (the outlet itself) → denied (Kadhimi)" in text
 
 
+def test_edited_articles_by_hand():
+    """An article whose hash or date moved is edited; its neighbours are not; each list keeps its
+    table's order; a history with its columns in another order counts every shared article as edited."""
+    rows = [("b2", "Outlet B", "", "articles/b2.txt", "h2"), ("a1", "Outlet A", "2020-08-18", "articles/a1.txt", "h1"),
+            ("c3", "Outlet C", "2020-08-20", "articles/c3.txt", "h3"), ("d4", "Outlet C", "2020-08-21", "articles/d4.txt", "h4")]
+    changed = [rows[0], ("a1", "Outlet A", "2020-08-18", "articles/a1.txt", "h1-edited"),
+               ("c3", "Outlet C", "2020-08-19", "articles/c3.txt", "h3"), rows[3]]
+    old, new = _snap(rows, [], []), _snap(changed[::-1], [], [])
+    c = ch.compare(old, new)
+    assert list(c.edited.article_id) == ["c3", "a1"] and c.added.empty and c.removed.empty
+    assert c.edited.sha256.tolist() == ["h3", "h1-edited"] and list(c.edited.columns) == ch.FILES["articles"]
+    reordered = {**old, "articles": old["articles"][["article_id", "file", "outlet", "date", "sha256"]]}
+    assert list(ch.compare(reordered, new).edited.article_id) == ["d4", "c3", "a1", "b2"]
+
+
 def test_first_and_unchanged():
     assert "first render" in ch.compare(None, NEW).text()
     assert ch.compare(NEW, NEW).nothing and "nothing changed" in ch.compare(NEW, NEW).text()

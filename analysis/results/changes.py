@@ -243,11 +243,7 @@ def compare(old: dict[str, pd.DataFrame] | None, new: dict[str, pd.DataFrame]) -
 
 def _compared(old, new, gained, lost, recoded) -> Changes:
     """The articles and counts compared, with the mentions gained, lost and recoded."""
-    oa, na = old["articles"].set_index("article_id"), new["articles"].set_index("article_id")
-    added = na.loc[[i for i in na.index if i not in oa.index]].reset_index()
-    removed = oa.loc[[i for i in oa.index if i not in na.index]].reset_index()
-    both = [i for i in na.index if i in oa.index]
-    edited = na.loc[[i for i in both if tuple(na.loc[i]) != tuple(oa.loc[i])]].reset_index()
+    added, removed, edited = _articles_compared(old["articles"], new["articles"])
 
     labels = dict(zip(old["counts"].frame, old["counts"].label)) | dict(zip(new["counts"].frame, new["counts"].label))
     c = old["counts"][["outlet", "frame", "sentences"]].merge(
@@ -259,6 +255,22 @@ def _compared(old, new, gained, lost, recoded) -> Changes:
 
     lab = lambda df: df.assign(label=[labels.get(f, f) for f in df.frame]).reset_index(drop=True)
     return Changes(False, added, removed, edited, c, lab(gained), lab(lost), lab(recoded))
+
+
+def _articles_compared(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(added, removed, edited) articles, each in its table's order; edited: in both, any other cell
+    differs (a history whose columns differ from this render's counts every shared article as edited).
+    Column-wise, not a row lookup per article: that took 18 s at 100,000 articles."""
+    old = old.drop_duplicates("article_id")  # a history file is untrusted: the first row of an id counts
+    in_old, in_new = new.article_id.isin(old.article_id), old.article_id.isin(new.article_id)
+    both = new[in_old]
+    if list(old.columns) == list(new.columns):
+        before = old.set_index("article_id").loc[both.article_id]
+        differs = (before.to_numpy() != both.drop(columns="article_id").to_numpy()).any(axis=1)
+    else:
+        differs = [True] * len(both)
+    edited = both[differs]
+    return (new[~in_old].reset_index(drop=True), old[~in_new].reset_index(drop=True), edited.reset_index(drop=True))
 
 
 # ---- the same, over the tables `code` wrote, without holding the corpus's mentions -------------------
