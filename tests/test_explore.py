@@ -241,3 +241,17 @@ def test_an_old_layout_or_edited_actors_make_the_database_stale(app, tmp_path):
     con.commit()
     con.close()
     assert not fresh(tables, digest)
+
+
+def test_the_index_folds_a_batch_as_search_folds_each_text():
+    """Written for this test: hamzated alefs, alef maqsura, teh marbuta, tashkeel, tatweel, Persian kaf
+    and yeh, Arabic-Indic digits, a presentation-form lam-alef (one character, two letters), capitals."""
+    from analysis.results.evidence_db import Folder, fold
+    texts = ["قالَ الرئيسُ إنّ المباحثات ستُستأنف في آذار ١٤٤٢", "ﻻ علاقة للـــحكومة بالرسالة یا کاظمی",
+             "Baghdad ÉTÉ «NOT» a Postman", "", "مستشفى في المدينة القديمة"]
+    folder = Folder()
+    assert folder(texts) == [fold(t) for t in texts]
+    assert folder(texts[:2])[0] == "قال الرئيس ان المباحثات ستستانف في اذار 1442"
+    assert folder(texts[:2])[1].startswith("لا علاقه للحكومه بالرساله يا كاظمي")
+    later = ["ًأٌ ٱلْقُدْسِ", "plain ascii only"]  # characters first seen in a later batch are folded too
+    assert folder(later) == [fold(t) for t in later]
