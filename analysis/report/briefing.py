@@ -25,7 +25,7 @@ from analysis.report import markdown as md
 from analysis.report import provenance as prov
 from analysis.report import quotes as q
 from analysis.report import wording as w
-from analysis.report.store import TABLES_ENV, Coded, open_coded
+from analysis.report.store import CACHE_ENV, DATA_ENV, FIGURES_ENV, TABLES_ENV, Coded, open_coded
 from analysis.report.story import Story, dedupe_wanted, load_story
 from analysis.report.wording import Md
 from analysis.results.evaluate import GOLD, POOLED, Evaluation, evaluate, gold_articles
@@ -34,7 +34,6 @@ from analysis.results.glossary import load_glossary
 from analysis.results.reviews import REVIEWS, load_reviews, reviewed
 from analysis.results.tables import frame_totals, wide
 
-DATA_ENV, CACHE_ENV, FIGURES_ENV = "FRAMING_DATA", "FRAMING_CACHE", "FRAMING_FIGURES"
 STANCE_ORDER = views.STANCE_ORDER
 WEEKLY_AFTER_DAYS = 21   # coverage per week once the corpus spans more than three weeks
 TABLE_ROWS = 20          # speaker and extraction tables: the busiest rows, the rest in _output/tables/

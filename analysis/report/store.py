@@ -25,6 +25,7 @@ import pandas as pd
 from analysis.results.evidence import evidence_rows
 
 TABLES_ENV = "FRAMING_TABLES"  # set by `render` once it has coded: the tables the kernel reads
+DATA_ENV, CACHE_ENV, FIGURES_ENV = "FRAMING_DATA", "FRAMING_CACHE", "FRAMING_FIGURES"  # what `render` tells the kernel
 MEMORY = "512MB"               # DuckDB's own ceiling (it spills to disk past it)
 
 
