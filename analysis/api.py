@@ -63,14 +63,31 @@ def _formats(to: str) -> tuple[str, ...]:
     return ("html", "pdf") if to == "both" else (to,)
 
 
-def unchanged(data_dir: Path | str, out: Path | str, to: str = "both", qmd: Path | str = "report.qmd"):
+def _render_env(data_dir: Path, out: Path, jobs, scheduler, dedupe: bool) -> None:
+    """Everything a render puts in the kernel's environment (which its fingerprint covers)."""
+    from analysis.pipeline import DEDUPE_ENV
+    from analysis.report.store import TABLES_ENV
+    kernel_env(data_dir, out, jobs, scheduler)
+    os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
+    os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded by then: the kernel reads, never codes
+
+
+def unchanged(data_dir: Path | str, out: Path | str, to: str = "both", qmd: Path | str = "report.qmd", *,
+              jobs: int | None = None, scheduler=None, dedupe: bool | None = None):
     """The last render's result if nothing it read changed since (built-in route), else None."""
     from analysis.render import RenderError, up_to_date
-    kernel_env(Path(data_dir), Path(out))  # part of what the last render saw
+    from analysis.report.store import TABLES_ENV
+    from analysis.report.story import dedupe_wanted
+    data_dir, out = Path(data_dir), Path(out)
+    # the environment as the last render's kernel had it: without it the fingerprint never matched,
+    # and every render coded (through the cache) before its route found nothing changed
+    _render_env(data_dir, out, jobs, scheduler, bool(dedupe) or dedupe_wanted(data_dir))
     try:
-        return up_to_date(Path(qmd), Path(out), _formats(to), inputs=[Path(data_dir)])
+        return up_to_date(Path(qmd), out, _formats(to), inputs=[data_dir])
     except (RenderError, OSError):
         return None  # the render itself will say what is wrong
+    finally:
+        os.environ.pop(TABLES_ENV, None)
 
 
 def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str = "both", *,
@@ -91,7 +108,8 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     data_dir, out = Path(data_dir), Path(out)
     _check_render_paths(Path(qmd), out)
     use_quarto = quarto_available() and not builtin
-    if not force and not use_quarto and (kept := unchanged(data_dir, out, to, qmd)) is not None:
+    if not force and not use_quarto and (kept := unchanged(data_dir, out, to, qmd, jobs=jobs, scheduler=scheduler,
+                                                              dedupe=dedupe)) is not None:
         kept.kept = True
         return kept
     if starting is not None:
@@ -101,17 +119,14 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     with render_lock(out) as stale:
         if stale:
             say(f"removed {len(stale)} scratch folder(s) left by an interrupted render")
-        from analysis.pipeline import DEDUPE_ENV
         from analysis.report.story import dedupe_wanted
         dedupe = bool(dedupe) or dedupe_wanted(data_dir)
-        os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
         # coded in a process of its own: the corpus it holds is let go before the kernel starts; it
         # writes evidence.sqlite (what only `explore` reads) while the kernel runs on the other core
         coder = Child(_code_and_index, data_dir, out, jobs, scheduler, not quiet, problems, dedupe)
         try:
             notes, problems.items = coder.next()
-            kernel_env(data_dir, out, jobs, scheduler)
-            os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded just now: the kernel reads, never codes
+            _render_env(data_dir, out, jobs, scheduler, dedupe)
             route = render_with_quarto if use_quarto else builtin_route
             extra = {} if use_quarto else {"inputs": [data_dir], "force": True}  # `unchanged` checked before coding
             try:
