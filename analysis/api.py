@@ -124,11 +124,17 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         # coded in a process of its own: the corpus it holds is let go before the kernel starts; it
         # writes evidence.sqlite (what only `explore` reads) while the kernel runs on the other core
         coder = Child(_code_and_index, data_dir, out, jobs, scheduler, not quiet, problems, dedupe)
+        coded: dict = {}
+
+        def ready() -> None:  # the tables are written: the kernel may read them
+            coded["notes"], problems.items = coder.next()
         try:
-            notes, problems.items = coder.next()
             _render_env(data_dir, out, jobs, scheduler, dedupe)
             route = render_with_quarto if use_quarto else builtin_route
-            extra = {} if use_quarto else {"inputs": [data_dir], "force": True}  # `unchanged` checked before coding
+            if use_quarto:
+                ready()
+            # the built-in route starts its kernel while the coding runs (about 2 s of start-up and imports)
+            extra = {} if use_quarto else {"inputs": [data_dir], "force": True, "ready": ready}  # `unchanged`: checked
             try:
                 outputs = route(Path(qmd), out, _formats(to), quiet=quiet, log=log, **extra)
             except RenderError:
@@ -142,7 +148,7 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
     promote(out)  # this render's tables become the baseline of the next one's changes box
     if not isinstance(outputs, RenderResult):  # the Quarto route gives a plain {format: path}
         outputs = RenderResult(outputs, [], {})
-    outputs.warnings = notes + [p.what for p in problems.items] + list(outputs.warnings)
+    outputs.warnings = coded["notes"] + [p.what for p in problems.items] + list(outputs.warnings)
     outputs.kept = False
     return outputs
 

@@ -69,3 +69,22 @@ def test_quarto_gives_the_same_text(tmp_path):
     body = lambda t: [line for line in t.splitlines() if line.startswith(("Count", "Code", "After"))]
     assert body(quarto) == body(ours)
     assert len(body(ours)) == 3
+
+
+def test_ready_is_waited_for_before_the_first_cell_and_preloading_binds_no_name(tmp_path):
+    """The kernel starts and loads the cells' imports before ``ready()`` returns; the first cell sees what
+    ready wrote, and a name a later cell imports is still unknown above it (a document written for this test)."""
+    from analysis.render.execute import preload_source
+    qmd = tmp_path / "ready.qmd"
+    qmd.write_text("---\ntitle: t\n---\n\n```{python}\nprint(open('flag.txt').read(), 'json' in dir())\n```\n\n"
+                   "```{python}\nimport json\nfrom os import path as p, sep\nprint(json.dumps([1]))\n```\n", encoding="utf-8")
+    doc = load(qmd)
+    source = preload_source([c for c in doc.cells if c.kind == "code"])
+    assert "['json', 'os', 'os.path', 'os.sep']" in source
+    calls = []
+    execute(doc, tmp_path, tmp_path / "kernel.log",
+            ready=lambda: calls.append((tmp_path / "flag.txt").write_text("written by ready", encoding="utf-8")))
+    assert len(calls) == 1
+    first, second = (c for c in doc.cells if c.kind == "code")
+    assert first.outputs[0]["text"] == "written by ready False\n"
+    assert second.outputs[0]["text"] == "[1]\n"

@@ -487,6 +487,7 @@ def test_render_writes_the_evidence_index_while_the_kernel_runs(data_copy, tmp_p
         (Path(out) / "tables" / "indexed").write_text("yes")
 
     def kernel(qmd, out_dir, formats, **kw):
+        kw["ready"]()  # as the built-in route does once its kernel has started: the coding is done
         freeze.stamp_path(out_dir, "report").write_text("{}")  # as the built-in route does after a render
         started.write_text(mode)
         return {"html": out_dir / "report.html"}

@@ -87,7 +87,7 @@ def up_to_date(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, inputs=()) ->
 
 
 def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=print,
-           inputs=(), force=False) -> RenderResult:
+           inputs=(), force=False, ready=None) -> RenderResult:
     """Render ``qmd`` to ``out_dir/<stem>.html`` / ``.pdf`` without Quarto.
 
     Outputs are replaced only when every requested format succeeded; on any
@@ -95,6 +95,7 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
     When nothing the render reads has changed since the last one (freeze.py;
     ``inputs``: folders the cells read besides the project, such as the data)
     and its outputs are untouched, they are kept as they are, unless ``force``.
+    ``ready()`` is waited for once the kernel has started, before the first cell (execute.py).
     """
     say = (lambda *_: None) if quiet else log
     formats = check_formats(formats)
@@ -129,7 +130,7 @@ def render(qmd, out_dir, formats=("html", "pdf"), *, cwd=None, quiet=False, log=
     build = scratch.make(out_dir, ".render-")  # marked: a later render may remove it if this one is killed
     try:
         with stage("execute"):
-            execute(doc, cwd, build / "kernel.log")
+            execute(doc, cwd, build / "kernel.log", ready=ready)
         made, warnings = _convert(doc, build, formats, cwd, stage)
         final = publish(made, out_dir, qmd.stem)
     finally:

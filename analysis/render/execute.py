@@ -1,6 +1,7 @@
 """Run a document's code cells, in order, in one Jupyter kernel."""
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -18,7 +19,7 @@ _CELL_FRAME = re.compile(r"^Cell In\[\d+\], line (\d+)", re.M)
 _FILE_FRAME = re.compile(r"^File (\S+?):(\d+)", re.M)
 
 
-def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600) -> None:
+def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600, ready=None) -> None:
     """Fill each code cell's ``outputs`` and each markdown cell's ``inline`` results.
 
     Inline `{python} expr` expressions are evaluated where they stand, after the
@@ -26,6 +27,9 @@ def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600) -
     failing cell or expression raises RenderError.  The kernel's own stderr
     (startup chatter, crash reports) goes to ``kernel_log`` and into the error's
     details if the kernel dies.
+
+    ``ready()``, when given, is waited for before the first cell runs: the kernel starts and
+    loads the modules the cells import while the caller finishes what they will read.
     """
     steps = [c for c in doc.cells if (c.kind == "code" and c.option("eval", doc.config, True) is not False)
              or c.expressions]
@@ -37,6 +41,9 @@ def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600) -
     )
     with open(kernel_log, "w") as stderr, client.setup_kernel(stderr=stderr):
         _run(client, doc, None, nb.cells[0], 0, kernel_log)
+        if ready is not None:
+            _preload(client, code)
+            ready()
         index = 0
         for cell in steps:
             if cell.kind == "code":
@@ -45,6 +52,42 @@ def execute(doc: Document, cwd: Path, kernel_log: Path, *, timeout: int = 600) -
                 cell.outputs = nb.cells[index].outputs
             else:
                 cell.inline = _evaluate(client, doc, cell, timeout)
+
+
+def preload_source(cells: list[Cell]) -> str:
+    """Python that loads, without binding any name, the modules the cells import at their top level
+    (``from a.b import c`` loads a.b and a.b.c if it is one).  A module that fails to load is passed
+    over: its own cell reports it where it stands."""
+    names: list[str] = []
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:  # IPython magics: not ours to read
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names += [node.module, *(f"{node.module}.{a.name}" for a in node.names if a.name != "*")]
+    names = list(dict.fromkeys(names))
+    return (f"def __framing_preload(names={names!r}):\n"
+            "    import importlib\n"
+            "    for name in names:\n"
+            "        try:\n"
+            "            importlib.import_module(name)\n"
+            "        except Exception:\n"
+            "            pass\n"
+            "__framing_preload()\n"
+            "del __framing_preload\n")
+
+
+def _preload(client, cells: list[Cell]) -> None:
+    """``preload_source`` run silently (nothing shown, nothing in the history); a failure changes nothing."""
+    msg_id = client.kc.execute(preload_source(cells), silent=True, store_history=False)
+    try:
+        client.wait_for_reply(msg_id)
+    except (CellTimeoutError, DeadKernelError, TimeoutError):
+        pass  # the first cell meets the same trouble and says where
 
 
 def _run(client, doc, cell, nb_cell, index, kernel_log) -> None:
