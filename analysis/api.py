@@ -44,15 +44,18 @@ def code(data_dir: Path | str = "data", out: Path | str = "_output", *, jobs: in
                        keep_articles=keep, dedupe=dedupe)
 
 
-def kernel_env(data_dir: Path, out: Path, jobs: int | None = None, scheduler=None) -> None:
-    """What the document's kernel reads: the data, the tables `code` wrote, where figures and history go."""
-    from analysis.pipeline import JOBS_ENV, SCHEDULER_ENV
+def kernel_env(data_dir: Path, out: Path, jobs: int | None, scheduler, dedupe: bool) -> None:
+    """Everything a render puts in its kernel's environment (which the render's fingerprint covers): the
+    data, the tables `code` wrote, where figures and history go, the dedupe flag and the coding's jobs."""
+    from analysis.pipeline import DEDUPE_ENV, JOBS_ENV, SCHEDULER_ENV
     from analysis.report.changes import OUT_ENV
-    from analysis.report.store import CACHE_ENV, DATA_ENV, FIGURES_ENV  # not briefing's 0.4 s of imports
+    from analysis.report.store import CACHE_ENV, DATA_ENV, FIGURES_ENV, TABLES_ENV  # not briefing's 0.4 s of imports
     os.environ[DATA_ENV] = str(Path(data_dir).resolve())  # the kernel inherits it: report.qmd reads any corpus
     os.environ[CACHE_ENV] = str((Path(out) / ".cache").resolve())
     os.environ[FIGURES_ENV] = str((Path(out) / "figures").resolve())
     os.environ[OUT_ENV] = str(Path(out).resolve())  # where the kernel finds the last render's tables
+    os.environ[TABLES_ENV] = str((Path(out) / "tables").resolve())  # coded by then: the kernel reads, never codes
+    os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
     if jobs:
         os.environ[JOBS_ENV] = str(jobs)
     if scheduler:
@@ -61,15 +64,6 @@ def kernel_env(data_dir: Path, out: Path, jobs: int | None = None, scheduler=Non
 
 def _formats(to: str) -> tuple[str, ...]:
     return ("html", "pdf") if to == "both" else (to,)
-
-
-def _render_env(data_dir: Path, out: Path, jobs, scheduler, dedupe: bool) -> None:
-    """Everything a render puts in the kernel's environment (which its fingerprint covers)."""
-    from analysis.pipeline import DEDUPE_ENV
-    from analysis.report.store import TABLES_ENV
-    kernel_env(data_dir, out, jobs, scheduler)
-    os.environ[DEDUPE_ENV] = "1" if dedupe else "0"  # the kernel leaves the same near-copies out of its corpus
-    os.environ[TABLES_ENV] = str((out / "tables").resolve())  # coded by then: the kernel reads, never codes
 
 
 def unchanged(data_dir: Path | str, out: Path | str, to: str = "both", qmd: Path | str = "report.qmd", *,
@@ -81,7 +75,7 @@ def unchanged(data_dir: Path | str, out: Path | str, to: str = "both", qmd: Path
     data_dir, out = Path(data_dir), Path(out)
     # the environment as the last render's kernel had it: without it the fingerprint never matched,
     # and every render coded (through the cache) before its route found nothing changed
-    _render_env(data_dir, out, jobs, scheduler, bool(dedupe) or dedupe_wanted(data_dir))
+    kernel_env(data_dir, out, jobs, scheduler, bool(dedupe) or dedupe_wanted(data_dir))
     try:
         return up_to_date(Path(qmd), out, _formats(to), inputs=[data_dir])
     except (RenderError, OSError):
@@ -129,7 +123,7 @@ def render(data_dir: Path | str = "data", out: Path | str = "_output", to: str =
         def ready() -> None:  # the tables are written: the kernel may read them
             coded["notes"], problems.items = coder.next()
         try:
-            _render_env(data_dir, out, jobs, scheduler, dedupe)
+            kernel_env(data_dir, out, jobs, scheduler, dedupe)
             route = render_with_quarto if use_quarto else builtin_route
             if use_quarto:
                 ready()
