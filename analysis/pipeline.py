@@ -27,12 +27,13 @@ from tqdm import tqdm
 
 from analysis.coding import article as coding
 from analysis.coding import clean, context, speakers, voices
+from analysis.extract import batch as parts_of
 from analysis.extract import extractions as extract
 from analysis.inputs import lexicon
 from analysis.inputs.actors import ACTORS, Actor, gazetteer_of
 from analysis.inputs.boilerplate import BOILERPLATE, BoilerplateRule
 from analysis.inputs.codebook import Codebook
-from analysis.inputs.corpus import EVENTS, LANGUAGES, Article, Corpus, StoredArticle
+from analysis.inputs.corpus import EVENTS, LANGUAGES, OUTLETS, Article, Corpus, StoredArticle
 from analysis.inputs.cues import CUES, Cues
 from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
 from analysis.inputs.study import Study
@@ -86,6 +87,7 @@ class Piece:
     cut: tuple | None                 # cached (segments, removed), or None
     rows: dict[str, list[dict]]       # cached mention rows by frame id (missing frames are coded)
     found: dict | None = None         # cached attributions of its sentences (voices.attribute_segments)
+    blobs: dict[str, bytes] = field(default_factory=dict)  # "cut", "found": the same, as the cache holds them
 
 
 @dataclass
@@ -94,11 +96,45 @@ class Task:
     Batches are cut from the article order alone, never from the number of workers.  Its articles
     come without their texts (``StoredArticle``); ``loaded()`` reads them where the batch is coded."""
     pieces: list[Piece]
+    base: parts_of.Base | None = None  # the batch's frame-free tables, if cached (else built)
+    parts: dict[str, parts_of.FramePart] = field(default_factory=dict)  # cached frame parts (the others are built)
+    blobs: dict[str, bytes] = field(default_factory=dict)  # "base" and frame ids: cached parts as the cache holds them
 
     def loaded(self) -> Task:
         """The same batch with its articles' texts, read from their files and checked against the
         hashes taken when the corpus was read (an InputError if one changed since)."""
-        return Task([dataclasses.replace(p, article=p.article.loaded()) for p in self.pieces])
+        return dataclasses.replace(self, pieces=[dataclasses.replace(p, article=p.article.loaded()) for p in self.pieces])
+
+    def wire(self) -> Task:
+        """What goes to a worker: cached values as their pickles (sending bytes costs a copy; sending
+        the objects, pickling them again)."""
+        return dataclasses.replace(self, pieces=[dataclasses.replace(p, cut=None) if "cut" in p.blobs else p
+                                                 for p in self.pieces])
+
+    def unwired(self, shared: Shared) -> Task:
+        """The cached values out of their pickles; one that does not load is left out, so it is recomputed."""
+        parts = dict(self.parts)
+        for fid, blob in self.blobs.items():
+            if fid != "base" and _is_part(part := _loads(blob)):
+                parts[fid] = part
+        base = self.base if "base" not in self.blobs else _loads(self.blobs["base"])
+        pieces = [dataclasses.replace(
+            p, blobs={}, cut=p.cut if p.cut is not None or "cut" not in p.blobs else _checked(_loads(p.blobs["cut"]), _is_cut),
+            found=p.found if p.found is not None or "found" not in p.blobs else _checked(_loads(p.blobs["found"], shared), _is_dict))
+            for p in self.pieces]
+        return Task(pieces, base if _is_base(base) else None, parts)
+
+
+def _loads(blob: bytes, shared: Shared | None = None):
+    """A verified pickle from the cache (``ArticleCache.blob``), or None if it does not load."""
+    try:
+        return shared.loads(blob) if shared is not None else pickle.loads(blob)
+    except Exception:  # noqa: BLE001 - a layout of another version: recomputed, never fatal
+        return None
+
+
+def _checked(value, expect):
+    return value if expect(value) else None
 
 
 @dataclass
@@ -117,6 +153,8 @@ class BatchResult:
     new_cuts: list[bool] = field(default_factory=list)  # per article: segmented afresh (not from the cache)
     coded: list[set[str]] = field(default_factory=list)  # per article: frames coded afresh (the others' rows were cached)
     packed: Packed | None = None      # the worker's pickles, when it ran in another process
+    new_base: parts_of.Base | None = None  # the batch's parts built here, for the cache
+    new_parts: dict[str, parts_of.FramePart] = field(default_factory=dict)
 
 
 def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
@@ -128,71 +166,77 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
        drop hits without the context their frame asks for         context.apply_context
     3. attribute every sentence (the speaker carries over)         voices.attribute_segments
     4. voice each frame's mentions: speaker, stance                voices.voice_columns
-    then per batch (``batch_tables``):
-    5. the mentions table, quotations, frame sentences and sentence speakers   voices
-    6. claims, details and the sourcing profile (data/rules.yaml, cues.yaml)   extract
+    then per batch (``batch_tables``), the parts the task does not bring from the cache:
+    5. per frame: its mentions, frame sentences, claims and details     extract.batch.frame_part
+    6. the rest: sentence speakers, removed lines, sourcing, quotations  extract.batch.base_part
+    7. the batch's tables, assembled from the parts                      extract.batch.assemble
 
     Each article x frame entry holds the frame's mention rows and their voice columns, tagged
     with the actors and lexicon they were voiced with: a frame edit recodes and revoices that
-    frame only, a lexicon edit revoices every frame and recodes none."""
-    done = [analyse_piece(piece, inputs) for piece in task.pieces]
-    return batch_tables(task, inputs, done)
+    frame only, a lexicon edit revoices every frame and recodes none.  Steps 2–5 run only for
+    the frames whose part is not cached."""
+    task = task.unwired(gazetteer(inputs.actors))
+    frames = [f for f in inputs.codebook.frames if f.id not in task.parts]
+    done = [analyse_piece(piece, inputs, frames, task.base is None) for piece in task.pieces]
+    return batch_tables(task, inputs, done, frames)
 
 
 @dataclass
 class PieceResult:
     cut: tuple                        # (segments, removed)
     entries: dict[str, dict]          # new or revoiced mention entries by frame id, for the cache
-    found: dict                       # its sentences' attributions
+    found: dict                       # its sentences' attributions ({} where nothing needed them)
     new_found: bool                   # computed here (not from the cache)
-    rows: list[dict]                  # its voiced mention rows, frame by frame
+    rows: dict[str, list[dict]]       # its voiced mention rows by frame id (the frames asked for)
     coded: set[str]                   # frames coded afresh
 
 
-def analyse_piece(piece: Piece, inputs: Inputs) -> PieceResult:
-    """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result."""
+def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True) -> PieceResult:
+    """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result.
+    ``frames``: those to voice (default: all); ``base``: whether the batch's base part needs its
+    attributions."""
     codebook, article = inputs.codebook, piece.article
+    frames = codebook.frames if frames is None else frames
     cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.boilerplate)    # 1
-    missing = [f for f in codebook.frames if f.id not in piece.rows]
+    missing = [f for f in frames if f.id not in piece.rows]
     new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}                # 2
     if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
         new = _scoped(new, cut[0], codebook)
     # attributions restart with every article, so one article at a time gives the same answer      # 3
     att = piece.found
-    if att is None:
+    if att is None and (frames or base):
         att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
-    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook)              # 4
-    rows, entries = [], {}
-    for f in codebook.frames:
+    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook) if frames else None  # 4
+    rows, entries = {}, {}
+    for f in frames:
         entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
         voiced_with = f"{inputs.voices_key}|{f.denial_key}"  # all a mention's voice depends on
         if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
             entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with,
                                      "voices": voicing.columns(entry["rows"])}
-        rows += [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
-    return PieceResult(cut, entries, att, piece.found is None, rows, set(new))
+        rows[f.id] = [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
+    return PieceResult(cut, entries, att or {}, piece.found is None and att is not None, rows, set(new))
 
 
-def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult]) -> BatchResult:
-    """Steps 5 and 6 of ``analyse_batch``: the batch's tables from its articles' results."""
-    arts = [p.article for p in task.pieces]
-    some = Corpus(Path("."), inputs.outlets, arts)
-    segments = [s for d in done for s in d.cut[0]]
-    found = {sid: att for d in done for sid, att in d.found.items()}
-    mentions = coding.mentions_frame([r for d in done for r in d.rows], coding.MENTION_COLUMNS + voices.VOICE_COLUMNS)
-    quotations = voices.quotations_table(some, segments, mentions, found)
-    stances = voices.sentence_stances(mentions, inputs.codebook)
-    speakers_df = voices.sentence_speakers(some, segments, inputs.actors, found=found)
-    removed_df = clean.removed_frame([x for d in done for x in d.cut[1]], {a.id: a for a in arts})
+def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=None) -> BatchResult:
+    """Steps 5–7 of ``analyse_batch``: the parts the task lacks (``frames``: default all), then the tables."""
+    codebook, rules = inputs.codebook, inputs.extraction_rules
+    frames = codebook.frames if frames is None else frames
+    view = parts_of.BatchView(Corpus(Path("."), inputs.outlets, [p.article for p in task.pieces]),
+                              [s for d in done for s in d.cut[0]], {sid: a for d in done for sid, a in d.found.items()})
+    base = task.base or parts_of.base_part(view, [x for d in done for x in d.cut[1]], inputs.actors, inputs.cues)
+    rows = {f.id: sorted((r for d in done for r in d.rows[f.id]), key=coding.MENTION_ORDER) for f in frames}
+    stances = {fid: p.stances for fid, p in task.parts.items()}
+    rank = voices.stance_ranks(codebook)
+    stances.update({fid: [{c: m[c] for c in voices.STANCE_COLUMNS} for m in voices.stance_rows(r, rank)]
+                    for fid, r in rows.items()})
+    new = {fid: parts_of.frame_part(fid, r, stances[fid], stances, view, inputs.cues, rules) for fid, r in rows.items()}
+    t = parts_of.assemble(base, {**task.parts, **new}, [f.id for f in codebook.frames], rules)
     return BatchResult(
         [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
-        mentions, quotations, stances, speakers_df,
-        new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
-        claims=extract.claims(some, segments, stances, inputs.extraction_rules),
-        details=extract.details(some, segments, stances, inputs.cues, inputs.extraction_rules),
-        sourcing=extract.sourcing_profile(some, segments, speakers_df, removed_df, inputs.cues),
-        removed=removed_df,
-    )
+        t["mentions"], t["quotations"], t["stances"], t["speakers"], t["claims"], t["details"], t["sourcing"],
+        t["removed"], new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
+        new_base=base if task.base is None else None, new_parts=new)
 
 
 def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[str, list[dict]]:
@@ -281,16 +325,28 @@ class Packed:
     found: list[bytes | None]         # per article: new attributions, or None
     fresh: list[dict[str, bytes]]     # per article: new or revoiced mention entries by frame id
     coded: list[set[str]] = field(default_factory=list)  # per article: the frames among them coded afresh
+    base: bytes | None = None         # the batch's base part, if built
+    parts: dict[str, bytes] = field(default_factory=dict)  # its frame parts built, by frame id
+
+
+def _dump(value) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def pack(r: BatchResult, inputs: Inputs) -> Packed:
-    dump = lambda v: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)  # noqa: E731
-    segments = [dump(c) if new else None for c, new in zip(r.cuts, r.new_cuts)]
+    segments = [_dump(c) if new else None for c, new in zip(r.cuts, r.new_cuts)]
     shared = gazetteer(inputs.actors)
     found = [shared.dumps(f) if f is not None else None for f in r.found]
-    fresh = [{fid: dump(rows) for fid, rows in f.items()} for f in r.fresh]
-    rest = dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[])
-    return Packed(dump(rest), segments, found, fresh, r.coded)
+    fresh = [{fid: _dump(rows) for fid, rows in f.items()} for f in r.fresh]
+    rest = _bare(r)
+    return Packed(_dump(rest), segments, found, fresh, r.coded, _dump(r.new_base) if r.new_base is not None else None,
+                  {fid: _dump(part) for fid, part in r.new_parts.items()})
+
+
+def _bare(r: BatchResult) -> BatchResult:
+    """The batch's tables alone: what its cache entry holds (the other parts have entries of their own)."""
+    return dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[], new_base=None, new_parts={},
+                               packed=None)
 
 
 def unpack(p: Packed, task: Task) -> BatchResult:
@@ -337,7 +393,7 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
         warm(inputs)
         gc.freeze()  # the compiled patterns go to the workers frozen (inside Run.batches' _frozen)
     with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid())) as pool:
-        yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t), lambda f: f.result(),
+        yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t.wire()), lambda f: f.result(),
                              WINDOW * jobs, bar)
 
 
@@ -402,19 +458,31 @@ class Batch:
     (at 100k articles, holding them all would cost hundreds of MB)."""
     articles: list[StoredArticle]
     hit: bool                   # segments and result are all in the cache
-    salts: tuple = ()           # (rules, actors, voices, fingerprints): what the keys hash besides the article
+    salts: tuple = ()           # (cache, rules, actors, voices, fingerprints, base, part salts): what the keys
+                                # hash besides the articles
 
     @property
     def keys(self) -> list[dict[str, str]]:
         """Per article: cache key by kind (segments, found, one per frame)."""
         if getattr(self, "_keys", None) is None:
-            self._keys = _article_keys(self.articles, *self.salts)
+            self._keys = _article_keys(self.articles, *self.salts[:5])
         return self._keys
 
     @property
     def result_key(self) -> str:
-        cache, rules_hash, _, voices_hash, _ = self.salts
+        cache, rules_hash, _, voices_hash, *_ = self.salts
         return cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in self.keys))
+
+    @property
+    def base_key(self) -> str:
+        """The batch's frame-free part: not the codebook's (a frame edit keeps it)."""
+        cache, rules_hash, *_, base_hash, _ = self.salts
+        return cache.key("base", rules_hash, base_hash, *(k["art"] for k in self.keys))
+
+    def part_key(self, frame_id: str) -> str:
+        """One frame's part: the base's inputs and what of the codebook the frame's tables read."""
+        cache, rules_hash, *_, base_hash, part_salts = self.salts
+        return cache.key("part", rules_hash, base_hash, part_salts[frame_id], *(k["art"] for k in self.keys))
 
     def done(self) -> None:
         self._keys = None
@@ -435,6 +503,28 @@ def _is_dict(v) -> bool:
 
 def _is_result(v) -> bool:
     return isinstance(v, BatchResult)
+
+
+def _is_base(v) -> bool:
+    return isinstance(v, parts_of.Base)
+
+
+def _is_part(v) -> bool:
+    return isinstance(v, parts_of.FramePart)
+
+
+def part_salts(codebook: Codebook, rules: ExtractionRules) -> dict[str, str]:
+    """Per frame, all its part reads of the codebook: its matches (fingerprint), its denial flags, the
+    order of its indicators (which mention gives a sentence its stance), and the matches of the frame
+    its detail rule links to."""
+    prints = {f.id: f.fingerprint for f in codebook.frames}
+    out = {}
+    for f in codebook.frames:
+        rule = rules.details.get(f.id)
+        linked = rule.linked if rule is not None and rule.linked else ""
+        ranks = [(lang, [i.label for i in inds]) for lang, inds in f.indicators.items()]
+        out[f.id] = f"{prints[f.id]}|{f.denial_key}|{ranks}|{linked}={prints.get(linked, '-')}"
+    return out
 
 
 def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints) -> list[dict[str, str]]:
@@ -477,13 +567,14 @@ class Run:
         # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
         actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
         self.inputs = Inputs(study.boilerplate, codebook, actors, study.cues, corpus.outlets, extraction, actors_hash)
-        voices_hash = "|".join((actors_hash, codebook.sha256,
-                                *(file_hash(data_dir / f) for f in (CUES, EXTRACTION_RULES, EVENTS))))
+        # what a batch's tables read besides the codebook (the outlets: sourcing matches their Arabic names)
+        base_hash = "|".join((actors_hash, *(file_hash(data_dir / f) for f in (CUES, EXTRACTION_RULES, EVENTS, OUTLETS))))
+        voices_hash = f"{base_hash}|{codebook.sha256}"
         self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
         self.shared = gazetteer(actors)
         self.plan: list[Batch] = []
         batch = batch or (BIG_BATCH if len(corpus.articles) >= BIG_CORPUS else BATCH)
-        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints)
+        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, base_hash, part_salts(codebook, extraction))
         for i in range(0, len(corpus.articles), batch):
             b = Batch(corpus.articles[i:i + batch], False, salts)
             b.hit = cache.has(b.result_key, *(k["segments"] for k in b.keys))
@@ -496,27 +587,40 @@ class Run:
                       "scheduler": str(self.scheduler) if self.scheduler else ""}
 
     def _tasks(self) -> Iterator[Task]:
-        """The batches to code, their pieces read from the cache only when their turn comes."""
+        """The batches to code, their pieces read from the cache only when their turn comes: the
+        batch's cached parts, and per article only what the missing parts need.  The parts and the
+        attributions go to the worker as the cache holds them; the sentences are read here too,
+        for the tables this process writes."""
         cache, fingerprints = self.cache, self.fingerprints
         for b in self.plan:
             if b.hit:
                 continue
+            blobs = {fid: blob for fid in fingerprints if (blob := cache.blob(b.part_key(fid))) is not None}
+            need = [fid for fid in fingerprints if fid not in blobs]
+            if (base := cache.blob(b.base_key)) is not None:
+                blobs["base"] = base
+            attributions = bool(need) or base is None
             pieces = []
             for a, k in zip(b.articles, b.keys):
-                cut = cache.get(k["segments"], expect=_is_cut)
-                pieces.append(Piece(a, cut, {fid: r for fid in fingerprints if (r := cache.get(k[fid], expect=_is_entry)) is not None},
-                                    cache.get(k["found"], self.shared, expect=_is_dict) if cut is not None else None))
+                cut_blob = cache.blob(k["segments"])
+                cut = _checked(_loads(cut_blob), _is_cut) if cut_blob is not None else None
+                found = cache.blob(k["found"]) if cut is not None and attributions else None
+                pieces.append(Piece(a, cut, {fid: r for fid in need if (r := cache.get(k[fid], expect=_is_entry)) is not None},
+                                    None, {"cut": cut_blob} if cut is not None else {}))
+                if found is not None:
+                    pieces[-1].blobs["found"] = found
+                cache.touch(*(k[fid] for fid in fingerprints if fid not in need), *(() if attributions else (k["found"],)))
             self.stats["segmented"] += sum(p.cut is None for p in pieces)
-            self.stats["attributed"] += sum(p.found is None for p in pieces)
-            yield Task(pieces)
-
+            self.stats["attributed"] += sum("found" not in p.blobs for p in pieces) if attributions else 0
+            yield Task(pieces, blobs=blobs)
     def _cached(self, b: Batch) -> BatchResult | None:
         cuts = [self.cache.get(k["segments"], expect=_is_cut) for k in b.keys]
         done = self.cache.get(b.result_key, expect=_is_result) if all(c is not None for c in cuts) else None
         if done is None:
             return None
         done.cuts = cuts
-        self.cache.touch(*(k[x] for k in b.keys for x in ("found", *self.fingerprints)))  # in use: pruning keeps them
+        self.cache.touch(*(k[x] for k in b.keys for x in ("found", *self.fingerprints)),  # in use: pruning keeps them
+                         b.base_key, *(b.part_key(fid) for fid in self.fingerprints))
         return done
 
     def batches(self) -> Iterator[BatchResult]:
@@ -580,6 +684,7 @@ class Run:
                 for fid in coded:
                     recoded[fid] = recoded.get(fid, 0) + 1
             cache.put_bytes(b.result_key, p.result)
+            self._keep_parts(b, p.base, p.parts, cache.put_bytes)
             r.packed = None
             return
         for k, cut, fresh, att, new, coded in zip(b.keys, r.cuts, r.fresh, r.found, r.new_cuts, r.coded):
@@ -591,9 +696,16 @@ class Run:
                 cache.put(k[fid], entry)
             for fid in coded:
                 recoded[fid] = recoded.get(fid, 0) + 1
-        cuts, r.cuts, r.fresh, r.found, r.new_cuts, r.coded = r.cuts, [], [], [], [], []
-        cache.put(b.result_key, r)  # without the segments, which have their own entries
-        r.cuts = cuts
+        cache.put(b.result_key, _bare(r))  # without the segments and parts, which have their own entries
+        self._keep_parts(b, r.new_base, r.new_parts, cache.put)
+        r.fresh, r.found, r.new_cuts, r.coded, r.new_base, r.new_parts = [], [], [], [], None, {}
+
+    @staticmethod
+    def _keep_parts(b: Batch, base, parts: dict, put) -> None:
+        if base is not None:
+            put(b.base_key, base)
+        for fid, part in parts.items():
+            put(b.part_key(fid), part)
 
     def empty(self) -> dict[str, pd.DataFrame]:
         return empty_tables(self.extraction_rules)

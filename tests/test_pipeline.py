@@ -33,7 +33,7 @@ def test_a_batch_is_its_articles_one_by_one_then_the_tables(seed):
     segments = [s for s in seed.segments if s.article_id == art.id]
     assert [s.sentence_id for s in one.cut[0]] == [s.sentence_id for s in segments]
     assert one.new_found and one.coded == set(run.codebook.frame_ids)
-    assert len(one.rows) == (seed.mentions.article_id == art.id).sum()
+    assert sum(map(len, one.rows.values())) == (seed.mentions.article_id == art.id).sum()  # by frame
     batch = analyse_batch(Task([Piece(art, None, {})]), run.inputs)
     assert batch.mentions.equals(seed.mentions[seed.mentions.article_id == art.id].reset_index(drop=True))
 

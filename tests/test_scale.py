@@ -135,8 +135,9 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     cold = analyse(data_copy, cache_dir=cache_dir, jobs=1)
     assert cold.stats["segmented"] == 5 and set(cold.stats["recoded"].values()) == {5}
     frames = len(cold.codebook.frames)
-    # per article: segments, attributions and one entry per frame; one for the batch's voices and extractions
-    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1
+    # per article: segments, attributions and one entry per frame; per batch: its tables, its frame-free
+    # part and one part per frame
+    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1 + (1 + frames)
     again = analyse(data_copy, cache_dir=cache_dir, jobs=1)
     assert again.stats["cached"] == 5 and again.stats["recoded"] == {}
     book = data_copy / "codebook.yaml"
@@ -148,13 +149,58 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     assert edited.stats["segmented"] == 0 and edited.stats["attributed"] == 0
     assert edited.stats["recoded"] == {"postman": 5}
     assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))  # the cache changes nothing but time
-    # the old postman entries and the old batch entry are gone
-    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1
+    # the old postman entries, the old batch entry and the old postman part are gone
+    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1 + (1 + frames)
     manifest = data_copy / "manifest.csv"
     lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
     manifest.write_text("".join(lines[:-1]), encoding="utf-8")
     analyse(data_copy, cache_dir=cache_dir, jobs=1)
-    assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1
+    assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1 + (1 + frames)
+
+
+def edit_postman(data: Path) -> None:
+    book = data / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
+    book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")  # one line, one frame
+
+
+def test_a_one_frame_edit_rebuilds_that_frames_tables_only(data_copy, tmp_path, monkeypatch):
+    """The batch's tables come in parts: a frame edit rebuilds that frame's part (its mentions, frame
+    sentences, claims and details) and takes the others, and the frame-free part, from the cache."""
+    from analysis.extract import batch
+    cache_dir = tmp_path / "cache"
+    analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    edit_postman(data_copy)
+    fresh = csv_bytes(analyse(data_copy, jobs=1))
+    built, frame_part = [], batch.frame_part
+
+    def counted(frame_id, *args):
+        built.append(frame_id)
+        return frame_part(frame_id, *args)
+
+    def refused(*args):
+        raise AssertionError("the frame-free part was rebuilt for a frame edit")
+
+    monkeypatch.setattr(batch, "frame_part", counted)
+    monkeypatch.setattr(batch, "base_part", refused)
+    edited = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    assert built == ["postman"]  # the seeds are one batch
+    assert csv_bytes(edited) == fresh
+
+
+def test_cached_parts_that_do_not_load_are_rebuilt(data_copy, tmp_path):
+    """A part entry signed here but of another kind (another version's layout) is built again, not used."""
+    from analysis.pipeline import Run
+    cache_dir = tmp_path / "cache"
+    analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    edit_postman(data_copy)
+    run = Run(data_copy, cache_dir=cache_dir, jobs=1)
+    b = run.plan[0]
+    for key in (b.base_key, *(b.part_key(f.id) for f in run.codebook.frames)):
+        run.cache.put(key, {"not": "a part"})
+    run.cache.close()
+    assert csv_bytes(analyse(data_copy, cache_dir=cache_dir, jobs=1)) == csv_bytes(analyse(data_copy, jobs=1))
 
 
 def one_article_corpus(data_copy: Path, text: str) -> Path:
@@ -239,3 +285,18 @@ def test_a_denial_flag_edit_revoices_that_frame_without_recoding_it(data_copy, t
     assert edited.stats["recoded"] == {}  # the matches are the same; only their stance changes
     assert "denied" not in set(edited.mentions[edited.mentions.frame == "postman"].stance)
     assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))  # as if coded afresh
+
+
+def test_an_edit_of_an_outlets_arabic_name_counts_its_exclusivity_claims_again(data_copy, tmp_path):
+    """The sourcing profile matches an outlet's own Arabic name ("told <outlet>"): the cached batch
+    tables must not outlive an edit of outlets.csv (they did: its hash was not in their key)."""
+    cache_dir = tmp_path / "cache"
+    before = analyse(data_copy, cache_dir=cache_dir, jobs=1).sourcing
+    outlets = data_copy / "outlets.csv"
+    frame = pd.read_csv(outlets, dtype=str, keep_default_na=False)
+    frame["name_ar"] = frame["name_ar"] + "س"  # no outlet is named so in the seeds
+    frame.to_csv(outlets, index=False)
+    cached = analyse(data_copy, cache_dir=cache_dir, jobs=1).sourcing
+    assert cached.equals(analyse(data_copy, jobs=1).sourcing)
+    claims = lambda s: s[s.measure == "exclusivity claims"].set_index("outlet").sentences  # noqa: E731
+    assert claims(cached)["Arabi Post"] < claims(before)["Arabi Post"]  # 10 → 0 on the seeds

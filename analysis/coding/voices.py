@@ -202,20 +202,33 @@ def voice_columns(mentions: list[dict], by_id: dict[str, Segment], quotes: dict,
 def quotations_table(corpus: Corpus, segments: list[Segment], voiced: pd.DataFrame,
                      found: dict[str, list[Attribution]], quotes: dict | None = None) -> pd.DataFrame:
     """Every quotation with its speaker and the frames of the mentions inside it."""
+    return with_frames(quotation_rows(corpus, segments, found, quotes), voiced)
+
+
+def quotation_rows(corpus: Corpus, segments: list[Segment], found: dict[str, list[Attribution]],
+                   quotes: dict | None = None) -> list[dict]:
+    """Every quotation with its speaker, without the frames inside it (they depend on the codebook, the
+    rest does not: a batch caches the two apart)."""
     quotes = {s.sentence_id: find_quotations(s.text, s.start) for s in segments} if quotes is None else quotes
-    frames_in = defaultdict(list)  # sentence → (start, end, frame) of its mentions
-    for sid, s, e, f in zip(voiced.sentence_id, voiced.start, voiced.end, voiced.frame):
-        frames_in[sid].append((s, e, f))
     articles = {a.id: a for a in corpus.articles}
     qrows = []
     for seg in segments:
         art = articles[seg.article_id]
         for qs, qe in quotes[seg.sentence_id]:
-            inside = {f for s, e, f in frames_in[seg.sentence_id] if s >= qs and e <= qe}
             qrows.append({"article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": seg.sentence_id,
                           "start": qs, "end": qe, "speaker": speaker_at(found[seg.sentence_id], _norm_pos(seg, qs)).actor.id,
-                          "quote": art.text[qs:qe], "frames": ";".join(sorted(inside))})
-    return pd.DataFrame(qrows, columns=QUOTATION_COLUMNS)
+                          "quote": art.text[qs:qe]})
+    return qrows
+
+
+def with_frames(qrows: list[dict], voiced: pd.DataFrame) -> pd.DataFrame:
+    """The quotations table: each quotation with the frames of the mentions that lie inside it."""
+    frames_in = defaultdict(list)  # sentence → (start, end, frame) of its mentions
+    for sid, s, e, f in zip(voiced.sentence_id, voiced.start, voiced.end, voiced.frame):
+        frames_in[sid].append((s, e, f))
+    rows = [{**q, "frames": ";".join(sorted({f for s, e, f in frames_in[q["sentence_id"]] if s >= q["start"] and e <= q["end"]}))}
+            for q in qrows]
+    return pd.DataFrame(rows, columns=QUOTATION_COLUMNS)
 
 
 def sentence_speakers(corpus: Corpus, segments: list[Segment], actors: dict[str, Actor],
@@ -242,7 +255,25 @@ def sentence_stances(voiced: pd.DataFrame, codebook) -> pd.DataFrame:
     """
     if voiced.empty:
         return pd.DataFrame(columns=STANCE_COLUMNS)
-    rank = {(f.id, i.label): k for f in codebook.frames for inds in f.indicators.values() for k, i in enumerate(inds)}
-    voiced = voiced.assign(_rank=[rank[(f, i)] for f, i in zip(voiced.frame, voiced.indicator)])
-    first = voiced.sort_values(["sentence_id", "frame", "_rank", "start"]).drop_duplicates(["sentence_id", "frame"])
-    return first[STANCE_COLUMNS].reset_index(drop=True)
+    return stances_frame(stance_rows(voiced.to_dict("records"), stance_ranks(codebook)))
+
+
+def stance_ranks(codebook) -> dict[tuple[str, str], int]:
+    """(frame, indicator label) → its place in the frame's list (0: the most central)."""
+    return {(f.id, i.label): k for f in codebook.frames for inds in f.indicators.values() for k, i in enumerate(inds)}
+
+
+def stance_rows(mentions: list[dict], rank: dict[tuple[str, str], int]) -> list[dict]:
+    """``sentence_stances`` on mention rows in the mentions table's order: per (sentence, frame), the
+    first of the mentions with the lowest (rank, start); sorted by sentence, then frame."""
+    best: dict[tuple[str, str], tuple[tuple[int, int], dict]] = {}
+    for m in mentions:
+        at = (m["sentence_id"], m["frame"])
+        key = (rank[(m["frame"], m["indicator"])], m["start"])
+        if at not in best or key < best[at][0]:
+            best[at] = (key, m)
+    return [best[at][1] for at in sorted(best)]
+
+
+def stances_frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame({c: [r[c] for r in rows] for c in STANCE_COLUMNS}, columns=STANCE_COLUMNS)

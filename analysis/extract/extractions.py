@@ -37,23 +37,28 @@ def role_of(text: MatchText, language: str, roles: dict[str, dict[str, AnyOf]]) 
 
 def claims(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, rules: ExtractionRules) -> pd.DataFrame:
     """One row per match of a claim pattern in a sentence carrying the rule's frame."""
-    by_id = {s.sentence_id: s for s in segments}
-    articles = {a.id: a for a in corpus.articles}
-    rows = []
-    for frame, rule in rules.claims.items():
-        for r in _frame_rows(stances, frame).itertuples(index=False):
-            seg = by_id[r.sentence_id]
-            art = articles[r.article_id]
-            role = role_of(seg.match_text, art.language, rule.roles)
-            for kind in rule.kinds:
-                for m in kind.pattern.finditer(seg.norm):
-                    start, end = seg.original(*m.span())
-                    rows.append({"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en,
-                                 "sentence_id": r.sentence_id, "kind": kind.kind, "content": kind.describe(m),
-                                 "deadline": kind.deadline, "role": role, "speaker": r.speaker,
-                                 "stance": r.stance, "start": start, "end": end, "match": art.text[start:end],
-                                 "sentence": seg.text})
+    by_id, articles = {s.sentence_id: s for s in segments}, {a.id: a for a in corpus.articles}
+    rows = [row for frame, rule in rules.claims.items()
+            for row in claim_rows(by_id, articles, frame, rule, _frame_rows(stances, frame))]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+
+
+def claim_rows(by_id: dict[str, Segment], articles: dict, frame: str, rule, stances: pd.DataFrame) -> list[dict]:
+    """One claim rule's rows, from the stances of its frame's sentences (a batch caches them per frame)."""
+    rows = []
+    for r in stances.itertuples(index=False):
+        seg = by_id[r.sentence_id]
+        art = articles[r.article_id]
+        role = role_of(seg.match_text, art.language, rule.roles)
+        for kind in rule.kinds:
+            for m in kind.pattern.finditer(seg.norm):
+                start, end = seg.original(*m.span())
+                rows.append({"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en,
+                             "sentence_id": r.sentence_id, "kind": kind.kind, "content": kind.describe(m),
+                             "deadline": kind.deadline, "role": role, "speaker": r.speaker,
+                             "stance": r.stance, "start": start, "end": end, "match": art.text[start:end],
+                             "sentence": seg.text})
+    return rows
 
 
 def _names(found: dict[str, dict[str, AnyOf]], text: MatchText, lang: str) -> list[str]:
@@ -72,21 +77,31 @@ def _first_cue(cues: Cues, key: str, seg: Segment, lang: str) -> str:
 
 def details(corpus: Corpus, segments: list[Segment], stances: pd.DataFrame, cues: Cues, rules: ExtractionRules) -> pd.DataFrame:
     """One row per sentence carrying a frame with detail rules: the cues found, "; "-joined."""
-    by_id = {s.sentence_id: s for s in segments}
-    articles = {a.id: a for a in corpus.articles}
-    fields = detail_fields(rules)
+    by_id, articles = {s.sentence_id: s for s in segments}, {a.id: a for a in corpus.articles}
+    rows = [row for frame, rule in rules.details.items()
+            for row in detail_rows(by_id, articles, frame, rule, _frame_rows(stances, frame),
+                                   _frame_rows(stances, rule.linked) if rule.linked else None, cues)]
+    return details_frame(rows, rules)
+
+
+def details_frame(rows: list[dict], rules: ExtractionRules) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=detail_columns(rules)).fillna({c: "" for c in detail_fields(rules)})
+
+
+def detail_rows(by_id: dict[str, Segment], articles: dict, frame: str, rule, stances: pd.DataFrame,
+                linked_stances: pd.DataFrame | None, cues: Cues) -> list[dict]:
+    """One detail rule's rows, from the stances of its frame's sentences and of its linked frame's."""
+    linked = set(linked_stances.sentence_id) if linked_stances is not None else set()
     rows = []
-    for frame, rule in rules.details.items():
-        linked = set(_frame_rows(stances, rule.linked).sentence_id) if rule.linked else set()
-        for r in _frame_rows(stances, frame).itertuples(index=False):
-            seg, art = by_id[r.sentence_id], articles[r.article_id]
-            row = {"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": r.sentence_id}
-            for column, (how, name) in rule.fields.items():
-                row[column] = ("; ".join(_names(cues.named.get(name, {}), seg.match_text, art.language)) if how == "all"
-                               else _first_cue(cues, name, seg, art.language))
-            rows.append(row | {"linked": rule.linked if r.sentence_id in linked else "", "speaker": r.speaker,
-                               "stance": r.stance, "sentence": seg.text})
-    return pd.DataFrame(rows, columns=detail_columns(rules)).fillna({c: "" for c in fields})
+    for r in stances.itertuples(index=False):
+        seg, art = by_id[r.sentence_id], articles[r.article_id]
+        row = {"frame": frame, "article_id": art.id, "outlet": art.outlet.name_en, "sentence_id": r.sentence_id}
+        for column, (how, name) in rule.fields.items():
+            row[column] = ("; ".join(_names(cues.named.get(name, {}), seg.match_text, art.language)) if how == "all"
+                           else _first_cue(cues, name, seg, art.language))
+        rows.append(row | {"linked": rule.linked if r.sentence_id in linked else "", "speaker": r.speaker,
+                           "stance": r.stance, "sentence": seg.text})
+    return rows
 
 
 def detail_fields(rules: ExtractionRules) -> list[str]:

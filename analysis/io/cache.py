@@ -198,8 +198,9 @@ class ArticleCache:
         except (OSError, ValueError):  # signed here, but cut short on disk: recomputed
             return None
 
-    def get(self, key: str, shared: Shared | None = None, expect=None):
-        """The value under ``key``, if signed with this user's key and ``expect(value)`` holds; else None."""
+    def blob(self, key: str) -> bytes | None:
+        """The pickle under ``key``, if signed with this user's key (for a process that unpickles it
+        itself: a value that then does not load is recomputed there); else None."""
         if self._db is None:
             return None
         try:
@@ -213,6 +214,14 @@ class ArticleCache:
         if blob is None:  # not signed here: never unpickled
             self.rejected += 1
             return None
+        self._note_used(key)
+        return blob
+
+    def get(self, key: str, shared: Shared | None = None, expect=None):
+        """The value under ``key``, if signed with this user's key and ``expect(value)`` holds; else None."""
+        blob = self.blob(key)
+        if blob is None:
+            return None
         try:
             value = shared.loads(blob) if shared is not None else pickle.loads(blob)
         except Exception:  # from an older layout of our own: recompute
@@ -221,7 +230,6 @@ class ArticleCache:
         if expect is not None and not expect(value):
             self.rejected += 1
             return None
-        self._note_used(key)
         return value
 
     def note(self) -> str:
