@@ -600,13 +600,14 @@ class Run:
             if (base := cache.blob(b.base_key)) is not None:
                 blobs["base"] = base
             attributions = bool(need) or base is None
+            present = cache.present(*(k[fid] for k in b.keys for fid in need))
             pieces = []
             for a, k in zip(b.articles, b.keys):
                 cut_blob = cache.blob(k["segments"])
                 cut = _checked(_loads(cut_blob), _is_cut) if cut_blob is not None else None
                 found = cache.blob(k["found"]) if cut is not None and attributions else None
-                pieces.append(Piece(a, cut, {fid: r for fid in need if (r := cache.get(k[fid], expect=_is_entry)) is not None},
-                                    None, {"cut": cut_blob} if cut is not None else {}))
+                rows = {fid: r for fid in need if k[fid] in present and (r := cache.get(k[fid], expect=_is_entry)) is not None}
+                pieces.append(Piece(a, cut, rows, None, {"cut": cut_blob} if cut is not None else {}))
                 if found is not None:
                     pieces[-1].blobs["found"] = found
                 cache.touch(*(k[fid] for fid in fingerprints if fid not in need), *(() if attributions else (k["found"],)))

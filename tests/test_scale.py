@@ -154,7 +154,9 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     manifest = data_copy / "manifest.csv"
     lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
     manifest.write_text("".join(lines[:-1]), encoding="utf-8")
-    analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    fewer = analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    # a new batch (four articles): its tables are built again from the articles' cached entries, none recoded
+    assert fewer.stats["recoded"] == {} and fewer.stats["segmented"] == 0 and fewer.stats["cached"] == 0
     assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1 + (1 + frames)
 
 

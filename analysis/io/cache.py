@@ -243,19 +243,23 @@ class ArticleCache:
 
     def has(self, *keys: str) -> bool:
         """Whether every key has an entry (without reading them)."""
+        return len(self.present(*keys)) == len(set(keys))
+
+    def present(self, *keys: str) -> set[str]:
+        """Those of the keys that have an entry (without reading them): one query per 500 keys, not one
+        look-up each (after a frame edit, every article's entry for that frame is missing)."""
         if self._db is None:
-            return False
+            return set()
+        found: set[str] = set()
         try:
             for i in range(0, len(keys), 500):
                 chunk = keys[i:i + 500]
-                n = self._db.execute(f"SELECT COUNT(*) FROM entries WHERE key IN ({','.join('?' * len(chunk))})",
-                                     chunk).fetchone()[0]
-                if n < len(set(chunk)):
-                    return False
+                found.update(k for (k,) in self._db.execute(
+                    f"SELECT key FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk))
         except sqlite3.Error:
             self._broken()
-            return False
-        return True
+            return set()
+        return found
 
     def touch(self, *keys: str) -> None:
         """Mark entries as used without reading them."""
