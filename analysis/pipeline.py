@@ -39,6 +39,7 @@ from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
 from analysis.inputs.study import Study
 from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
 from analysis.io.errors import SchedulerError
+from analysis.io.untrusted import csv_text
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
@@ -155,6 +156,13 @@ class BatchResult:
     packed: Packed | None = None      # the worker's pickles, when it ran in another process
     new_base: parts_of.Base | None = None  # the batch's parts built here, for the cache
     new_parts: dict[str, parts_of.FramePart] = field(default_factory=dict)
+    csv: dict[str, str] | None = None  # its row tables' CSV rows, when a worker wrote them (never cached)
+
+    def row_tables(self, segments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+        """The rows this batch adds to each streamed table (``segments``: its sentences' frame, if built)."""
+        segs = coding.segments_frame([s for cut in self.cuts for s in cut[0]]) if segments is None else segments
+        return {"mentions": self.mentions, "frame_sentences": self.stances.drop(columns=["sentence"]), "segments": segs,
+                "removed": self.removed, "quotations": self.quotations, "speakers": self.speakers}
 
 
 def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
@@ -327,6 +335,7 @@ class Packed:
     coded: list[set[str]] = field(default_factory=list)  # per article: the frames among them coded afresh
     base: bytes | None = None         # the batch's base part, if built
     parts: dict[str, bytes] = field(default_factory=dict)  # its frame parts built, by frame id
+    csv: dict[str, str] = field(default_factory=dict)  # its row tables' CSV rows (BatchResult.csv)
 
 
 def _dump(value) -> bytes:
@@ -339,20 +348,23 @@ def pack(r: BatchResult, inputs: Inputs) -> Packed:
     found = [shared.dumps(f) if f is not None else None for f in r.found]
     fresh = [{fid: _dump(rows) for fid, rows in f.items()} for f in r.fresh]
     rest = _bare(r)
+    # the CSV rows are written here, beside the coding: the parent, which writes every table, is what a
+    # re-code after a frame edit waits for (a table's CSV is its batches' CSV rows, one after the other)
+    csv = {name: csv_text(df, header=False) for name, df in r.row_tables().items() if len(df)}
     return Packed(_dump(rest), segments, found, fresh, r.coded, _dump(r.new_base) if r.new_base is not None else None,
-                  {fid: _dump(part) for fid, part in r.new_parts.items()})
+                  {fid: _dump(part) for fid, part in r.new_parts.items()}, csv)
 
 
 def _bare(r: BatchResult) -> BatchResult:
     """The batch's tables alone: what its cache entry holds (the other parts have entries of their own)."""
     return dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[], new_base=None, new_parts={},
-                               packed=None)
+                               packed=None, csv=None)
 
 
 def unpack(p: Packed, task: Task) -> BatchResult:
     r = pickle.loads(p.result)
     r.cuts = [pickle.loads(b) if b is not None else piece.cut for b, piece in zip(p.segments, task.pieces)]
-    r.packed = p
+    r.packed, r.csv = p, p.csv
     return r
 
 

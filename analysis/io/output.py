@@ -126,20 +126,21 @@ class TableSet:
                              self.parquet and write_parquet(self.scratch / f"{name}.parquet", df)))
         self._done.append(name)
 
-    def append(self, name: str, df: pd.DataFrame) -> None:
-        """More rows of a table, in order; the first call (even with no rows) sets its columns."""
+    def append(self, name: str, df: pd.DataFrame, csv: str | None = None) -> None:
+        """More rows of a table, in order; the first call (even with no rows) sets its columns.
+        ``csv``: those rows as ``csv_text(df, header=False)`` gives them, if already written elsewhere."""
         if name not in self._empty:
             self._note(name)
             self._empty[name] = df.iloc[0:0]
         if not len(df):
             return
-        self._guard(lambda: self._append(name, df))
+        self._guard(lambda: self._append(name, df, csv))
 
-    def _append(self, name: str, df: pd.DataFrame) -> None:
+    def _append(self, name: str, df: pd.DataFrame, csv: str | None = None) -> None:
         if name not in self._csv:
             self._csv[name] = open(self.scratch / f"{name}.csv", "w", encoding="utf-8", newline="")
             self._csv[name].write(csv_text(df.iloc[0:0]))
-        self._csv[name].write(csv_text(df, header=False))
+        self._csv[name].write(csv_text(df, header=False) if csv is None else csv)
         if self.parquet:
             import pyarrow.parquet as pq
             table = _arrow_table(df)

@@ -34,7 +34,7 @@ class TableStream:
         self.counted = RunCounts(self.language)
         self.claims, self.details, self.sourcing = [], [], []
         self.rows = {"segments": 0, "mentions": 0, "frame_sentences": 0}
-        self._held: dict[str, list[pd.DataFrame]] = {name: [] for name in STREAMED}
+        self._held: dict[str, list[tuple[pd.DataFrame, str | None]]] = {name: [] for name in STREAMED}
         self._held_rows = 0
         self.keep_articles: set[str] = set()  # their sentences are kept (the gold file's, for its check)
         self.kept: list = []
@@ -43,7 +43,9 @@ class TableStream:
         """Write the rows held so far (a few batches at a time: writing costs per call)."""
         for name, parts in self._held.items():
             if parts:
-                self.tables.append(name, pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+                frames, texts = [df for df, _ in parts], [t for _, t in parts]
+                self.tables.append(name, pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
+                                   csv=None if None in texts else "".join(texts))
         self._held = {name: [] for name in STREAMED}
         self._held_rows = 0
 
@@ -52,11 +54,10 @@ class TableStream:
             self.kept += [s for cut in r.cuts for s in cut[0] if s.article_id in self.keep_articles]
         segments = [s for cut in r.cuts for s in cut[0]]
         segs = segments_frame(segments)
-        batch = {"mentions": r.mentions, "frame_sentences": r.stances.drop(columns=["sentence"]), "segments": segs,
-                 "removed": r.removed, "quotations": r.quotations, "speakers": r.speakers}  # removed: cut by the batch's coder
+        batch = r.row_tables(segs)  # removed: cut by the batch's coder
         for name in STREAMED:
-            if len(batch[name]):
-                self._held[name].append(batch[name])
+            if len(batch[name]):  # with its CSV rows where a worker wrote them
+                self._held[name].append((batch[name], r.csv.get(name) if r.csv is not None else None))
         self._held_rows += len(segs)
         if self._held_rows >= FLUSH_ROWS:
             self._flush()
