@@ -97,3 +97,14 @@ def test_role_of_the_claimant(rules):
 def test_parliament_deadline_comes_from_events_csv():
     c = dict(claims("دعا البرلمان إلى التصويت"))
     assert c["parliament vote"] == "the Iraqi parliament's vote to expel foreign troops (5 Jan 2020)"
+
+
+def test_a_rocket_sentence_that_also_sets_a_withdrawal_timeline_is_linked_to_it(seed):
+    """rules.yaml links rocket_attacks' details to withdrawal_timeline. Two seed sentences carry both:
+    002:s010 (no worry about the rockets on the Green Zone "if ... its forces leave Iraq within a year") and
+    003:s008 (a withdrawal plan on a set timetable, or Tehran cannot keep its allies from attacking US forces)."""
+    d = seed.details[seed.details.frame == "rocket_attacks"]
+    linked = set(d[d.linked == "withdrawal_timeline"].sentence_id)
+    assert linked == {"002:s010", "003:s008"}
+    timeline = set(seed.stances[seed.stances.frame == "withdrawal_timeline"].sentence_id)
+    assert linked == set(d.sentence_id) & timeline and set(d[d.linked == ""].sentence_id).isdisjoint(timeline)
