@@ -232,12 +232,11 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=Non
     frames = codebook.frames if frames is None else frames
     view = parts_of.BatchView(Corpus(Path("."), inputs.outlets, [p.article for p in task.pieces]),
                               [s for d in done for s in d.cut[0]], {sid: a for d in done for sid, a in d.found.items()})
-    base = task.base or parts_of.base_part(view, [x for d in done for x in d.cut[1]], inputs.actors, inputs.cues)
+    base = task.base if task.base is not None else parts_of.base_part(view, [x for d in done for x in d.cut[1]], inputs.actors, inputs.cues)
     rows = {f.id: sorted((r for d in done for r in d.rows[f.id]), key=coding.MENTION_ORDER) for f in frames}
     stances = {fid: p.stances for fid, p in task.parts.items()}
     rank = voices.stance_ranks(codebook)
-    stances.update({fid: [{c: m[c] for c in voices.STANCE_COLUMNS} for m in voices.stance_rows(r, rank)]
-                    for fid, r in rows.items()})
+    stances.update({fid: voices.stance_rows(r, rank) for fid, r in rows.items()})
     new = {fid: parts_of.frame_part(fid, r, stances[fid], stances, view, inputs.cues, rules) for fid, r in rows.items()}
     t = parts_of.assemble(base, {**task.parts, **new}, [f.id for f in codebook.frames], rules)
     return BatchResult(
@@ -615,17 +614,16 @@ class Run:
             present = cache.present(*(k[fid] for k in b.keys for fid in need))
             pieces = []
             for a, k in zip(b.articles, b.keys):
-                cut_blob = cache.blob(k["segments"])
-                cut = _checked(_loads(cut_blob), _is_cut) if cut_blob is not None else None
-                found = cache.blob(k["found"]) if cut is not None and attributions else None
+                kept = {"cut": cache.blob(k["segments"])}
+                cut = cache.load(kept["cut"], expect=_is_cut)
+                kept["found"] = cache.blob(k["found"]) if cut is not None and attributions else None
                 rows = {fid: r for fid in need if k[fid] in present and (r := cache.get(k[fid], expect=_is_entry)) is not None}
-                pieces.append(Piece(a, cut, rows, None, {"cut": cut_blob} if cut is not None else {}))
-                if found is not None:
-                    pieces[-1].blobs["found"] = found
+                pieces.append(Piece(a, cut, rows, None, {x: blob for x, blob in kept.items() if blob is not None and cut is not None}))
                 cache.touch(*(k[fid] for fid in fingerprints if fid not in need), *(() if attributions else (k["found"],)))
             self.stats["segmented"] += sum(p.cut is None for p in pieces)
             self.stats["attributed"] += sum("found" not in p.blobs for p in pieces) if attributions else 0
             yield Task(pieces, blobs=blobs)
+
     def _cached(self, b: Batch) -> BatchResult | None:
         cuts = [self.cache.get(k["segments"], expect=_is_cut) for k in b.keys]
         done = self.cache.get(b.result_key, expect=_is_result) if all(c is not None for c in cuts) else None

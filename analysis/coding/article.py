@@ -156,13 +156,14 @@ def segments_frame(segments: list[Segment]) -> pd.DataFrame:
                         columns=SEGMENT_COLUMNS)
 
 
-MENTION_ORDER = itemgetter("article_id", "start", "frame", "indicator")
+MENTION_SORT = ("article_id", "start", "frame", "indicator")  # the mentions table's order (a stable sort)
+MENTION_ORDER = itemgetter(*MENTION_SORT)
 
 
 def mentions_frame(rows: list[dict], columns: list[str] = MENTION_COLUMNS) -> pd.DataFrame:
     """The rows sorted by article, start, frame and indicator (a stable sort), column by column."""
     if not rows or any(not r.keys() >= set(columns) for r in rows):  # a row without some column: pandas fills it
         df = pd.DataFrame(rows, columns=columns)
-        return df.sort_values(["article_id", "start", "frame", "indicator"]).reset_index(drop=True)
+        return df.sort_values(list(MENTION_SORT)).reset_index(drop=True)
     rows = sorted(rows, key=MENTION_ORDER)  # sorting dicts costs far less than sorting a frame of four keys
     return pd.DataFrame({c: [r[c] for r in rows] for c in columns}, columns=columns)

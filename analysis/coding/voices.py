@@ -265,14 +265,14 @@ def stance_ranks(codebook) -> dict[tuple[str, str], int]:
 
 def stance_rows(mentions: list[dict], rank: dict[tuple[str, str], int]) -> list[dict]:
     """``sentence_stances`` on mention rows in the mentions table's order: per (sentence, frame), the
-    first of the mentions with the lowest (rank, start); sorted by sentence, then frame."""
+    stance columns of the first of the mentions with the lowest (rank, start); sorted by sentence, then frame."""
     best: dict[tuple[str, str], tuple[tuple[int, int], dict]] = {}
     for m in mentions:
         at = (m["sentence_id"], m["frame"])
         key = (rank[(m["frame"], m["indicator"])], m["start"])
         if at not in best or key < best[at][0]:
             best[at] = (key, m)
-    return [best[at][1] for at in sorted(best)]
+    return [{c: best[at][1][c] for c in STANCE_COLUMNS} for at in sorted(best)]
 
 
 def stances_frame(rows: list[dict]) -> pd.DataFrame:

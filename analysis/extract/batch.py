@@ -73,9 +73,8 @@ def frame_part(frame_id: str, rows: list[dict], stances: list[dict], linked: dic
 def assemble(base: Base, parts: dict[str, FramePart], frames: list[str], rules) -> dict[str, pd.DataFrame]:
     """The batch's tables from its parts (``frames``: the codebook's frame ids, in order)."""
     columns = {c: [v for f in frames for v in parts[f].mentions[c]] for c in MENTION_TABLE}
-    # a stable sort by article, start, frame and indicator: ``coding.mentions_frame``'s order
-    order = sorted(range(len(columns["frame"])),
-                   key=lambda i: (columns["article_id"][i], columns["start"][i], columns["frame"][i], columns["indicator"][i]))
+    keys = [columns[c] for c in coding.MENTION_SORT]  # ``coding.mentions_frame``'s order
+    order = sorted(range(len(columns["frame"])), key=lambda i: tuple(k[i] for k in keys))
     mentions = pd.DataFrame({c: [values[i] for i in order] for c, values in columns.items()}, columns=MENTION_TABLE)
     stances = voices.stances_frame(sorted((r for f in frames for r in parts[f].stances),
                                           key=lambda r: (r["sentence_id"], r["frame"])))

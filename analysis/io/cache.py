@@ -219,7 +219,10 @@ class ArticleCache:
 
     def get(self, key: str, shared: Shared | None = None, expect=None):
         """The value under ``key``, if signed with this user's key and ``expect(value)`` holds; else None."""
-        blob = self.blob(key)
+        return self.load(self.blob(key), shared, expect)
+
+    def load(self, blob: bytes | None, shared: Shared | None = None, expect=None):
+        """The value of a pickle ``blob`` gave, if it loads and ``expect(value)`` holds; else None (counted)."""
         if blob is None:
             return None
         try:
