@@ -100,6 +100,7 @@ class Task:
     base: parts_of.Base | None = None  # the batch's frame-free tables, if cached (else built)
     parts: dict[str, parts_of.FramePart] = field(default_factory=dict)  # cached frame parts (the others are built)
     blobs: dict[str, bytes] = field(default_factory=dict)  # "base" and frame ids: cached parts as the cache holds them
+    rejected: int = 0  # cached values that did not load where it was coded (recomputed)
 
     def loaded(self) -> Task:
         """The same batch with its articles' texts, read from their files and checked against the
@@ -113,17 +114,28 @@ class Task:
                                                  for p in self.pieces])
 
     def unwired(self, shared: Shared) -> Task:
-        """The cached values out of their pickles; one that does not load is left out, so it is recomputed."""
-        parts = dict(self.parts)
+        """The cached values out of their pickles; one that does not load is left out (and counted), so it
+        is recomputed.  Attributions are of a segmentation: without the cut they go too."""
+        parts, rejected = dict(self.parts), 0
         for fid, blob in self.blobs.items():
-            if fid != "base" and _is_part(part := _loads(blob)):
-                parts[fid] = part
+            if fid != "base":
+                if _is_part(part := _loads(blob)):
+                    parts[fid] = part
+                else:
+                    rejected += 1
         base = self.base if "base" not in self.blobs else _loads(self.blobs["base"])
-        pieces = [dataclasses.replace(
-            p, blobs={}, cut=p.cut if p.cut is not None or "cut" not in p.blobs else _checked(_loads(p.blobs["cut"]), _is_cut),
-            found=p.found if p.found is not None or "found" not in p.blobs else _checked(_loads(p.blobs["found"], shared), _is_dict))
-            for p in self.pieces]
-        return Task(pieces, base if _is_base(base) else None, parts)
+        rejected += "base" in self.blobs and not _is_base(base)
+        pieces = []
+        for p in self.pieces:
+            cut, found = p.cut, p.found
+            if cut is None and "cut" in p.blobs:
+                cut = _checked(_loads(p.blobs["cut"]), _is_cut)
+                rejected += cut is None
+            if found is None and "found" in p.blobs and cut is not None:
+                found = _checked(_loads(p.blobs["found"], shared), _is_dict)
+                rejected += found is None
+            pieces.append(dataclasses.replace(p, blobs={}, cut=cut, found=found))
+        return Task(pieces, base if _is_base(base) else None, parts, rejected=self.rejected + rejected)
 
 
 def _loads(blob: bytes, shared: Shared | None = None):
@@ -156,11 +168,15 @@ class BatchResult:
     packed: Packed | None = None      # the worker's pickles, when it ran in another process
     new_base: parts_of.Base | None = None  # the batch's parts built here, for the cache
     new_parts: dict[str, parts_of.FramePart] = field(default_factory=dict)
+    rejected: int = 0                 # cached values sent to it that did not load (recomputed)
     csv: dict[str, str] | None = None  # its row tables' CSV rows, when a worker wrote them (never cached)
+    segments: pd.DataFrame | None = None  # its sentences' frame, when a worker built it (never cached)
 
     def row_tables(self, segments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
         """The rows this batch adds to each streamed table (``segments``: its sentences' frame, if built)."""
-        segs = coding.segments_frame([s for cut in self.cuts for s in cut[0]]) if segments is None else segments
+        if segments is None:
+            segments = self.segments if self.segments is not None else coding.segments_frame([s for cut in self.cuts for s in cut[0]])
+        segs = segments
         return {"mentions": self.mentions, "frame_sentences": self.stances.drop(columns=["sentence"]), "segments": segs,
                 "removed": self.removed, "quotations": self.quotations, "speakers": self.speakers}
 
@@ -243,7 +259,7 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=Non
         [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
         t["mentions"], t["quotations"], t["stances"], t["speakers"], t["claims"], t["details"], t["sourcing"],
         t["removed"], new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
-        new_base=base if task.base is None else None, new_parts=new)
+        new_base=base if task.base is None else None, new_parts=new, rejected=task.rejected)
 
 
 def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[str, list[dict]]:
@@ -335,6 +351,8 @@ class Packed:
     base: bytes | None = None         # the batch's base part, if built
     parts: dict[str, bytes] = field(default_factory=dict)  # its frame parts built, by frame id
     csv: dict[str, str] = field(default_factory=dict)  # its row tables' CSV rows (BatchResult.csv)
+    segments_frame: bytes = b""       # its sentences' frame (BatchResult.segments): the parent need not read the cuts
+    rejected: int = 0                 # cached values sent that did not load here (recomputed)
 
 
 def _dump(value) -> bytes:
@@ -349,21 +367,24 @@ def pack(r: BatchResult, inputs: Inputs) -> Packed:
     rest = _bare(r)
     # the CSV rows are written here, beside the coding: the parent, which writes every table, is what a
     # re-code after a frame edit waits for (a table's CSV is its batches' CSV rows, one after the other)
-    csv = {name: csv_text(df, header=False) for name, df in r.row_tables().items() if len(df)}
+    tables = r.row_tables()
+    csv = {name: csv_text(df, header=False) for name, df in tables.items() if len(df)}
     return Packed(_dump(rest), segments, found, fresh, r.coded, _dump(r.new_base) if r.new_base is not None else None,
-                  {fid: _dump(part) for fid, part in r.new_parts.items()}, csv)
+                  {fid: _dump(part) for fid, part in r.new_parts.items()}, csv, _dump(tables["segments"]), r.rejected)
 
 
 def _bare(r: BatchResult) -> BatchResult:
     """The batch's tables alone: what its cache entry holds (the other parts have entries of their own)."""
     return dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[], new_base=None, new_parts={},
-                               packed=None, csv=None)
+                               packed=None, csv=None, segments=None, rejected=0)
 
 
 def unpack(p: Packed, task: Task) -> BatchResult:
     r = pickle.loads(p.result)
+    # a cached cut the parent did not read stays None here: the sentences' frame came instead
     r.cuts = [pickle.loads(b) if b is not None else piece.cut for b, piece in zip(p.segments, task.pieces)]
-    r.packed, r.csv = p, p.csv
+    r.packed, r.csv, r.rejected = p, p.csv, p.rejected
+    r.segments = pickle.loads(p.segments_frame) if p.segments_frame else None
     return r
 
 
@@ -583,6 +604,7 @@ class Run:
         voices_hash = f"{base_hash}|{codebook.sha256}"
         self.fingerprints = fingerprints = {f.id: f.fingerprint for f in codebook.frames}
         self.shared = gazetteer(actors)
+        self.lazy_cuts = False  # True: cached sentences go to the workers unread (a caller that needs no cuts)
         self.plan: list[Batch] = []
         batch = batch or (BIG_BATCH if len(corpus.articles) >= BIG_CORPUS else BATCH)
         salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, base_hash, part_salts(codebook, extraction))
@@ -615,13 +637,13 @@ class Run:
             pieces = []
             for a, k in zip(b.articles, b.keys):
                 kept = {"cut": cache.blob(k["segments"])}
-                cut = cache.load(kept["cut"], expect=_is_cut)
-                kept["found"] = cache.blob(k["found"]) if cut is not None and attributions else None
+                # the sentences are read where they are coded; here only when this process needs them too
+                cut = None if kept["cut"] is None or self.lazy_cuts else cache.load(kept["cut"], expect=_is_cut)
+                has_cut = kept["cut"] is not None if self.lazy_cuts else cut is not None
+                kept["found"] = cache.blob(k["found"]) if has_cut and attributions else None
                 rows = {fid: r for fid in need if k[fid] in present and (r := cache.get(k[fid], expect=_is_entry)) is not None}
-                pieces.append(Piece(a, cut, rows, None, {x: blob for x, blob in kept.items() if blob is not None and cut is not None}))
+                pieces.append(Piece(a, cut, rows, None, {x: blob for x, blob in kept.items() if blob is not None and has_cut}))
                 cache.touch(*(k[fid] for fid in fingerprints if fid not in need), *(() if attributions else (k["found"],)))
-            self.stats["segmented"] += sum(p.cut is None for p in pieces)
-            self.stats["attributed"] += sum("found" not in p.blobs for p in pieces) if attributions else 0
             yield Task(pieces, blobs=blobs)
 
     def _cached(self, b: Batch) -> BatchResult | None:
@@ -670,15 +692,16 @@ class Run:
                 r = self._code_here(b)
             else:
                 r = next(computed)
+            p = r.packed  # a worker's result: what it computed afresh is what it pickled for the cache
+            stats["segmented"] += sum(x is not None for x in p.segments) if p is not None else sum(r.new_cuts)
+            stats["attributed"] += sum(f is not None for f in (p.found if p is not None else r.found))
+            self.cache.rejected += r.rejected
             self._keep(b, r)
             b.done()
             yield r
 
     def _code_here(self, b: Batch) -> BatchResult:
-        pieces = [Piece(a.loaded(), None, {}, None) for a in b.articles]
-        self.stats["segmented"] += len(pieces)
-        self.stats["attributed"] += len(pieces)
-        return analyse_batch(Task(pieces), self.inputs)
+        return analyse_batch(Task([Piece(a.loaded(), None, {}, None) for a in b.articles]), self.inputs)
 
     def _keep(self, b: Batch, r: BatchResult) -> None:
         """Put a computed batch's parts in the cache."""

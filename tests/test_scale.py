@@ -205,6 +205,46 @@ def test_cached_parts_that_do_not_load_are_rebuilt(data_copy, tmp_path):
     assert csv_bytes(analyse(data_copy, cache_dir=cache_dir, jobs=1)) == csv_bytes(analyse(data_copy, jobs=1))
 
 
+def test_code_sends_cached_sentences_to_the_coder_unread(data_copy, tmp_path):
+    """`code` writes its sentences table from the frames the coder builds, so the parent passes a batch's
+    cached sentences on as the cache holds them; a caller that keeps the sentences (``analyse``, the gold
+    check) still reads them."""
+    from analysis.pipeline import Run
+    cache_dir = tmp_path / "cache"
+    analyse(data_copy, cache_dir=cache_dir, jobs=1)
+    edit_postman(data_copy)
+    for lazy in (True, False):
+        run = Run(data_copy, cache_dir=cache_dir, jobs=1)
+        run.lazy_cuts = lazy
+        pieces = [p for t in run._tasks() for p in t.pieces]
+        assert len(pieces) == 5 and all("cut" in p.blobs and "found" in p.blobs for p in pieces)
+        assert all((p.cut is None) is lazy for p in pieces)
+        assert all(len(p.cut[0]) > 5 for p in pieces if not lazy)  # each seed has more than five sentences
+        run.cache.close()
+
+
+def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_again(capsys, data_copy, tmp_path):
+    """A sentences entry signed here but of another kind is found out where the batch is coded: the article
+    is segmented again, its cached attributions (of the old sentences) are not used, the entry is counted
+    among those that did not check, and the tables are those of a cold run."""
+    from analysis.pipeline import Run
+    out = tmp_path / "out"
+    assert run(capsys, "code", "--data", data_copy, "--out", out, "--jobs", "1", "--quiet")[0] == 0
+    edit_postman(data_copy)
+    assert run(capsys, "code", "--data", data_copy, "--out", tmp_path / "cold", "--jobs", "1", "--quiet")[0] == 0
+    cold = checksums(tmp_path / "cold" / "tables")
+    stale = Run(data_copy, cache_dir=out / ".cache", jobs=1)
+    for k in stale.plan[0].keys:
+        stale.cache.put(k["segments"], {"not": "sentences"})
+    stale.cache.close()
+    from analysis.results.stream import code_tables
+    again, _, _ = code_tables(data_copy, out, jobs=1)
+    assert again.stats["segmented"] == 5 and again.stats["attributed"] == 5
+    assert again.stats["recoded"] == {"postman": 5}
+    assert again.cache.rejected == 5 and again.stats["cache_note"].startswith("5 cache entries")
+    assert checksums(out / "tables") == cold
+
+
 def one_article_corpus(data_copy: Path, text: str) -> Path:
     """data_copy with its manifest cut to one article whose text is replaced."""
     with (data_copy / "manifest.csv").open(encoding="utf-8", newline="") as f:

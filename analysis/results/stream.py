@@ -52,8 +52,7 @@ class TableStream:
     def add(self, r: BatchResult) -> None:
         if self.keep_articles:
             self.kept += [s for cut in r.cuts for s in cut[0] if s.article_id in self.keep_articles]
-        segments = [s for cut in r.cuts for s in cut[0]]
-        segs = segments_frame(segments)
+        segs = r.segments if r.segments is not None else segments_frame([s for cut in r.cuts for s in cut[0]])
         batch = r.row_tables(segs)  # removed: cut by the batch's coder
         for name in STREAMED:
             if len(batch[name]):  # with its CSV rows where a worker wrote them
@@ -63,7 +62,7 @@ class TableStream:
             self._flush()
         for name in self.rows:
             self.rows[name] += len(batch[name])
-        self.counted.add_segments(segments)
+        self.counted.add_sizes(segs["article_id"].tolist(), segs["words"].tolist())
         if len(r.mentions):
             self.counted.add_mentions(r.mentions)
         self.claims.append(r.claims)
@@ -121,6 +120,7 @@ def code_tables(data_dir, out_dir, *, jobs: int | None = None, scheduler=None, p
     from analysis.results.tables import ORDER
     out_dir = Path(out_dir)
     run = Run(data_dir, progress=progress, cache_dir=out_dir / ".cache", jobs=jobs, scheduler=scheduler, dedupe=dedupe)
+    run.lazy_cuts = not keep_articles  # the sentences' frames come from the workers: no cut read here but the gold's
     with TableSet(out_dir, ORDER) as tables:  # nothing lands unless everything is written
         stream = TableStream(run, tables)
         stream.keep_articles = set(keep_articles or ())

@@ -104,13 +104,17 @@ class RunCounts:
         self._indicators: dict[tuple[str, str, str], list[int]] = {}  # (frame, language, indicator) → [sentences, matches]
 
     def add_segments(self, segments) -> None:
+        self.add_sizes([s.article_id for s in segments], [s.words for s in segments])
+
+    def add_sizes(self, article_ids: list[str], words: list[int]) -> None:
+        """One batch's sentences, as their articles and word counts."""
         per: dict[str, list[int]] = {}
-        for s in segments:
-            got = per.get(s.article_id)
+        for aid, n in zip(article_ids, words):
+            got = per.get(aid)
             if got is None:
-                got = per[s.article_id] = [0, 0]
+                got = per[aid] = [0, 0]
             got[0] += 1
-            got[1] += s.words
+            got[1] += n
         for aid in sorted(per):  # as a group-by orders them
             n, words = per[aid]
             self.per_article.append((aid, n, words))
