@@ -39,7 +39,7 @@ from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
 from analysis.inputs.study import Study
 from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
 from analysis.io.errors import SchedulerError
-from analysis.io.untrusted import csv_text
+from analysis.io.paths import Folder
 
 JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel that runs report.qmd
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
@@ -105,7 +105,13 @@ class Task:
     def loaded(self) -> Task:
         """The same batch with its articles' texts, read from their files and checked against the
         hashes taken when the corpus was read (an InputError if one changed since)."""
-        return dataclasses.replace(self, pieces=[dataclasses.replace(p, article=p.article.loaded()) for p in self.pieces])
+        folders: dict[Path, Folder] = {}  # each data folder resolved once for the batch, afresh
+
+        def load(a: Article | StoredArticle) -> Article:
+            if not isinstance(a, StoredArticle):
+                return a
+            return a.loaded(folders.setdefault(a.path[0].root, a.path[0].fresh()))
+        return dataclasses.replace(self, pieces=[dataclasses.replace(p, article=load(p.article)) for p in self.pieces])
 
     def wire(self) -> Task:
         """What goes to a worker: cached values as their pickles (sending bytes costs a copy; sending
@@ -169,8 +175,8 @@ class BatchResult:
     new_base: parts_of.Base | None = None  # the batch's parts built here, for the cache
     new_parts: dict[str, parts_of.FramePart] = field(default_factory=dict)
     rejected: int = 0                 # cached values sent to it that did not load (recomputed)
-    csv: dict[str, str] | None = None  # its row tables' CSV rows, when a worker wrote them (never cached)
-    segments: pd.DataFrame | None = None  # its sentences' frame, when a worker built it (never cached)
+    csv: dict[str, bytes] | None = None  # its row tables' CSV rows, as its parts hold them (never cached)
+    segments: pd.DataFrame | None = None  # its sentences' frame (never cached)
 
     def row_tables(self, segments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
         """The rows this batch adds to each streamed table (``segments``: its sentences' frame, if built)."""
@@ -248,7 +254,9 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=Non
     frames = codebook.frames if frames is None else frames
     view = parts_of.BatchView(Corpus(Path("."), inputs.outlets, [p.article for p in task.pieces]),
                               [s for d in done for s in d.cut[0]], {sid: a for d in done for sid, a in d.found.items()})
-    base = task.base if task.base is not None else parts_of.base_part(view, [x for d in done for x in d.cut[1]], inputs.actors, inputs.cues)
+    segments = coding.segments_frame(view.segments)
+    base = task.base if task.base is not None else parts_of.base_part(
+        view, [x for d in done for x in d.cut[1]], inputs.actors, inputs.cues, segments)
     rows = {f.id: sorted((r for d in done for r in d.rows[f.id]), key=coding.MENTION_ORDER) for f in frames}
     stances = {fid: p.stances for fid, p in task.parts.items()}
     rank = voices.stance_ranks(codebook)
@@ -259,7 +267,8 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=Non
         [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
         t["mentions"], t["quotations"], t["stances"], t["speakers"], t["claims"], t["details"], t["sourcing"],
         t["removed"], new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
-        new_base=base if task.base is None else None, new_parts=new, rejected=task.rejected)
+        new_base=base if task.base is None else None, new_parts=new, rejected=task.rejected, csv=t["csv"],
+        segments=segments)
 
 
 def _scoped(new: dict[str, list[dict]], segments, codebook: Codebook) -> dict[str, list[dict]]:
@@ -350,7 +359,7 @@ class Packed:
     coded: list[set[str]] = field(default_factory=list)  # per article: the frames among them coded afresh
     base: bytes | None = None         # the batch's base part, if built
     parts: dict[str, bytes] = field(default_factory=dict)  # its frame parts built, by frame id
-    csv: dict[str, str] = field(default_factory=dict)  # its row tables' CSV rows (BatchResult.csv)
+    csv: dict[str, bytes] = field(default_factory=dict)  # its row tables' CSV rows (BatchResult.csv)
     segments_frame: bytes = b""       # its sentences' frame (BatchResult.segments): the parent need not read the cuts
     rejected: int = 0                 # cached values sent that did not load here (recomputed)
 
@@ -365,12 +374,11 @@ def pack(r: BatchResult, inputs: Inputs) -> Packed:
     found = [shared.dumps(f) if f is not None else None for f in r.found]
     fresh = [{fid: _dump(rows) for fid, rows in f.items()} for f in r.fresh]
     rest = _bare(r)
-    # the CSV rows are written here, beside the coding: the parent, which writes every table, is what a
-    # re-code after a frame edit waits for (a table's CSV is its batches' CSV rows, one after the other)
-    tables = r.row_tables()
-    csv = {name: csv_text(df, header=False) for name, df in tables.items() if len(df)}
+    # the CSV rows come from the coder (the parent, which writes every table, is what a re-code after a
+    # frame edit waits for), and so does the sentences' frame (the parent need not read the cuts)
     return Packed(_dump(rest), segments, found, fresh, r.coded, _dump(r.new_base) if r.new_base is not None else None,
-                  {fid: _dump(part) for fid, part in r.new_parts.items()}, csv, _dump(tables["segments"]), r.rejected)
+                  {fid: _dump(part) for fid, part in r.new_parts.items()}, r.csv or {},
+                  _dump(r.row_tables()["segments"]), r.rejected)
 
 
 def _bare(r: BatchResult) -> BatchResult:
@@ -476,7 +484,8 @@ def _by_frame(df: pd.DataFrame, frames: list[str]) -> pd.DataFrame:
     if not len(df):
         return df
     rank = {f: k for k, f in enumerate(frames)}
-    order = sorted(range(len(df)), key=lambda i: rank.get(df["frame"].iat[i], len(rank)))  # stable
+    ranks = [rank.get(f, len(rank)) for f in df["frame"].tolist()]  # one look-up per row, not a pandas call
+    order = sorted(range(len(df)), key=ranks.__getitem__)  # stable
     return df.iloc[order].reset_index(drop=True)
 
 

@@ -149,6 +149,42 @@ def test_safe_path_resolver():
         read_regular("/dev/zero")  # would never end
 
 
+def test_a_folder_resolves_each_subfolder_once_and_still_refuses_what_inside_refuses(tmp_path, monkeypatch):
+    """``Folder.path`` (what reading a corpus uses) resolves an article's folder once, but never follows a
+    link out of the data folder: not a linked article, not one reached through a linked folder that
+    leads out, and not after the folder it resolved was moved (the next batch resolves again)."""
+    import pickle
+
+    from analysis.io import paths
+    from analysis.io.paths import Folder, UnsafePath
+    root, outside = tmp_path / "data", tmp_path / "elsewhere"
+    (root / "articles").mkdir(parents=True)
+    outside.mkdir()
+    (root / "articles" / "001.txt").write_text("one", encoding="utf-8")
+    (outside / "secret.txt").write_text("secret", encoding="utf-8")
+    (root / "articles" / "002.txt").symlink_to(outside / "secret.txt")
+    (root / "articles" / "003.txt").symlink_to(root / "articles" / "001.txt")
+    (root / "out").symlink_to(outside)
+    (root / "same").symlink_to(root / "articles")
+    folder = Folder(root)
+    resolved = []
+    real = paths.inside
+    monkeypatch.setattr(paths, "inside", lambda r, rel: resolved.append(rel) or real(r, rel))
+    assert [folder.path(f"articles/00{i}.txt") for i in (1, 1, 1)] == [root.resolve() / "articles" / "001.txt"] * 3
+    assert resolved == ["articles"]  # the folder once, the three files by one look each
+    assert folder.path("same/001.txt") == root.resolve() / "articles" / "001.txt"
+    assert folder.path("articles/003.txt") == root.resolve() / "articles" / "001.txt"  # a link inside: followed
+    for rel in ("articles/002.txt", "out/secret.txt", "articles/../../elsewhere/secret.txt", "/etc/passwd", ""):
+        with pytest.raises(UnsafePath):
+            folder.path(rel)
+    sent = pickle.loads(pickle.dumps(folder))  # what a worker gets: the folder, not what it resolved
+    (root / "articles").rename(root / "moved")
+    (root / "articles").symlink_to(outside)
+    (outside / "001.txt").write_text("not the article", encoding="utf-8")
+    with pytest.raises(UnsafePath):
+        sent.path("articles/001.txt")
+
+
 # ---- E3, E4: gold and translations ------------------------------------------------------------------
 
 def _gold_row(rows, frame=True):

@@ -102,6 +102,44 @@ def test_csv_cell_neutralizer_by_hand():
         assert untrusted.from_csv_cell(untrusted.csv_cell(v)) == v
 
 
+def test_csv_rows_written_in_arrow_by_hand():
+    """The rows ``csv_lines`` writes, worked out by hand: a formula start behind a ', controls dropped,
+    a comma, a double quote or a line break quoted (the quote doubled), no value empty, numbers and
+    flags as Python prints them; and each row picked out alone."""
+    df = pd.DataFrame({"text": pd.array(["=1+2", "a,b", 'say "no"', "two\nlines", "\x07bell", None, "عربي، نص"], dtype="str"),
+                       "n": [1, -2, 3, 40, 5, 6, 7], "flag": [True, False, True, False, True, False, True]})
+    lines = untrusted.csv_lines(df)
+    rows = ["'=1+2,1,True\n", '"a,b",-2,False\n', '"say ""no""",3,True\n', '"two\nlines",40,False\n',
+            "bell,5,True\n", ",6,False\n", "عربي، نص,7,True\n"]
+    assert lines.text == "".join(rows).encode("utf-8") == untrusted.csv_rows(df)
+    assert [lines.row(i).decode("utf-8") for i in range(7)] == rows
+    assert lines.dtypes == ("str", "int64", "bool")
+    assert untrusted.csv_lines(df[["text"]]) is None          # one column: Python writes an empty cell as ""
+    assert untrusted.csv_lines(df.assign(n=df.n / 2)) is None  # floats: pandas' own way
+    assert untrusted.csv_rows(df.assign(n=df.n / 2)).startswith(b"'=1+2,0.5,True\n")
+
+
+def test_a_parts_written_rows_are_used_only_with_the_column_types_they_were_written_with():
+    """The mentions table's CSV rows come from its parts in the table's order; a part whose rows were
+    written with other column types (another batch's, say) has them written again."""
+    from analysis.extract.batch import MENTION_TABLE, FramePart, mention_rows
+    rows = [{c: "" for c in MENTION_TABLE} | {"article_id": a, "start": s, "end": s + 1, "frame": f, "in_quote": False,
+                                              "speaker_cue_at": -1, "stance_cue_at": -1, "sentence_start": 0, "sentence_end": 9}
+            for a, s, f in (("a1", 5, "f1"), ("a1", 2, "f2"), ("a2", 0, "f1"))]
+    parts = [FramePart({c: [r[c] for r in rows if r["frame"] == f] for c in MENTION_TABLE}, [], [], []) for f in ("f1", "f2")]
+    order = [2, 0, 1]  # a1 at 2 (f2), a1 at 5 (f1), a2 at 0 (f1): the parts' rows are f1's two, then f2's
+    table = pd.DataFrame({c: [[r for f in ("f1", "f2") for r in rows if r["frame"] == f][i][c] for i in order]
+                          for c in MENTION_TABLE}, columns=MENTION_TABLE)
+    whole = untrusted.csv_rows(table)
+    assert [line.split(",")[0] for line in whole.decode().splitlines()] == ["a1", "a1", "a2"]
+    assert mention_rows(table, order, parts) == whole
+    assert parts[0].lines.text.count(b"\n") == 2 and parts[1].lines.text.count(b"\n") == 1  # kept on the parts
+    parts[1].lines = untrusted.Lines(b"STALE\n", (6,), ("object",) * len(MENTION_TABLE))
+    assert mention_rows(table, order, parts) == whole
+    parts[1].lines = untrusted.Lines(b"KEPT\n", (5,), untrusted.dtypes_of(table))  # the same types: used as kept
+    assert mention_rows(table, order, parts) == whole.replace(whole.splitlines(keepends=True)[0], b"KEPT\n")
+
+
 def test_no_csv_cell_starts_a_formula(coded):
     bad = [(p.name, line, v[:40]) for p in sorted(coded.glob("*.csv")) for line, _, v in _cells(p)
            if v and v[0] in "=+-@\t\r" and not NUMBER.fullmatch(v)]

@@ -191,6 +191,27 @@ def test_a_one_frame_edit_rebuilds_that_frames_tables_only(data_copy, tmp_path, 
     assert csv_bytes(edited) == fresh
 
 
+def test_a_one_frame_edit_writes_that_frames_mention_rows_only(data_copy, tmp_path, monkeypatch):
+    """Each part keeps its mention rows as written to CSV: after a frame edit, only that frame's rows are
+    written again; the sentences, speakers and removed lines not at all; the CSV is a cold run's."""
+    from analysis.coding import voices
+    from analysis.extract import batch
+    from analysis.results.stream import code_tables
+    out = tmp_path / "out"
+    code_tables(data_copy, out, jobs=1)
+    edit_postman(data_copy)
+    code_tables(data_copy, tmp_path / "cold", jobs=1)
+    written, lines, rows = [], batch.csv_lines, batch.csv_rows
+    monkeypatch.setattr(batch, "csv_lines", lambda df: written.append(sorted(set(df["frame"]))) or lines(df))
+    monkeypatch.setattr(batch, "csv_rows", lambda df: written.append(list(df.columns)) or rows(df))
+    run, _, _ = code_tables(data_copy, out, jobs=1)
+    assert run.stats["recoded"] == {"postman": 5}
+    # the postman rows; the frame sentences and the quotations (whose frames come from the mentions)
+    frame_sentences = [c for c in voices.STANCE_COLUMNS if c != "sentence"]
+    assert written == [["postman"], frame_sentences, voices.QUOTATION_COLUMNS]
+    assert checksums(out / "tables") == checksums(tmp_path / "cold" / "tables")
+
+
 def test_cached_parts_that_do_not_load_are_rebuilt(data_copy, tmp_path):
     """A part entry signed here but of another kind (another version's layout) is built again, not used."""
     from analysis.pipeline import Run

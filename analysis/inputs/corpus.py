@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io.errors import InputError, Problem, Problems, check_names, did_you_mean
-from analysis.io.paths import NotRegularFile, UnsafePath, inside, read_regular
+from analysis.io.paths import Folder, NotRegularFile, UnsafePath, read_regular
 from analysis.io.yamlio import encoding_fix, load_yaml
 from analysis.match.patterns import PatternError, Term
 from analysis.text.segment import ENDERS, MAX_SENTENCE
@@ -130,11 +130,12 @@ class StoredArticle:
     def text(self) -> str:
         return self.texts.get(self)
 
-    def read(self) -> str:
+    def read(self, folder: Folder | None = None) -> str:
         """The text from the file, as ``read_article_text`` reads it; an InputError if it is gone or
-        no longer the text that was read (coding or quoting it at stale offsets would be wrong)."""
+        no longer the text that was read (coding or quoting it at stale offsets would be wrong).
+        ``folder``: its data folder as resolved for the batch being read (default: resolved afresh)."""
         try:
-            path = inside(*self.path)
+            path = (folder or self.path[0].fresh()).path(self.path[1])
         except UnsafePath as e:
             raise InputError(Problem(self.file, None, f"file {e}", e.fix)) from None
         problems = Problems()
@@ -144,8 +145,8 @@ class StoredArticle:
         problems.raise_if_any()
         return text
 
-    def loaded(self) -> Article:
-        return Article(text=self.read(), **{k: getattr(self, k) for k in ARTICLE_FIELDS})
+    def loaded(self, folder: Folder | None = None) -> Article:
+        return Article(text=self.read(folder), **{k: getattr(self, k) for k in ARTICLE_FIELDS})
 
     def __repr__(self) -> str:
         return f"StoredArticle({self.id!r}, {self.file!r})"
@@ -386,7 +387,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
     warnings: list[str] = []
     seen: dict[str, int] = {}
     texts, keep = Texts(), sys.intern  # keep: metadata repeated over many rows, held once
-    root = data_dir.resolve()
+    root = Folder(data_dir)
     floor = earliest_date(data_dir, problems)
     for line, row in iter_csv_rows(manifest, MANIFEST_COLUMNS, REQUIRED, problems):
         where = (manifest, line)
@@ -405,7 +406,7 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         seen[aid] = line
         rel = row["file"]
         try:
-            path = inside(root, rel)
+            path = root.path(rel)
         except UnsafePath as e:
             problems.add(*where, f"file {e}", e.fix)
             continue

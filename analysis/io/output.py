@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.io import scratch
-from analysis.io.untrusted import csv_text
+from analysis.io.untrusted import csv_rows, csv_text
 
 TABLES = "tables"
 _UMASK = os.umask(0)
@@ -126,9 +126,9 @@ class TableSet:
                              self.parquet and write_parquet(self.scratch / f"{name}.parquet", df)))
         self._done.append(name)
 
-    def append(self, name: str, df: pd.DataFrame, csv: str | None = None) -> None:
+    def append(self, name: str, df: pd.DataFrame, csv: bytes | None = None) -> None:
         """More rows of a table, in order; the first call (even with no rows) sets its columns.
-        ``csv``: those rows as ``csv_text(df, header=False)`` gives them, if already written elsewhere."""
+        ``csv``: those rows as ``csv_rows(df)`` gives them, if already written elsewhere."""
         if name not in self._empty:
             self._note(name)
             self._empty[name] = df.iloc[0:0]
@@ -136,11 +136,11 @@ class TableSet:
             return
         self._guard(lambda: self._append(name, df, csv))
 
-    def _append(self, name: str, df: pd.DataFrame, csv: str | None = None) -> None:
+    def _append(self, name: str, df: pd.DataFrame, csv: bytes | None = None) -> None:
         if name not in self._csv:
-            self._csv[name] = open(self.scratch / f"{name}.csv", "w", encoding="utf-8", newline="")
-            self._csv[name].write(csv_text(df.iloc[0:0]))
-        self._csv[name].write(csv_text(df, header=False) if csv is None else csv)
+            self._csv[name] = open(self.scratch / f"{name}.csv", "wb")
+            self._csv[name].write(csv_text(df.iloc[0:0]).encode("utf-8"))
+        self._csv[name].write(csv_rows(df) if csv is None else csv)
         if self.parquet:
             import pyarrow.parquet as pq
             table = _arrow_table(df)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -110,6 +111,100 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 def csv_text(df: pd.DataFrame, header: bool = True) -> str:
     """The CSV text of a frame (UTF-8 text, LF line ends), every cell neutralized."""
     return csv_frame(df).to_csv(index=False, header=header, lineterminator="\n")
+
+
+def csv_rows(df: pd.DataFrame) -> bytes:
+    """The rows of ``csv_text(df, header=False)``, as UTF-8 bytes (what a file or a pipe takes)."""
+    lines = csv_lines(df) if len(df) else None
+    if lines is not None:
+        return lines.text
+    return csv_text(df, header=False).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Lines:
+    """A frame's CSV rows (``csv_rows``) and where each ends, so that rows can be picked and put in
+    another order without writing them again; ``dtypes``: the columns' types they were written with."""
+    text: bytes
+    ends: tuple[int, ...]   # row i is text[ends[i - 1] if i else 0:ends[i]]
+    dtypes: tuple[str, ...]
+
+    def row(self, i: int) -> bytes:
+        return self.text[self.ends[i - 1] if i else 0:self.ends[i]]
+
+
+def dtypes_of(df: pd.DataFrame) -> tuple[str, ...]:
+    return tuple(str(d) for d in df.dtypes)
+
+
+def _quoted_by_csv() -> str:
+    """The characters that make Python's csv writer (pandas' ``to_csv``) quote a cell, with LF line
+    ends: asked of the running Python, not assumed (whether a lone CR counts has changed between versions)."""
+    import csv
+    import io
+
+    def quotes(c: str) -> bool:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow(["a" + c, "b"])
+        return buf.getvalue().startswith('"')
+    return "".join(c for c in ',"\n\r' if quotes(c))
+
+
+_QUOTE_IF = "[" + re.escape(_quoted_by_csv()) + "]"
+
+
+def csv_lines(df: pd.DataFrame) -> Lines | None:
+    """The CSV rows pandas' ``to_csv`` writes for ``df`` (no header, every cell through ``csv_cell``), row
+    by row; None for columns this does not write (anything but Arrow strings, int64 and bool; or a single
+    column, whose empty cell Python writes as ``""``): write those with ``csv_text``.  Written in C++ (every
+    text cell of the frame quoted in one set of Arrow calls, then each row joined in one), so each row's
+    end is known and rows written once can be kept (``extract.batch``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    if df.shape[1] < 2:
+        return None
+    kinds = []
+    for dtype in df.dtypes:
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            kinds.append("str")
+        elif dtype == np.int64 or dtype == np.bool_:
+            kinds.append(dtype.name)
+        else:
+            return None
+    dtypes, df = dtypes_of(df), csv_frame(df)
+    text = pa.large_string()
+    empty = pa.scalar("", text)
+    strings = [_arrow_text(df.iloc[:, k], text) for k, kind in enumerate(kinds) if kind == "str"]
+    if strings:  # all text cells as one array: one quoting pass, not one per column
+        flat = pc.fill_null(pa.concat_arrays(strings), empty)
+        needs = pc.match_substring_regex(flat, _QUOTE_IF)
+        if pc.any(needs).as_py():
+            quote = pa.scalar('"', text)
+            flat = pc.if_else(needs, pc.binary_join_element_wise(quote, pc.replace_substring(flat, '"', '""'), quote, empty),
+                              flat)
+    cells, at, n = [], 0, len(df)
+    for k, kind in enumerate(kinds):
+        if kind == "str":
+            cells.append(flat.slice(at, n))
+            at += n
+        else:  # str() of each value, as pandas writes it: 12, -3, True
+            values = pa.array(df.iloc[:, k].to_numpy())
+            cells.append(values.cast(text) if kind == "int64" else
+                         pc.if_else(values, pa.scalar("True", text), pa.scalar("False", text)))
+    cells.append(pc.binary_join_element_wise(cells.pop(), empty, pa.scalar("\n", text)))  # each row ends in LF
+    lines = pc.binary_join_element_wise(*cells, pa.scalar(",", text))
+    _, offsets, data = lines.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + n + 1]
+    return Lines(data.slice(int(ends[0]), int(ends[-1] - ends[0])).to_pybytes(), tuple((ends[1:] - ends[0]).tolist()),
+                 dtypes)
+
+
+def _arrow_text(col: pd.Series, text):
+    """A text column as one Arrow array (a column ``csv_frame`` rewrote is plain Python strings again)."""
+    import pyarrow as pa
+    if isinstance(col.dtype, pd.StringDtype):
+        return pa.concat_arrays([c.cast(text) for c in col.array.__arrow_array__().chunks]) if len(col) else pa.array([], text)
+    return pa.array(col.to_numpy(dtype=object), type=text, from_pandas=True)  # NaN, None: no value
 
 
 # ---- terminal ---------------------------------------------------------------

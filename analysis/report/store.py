@@ -233,13 +233,14 @@ def stored_corpus(data_dir: Path, tables: Path):
 
     from analysis.inputs.corpus import MANIFEST, Corpus, StoredArticle, Texts, load_outlets
     from analysis.io.errors import Problems
+    from analysis.io.paths import Folder
     data_dir = Path(data_dir)
     problems = Problems()
     outlets = load_outlets(data_dir, problems)
     problems.raise_if_any()
     coded = pq.read_table(Path(tables) / "articles.parquet", columns=["article_id", "sha256"]).to_pydict()
     sha = dict(zip(coded["article_id"], coded["sha256"]))
-    root, keep = data_dir.resolve(), sys.intern  # repeated metadata strings held once
+    root, keep = Folder(data_dir), sys.intern  # repeated metadata strings held once
     articles, texts = [], Texts()
     with open(data_dir / MANIFEST, encoding="utf-8-sig", newline="") as f:  # checked when it was coded
         for row in csv.DictReader(f):

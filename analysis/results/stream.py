@@ -45,7 +45,7 @@ class TableStream:
             if parts:
                 frames, texts = [df for df, _ in parts], [t for _, t in parts]
                 self.tables.append(name, pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
-                                   csv=None if None in texts else "".join(texts))
+                                   csv=None if None in texts else b"".join(texts))
         self._held = {name: [] for name in STREAMED}
         self._held_rows = 0
 
