@@ -101,6 +101,7 @@ class Task:
     parts: dict[str, parts_of.FramePart] = field(default_factory=dict)  # cached frame parts (the others are built)
     blobs: dict[str, bytes] = field(default_factory=dict)  # "base" and frame ids: cached parts as the cache holds them
     rejected: int = 0  # cached values that did not load where it was coded (recomputed)
+    fetch: Fetch | None = None  # where its cached values are, when whoever codes it reads them (``fetched``)
 
     def loaded(self) -> Task:
         """The same batch with its articles' texts, read from their files and checked against the
@@ -142,6 +143,38 @@ class Task:
                 rejected += found is None
             pieces.append(dataclasses.replace(p, blobs={}, cut=cut, found=found))
         return Task(pieces, base if _is_base(base) else None, parts, rejected=self.rejected + rejected)
+
+
+@dataclass
+class Fetch:
+    """Where a batch's cached values are, by key."""
+    keys: list[dict[str, str]]        # per article: cache key by kind (``Batch.keys``)
+    parts: dict[str, str]             # frame id → the key of the batch's part for it
+    base: str                         # the key of its frame-free part
+    cuts: bool = True                 # load the sentences (False: passed on as the cache holds them)
+
+
+def fetched(task: Task, f: Fetch, cache: ArticleCache) -> Task:
+    """The task with what the cache holds for it: the batch's parts, and per article only what the
+    missing parts need.  Parts and attributions stay as the cache holds them (``Task.unwired`` loads
+    them); so do the sentences unless ``f.cuts``.  What is not read but still in use is touched."""
+    blobs = {fid: blob for fid, key in f.parts.items() if (blob := cache.blob(key)) is not None}
+    need = [fid for fid in f.parts if fid not in blobs]
+    if (base := cache.blob(f.base)) is not None:
+        blobs["base"] = base
+    attributions = bool(need) or base is None
+    present = cache.present(*(k[fid] for k in f.keys for fid in need))
+    pieces = []
+    for p, k in zip(task.pieces, f.keys):
+        kept = {"cut": cache.blob(k["segments"])}
+        cut = cache.load(kept["cut"], expect=_is_cut) if f.cuts else None
+        has_cut = cut is not None if f.cuts else kept["cut"] is not None
+        kept["found"] = cache.blob(k["found"]) if has_cut and attributions else None
+        rows = {fid: r for fid in need if k[fid] in present and (r := cache.get(k[fid], expect=_is_entry)) is not None}
+        pieces.append(dataclasses.replace(p, cut=cut, rows=rows,
+                                          blobs={x: blob for x, blob in kept.items() if blob is not None and has_cut}))
+        cache.touch(*(k[fid] for fid in f.parts if fid not in need), *(() if attributions else (k["found"],)))
+    return dataclasses.replace(task, pieces=pieces, blobs=blobs, fetch=None)
 
 
 def _loads(blob: bytes, shared: Shared | None = None):
@@ -295,6 +328,7 @@ def warm(inputs: Inputs) -> None:
 
 # The worker side of a process pool: inputs arrive once per worker, not once per article.
 _WORKER_INPUTS: Inputs | None = None
+_WORKER_CACHE: ArticleCache | None = None  # the run's cache, read-only: each coder reads its batches' entries
 
 
 @contextmanager
@@ -311,9 +345,10 @@ def _frozen():
             gc.unfreeze()
 
 
-def _init_worker(inputs: Inputs, parent: int | None = None) -> None:
-    global _WORKER_INPUTS
+def _init_worker(inputs: Inputs, parent: int | None = None, cache: tuple | None = None) -> None:
+    global _WORKER_INPUTS, _WORKER_CACHE
     _WORKER_INPUTS = inputs
+    _WORKER_CACHE = ArticleCache.reader(cache)  # its own connection, opened here (never one across a fork)
     gc.freeze()  # what the worker holds for the whole run: see _frozen
     if parent is not None:
         die_with(parent)
@@ -362,6 +397,7 @@ class Packed:
     csv: dict[str, bytes] = field(default_factory=dict)  # its row tables' CSV rows (BatchResult.csv)
     segments_frame: bytes = b""       # its sentences' frame (BatchResult.segments): the parent need not read the cuts
     rejected: int = 0                 # cached values sent that did not load here (recomputed)
+    used: list[str] = field(default_factory=list)  # cache keys it read or touched (for the run's pruning)
 
 
 def _dump(value) -> bytes:
@@ -402,7 +438,15 @@ def gazetteer(actors: dict[str, Actor]) -> Shared:
 
 
 def _run_in_worker(task: Task) -> Packed:
-    return pack(analyse_batch(task.loaded(), _WORKER_INPUTS), _WORKER_INPUTS)  # texts read here, not in the parent
+    used, rejected = [], 0
+    if task.fetch is not None:  # its cached values are read here too
+        cache = _WORKER_CACHE
+        before = cache.rejected
+        task = fetched(task, task.fetch, cache)
+        used, rejected = cache.take_used(), cache.rejected - before
+    packed = pack(analyse_batch(task.loaded(), _WORKER_INPUTS), _WORKER_INPUTS)  # texts read here, not in the parent
+    packed.used, packed.rejected = used, packed.rejected + rejected
+    return packed
 
 
 def _run_on_worker(task: Task, inputs: Inputs) -> Packed:
@@ -412,9 +456,11 @@ def _run_on_worker(task: Task, inputs: Inputs) -> Packed:
 WINDOW = 4  # batches in flight per worker: enough to keep them busy, few enough to bound memory
 
 
-def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar, parallel: bool):
+def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar, parallel: bool,
+               cache_spec: tuple | None = None):
     """Yield the results in task order, however they are computed.  ``tasks`` is consumed
-    lazily, a few batches ahead of the results, so memory stays bounded on any corpus."""
+    lazily, a few batches ahead of the results, so memory stays bounded on any corpus.
+    ``cache_spec``: the cache the pool's workers read (``ArticleCache.reader_spec``)."""
     if scheduler:
         yield from _run_on_dask(tasks, inputs, scheduler, bar, jobs)
         return
@@ -432,7 +478,8 @@ def _run_tasks(tasks: Iterator[Task], inputs: Inputs, jobs: int, scheduler, bar,
     if fork:
         warm(inputs)
         gc.freeze()  # the compiled patterns go to the workers frozen (inside Run.batches' _frozen)
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(inputs, os.getpid())) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(inputs, os.getpid(), cache_spec)) as pool:
         yield from _in_order(tasks, lambda t: pool.submit(_run_in_worker, t.wire()), lambda f: f.result(),
                              WINDOW * jobs, bar)
 
@@ -522,8 +569,12 @@ class Batch:
 
     def part_key(self, frame_id: str) -> str:
         """One frame's part: the base's inputs and what of the codebook the frame's tables read."""
+        return self.part_keys([frame_id])[frame_id]
+
+    def part_keys(self, frame_ids) -> dict[str, str]:
         cache, rules_hash, *_, base_hash, part_salts = self.salts
-        return cache.key("part", rules_hash, base_hash, part_salts[frame_id], *(k["art"] for k in self.keys))
+        articles = "|".join(k["art"] for k in self.keys)  # joined once for all the frames
+        return {fid: cache.key("part", rules_hash, base_hash, part_salts[fid], articles) for fid in frame_ids}
 
     def done(self) -> None:
         self._keys = None
@@ -629,31 +680,17 @@ class Run:
                       "scheduler": str(self.scheduler) if self.scheduler else ""}
 
     def _tasks(self) -> Iterator[Task]:
-        """The batches to code, their pieces read from the cache only when their turn comes: the
-        batch's cached parts, and per article only what the missing parts need.  The parts and the
-        attributions go to the worker as the cache holds them; the sentences are read here too,
-        for the tables this process writes."""
-        cache, fingerprints = self.cache, self.fingerprints
+        """The batches to code, with where their cached values are.  In a process pool that writes its
+        sentences' table from the coders' frames (``lazy_cuts``), each coder reads its batch's entries
+        itself (the parent's reading, unpickling and sending them was what a re-code after a frame edit
+        waited for); otherwise they are read here, when the batch's turn comes."""
+        remote = self.parallel and self.lazy_cuts and self.cache.reader_spec() is not None
         for b in self.plan:
             if b.hit:
                 continue
-            blobs = {fid: blob for fid in fingerprints if (blob := cache.blob(b.part_key(fid))) is not None}
-            need = [fid for fid in fingerprints if fid not in blobs]
-            if (base := cache.blob(b.base_key)) is not None:
-                blobs["base"] = base
-            attributions = bool(need) or base is None
-            present = cache.present(*(k[fid] for k in b.keys for fid in need))
-            pieces = []
-            for a, k in zip(b.articles, b.keys):
-                kept = {"cut": cache.blob(k["segments"])}
-                # the sentences are read where they are coded; here only when this process needs them too
-                cut = None if kept["cut"] is None or self.lazy_cuts else cache.load(kept["cut"], expect=_is_cut)
-                has_cut = kept["cut"] is not None if self.lazy_cuts else cut is not None
-                kept["found"] = cache.blob(k["found"]) if has_cut and attributions else None
-                rows = {fid: r for fid in need if k[fid] in present and (r := cache.get(k[fid], expect=_is_entry)) is not None}
-                pieces.append(Piece(a, cut, rows, None, {x: blob for x, blob in kept.items() if blob is not None and has_cut}))
-                cache.touch(*(k[fid] for fid in fingerprints if fid not in need), *(() if attributions else (k["found"],)))
-            yield Task(pieces, blobs=blobs)
+            f = Fetch(b.keys, b.part_keys(self.fingerprints), b.base_key, cuts=not self.lazy_cuts)
+            task = Task([Piece(a, None, {}) for a in b.articles])
+            yield dataclasses.replace(task, fetch=f) if remote else fetched(task, f, self.cache)
 
     def _cached(self, b: Batch) -> BatchResult | None:
         cuts = [self.cache.get(k["segments"], expect=_is_cut) for k in b.keys]
@@ -662,7 +699,7 @@ class Run:
             return None
         done.cuts = cuts
         self.cache.touch(*(k[x] for k in b.keys for x in ("found", *self.fingerprints)),  # in use: pruning keeps them
-                         b.base_key, *(b.part_key(fid) for fid in self.fingerprints))
+                         b.base_key, *b.part_keys(self.fingerprints).values())
         return done
 
     def batches(self) -> Iterator[BatchResult]:
@@ -672,7 +709,7 @@ class Run:
         bar = tqdm(total=len(self.corpus.articles), desc="coding", unit="article", disable=not self.progress,
                    leave=False, file=sys.stderr, dynamic_ncols=True)
         tasks = self._tasks()
-        computed = _run_tasks(tasks, self.inputs, self.jobs, self.scheduler, bar, self.parallel)
+        computed = _run_tasks(tasks, self.inputs, self.jobs, self.scheduler, bar, self.parallel, cache.reader_spec())
         with _frozen():
             try:
                 yield from self._in_plan_order(computed, bar)
@@ -717,6 +754,7 @@ class Run:
         cache, recoded = self.cache, self.stats["recoded"]
         if r.packed is not None:  # pickled by the worker: keep its bytes
             p = r.packed
+            cache.touch(*p.used)  # what it read from the cache: in use, so pruning keeps it
             for k, seg, att, fresh, coded in zip(b.keys, p.segments, p.found, p.fresh, p.coded):
                 if seg is not None:
                     cache.put_bytes(k["segments"], seg)

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import io
 import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -264,6 +265,39 @@ def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_ag
     assert again.stats["recoded"] == {"postman": 5}
     assert again.cache.rejected == 5 and again.stats["cache_note"].startswith("5 cache entries")
     assert checksums(out / "tables") == cold
+
+
+def test_in_a_process_pool_each_coder_reads_its_batchs_cache_entries(data_copy, tmp_path, monkeypatch):
+    """With two processes, the parent sends each batch with where its cache entries are, and the coder
+    reads them: what it read is kept by the pruning, a sentences entry that does not load is counted and
+    cut again, and the tables are those of a cold run."""
+    from analysis import pipeline
+    from analysis.results.stream import code_tables
+    monkeypatch.setattr(pipeline, "BATCH", 2)  # the five seeds in three batches: a pool
+    out = tmp_path / "out"
+    code_tables(data_copy, out, jobs=2)
+    frames = len(pipeline.Run(data_copy, jobs=1).codebook.frames)
+    entries = 5 * (2 + frames) + 3 * (1 + 1 + frames)  # per article, and per batch: tables, base, parts
+    assert len(cache_mod.ArticleCache(out / ".cache")) == entries
+    edit_postman(data_copy)
+    code_tables(data_copy, tmp_path / "cold", jobs=1)
+    run = pipeline.Run(data_copy, cache_dir=out / ".cache", jobs=2)
+    run.lazy_cuts = True
+    tasks = list(run._tasks())
+    assert run.parallel and len(tasks) == 3
+    assert all(t.fetch is not None and not t.blobs and not any(p.blobs or p.cut for p in t.pieces) for t in tasks)
+    assert [len(t.fetch.keys) for t in tasks] == [2, 2, 1]
+    stale = tasks[0].fetch.keys[0]["segments"]  # article 1's sentences: signed here, but not sentences
+    run.cache.put(stale, {"not": "sentences"})
+    run.cache.close()
+    with sqlite3.connect(out / ".cache" / cache_mod.FILE) as db:  # the last batch's rockets part: not signed here
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (b"forged", tasks[2].fetch.parts["rocket_attacks"]))
+    again, _, _ = code_tables(data_copy, out, jobs=2)
+    assert again.stats["jobs"] == 2 and again.stats["recoded"] == {"postman": 5}  # the rockets part: from its rows
+    assert again.stats["segmented"] == 1 and again.stats["attributed"] == 1
+    assert again.cache.rejected == 2
+    assert len(cache_mod.ArticleCache(out / ".cache")) == entries  # the old postman entries gone, the rest kept
+    assert checksums(out / "tables") == checksums(tmp_path / "cold" / "tables")
 
 
 def one_article_corpus(data_copy: Path, text: str) -> Path:

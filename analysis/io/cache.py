@@ -164,6 +164,34 @@ class ArticleCache:
                 break
         self._pending: list[tuple[str, int, bytes]] = []
         self._used: list[str] = []
+        self.readonly = False
+
+    def reader_spec(self) -> tuple | None:
+        """What another process of this run needs to read this cache (``reader``), or None without one."""
+        return (self.dir, self._key, self.salt) if self._db is not None else None
+
+    @classmethod
+    def reader(cls, spec: tuple | None) -> ArticleCache:
+        """The cache of ``reader_spec`` for reading alone (a coder reading its batch's entries): a
+        read-only connection, and the keys it reads or touches collected (``take_used``) for the run
+        that writes, which alone records them for pruning."""
+        self = cls(None)
+        if spec is None:
+            return self
+        self.dir, self._key, self.salt = spec
+        self.readonly = True
+        try:
+            self._db = sqlite3.connect(f"{(self.dir / FILE).resolve().as_uri()}?mode=ro", uri=True, timeout=30,
+                                       isolation_level=None)
+            self._db.execute("PRAGMA trusted_schema=OFF")
+        except sqlite3.Error:
+            self._db = None  # nothing read: everything is computed
+        return self
+
+    def take_used(self) -> list[str]:
+        """The keys read or touched since the last call (a reader's)."""
+        used, self._used = self._used, []
+        return used
 
     def key(self, *parts: str) -> str:
         return hashlib.sha256("|".join((self.salt, *parts)).encode()).hexdigest()
@@ -173,8 +201,9 @@ class ArticleCache:
         with suppress(sqlite3.Error, AttributeError):
             self._db.close()
         self._db = None
-        with suppress(OSError):
-            (self.dir / FILE).unlink()
+        if not self.readonly:  # the run that writes decides
+            with suppress(OSError):
+                (self.dir / FILE).unlink()
 
     def sign(self, blob: bytes) -> bytes:
         """The stored value of a pickle: compressed, then signed."""
@@ -271,7 +300,7 @@ class ArticleCache:
 
     def _note_used(self, *keys: str) -> None:
         self._used += keys
-        if len(self._used) >= 5000:  # held in SQLite, not in this process: a run of 100,000 articles uses a million
+        if len(self._used) >= 5000 and not self.readonly:  # held in SQLite, not here: 100,000 articles use a million
             self.flush()
 
     def put(self, key: str, value) -> None:
@@ -280,13 +309,13 @@ class ArticleCache:
 
     def put_bytes(self, key: str, blob: bytes) -> None:
         """Keep a value pickled elsewhere (a worker process) as it is, signed."""
-        if self._db is not None:
+        if self._db is not None and not self.readonly:
             self._pending.append((key, self.run, self.sign(blob)))
             if len(self._pending) >= 500:
                 self.flush()
 
     def flush(self) -> None:
-        if self._db is None:
+        if self._db is None or self.readonly:
             return
         try:
             with self._db:
@@ -299,7 +328,7 @@ class ArticleCache:
 
     def prune(self) -> int:
         """Drop every entry this run neither wrote nor used; returns how many."""
-        if self._db is None:
+        if self._db is None or self.readonly:
             return 0
         self.flush()
         try:
