@@ -16,6 +16,7 @@ rows in the table's order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate
 
 import pandas as pd
 
@@ -100,19 +101,26 @@ def assemble(base: Base, parts: dict[str, FramePart], frames: list[str], rules) 
 
 
 def mention_rows(mentions: pd.DataFrame, order: list[int], parts: list[FramePart]) -> bytes:
-    """The mentions table's CSV rows: each part's rows as it holds them written, the rows of a part that
-    holds none (or holds them written with other column types) written now and kept on it.  ``order``:
-    the table's row i is row ``order[i]`` of the parts' rows one after the other."""
+    """The mentions table's CSV rows: each part's rows as it holds them written, the rows of the parts
+    that hold none (or hold them written with other column types) written now, in one go, and kept on
+    them.  ``order``: the table's row i is row ``order[i]`` of the parts' rows one after the other."""
     where = [0] * len(order)  # a part row's place in the table
     for i, j in enumerate(order):
         where[j] = i
     kinds, at, spans = dtypes_of(mentions), 0, []
     for part in parts:
-        n = len(part.mentions["frame"])
-        if part.lines is None or part.lines.dtypes != kinds:
-            part.lines = csv_lines(mentions.take(where[at:at + n])) if n else Lines(b"", (), kinds)
-        if part.lines is None:  # columns csv_lines does not write: the table is written whole
+        spans.append((at, len(part.mentions["frame"])))
+        at += spans[-1][1]
+    stale = [part.lines is None or part.lines.dtypes != kinds for part in parts]
+    if any(stale):
+        fresh = csv_lines(mentions.take([i for (at, n), old in zip(spans, stale) if old for i in where[at:at + n]]))
+        if fresh is None:  # columns csv_lines does not write: the table is written whole
             return csv_rows(mentions)
-        spans += [(part.lines, k) for k in range(n)]
-        at += n
-    return b"".join(spans[j][0].row(spans[j][1]) for j in order)
+        k = 0
+        for part, (_, n), old in zip(parts, spans, stale):
+            if old:
+                rows = [fresh.row(k + j) for j in range(n)]
+                part.lines = Lines(b"".join(rows), tuple(accumulate(map(len, rows))), kinds)
+                k += n
+    rows = [(part.lines, j) for part, (_, n) in zip(parts, spans) for j in range(n)]
+    return b"".join(rows[j][0].row(rows[j][1]) for j in order)

@@ -171,24 +171,29 @@ def csv_lines(df: pd.DataFrame) -> Lines | None:
             kinds.append(dtype.name)
         else:
             return None
-    dtypes, df = dtypes_of(df), csv_frame(df)
-    text = pa.large_string()
+    dtypes, text = dtypes_of(df), pa.large_string()
     empty = pa.scalar("", text)
-    strings = [_arrow_text(df.iloc[:, k], text) for k, kind in enumerate(kinds) if kind == "str"]
-    if strings:  # all text cells as one array: one quoting pass, not one per column
-        flat = pc.fill_null(pa.concat_arrays(strings), empty)
+
+    def texts(frame: pd.DataFrame):  # every text cell of the frame, column after column, as one array
+        cols = [_arrow_text(col, text) for (_, col), kind in zip(frame.items(), kinds) if kind == "str"]
+        return pc.fill_null(pa.concat_arrays(cols), empty) if cols else None
+    flat = texts(df)
+    if flat is not None and pc.any(pc.match_substring_regex(flat, _REWRITE)).as_py():
+        df = csv_frame(df)  # a cell to neutralize (rare): csv_cell's way, then the same
+        flat = texts(df)
+    if flat is not None:
         needs = pc.match_substring_regex(flat, _QUOTE_IF)
         if pc.any(needs).as_py():
             quote = pa.scalar('"', text)
             flat = pc.if_else(needs, pc.binary_join_element_wise(quote, pc.replace_substring(flat, '"', '""'), quote, empty),
                               flat)
     cells, at, n = [], 0, len(df)
-    for k, kind in enumerate(kinds):
+    for (_, col), kind in zip(df.items(), kinds):
         if kind == "str":
             cells.append(flat.slice(at, n))
             at += n
         else:  # str() of each value, as pandas writes it: 12, -3, True
-            values = pa.array(df.iloc[:, k].to_numpy())
+            values = pa.array(col.to_numpy())
             cells.append(values.cast(text) if kind == "int64" else
                          pc.if_else(values, pa.scalar("True", text), pa.scalar("False", text)))
     cells.append(pc.binary_join_element_wise(cells.pop(), empty, pa.scalar("\n", text)))  # each row ends in LF
