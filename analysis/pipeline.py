@@ -102,6 +102,7 @@ class Task:
     blobs: dict[str, bytes] = field(default_factory=dict)  # "base" and frame ids: cached parts as the cache holds them
     rejected: int = 0  # cached values that did not load where it was coded (recomputed)
     fetch: Fetch | None = None  # where its cached values are, when whoever codes it reads them (``fetched``)
+    keep_cuts: bool = True  # its result keeps the sentences (False: its sentences' frame is enough)
 
     def loaded(self) -> Task:
         """The same batch with its articles' texts, read from their files and checked against the
@@ -425,8 +426,8 @@ def _bare(r: BatchResult) -> BatchResult:
 
 def unpack(p: Packed, task: Task) -> BatchResult:
     r = pickle.loads(p.result)
-    # a cached cut the parent did not read stays None here: the sentences' frame came instead
-    r.cuts = [pickle.loads(b) if b is not None else piece.cut for b, piece in zip(p.segments, task.pieces)]
+    # the sentences' frame came instead of the cuts: a caller that needs no cuts unpickles none
+    r.cuts = [pickle.loads(b) if b is not None and task.keep_cuts else piece.cut for b, piece in zip(p.segments, task.pieces)]
     r.packed, r.csv, r.rejected = p, p.csv, p.rejected
     r.segments = pickle.loads(p.segments_frame) if p.segments_frame else None
     return r
@@ -689,7 +690,7 @@ class Run:
             if b.hit:
                 continue
             f = Fetch(b.keys, b.part_keys(self.fingerprints), b.base_key, cuts=not self.lazy_cuts)
-            task = Task([Piece(a, None, {}) for a in b.articles])
+            task = Task([Piece(a, None, {}) for a in b.articles], keep_cuts=not self.lazy_cuts)
             yield dataclasses.replace(task, fetch=f) if remote else fetched(task, f, self.cache)
 
     def _cached(self, b: Batch) -> BatchResult | None:

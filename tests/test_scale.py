@@ -274,6 +274,11 @@ def test_in_a_process_pool_each_coder_reads_its_batchs_cache_entries(data_copy, 
     from analysis import pipeline
     from analysis.results.stream import code_tables
     monkeypatch.setattr(pipeline, "BATCH", 2)  # the five seeds in three batches: a pool
+    cold = pipeline.Run(data_copy, cache_dir=tmp_path / "first", jobs=2)
+    cold.lazy_cuts = True
+    results = list(cold.batches())  # the parent unpickles no sentences: their frames came instead
+    assert [len(r.cuts) for r in results] == [2, 2, 1] and all(c is None for r in results for c in r.cuts)
+    assert sum(len(r.segments) for r in results) == 96  # the seeds' sentences (`code` prints 96)
     out = tmp_path / "out"
     code_tables(data_copy, out, jobs=2)
     frames = len(pipeline.Run(data_copy, jobs=1).codebook.frames)
