@@ -134,6 +134,7 @@ class ArticleCache:
         self.salt = hashlib.sha256("|".join(salts).encode()).hexdigest()
         self.run = time.time_ns()
         self._db = None
+        self.readonly = False  # a reader's (``reader``): it never writes, nor removes a broken file
         self.rejected = 0  # entries that did not check (signature, format or kind): recomputed
         self.refused = ""  # why the cache folder was not used at all
         self._key, self.lasting = signing_key() if directory is not None else (b"", False)
@@ -164,7 +165,6 @@ class ArticleCache:
                 break
         self._pending: list[tuple[str, int, bytes]] = []
         self._used: list[str] = []
-        self.readonly = False
 
     def reader_spec(self) -> tuple | None:
         """What another process of this run needs to read this cache (``reader``), or None without one."""
