@@ -51,5 +51,25 @@ def resample(n: int, dst: Path, src: Path = ROOT / "data", seed: int = 7) -> Pat
     return dst
 
 
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    def count(text: str) -> int:
+        if not text.isdigit() or int(text) < 1:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number of articles (1 or more, e.g. 1000)")
+        return int(text)
+    ap = argparse.ArgumentParser(description="A corpus of N articles resampled from the seed paragraphs.")
+    ap.add_argument("n", type=count, help="how many articles")
+    ap.add_argument("folder", type=Path, help="where to write the corpus (made if missing)")
+    args = ap.parse_args(argv)
+    try:
+        print(resample(args.n, args.folder))
+    except OSError as e:  # a file where the folder should be, no permission, a full disk
+        print(f"resample.py: cannot write the corpus to {args.folder}: {e.strerror or e}; "
+              "give a folder you can write to", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    print(resample(int(sys.argv[1]), Path(sys.argv[2])))
+    sys.exit(main())

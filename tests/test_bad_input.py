@@ -127,3 +127,19 @@ def test_control_character_in_yaml_is_reported_by_line_and_column(capsys, data_c
     assert code == 2 and "Traceback" not in err
     assert f"codebook.yaml:{line}:8: control character U+0000" in err, err
     assert "fix:" in err
+
+
+@pytest.mark.parametrize("argv, rc, says", [
+    (["many", "{tmp}/c"], 2, "'many' is not a number of articles"),
+    (["0", "{tmp}/c"], 2, "'0' is not a number of articles"),
+    (["3", "{tmp}/a-file"], 1, "cannot write the corpus to"),
+])
+def test_the_resampling_script_refuses_bad_arguments_without_a_traceback(tmp_path, argv, rc, says):
+    import subprocess
+    import sys
+    (tmp_path / "a-file").write_text("mine\n", encoding="utf-8")
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "resample.py"
+    done = subprocess.run([sys.executable, str(script), *(a.format(tmp=tmp_path) for a in argv)],
+                          capture_output=True, text=True)
+    assert done.returncode == rc and says in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "mine\n"  # nothing of the user's lost
