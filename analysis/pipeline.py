@@ -562,6 +562,13 @@ class Batch:
         cache, rules_hash, _, voices_hash, *_ = self.salts
         return cache.key("batch", rules_hash, voices_hash, *(k["art"] for k in self.keys))
 
+    def hit_keys(self) -> list[str]:
+        """Its tables' key and its articles' sentences keys: whether it is all in the cache, worked out
+        without the other per-article keys (nine in ten of them, hashed again when its turn comes)."""
+        cache, rules_hash, _, voices_hash, *_ = self.salts
+        arts = [_art(a) for a in self.articles]
+        return [cache.key("batch", rules_hash, voices_hash, *arts), *(cache.key("segments", rules_hash, art) for art in arts)]
+
     @property
     def base_key(self) -> str:
         """The batch's frame-free part: not the codebook's (a frame edit keeps it)."""
@@ -620,13 +627,18 @@ def part_salts(codebook: Codebook, rules: ExtractionRules) -> dict[str, str]:
     return out
 
 
+def _art(article) -> str:
+    """What identifies an article in its cache keys (its text by hash)."""
+    return "|".join((article.id, article.file, article.language, article.outlet.name_en, article.sha256))
+
+
 def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints) -> list[dict[str, str]]:
     keys = []
     for article in articles:
-        art_key = (article.id, article.file, article.language, article.outlet.name_en, article.sha256)
-        keys.append({"segments": cache.key("segments", rules_hash, *art_key), "art": "|".join(art_key),
-                     "found": cache.key("attributions", rules_hash, actors_hash, *art_key),
-                     **{fid: cache.key("mentions", rules_hash, fp, *art_key) for fid, fp in fingerprints.items()}})
+        art = _art(article)  # ArticleCache.key joins its parts with "|": the same keys as the art's five parts
+        keys.append({"segments": cache.key("segments", rules_hash, art), "art": art,
+                     "found": cache.key("attributions", rules_hash, actors_hash, art),
+                     **{fid: cache.key("mentions", rules_hash, fp, art) for fid, fp in fingerprints.items()}})
     return keys
 
 
@@ -671,8 +683,7 @@ class Run:
         salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, base_hash, part_salts(codebook, extraction))
         for i in range(0, len(corpus.articles), batch):
             b = Batch(corpus.articles[i:i + batch], False, salts)
-            b.hit = cache.has(b.result_key, *(k["segments"] for k in b.keys))
-            b.done()
+            b.hit = cache.has(*b.hit_keys())
             self.plan.append(b)
         misses = sum(not b.hit for b in self.plan)
         self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
