@@ -216,8 +216,7 @@ class BatchResult:
         """The rows this batch adds to each streamed table (``segments``: its sentences' frame, if built)."""
         if segments is None:
             segments = self.segments if self.segments is not None else coding.segments_frame([s for cut in self.cuts for s in cut[0]])
-        segs = segments
-        return {"mentions": self.mentions, "frame_sentences": self.stances.drop(columns=["sentence"]), "segments": segs,
+        return {"mentions": self.mentions, "frame_sentences": self.stances.drop(columns=["sentence"]), "segments": segments,
                 "removed": self.removed, "quotations": self.quotations, "speakers": self.speakers}
 
 
