@@ -414,7 +414,7 @@ def pack(r: BatchResult, inputs: Inputs) -> Packed:
     # frame edit waits for), and so does the sentences' frame (the parent need not read the cuts)
     return Packed(_dump(rest), segments, found, fresh, r.coded, _dump(r.new_base) if r.new_base is not None else None,
                   {fid: _dump(part) for fid, part in r.new_parts.items()}, r.csv or {},
-                  _dump(r.row_tables()["segments"]), r.rejected)
+                  _dump(r.segments) if r.segments is not None else b"", r.rejected)
 
 
 def _bare(r: BatchResult) -> BatchResult:
@@ -796,8 +796,9 @@ class Run:
     def _keep_parts(b: Batch, base, parts: dict, put) -> None:
         if base is not None:
             put(b.base_key, base)
+        keys = b.part_keys(parts)
         for fid, part in parts.items():
-            put(b.part_key(fid), part)
+            put(keys[fid], part)
 
     def empty(self) -> dict[str, pd.DataFrame]:
         return empty_tables(self.extraction_rules)

@@ -34,7 +34,7 @@ class TableStream:
         self.counted = RunCounts(self.language)
         self.claims, self.details, self.sourcing = [], [], []
         self.rows = {"segments": 0, "mentions": 0, "frame_sentences": 0}
-        self._held: dict[str, list[tuple[pd.DataFrame, str | None]]] = {name: [] for name in STREAMED}
+        self._held: dict[str, list[tuple[pd.DataFrame, bytes | None]]] = {name: [] for name in STREAMED}
         self._held_rows = 0
         self.keep_articles: set[str] = set()  # their sentences are kept (the gold file's, for its check)
         self.kept: list = []
@@ -52,8 +52,8 @@ class TableStream:
     def add(self, r: BatchResult) -> None:
         if self.keep_articles:
             self.kept += [s for cut in r.cuts for s in cut[0] if s.article_id in self.keep_articles]
-        segs = r.segments if r.segments is not None else segments_frame([s for cut in r.cuts for s in cut[0]])
-        batch = r.row_tables(segs)  # removed: cut by the batch's coder
+        batch = r.row_tables()  # removed: cut by the batch's coder
+        segs = batch["segments"]
         for name in STREAMED:
             if len(batch[name]):  # with its CSV rows where a worker wrote them
                 self._held[name].append((batch[name], r.csv.get(name) if r.csv is not None else None))
