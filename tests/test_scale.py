@@ -161,6 +161,28 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1 + (1 + frames)
 
 
+def test_pruning_keeps_what_the_run_wrote_read_or_touched_and_drops_the_rest(tmp_path):
+    """Worked by hand: an earlier run wrote four entries; a handed-over file added three rows under keys
+    no run of ours makes; this run reads one entry, touches one, writes one and leaves the fourth alone."""
+    first = cache_mod.ArticleCache(tmp_path, "salt")
+    read, touched, left, rewritten = (first.key(x) for x in ("read", "touched", "left", "rewritten"))
+    for k in (read, touched, left, rewritten):
+        first.put(k, k)
+    first.close()
+    with sqlite3.connect(tmp_path / cache_mod.FILE) as db:  # 64 characters but not hex, short, not text
+        db.executemany("INSERT INTO entries VALUES (?, 0, x'00')", [("z" * 64,), (read[:16],), (12345,)])
+    assert len(cache_mod.ArticleCache(tmp_path)) == 7
+    run = cache_mod.ArticleCache(tmp_path, "salt")
+    assert run.get(read) == read
+    run.touch(touched)
+    run.put(rewritten, "again")
+    run.put(run.key("new"), "new")
+    assert run.prune() == 4  # left, and the three rows of the handed-over file
+    run.close()
+    with sqlite3.connect(tmp_path / cache_mod.FILE) as db:
+        assert {k for (k,) in db.execute("SELECT key FROM entries")} == {read, touched, rewritten, run.key("new")}
+
+
 def edit_postman(data: Path) -> None:
     book = data / "codebook.yaml"
     text = book.read_text(encoding="utf-8")

@@ -13,8 +13,8 @@ results/, so editing the briefing recodes nothing) plus whatever the caller
 names (article text and metadata, boilerplate rules, a frame's fingerprint), so
 editing one article recodes that article and editing one frame recodes that frame.
 
-Bounded: every run notes the entries it used (in a table of its connection); ``prune`` then drops the rest,
-i.e. entries for articles, frames or rules that no longer exist.
+Bounded: every run notes the entries it used (the first 64 bits of each key, eight bytes an entry);
+``prune`` then drops the rest, i.e. entries for articles, frames or rules that no longer exist.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import pickle
 import secrets
 import sqlite3
 import time
+from array import array
 from contextlib import suppress
 from pathlib import Path
 
@@ -154,9 +155,6 @@ class ArticleCache:
                 self._db.execute("PRAGMA cache_size=-32768")
                 self._db.execute("PRAGMA wal_autocheckpoint=10000")
                 self._db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, run INTEGER, value BLOB)")
-                # what this run used, for ``prune``: kept apart, since stamping an entry's own row made
-                # SQLite read its whole value again (1.9 GB, 18 s, for a cached run of 100,000 articles)
-                self._db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY) WITHOUT ROWID")
                 break
             except sqlite3.DatabaseError:  # not a database (overwritten, truncated): start afresh
                 self._broken()
@@ -164,7 +162,12 @@ class ArticleCache:
                 self._db = None  # an unusable cache folder only costs time
                 break
         self._pending: list[tuple[str, int, bytes]] = []
-        self._used: list[str] = []
+        self._used: list[str] = []  # a reader's, for ``take_used``
+        # What this run wrote or used, for ``prune``, as the first 64 bits of each key (keys are SHA-256 hex): not
+        # stamped on the entries' rows, which made SQLite read each value again (1.9 GB, 18 s, at 100,000
+        # articles), nor inserted into a table of their own, which took 1.0 s of the parent's 8 s after a
+        # one-frame edit at 10,000 articles; a million keys hold 8 MB here.
+        self._used_tags = array("Q")
 
     def reader_spec(self) -> tuple | None:
         """What another process of this run needs to read this cache (``reader``), or None without one."""
@@ -299,9 +302,10 @@ class ArticleCache:
             self._note_used(*keys)
 
     def _note_used(self, *keys: str) -> None:
-        self._used += keys
-        if len(self._used) >= 5000 and not self.readonly:  # held in SQLite, not here: 100,000 articles use a million
-            self.flush()
+        if self.readonly:
+            self._used += keys
+        else:
+            self._used_tags.extend(map(_tag, keys))
 
     def put(self, key: str, value) -> None:
         if self._db is not None:
@@ -311,6 +315,7 @@ class ArticleCache:
         """Keep a value pickled elsewhere (a worker process) as it is, signed."""
         if self._db is not None and not self.readonly:
             self._pending.append((key, self.run, self.sign(blob)))
+            self._used_tags.append(_tag(key))  # written by this run: pruning keeps it
             if len(self._pending) >= 500:
                 self.flush()
 
@@ -321,19 +326,34 @@ class ArticleCache:
             with self._db:
                 self._db.execute("BEGIN")
                 self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", self._pending)
-                self._db.executemany("INSERT OR IGNORE INTO temp.used VALUES (?)", ((k,) for k in self._used))
         except sqlite3.Error:
             self._broken()
-        self._pending, self._used = [], []
+        self._pending = []
 
     def prune(self) -> int:
         """Drop every entry this run neither wrote nor used; returns how many."""
         if self._db is None or self.readonly:
             return 0
         self.flush()
+        import numpy as np
+        used = np.unique(np.frombuffer(self._used_tags, dtype=np.uint64))
         try:
-            return self._db.execute("DELETE FROM entries WHERE run != ? AND key NOT IN (SELECT key FROM temp.used)",
-                                    (self.run,)).rowcount if self._db else 0
+            if self._db is None:
+                return 0
+            stale: list[str] = []
+            # the keys alone (SQLite reads them from the key's index, 8 MB at 10,000 articles), not the
+            # table's rows for their run (its 270 MB): what this run wrote is among its tags
+            older = self._db.execute("SELECT key FROM entries")
+            while rows := older.fetchmany(20000):  # not a million keys at once (120 MB)
+                keys = [k for (k,) in rows]
+                kept = np.isin(np.fromiter(map(_tag, keys), dtype=np.uint64, count=len(keys)), used)
+                stale += [k for k, keep in zip(keys, kept.tolist()) if not keep]
+            with self._db:
+                self._db.execute("BEGIN")
+                for i in range(0, len(stale), 500):
+                    chunk = stale[i:i + 500]
+                    self._db.execute(f"DELETE FROM entries WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+            return len(stale)
         except sqlite3.Error:
             self._broken()
             return 0
@@ -346,6 +366,18 @@ class ArticleCache:
             self.flush()
             self._db.close()
             self._db = None
+
+
+def _tag(key) -> int:
+    """A key's first 64 bits (``key`` gives SHA-256 hex).  Any other key a handed-over file holds
+    gets ``NO_TAG``, which no key of ours has but by a one in 2**64 chance: pruning drops it."""
+    try:
+        return int(key[:16], 16) if isinstance(key, str) and len(key) == 64 and key.isascii() else NO_TAG
+    except ValueError:
+        return NO_TAG
+
+
+NO_TAG = 2 ** 64 - 1
 
 
 def cpu_count() -> int:
