@@ -129,6 +129,27 @@ def test_control_character_in_yaml_is_reported_by_line_and_column(capsys, data_c
     assert "fix:" in err
 
 
+def test_an_unclosed_bracket_is_reported_where_it_opened_not_where_the_parser_gave_up(capsys, data_copy):
+    # the [ of the US set's English names loses its ]: the parser only gives up lines below
+    text = (data_copy / "codebook.yaml").read_text(encoding="utf-8")
+    at = text.index("    en: [United States")
+    line = text[:at].count("\n") + 1
+    edit(data_copy / "codebook.yaml", "         Pentagon]\n", "         Pentagon\n")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and "Traceback" not in err
+    assert f"codebook.yaml:{line}:9: YAML syntax error: the [ opened here is not closed" in err, err
+    assert "fix: add the missing ] on this line" in err
+
+
+def test_an_unclosed_quote_is_reported_where_it_opened(capsys, data_copy):
+    text = (data_copy / "codebook.yaml").read_text(encoding="utf-8")
+    line = text.count("\n") + 1  # a line added at the end
+    (data_copy / "codebook.yaml").write_text(text + 'note: "unclosed\n', encoding="utf-8")
+    code, out, err = run(capsys, "validate", "--data", str(data_copy))
+    assert code == 2 and "Traceback" not in err
+    assert f"codebook.yaml:{line}:7: YAML syntax error: the quote opened here is not closed" in err, err
+
+
 @pytest.mark.parametrize("argv, rc, says", [
     (["many", "{tmp}/c"], 2, "'many' is not a number of articles"),
     (["0", "{tmp}/c"], 2, "'0' is not a number of articles"),

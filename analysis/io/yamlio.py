@@ -138,6 +138,29 @@ def _load_bounded(text: str):
         loader.dispose()
 
 
+# What was left open when the parser gave up, by its context: the line to fix is where it opened, which
+# can be many lines above where the parser noticed (an unclosed [ on line 5 reported at line 26).
+_UNCLOSED = {
+    "while parsing a flow sequence": ("[", "add the missing ] on this line, or quote the text if the [ belongs to it"),
+    "while parsing a flow mapping": ("{", "add the missing } on this line, or quote the text if the { belongs to it"),
+    "while scanning a quoted scalar": ("quote", "close the quote on this line; inside single quotes write ' as '', "
+                                                "inside double quotes write \" as \\\""),
+}
+
+
+def _syntax_problem(where: str, e: yaml.MarkedYAMLError) -> Problem:
+    opened, mark = _UNCLOSED.get(e.context or ""), e.problem_mark or e.context_mark
+    start = e.context_mark
+    if opened and start is not None and mark is not None and start.line < mark.line:
+        what, fix = opened
+        return Problem(where, start.line + 1, f"YAML syntax error: the {what} opened here is not closed "
+                       f"(the parser gave up at line {mark.line + 1}: {e.problem})", fix, column=start.column + 1)
+    what = " ".join(x for x in (e.context, e.problem) if x) or "YAML syntax error"
+    return Problem(where, mark.line + 1 if mark else None, f"YAML syntax error: {what}",
+                   "check indentation, colons and quotes on this line (quote text containing ': ' or '#')",
+                   column=mark.column + 1 if mark else None)
+
+
 def load_yaml(path: Path):
     """Parse a YAML file; any syntax or encoding error is an InputError with line and column."""
     where = display_path(path)
@@ -157,11 +180,7 @@ def load_yaml(path: Path):
     except _TooBig as e:
         raise InputError(Problem(where, e.node.start_mark.line + 1, e.what, e.fix)) from None
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        what = " ".join(x for x in (e.context, e.problem) if x) or "YAML syntax error"
-        raise InputError(Problem(where, mark.line + 1 if mark else None, f"YAML syntax error: {what}",
-                                 "check indentation, colons and quotes on this line (quote text containing ': ' or '#')",
-                                 column=mark.column + 1 if mark else None)) from None
+        raise InputError(_syntax_problem(where, e)) from None
     except yaml.reader.ReaderError as e:
         # the analyst needs a line and column; libyaml counts UTF-8 bytes, the Python reader characters
         before = text.encode()[:e.position].decode(errors="ignore") if _C_READER else text[:e.position]
