@@ -267,6 +267,34 @@ def test_code_sends_cached_sentences_to_the_coder_unread(data_copy, tmp_path):
         run.cache.close()
 
 
+def test_a_re_run_that_finds_every_batch_cached_writes_its_rows_from_the_batch_entry(data_copy, tmp_path, monkeypatch):
+    """`code` run again on the same study reads each batch's entry alone: no article's sentences entry is
+    read and no CSV row written again, yet every table is the same and pruning keeps every entry; a caller
+    that keeps the sentences (``analyse``) still reads the five seeds' sentences entries."""
+    from analysis import pipeline
+    from analysis.io import untrusted
+    from analysis.results.stream import code_tables
+    out = tmp_path / "out"
+    code_tables(data_copy, out, jobs=1)
+    before, entries = checksums(out / "tables"), len(cache_mod.ArticleCache(out / ".cache"))
+    read = []
+    get = cache_mod.ArticleCache.get
+    monkeypatch.setattr(cache_mod.ArticleCache, "get", lambda self, key, *a, **k: read.append(key) or get(self, key, *a, **k))
+
+    def no_rows(*_a, **_k):
+        raise AssertionError("CSV rows written again")
+    monkeypatch.setattr(untrusted, "csv_lines", no_rows)
+    again, _, _ = code_tables(data_copy, out, jobs=1)
+    assert again.stats["cached"] == 5 and len(read) == 1  # the one batch's entry
+    assert checksums(out / "tables") == before
+    assert len(cache_mod.ArticleCache(out / ".cache")) == entries
+    read.clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(cache_mod.ArticleCache, "get", lambda self, key, *a, **k: read.append(key) or get(self, key, *a, **k))
+    kept = pipeline.analyse(data_copy, cache_dir=out / ".cache", jobs=1)
+    assert kept.stats["cached"] == 5 and len(read) == 1 + 5 and len(kept.segments) == 96
+
+
 def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_again(capsys, data_copy, tmp_path):
     """A sentences entry signed here but of another kind is found out where the batch is coded: the article
     is segmented again, its cached attributions (of the old sentences) are not used, the entry is counted
