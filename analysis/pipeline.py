@@ -36,6 +36,7 @@ from analysis.inputs.codebook import Codebook
 from analysis.inputs.corpus import EVENTS, LANGUAGES, OUTLETS, Article, Corpus, StoredArticle
 from analysis.inputs.cues import CUES, Cues
 from analysis.inputs.extraction_rules import EXTRACTION_RULES, ExtractionRules
+from analysis.inputs.seen import Seen
 from analysis.inputs.study import Study
 from analysis.io.cache import ArticleCache, Shared, cpu_count, file_hash, source_hash
 from analysis.io.errors import SchedulerError
@@ -658,7 +659,8 @@ class Run:
         self.progress = progress
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
         self.scheduler = scheduler or os.environ.get(SCHEDULER_ENV) or None
-        self.study = study = Study.load(data_dir)
+        memo_key, memo = self._seen(cache_dir, data_dir)
+        self.study = study = Study.load(data_dir, memo=memo)
         corpus, codebook, actors, extraction = study.corpus, study.codebook, study.actors, study.extraction_rules
         if dedupe if dedupe is not None else os.environ.get(DEDUPE_ENV) == "1":  # each story once
             corpus.set_aside = [a.id for a in corpus.articles if a.duplicate_of]
@@ -666,6 +668,10 @@ class Run:
         self.corpus, self.codebook, self.actors, self.cues = corpus, codebook, actors, study.cues
         self.extraction_rules = extraction
         self.cache = cache = ArticleCache(cache_dir, source_hash())
+        if memo.changed:
+            cache.put(memo_key, memo.now)
+        else:
+            cache.touch(memo_key)
         rules_hash = file_hash(data_dir / BOILERPLATE)
         # attributions and stance read the actors and the lexicon (the data folder's, else the shipped one)
         actors_hash = "|".join(file_hash(p) for p in (data_dir / ACTORS, data_dir / lexicon.LEXICON, lexicon.SHIPPED))
@@ -688,6 +694,17 @@ class Run:
         self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
                       "jobs": self.jobs if self.parallel or self.scheduler else 1,
                       "scheduler": str(self.scheduler) if self.scheduler else ""}
+
+    @staticmethod
+    def _seen(cache_dir: Path | None, data_dir: Path) -> tuple[str, Seen]:
+        """What the last run read of this data folder's articles, from the cache (signed there): its key
+        and the memo (empty without a cache, or with one that does not hold it)."""
+        peek = ArticleCache.peek(cache_dir, source_hash())
+        try:
+            key = peek.key("articles read", str(data_dir.resolve()))
+            return key, Seen(peek.get(key, expect=_is_dict) or {})
+        finally:
+            peek.close()
 
     def _tasks(self) -> Iterator[Task]:
         """The batches to code, with where their cached values are.  In a process pool that writes its

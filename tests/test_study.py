@@ -67,3 +67,55 @@ def test_validate_checks_the_inputs_without_coding_the_corpus(monkeypatch):
     problems = Problems()
     validate_all(DATA, problems)
     assert problems.errors == []
+
+
+def _reads(monkeypatch):
+    """The article files ``load_corpus`` reads, by name."""
+    from analysis.inputs import corpus
+    read, real = [], corpus.read_article_text
+    monkeypatch.setattr(corpus, "read_article_text", lambda path, *a: read.append(path.name) or real(path, *a))
+    return read
+
+
+def test_a_run_takes_what_it_read_of_unchanged_articles_from_the_last_run(data_copy, tmp_path, monkeypatch):
+    """The second run reads no article file and keeps the same hashes and notes; an article rewritten with
+    the same size and its modification time put back (``touch -r``) is still read again."""
+    import hashlib
+    import os
+
+    from analysis.inputs import seen
+    from analysis.pipeline import Run
+    monkeypatch.setattr(seen, "RACY_NS", 0)  # the files were written a moment ago
+    first = data_copy / "articles" / "000_1f50c9dbfb2fc940.txt"
+    first.write_text(first.read_text(encoding="utf-8") + "\n" + "كلمة " * 700 + "\n", encoding="utf-8")  # 3,500 characters, no end
+    read = _reads(monkeypatch)
+    cold = Run(data_copy, cache_dir=tmp_path / "cache", jobs=1)
+    cold.cache.close()
+    assert len(read) == 5 and len(cold.corpus.warnings) == 1 and "3,500 characters" in cold.corpus.warnings[0]
+    read.clear()
+    warm = Run(data_copy, cache_dir=tmp_path / "cache", jobs=1)
+    warm.cache.close()
+    assert read == []
+    assert [a.sha256 for a in warm.corpus.articles] == [a.sha256 for a in cold.corpus.articles]
+    assert warm.corpus.warnings == cold.corpus.warnings
+    text = first.read_text(encoding="utf-8")
+    st = os.stat(first)
+    changed = text.replace("كلمة", "جملة", 1)  # the same number of characters and bytes
+    first.write_text(changed, encoding="utf-8")
+    os.utime(first, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(first).st_size == st.st_size and os.stat(first).st_mtime_ns == st.st_mtime_ns
+    again = Run(data_copy, cache_dir=tmp_path / "cache", jobs=1)
+    again.cache.close()
+    assert read == ["000_1f50c9dbfb2fc940.txt"]
+    assert again.corpus.articles[0].sha256 == hashlib.sha256(changed.encode("utf-8")).hexdigest() != cold.corpus.articles[0].sha256
+
+
+def test_an_article_changed_just_before_a_run_is_not_remembered(data_copy, tmp_path, monkeypatch):
+    """Written less than two seconds before the run began: its status could hide a second write, so the
+    next run reads it again."""
+    from analysis.pipeline import Run
+    read = _reads(monkeypatch)
+    for _ in range(2):
+        run = Run(data_copy, cache_dir=tmp_path / "cache", jobs=1)
+        run.cache.close()
+    assert len(read) == 10  # the copies were made a moment ago: read both times

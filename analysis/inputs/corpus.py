@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.inputs.seen import Seen
 from analysis.io.errors import InputError, Problem, Problems, check_names, did_you_mean
 from analysis.io.paths import Folder, NotRegularFile, UnsafePath, read_regular
 from analysis.io.yamlio import encoding_fix, load_yaml
@@ -376,8 +377,10 @@ def read_article_text(path: Path, problems: Problems, where: tuple[Path, int]) -
     return text
 
 
-def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_empty: bool = False) -> Corpus:
-    """Validate everything and return the corpus; raises InputError unless a collector is passed."""
+def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_empty: bool = False,
+                memo: Seen | None = None) -> Corpus:
+    """Validate everything and return the corpus; raises InputError unless a collector is passed.
+    ``memo``: what the last run read, for the files unchanged since (``inputs/seen.py``)."""
     data_dir = Path(data_dir)
     own = problems is None
     problems = problems if problems is not None else Problems()
@@ -424,19 +427,20 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
             if row[col] and row[col] not in allowed:
                 problems.add(*where, f"{col} '{row[col]}' is not one of {', '.join(allowed)}",
                              f"set {col} to one of {', '.join(allowed)}")
-        text = read_article_text(path, problems, where)
-        if text is None or outlet is None:
+        facts = _facts(aid, path, problems, where, memo)
+        if facts is None:
             continue
-        if (run := _NO_END.search(text)):
-            note = (f"article '{aid}' has {run.end() - run.start():,} characters with no sentence end "
-                    f"from line {text.count(chr(10), 0, run.start()) + 1}: coded in pieces of at most {MAX_SENTENCE:,} characters")
-            problems.add(path, text.count("\n", 0, run.start()) + 1, note,
+        sha256, note, note_line = facts
+        if outlet is None:
+            continue
+        if note is not None:
+            problems.add(path, note_line, note,
                          "add the missing punctuation or line breaks if the pieces cut sentences badly", level="note")
             warnings.append(note)
         articles.append(StoredArticle(  # the text is let go: read again when its batch is coded
             id=aid, file=Path(rel).as_posix(), outlet=outlet, date=day, language=keep(row["language"]),
             path=(root, rel), texts=texts,  # checked inside the folder again when read (a link may change meanwhile)
-            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), title=row["title"],
+            sha256=sha256, title=row["title"],
             url=row["url"], outlet_basis=keep(row["outlet_basis"] or "unknown"),
             outlet_confidence=keep(row["outlet_confidence"] or "low"), outlet_evidence=keep(row["outlet_evidence"]),
             date_basis=keep(row["date_basis"] or ("unknown" if day is None else "stated")),
@@ -450,6 +454,32 @@ def load_corpus(data_dir: Path | str, problems: Problems | None = None, allow_em
         problems.raise_if_any()
     articles.sort(key=lambda a: a.id)
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, warnings=warnings)
+
+
+def _facts(aid: str, path: Path, problems: Problems, where: tuple, memo: Seen | None):
+    """``_read``'s answer, from ``memo`` for a file unchanged since the last run."""
+    status = memo.status(path) if memo is not None else None
+    known = memo.get(path, status) if status is not None else None
+    if known is not None:
+        return known
+    read = _read(aid, path, problems, where)
+    if read is not None and status is not None:
+        memo.put(path, status, *read)
+    return read
+
+
+def _read(aid: str, path: Path, problems: Problems, where: tuple) -> tuple[str, str | None, int | None] | None:
+    """What the corpus keeps of an article's text: its hash, and a note (with its line) on a long run
+    without a sentence end; None if the text cannot be read (reported)."""
+    text = read_article_text(path, problems, where)
+    if text is None:
+        return None
+    note = line = None
+    if (run := _NO_END.search(text)):
+        line = text.count("\n", 0, run.start()) + 1
+        note = (f"article '{aid}' has {run.end() - run.start():,} characters with no sentence end "
+                f"from line {line}: coded in pieces of at most {MAX_SENTENCE:,} characters")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), note, line
 
 
 def _check_copies(articles: list[StoredArticle], lines: dict[str, int], manifest: Path, problems: Problems) -> None:

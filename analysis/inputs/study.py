@@ -18,6 +18,7 @@ from analysis.inputs.codebook import CODEBOOK, Codebook, load_codebook
 from analysis.inputs.corpus import Corpus, load_corpus, load_events
 from analysis.inputs.cues import Cues, load_cues
 from analysis.inputs.extraction_rules import ExtractionRules, load_extraction_rules
+from analysis.inputs.seen import Seen
 from analysis.io.errors import InputError, Problems
 
 
@@ -35,7 +36,8 @@ class Study:
     extraction_rules: ExtractionRules           # rules.yaml
 
     @classmethod
-    def load(cls, data_dir: Path | str, problems: Problems | None = None) -> Study:
+    def load(cls, data_dir: Path | str, problems: Problems | None = None, memo: Seen | None = None) -> Study:
+        """``memo``: what the last run read of the articles (``inputs/seen.py``)."""
         data_dir = Path(data_dir)
         own = problems is None
         problems = problems if problems is not None else Problems()
@@ -47,7 +49,7 @@ class Study:
                 problems.items += e.problems
                 return None
 
-        corpus = guarded(load_corpus, data_dir)
+        corpus = guarded(load_corpus, data_dir, memo=memo)
         boilerplate = guarded(load_boilerplate, data_dir)
         codebook = guarded(load_codebook, data_dir / CODEBOOK)
         actors = guarded(load_actors, data_dir)

@@ -174,22 +174,35 @@ class ArticleCache:
         return (self.dir, self._key, self.salt) if self._db is not None else None
 
     @classmethod
-    def reader(cls, spec: tuple | None) -> ArticleCache:
+    def reader(cls, spec: tuple | None, still: bool = False) -> ArticleCache:
         """The cache of ``reader_spec`` for reading alone (a coder reading its batch's entries): a
         read-only connection, and the keys it reads or touches collected (``take_used``) for the run
-        that writes, which alone records them for pruning."""
+        that writes, which alone records them for pruning.  ``still``: read the file as it is, leaving
+        no lock files beside it (SQLite's ``immutable``): what the last run closed, without what a
+        running one has not yet moved in from its log."""
         self = cls(None)
         if spec is None:
             return self
         self.dir, self._key, self.salt = spec
         self.readonly = True
         try:
-            self._db = sqlite3.connect(f"{(self.dir / FILE).resolve().as_uri()}?mode=ro", uri=True, timeout=30,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(f"{(self.dir / FILE).resolve().as_uri()}?mode=ro{'&immutable=1' if still else ''}",
+                                       uri=True, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA trusted_schema=OFF")
         except sqlite3.Error:
             self._db = None  # nothing read: everything is computed
         return self
+
+    @classmethod
+    def peek(cls, directory: Path | str | None, *salts: str) -> ArticleCache:
+        """The cache that ``ArticleCache(directory, *salts)`` opens, for reading alone, and without making
+        its folder or file if they are not there (a run that stops at a bad input leaves nothing)."""
+        nothing = cls(None, *salts)  # its keys are the cache's keys
+        if directory is None or not (Path(directory) / FILE).is_file():
+            return nothing
+        if any(p.is_symlink() for p in (Path(directory), Path(directory) / FILE)):
+            return nothing  # never read through a link (as the cache itself)
+        return cls.reader((Path(directory), signing_key()[0], nothing.salt), still=True)
 
     def take_used(self) -> list[str]:
         """The keys read or touched since the last call (a reader's)."""
