@@ -7,7 +7,8 @@ For each corpus size (1k and 10k articles resampled from the seeds; 100k too wit
   plain terms, ``Series.str.count`` over the article texts) and the project's ratio to it;
 - a raw single-pass multi-pattern scan (Aho-Corasick over every literal of the
   codebook, counting hits) and the project's ratio to it;
-- at 10k, the time to re-code after a one-line edit to one frame (cache warm).
+- at 10k, the time to re-code after a one-line edit to one frame (cache warm), then with nothing
+  changed (what every render after an edit to the document alone codes).
 
 With ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/base main``) each `code` run is
 also made with DIR's code on the same corpus, right before this checkout's, and the table gives both
@@ -152,6 +153,7 @@ def main() -> None:
             if not args.no_edit and (n >= 10000 or len(sizes) == 1):
                 one_frame_edit(data)  # both checkouts' caches are warm: each re-codes the edited frame
                 coded(data, tmp / "outn", cores, against, rows, f"re-code after a one-frame edit (--jobs {cores})", n)
+                coded(data, tmp / "outn", cores, against, rows, f"re-code, nothing changed (--jobs {cores})", n)
             print(f"\n{n:,} articles")
             print(f"{'what':46} {'seconds':>9} {'articles/s':>11} {'peak RSS':>9} {'user CPU':>9}")
             for what, dt, rate, rss, cpu in rows:
