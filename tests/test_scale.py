@@ -185,6 +185,15 @@ def test_pruning_keeps_what_the_run_wrote_read_or_touched_and_drops_the_rest(tmp
         assert {k for (k,) in db.execute("SELECT key FROM entries")} == {read, touched, rewritten, run.key("new")}
 
 
+def test_a_keys_tag_is_its_first_16_hex_digits_read_as_a_number_however_many_are_tagged_at_once():
+    """Worked by hand; a batch of keys comes out as the keys one by one, a key that is not ours included."""
+    ours = ["0" * 15 + "1" + "a" * 48, "0" * 13 + "100" + "b" * 48, "8" + "0" * 15 + "c" * 48]
+    assert [cache_mod._tag(k) for k in ours] == [1, 256, 2 ** 63]
+    assert list(cache_mod._tags(ours)) == [1, 256, 2 ** 63]
+    odd = ours + ["z" * 64, "0" * 16, 12345]  # not hex, too short, not text
+    assert list(cache_mod._tags(odd)) == [1, 256, 2 ** 63] + [cache_mod.NO_TAG] * 3
+
+
 def edit_postman(data: Path) -> None:
     book = data / "codebook.yaml"
     text = book.read_text(encoding="utf-8")

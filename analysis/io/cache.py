@@ -25,6 +25,7 @@ import os
 import pickle
 import secrets
 import sqlite3
+import sys
 import time
 from array import array
 from contextlib import suppress
@@ -318,7 +319,7 @@ class ArticleCache:
         if self.readonly:
             self._used += keys
         else:
-            self._used_tags.extend(map(_tag, keys))
+            self._used_tags.extend(_tags(keys))
 
     def put(self, key: str, value) -> None:
         if self._db is not None:
@@ -359,7 +360,7 @@ class ArticleCache:
             older = self._db.execute("SELECT key FROM entries")
             while rows := older.fetchmany(20000):  # not a million keys at once (120 MB)
                 keys = [k for (k,) in rows]
-                kept = np.isin(np.fromiter(map(_tag, keys), dtype=np.uint64, count=len(keys)), used)
+                kept = np.isin(np.frombuffer(_tags(keys), dtype=np.uint64), used)
                 stale += [k for k, keep in zip(keys, kept.tolist()) if not keep]
             with self._db:
                 self._db.execute("BEGIN")
@@ -391,6 +392,23 @@ def _tag(key) -> int:
 
 
 NO_TAG = 2 ** 64 - 1
+
+
+def _tags(keys) -> array:
+    """``_tag`` of each key, at once: the keys of ours (64 characters each) decoded from hex in one call
+    (a run notes 230,000 at 10,000 articles); anything else, or any key that is not hex, key by key."""
+    keys = keys if isinstance(keys, (list, tuple)) else list(keys)
+    if all(type(k) is str and len(k) == 64 for k in keys):
+        try:
+            raw = bytes.fromhex("".join([k[:16] for k in keys]))
+        except ValueError:
+            raw = b""
+        if len(raw) == 8 * len(keys):  # fromhex skips spaces: a key with one would come out short
+            out = array("Q", raw)
+            if sys.byteorder == "little":
+                out.byteswap()  # the hex is big-endian, as ``int(key[:16], 16)`` reads it
+            return out
+    return array("Q", map(_tag, keys))
 
 
 def cpu_count() -> int:
