@@ -324,13 +324,39 @@ def test_signed_entry_of_the_wrong_kind_is_recomputed(study, capsys):
     data, out = study
     before = snapshot(out)
     c = ArticleCache(out / ".cache")
-    with sqlite3.connect(out / ".cache" / "coding.sqlite") as con:
-        con.execute("UPDATE entries SET value = ?", (c.sign(pickle.dumps({"a": 1})),))
+    with sqlite3.connect(out / ".cache" / "coding.sqlite") as con:  # each signed under its own key
+        for (key,) in con.execute("SELECT key FROM entries").fetchall():
+            con.execute("UPDATE entries SET value = ? WHERE key = ?", (c.sign(pickle.dumps({"a": 1}), key), key))
     c.close()
     code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
     assert code == 0, err
     assert snapshot(out) == before
     assert "did not check" in err
+
+
+def test_a_signed_value_moved_to_another_key_does_not_check(study, capsys, tmp_path):
+    """Each value is signed with the key it is stored under. Two articles' sentences swapped (what a torn
+    page or a moved row could do: both are sentences, so no check of kind would notice) are both refused
+    and cut again when a codebook edit makes the run read them: the tables are a cold run's."""
+    from analysis.pipeline import Run
+    data, out = study
+    plan = Run(data, cache_dir=out / ".cache", jobs=1)
+    first, second = (k["segments"] for k in plan.plan[0].keys[:2])
+    plan.cache.close()
+    with sqlite3.connect(out / ".cache" / "coding.sqlite") as con:
+        (a,), (z,) = (con.execute("SELECT value FROM entries WHERE key = ?", (k,)).fetchone() for k in (first, second))
+        con.execute("UPDATE entries SET value = ? WHERE key = ?", (z, first))
+        con.execute("UPDATE entries SET value = ? WHERE key = ?", (a, second))
+    book = data / "codebook.yaml"  # one line more in one frame: the run reads the articles' sentences
+    text = book.read_text(encoding="utf-8")
+    at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
+    book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(out))
+    assert code == 0, err
+    assert "2 cache entries" in err and "did not check" in err, err
+    code, err = run(capsys, "code", "--data", str(data), "--out", str(tmp_path / "cold"))
+    assert code == 0, err
+    assert snapshot(out / "tables") == snapshot(tmp_path / "cold" / "tables")
 
 
 # ---- A3: a render deletes and moves only what it made -----------------------------------------------

@@ -37,7 +37,7 @@ FILE = "coding.sqlite"
 
 
 KEY_ENV = "FRAMING_CACHE_KEY"  # a file holding the signing key, for a shared cache or a test
-MAGIC = b"FBS2"                 # signed entry: MAGIC + HMAC-SHA256(key, packed) + packed
+MAGIC = b"FBS3"                 # signed entry: MAGIC + HMAC-SHA256(signing key, entry's key + packed) + packed
 _SIG = len(MAGIC) + 32
 # packed: the pickle's length (8 bytes, little-endian) + the pickle, LZ4-compressed.  The pickles hold
 # sentences and tables of text: LZ4 makes them about five times smaller for a fraction of a second per
@@ -149,7 +149,11 @@ class ArticleCache:
                 self._db = sqlite3.connect(directory / FILE, isolation_level=None, timeout=30)
                 self._db.execute("PRAGMA trusted_schema=OFF")  # a handed-over file's triggers or views run nothing
                 self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last commit costs a recode, no fsync per batch
+                # No fsync at all: a cache. A crash of the machine mid-run may tear pages or lose the last
+                # commits; every value is signed with the key it is stored under, so whatever such a file
+                # then returns under a key does not check and is recomputed (and a file SQLite cannot read
+                # is started afresh). The checkpoints' fsyncs held the parent 0.4 s of a 10 s re-code.
+                self._db.execute("PRAGMA synchronous=OFF")
                 # Keys are hashes, so every insert lands on a random page of the key index: a 32 MB page
                 # cache (not 2) and a checkpoint every 40 MB of log (not 4, each with its fsyncs) took a
                 # quarter off inserting a 10,000-article run's 110,000 entries (1.6 s of CPU, not 2.2)
@@ -222,19 +226,20 @@ class ArticleCache:
             with suppress(OSError):
                 (self.dir / FILE).unlink()
 
-    def sign(self, blob: bytes) -> bytes:
-        """The stored value of a pickle: compressed, then signed."""
+    def sign(self, blob: bytes, key: str) -> bytes:
+        """The stored value of a pickle under ``key``: compressed, then signed with the key it is stored
+        under, so that a value read under any other key (a row moved, a page torn) does not check."""
         import pyarrow as pa
         packed = len(blob).to_bytes(_SIZE, "little") + pa.compress(blob, codec=CODEC, asbytes=True)
-        return MAGIC + hmac.digest(self._key, packed, "sha256") + packed
+        return MAGIC + hmac.digest(self._key, _signed(key, packed), "sha256") + packed
 
-    def verified(self, stored) -> bytes | None:
-        """The pickle inside a stored value, if this user's key signed it; else None (never
-        decompressed before its signature checks)."""
+    def verified(self, stored, key: str) -> bytes | None:
+        """The pickle inside a value stored under ``key``, if this user's key signed it there; else None
+        (never decompressed before its signature checks)."""
         if not isinstance(stored, bytes) or not stored.startswith(MAGIC) or len(stored) < _SIG + _SIZE:
             return None
         packed = stored[_SIG:]
-        good = hmac.digest(self._key, packed, "sha256")
+        good = hmac.digest(self._key, _signed(key, packed), "sha256")
         if not hmac.compare_digest(good, stored[len(MAGIC):_SIG]):
             return None
         import pyarrow as pa
@@ -256,7 +261,7 @@ class ArticleCache:
             return None
         if row is None:
             return None
-        blob = self.verified(row[0])
+        blob = self.verified(row[0], key)
         if blob is None:  # not signed here: never unpickled
             self.rejected += 1
             return None
@@ -328,7 +333,7 @@ class ArticleCache:
     def put_bytes(self, key: str, blob: bytes) -> None:
         """Keep a value pickled elsewhere (a worker process) as it is, signed."""
         if self._db is not None and not self.readonly:
-            self._pending.append((key, self.run, self.sign(blob)))
+            self._pending.append((key, self.run, self.sign(blob, key)))
             self._used_tags.append(_tag(key))  # written by this run: pruning keeps it
             if len(self._pending) >= 500:
                 self.flush()
@@ -380,6 +385,12 @@ class ArticleCache:
             self.flush()
             self._db.close()
             self._db = None
+
+
+def _signed(key: str, packed: bytes) -> bytes:
+    """What an entry's signature covers: the key it is stored under (its length first), then its value."""
+    k = key.encode("utf-8")
+    return len(k).to_bytes(4, "little") + k + packed
 
 
 def _tag(key) -> int:
