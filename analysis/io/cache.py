@@ -355,7 +355,7 @@ class ArticleCache:
             return 0
         self.flush()
         import numpy as np
-        used = np.unique(np.frombuffer(self._used_tags, dtype=np.uint64))
+        used = np.sort(np.frombuffer(self._used_tags, dtype=np.uint64))  # sorted, searched: np.unique took 6x as long
         try:
             if self._db is None:
                 return 0
@@ -365,8 +365,10 @@ class ArticleCache:
             older = self._db.execute("SELECT key FROM entries")
             while rows := older.fetchmany(20000):  # not a million keys at once (120 MB)
                 keys = [k for (k,) in rows]
-                kept = np.isin(np.frombuffer(_tags(keys), dtype=np.uint64), used)
-                stale += [k for k, keep in zip(keys, kept.tolist()) if not keep]
+                tags = np.frombuffer(_tags(keys), dtype=np.uint64)
+                at = np.minimum(np.searchsorted(used, tags), max(len(used) - 1, 0))
+                kept = used[at] == tags if len(used) else np.zeros(len(tags), dtype=bool)
+                stale += [keys[i] for i in np.flatnonzero(~kept).tolist()]
             with self._db:
                 self._db.execute("BEGIN")
                 for i in range(0, len(stale), 500):
