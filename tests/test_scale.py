@@ -310,6 +310,22 @@ def test_a_re_run_that_finds_every_batch_cached_writes_its_rows_from_the_batch_e
     assert kept.stats["cached"] == 5 and len(read) == 1 + 5 and len(kept.segments) == 96
 
 
+def test_after_a_frame_edit_only_the_articles_with_a_mention_of_it_are_read(data_copy, tmp_path, monkeypatch):
+    """Their sentences come from the cache, so an article's text is read (and checked against its hash)
+    only for what quotes it: the edited frame's mentions in the seeds are in articles 000 and 002."""
+    from analysis.inputs import corpus, seen
+    monkeypatch.setattr(seen, "RACY_NS", 0)  # the second run takes the hashes from the first: no read to load
+    analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    edit_postman(data_copy)
+    read, real = [], corpus.read_article_text
+    monkeypatch.setattr(corpus, "read_article_text", lambda path, *a: read.append(path.name) or real(path, *a))
+    edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert edited.stats["recoded"] == {"postman": 5}
+    postman = edited.mentions[edited.mentions.frame == "postman"]
+    assert sorted(read) == sorted({Path(f).name for f in postman.file}) == ["000_1f50c9dbfb2fc940.txt", "002_60db55bcef7aaadf.txt"]
+    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))
+
+
 def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_again(capsys, data_copy, tmp_path):
     """A sentences entry signed here but of another kind is found out where the batch is coded: the article
     is segmented again, its cached attributions (of the old sentences) are not used, the entry is counted
