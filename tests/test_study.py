@@ -119,3 +119,18 @@ def test_an_article_changed_just_before_a_run_is_not_remembered(data_copy, tmp_p
         run = Run(data_copy, cache_dir=tmp_path / "cache", jobs=1)
         run.cache.close()
     assert len(read) == 10  # the copies were made a moment ago: read both times
+
+
+def test_a_file_is_remembered_once_its_status_is_two_seconds_older_than_the_run():
+    """The racy guard's boundary, worked by hand: changed exactly 2 s before the run began, it is
+    remembered; one nanosecond later, not."""
+    from pathlib import Path
+
+    from analysis.inputs.seen import RACY_NS, Seen
+    memo = Seen(began=10 * RACY_NS)
+    old, new = (1, 2, 3, 4, 9 * RACY_NS), (1, 5, 3, 4, 9 * RACY_NS + 1)  # device, inode, size, mtime, ctime
+    memo.put(Path("/a.txt"), old, "aa", None, None)
+    memo.put(Path("/b.txt"), new, "bb", None, None)
+    assert memo.now == {"/a.txt": (old, "aa", None, None)}
+    assert Seen(memo.now).get(Path("/a.txt"), old) == ("aa", None, None)
+    assert Seen(memo.now).get(Path("/a.txt"), new) is None  # another status: read again

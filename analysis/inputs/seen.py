@@ -46,7 +46,7 @@ class Seen:
         return entry[1:]
 
     def put(self, path: Path, status: Status, sha256: str, note: str | None, line: int | None) -> None:
-        if status[4] < self.began - RACY_NS:
+        if status[4] <= self.began - RACY_NS:
             self.now[str(path)] = (status, sha256, note, line)
 
     @property
