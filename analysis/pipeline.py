@@ -220,10 +220,10 @@ class BatchResult:
     csv: dict[str, bytes] | None = None
     segments: pd.DataFrame | None = None
 
-    def row_tables(self, segments: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-        """The rows this batch adds to each streamed table (``segments``: its sentences' frame, if built)."""
-        if segments is None:
-            segments = self.segments if self.segments is not None else coding.segments_frame([s for cut in self.cuts for s in cut[0]])
+    def row_tables(self) -> dict[str, pd.DataFrame]:
+        """The rows this batch adds to each streamed table (its sentences' frame built from the cuts if
+        it came without one)."""
+        segments = self.segments if self.segments is not None else coding.segments_frame([s for cut in self.cuts for s in cut[0]])
         return {"mentions": self.mentions, "frame_sentences": self.stances.drop(columns=["sentence"]), "segments": segments,
                 "removed": self.removed, "quotations": self.quotations, "speakers": self.speakers}
 

@@ -118,13 +118,19 @@ def test_gold_pointing_at_missing_sentence(capsys, data_copy):
     assert code == 2 and "gold.csv:" in err and "no sentence of article '000'" in err
 
 
+def refused(capsys, data: Path) -> str:
+    """`validate`'s message on a data folder it must refuse (exit 2, no traceback)."""
+    code, _, err = run(capsys, "validate", "--data", str(data))
+    assert code == 2 and "Traceback" not in err
+    return err
+
+
 def test_control_character_in_yaml_is_reported_by_line_and_column(capsys, data_copy):
     # a NUL pasted after "frames:" — the line is where "frames:" sits, the column just after its colon
     text = (data_copy / "codebook.yaml").read_text(encoding="utf-8")
     line = text[:text.index("\nframes:")].count("\n") + 2
     edit(data_copy / "codebook.yaml", "\nframes:", "\nframes:\x00")
-    code, out, err = run(capsys, "validate", "--data", str(data_copy))
-    assert code == 2 and "Traceback" not in err
+    err = refused(capsys, data_copy)
     assert f"codebook.yaml:{line}:8: control character U+0000" in err, err
     assert "fix:" in err
 
@@ -135,8 +141,7 @@ def test_an_unclosed_bracket_is_reported_where_it_opened_not_where_the_parser_ga
     at = text.index("    en: [United States")
     line = text[:at].count("\n") + 1
     edit(data_copy / "codebook.yaml", "         Pentagon]\n", "         Pentagon\n")
-    code, out, err = run(capsys, "validate", "--data", str(data_copy))
-    assert code == 2 and "Traceback" not in err
+    err = refused(capsys, data_copy)
     assert f"codebook.yaml:{line}:9: YAML syntax error: the [ opened here is not closed" in err, err
     assert "fix: add the missing ] on this line" in err
 
@@ -145,8 +150,7 @@ def test_an_unclosed_quote_is_reported_where_it_opened(capsys, data_copy):
     text = (data_copy / "codebook.yaml").read_text(encoding="utf-8")
     line = text.count("\n") + 1  # a line added at the end
     (data_copy / "codebook.yaml").write_text(text + 'note: "unclosed\n', encoding="utf-8")
-    code, out, err = run(capsys, "validate", "--data", str(data_copy))
-    assert code == 2 and "Traceback" not in err
+    err = refused(capsys, data_copy)
     assert f"codebook.yaml:{line}:7: YAML syntax error: the quote opened here is not closed" in err, err
 
 
