@@ -84,10 +84,10 @@ def test_with_workers_the_parent_reads_no_article_text(tmp_path, monkeypatch):
     parent, read = os.getpid(), StoredArticle.read
     in_parent: list[str] = []
 
-    def recorded(self):
+    def recorded(self, *folder):  # the batch's data folder, as resolved for it
         if os.getpid() == parent:
             in_parent.append(self.id)
-        return read(self)
+        return read(self, *folder)
 
     monkeypatch.setattr(StoredArticle, "read", recorded)
     data = resample.build(40, tmp_path / "data")  # 3 batches of 16 articles, most with boilerplate removed
