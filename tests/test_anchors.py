@@ -178,7 +178,7 @@ def test_a_set_reference_tries_its_entries_in_the_alternations_order():
     term = Term("<site>", {"site": site, "base": base})
     assert [t.canonical for t in term._leaves] == ["قاعده عسكريه", "قاعده", "معسكر"]
     text = MatchText.of("زار القاعدة العسكرية ثم المعسكر وللقاعدة")
-    assert term._tries(text) == {4: [0, 1], 24: [2], 32: [0, 1]}  # the word starts of قاعد and معسكر
+    assert term._tries(text) == {4: (0, 1), 24: (2,), 32: (0, 1)}  # the word starts of قاعد and معسكر
     # "القاعدة العسكرية" whole (not "القاعدة" alone), then "المعسكر", then "وللقاعدة" behind ل
     assert term.find(text) == term.find_everywhere(text) == [(4, 20), (24, 31), (32, 40)]
     assert term.find_governed(text) == [(32, 40)]

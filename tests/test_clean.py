@@ -38,3 +38,28 @@ def test_removed_spans_slice_the_original(seed):
 
 def test_subheadings_are_kept_as_content(seed):
     assert sentence_with(seed, "002", "العراق ليس ساعي بريد").text == "العراق ليس ساعي بريد"
+
+
+def _written(text: str):
+    """An article written for this test, with a made-up outlet."""
+    from datetime import date
+
+    from analysis.inputs.corpus import Article, Outlet
+    outlet = Outlet("t", "Test outlet", "منفذ", "Nowhere")
+    return Article("w", "w.txt", outlet, date(2020, 8, 20), "ar", text, "0")
+
+
+def test_lines_with_folded_characters_keep_their_offsets():
+    # Written for this test.  The lines before the furniture change length when normalized: tashkeel and
+    # tatweel are dropped, the lam-alef ligature ﻻ becomes two letters.  Each removed line must still be
+    # found by its normalized form and reported at its own offsets in the original.
+    from analysis.coding.clean import find_boilerplate
+    from analysis.inputs.boilerplate import BoilerplateRule
+    lines = ["قالَ المـــسؤول إن الوفد وصل", "\ufefb تعليق على الخبر", "", "اقرأ أيضاً", "قالَ المـــسؤول إن الوفد وصل"]
+    text = "\n".join(lines)
+    rule = BoilerplateRule("related", "related heading", equals=frozenset({"اقرا ايضا"}))
+    got = [(r.start, r.end, r.rule) for r in find_boilerplate(_written(text), [rule])]
+    related = text.index("اقرأ")
+    repeat = text.rindex("قالَ")
+    assert got == [(related, related + len("اقرأ أيضاً"), "related"), (repeat, len(text), "repeated")]
+    assert text[related:related + 10] == "اقرأ أيضاً"

@@ -200,3 +200,23 @@ def test_a_mention_row_missing_a_column_gets_it_empty_even_with_an_extra_key():
     row["extra"] = 2  # as many keys as columns, but not the same ones
     df = mentions_frame([row])
     assert list(df.columns) == MENTION_COLUMNS and df[gone].isna().all()
+
+
+def test_ranked_anchors_worked_out_by_hand():
+    # «ساعي بريد العراق»: words start at 0, 5 and 10.  An entry's (literal, lo, hi) says its match starts lo
+    # to hi word starts back from the literal's own word (counted: 1 is the literal's word).
+    from analysis.match.patterns import MatchText
+    from analysis.match.scan import RankedAnchors
+    ranked = RankedAnchors([[("بريد", 2, 2)],   # rank 0: one word before بريد (5) → 0
+                            [("بريد", 1, 1)],   # rank 1: at بريد itself → 5
+                            [("ساعي", 1, 2)],   # rank 2: at ساعي (0), or a word before it (none)
+                            [("بريد", 2, 2)],   # rank 3: as rank 0 → 0
+                            [("ساعي", 2, 2)],   # rank 4: a word before the first word: nowhere
+                            [("غائب", 1, 1)]])  # rank 5: its literal is not in the text
+    # 0 is reached by ساعي (rank 2) before بريد (ranks 0 and 3): the ranks come out in order, once each
+    assert ranked.tries(MatchText("ساعي بريد العراق")) == {0: (0, 2, 3), 5: (1,)}
+    assert list(ranked.tries(MatchText("العراق بريد"))) == [0, 7]  # starts in order
+    # a literal that begins with a non-word character ("-بريد" at 5) counts from 0: here the word start
+    # before it (0), never the one inside it (6)
+    assert RankedAnchors([[("-بريد", 0, 1)]]).tries(MatchText("ساعي -بريد")) == {0: (0,)}
+    assert ranked.tries(MatchText("İ بريد")) is None  # case folding changes the length: not searched this way

@@ -148,6 +148,9 @@ class ArticleCache:
                 directory.mkdir(parents=True, exist_ok=True)
                 self._db = sqlite3.connect(directory / FILE, isolation_level=None, timeout=30)
                 self._db.execute("PRAGMA trusted_schema=OFF")  # a handed-over file's triggers or views run nothing
+                # 16 KB pages for a new file (an existing one keeps its own): most values span pages, and
+                # inserting a 10,000-article run's entries took 1.35 s of CPU, not 1.73 s with 4 KB pages
+                self._db.execute("PRAGMA page_size=16384")
                 self._db.execute("PRAGMA journal_mode=WAL")
                 # No fsync at all: a cache. A crash of the machine mid-run may tear pages or lose the last
                 # commits; every value is signed with the key it is stored under, so whatever such a file

@@ -173,7 +173,7 @@ class Term(Pattern):
     def _leaf_anchors(self) -> RankedAnchors:
         return RankedAnchors([t._plan.triples for t in self._leaves])
 
-    def _tries(self, text: MatchText) -> dict[int, list[int]] | None:
+    def _tries(self, text: MatchText) -> dict[int, tuple[int, ...]] | None:
         """The leaves' candidate starts in a text; the last text's are kept (a set's entry is asked
         at several starts of one text).  Rebound whole, never updated in place: Dask runs tasks in threads."""
         last = getattr(self, "_last", None)

@@ -222,34 +222,47 @@ class RankedAnchors:
         if self._automaton is None:
             a = ahocorasick.Automaton()
             for lit, entries in self.entries.items():
-                a.add_word(lit, (len(lit), entries))
+                spans: dict[tuple[int, int], list[int]] = {}  # the ranks of one literal by their word span
+                for rank, lo, hi in entries:
+                    spans.setdefault((lo, hi), []).append(rank)
+                a.add_word(lit, (len(lit), tuple((lo, hi, tuple(rs)) for (lo, hi), rs in spans.items())))
             a.make_automaton()
             self._automaton = a
         return self._automaton
 
-    def tries(self, text) -> dict[int, list[int]] | None:
+    def tries(self, text) -> dict[int, tuple[int, ...]] | None:
         """Start position → the ranks that may match there, both in order; None if the text cannot
         be searched this way (case folding changed its length)."""
         folded = text.folded
         if len(folded) != len(text.norm):
             return None
         ws = text.word_starts
-        out: dict[int, set[int]] = {}
+        out: dict[int, tuple[int, ...]] = {}
         right = bisect.bisect_right
-        for end, (length, entries) in self._compiled().iter(folded):
+        merged = False
+        for end, (length, spans) in self._compiled().iter(folded):
             t = right(ws, end - length + 1)  # word starts at or before the literal
-            for rank, lo, hi in entries:
+            for lo, hi, ranks in spans:
+                if lo == hi:  # one word start (most entries): no slice
+                    if 1 <= lo <= t:
+                        at = ws[t - lo]
+                        got = out.get(at)
+                        if got is None:
+                            out[at] = ranks
+                        else:
+                            out[at], merged = got + ranks, True
+                    continue
                 a, b = t - hi, t - lo + 1  # the word starts lo to hi before the literal's
                 if b > t:
                     b = t
                 if a < 0:
                     a = 0
-                if b <= a:
-                    continue
-                for at in ws[a:b]:
+                for at in ws[a:b] if b > a else ():
                     got = out.get(at)
                     if got is None:
-                        out[at] = {rank}
+                        out[at] = ranks
                     else:
-                        got.add(rank)
-        return {at: sorted(out[at]) for at in sorted(out)}
+                        out[at], merged = got + ranks, True
+        if merged:  # some start was reached twice: its ranks in order, once each
+            return {at: tuple(sorted(set(out[at]))) for at in sorted(out)}
+        return {at: out[at] for at in sorted(out)}
