@@ -129,6 +129,18 @@ def test_prefilter_bisects_hits_into_sentences():
     assert pf.candidates(["xx ab cd", "ab only", "ZZ top", ""]) == [[0, 2], [2], [1, 2], [2]]
 
 
+
+def test_prefilter_looks_up_a_short_literal_of_a_second_clause_in_the_sentence():
+    # Written for testing.  ب, في and ل (one or two letters, in no best clause) are not scanned for: they are
+    # looked up in a sentence where the best clause (رسائل, واشنطن) holds.  امريكا is scanned, being long.
+    pf = Prefilter([((frozenset({"رسائل"}), frozenset({"ب", "في"})),),
+                    ((frozenset({"واشنطن"}), frozenset({"امريكا", "ل"})),)])
+    assert sorted(pf.literals[k] for k in pf._scanned) == ["امريكا", "رسائل", "واشنطن"]
+    assert pf.candidates(["رسائل بالبريد", "رسائل", "في رسائل", "ب في", "واشنطن وامريكا", "واشنطن لندن",
+                          "واشنطن", "رسائل واشنطن ل"]) == [[0], [], [0], [], [1], [1], [], [1]]
+    assert pf.candidates_folded("رسائل من واشنطن الي امريكا") == (1,)  # and in one text: no ب nor في
+
+
 FIRST = "أطلقت الفصائل صواريخ بالكاتيوشا على القاعدة."  # the first written sentence: 44 characters, 6 words
 
 

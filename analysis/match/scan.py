@@ -38,6 +38,7 @@ def best_clause(clauses) -> Clause | None:
 
 
 _second = itemgetter(1)  # an automaton hit's value
+SHORT = 2  # a literal this short, in no best clause, is looked up where needed rather than scanned for
 
 
 @dataclass
@@ -51,26 +52,34 @@ class Prefilter:
         self.literals = literals
         lit_id = {lit: k for k, lit in enumerate(literals)}
         self.always = [k for k, req in enumerate(self.requirements) if () in req]
-        # each alternative as (requirement, clauses of literal ids), filed under the literals of its best
-        # clause; one whose only clause is that one holds wherever the literal occurs (most: a one-word term)
-        self._opens: list[list[tuple[int, list[frozenset[int]]]]] = [[] for _ in literals]
+        # Only the literals of each alternative's best clause are scanned for.  The other clauses' literals
+        # (ل, ب, في: short words, read far more often) are looked up in the sentence, with ``in``, only where
+        # a best clause holds: their hits were most of what the scan handed to Python.
+        best = {lit for req in self.requirements if () not in req for conj in req for lit in best_clause(conj)}
+        scanned = {lit for lit in literals if lit in best or len(lit) > SHORT}
+        # each alternative as (requirement, clauses), filed under the literals of its best clause; a clause is
+        # (ids of its scanned literals, its other literals); an alternative whose only clause is its best
+        # holds wherever the literal occurs (most: a one-word term)
+        self._opens: list[list[tuple[int, list[tuple[frozenset[int], tuple[str, ...]]]]]] = [[] for _ in literals]
         direct: list[set[int]] = [set() for _ in literals]
         for k, req in enumerate(self.requirements):
             if () in req:
                 continue
             for conj in req:
-                clauses = [frozenset(lit_id[x] for x in c) for c in conj]
+                clauses = [(frozenset(lit_id[x] for x in c if x in scanned), tuple(sorted(x for x in c if x not in scanned)))
+                           for c in conj]
                 for lid in lit_ids(best_clause(conj), lit_id):
                     if len(clauses) == 1:
                         direct[lid].add(k)
                     else:
                         self._opens[lid].append((k, clauses))
         self._direct = [frozenset(d) for d in direct]
+        self._scanned = sorted(lit_id[x] for x in scanned)
         self._automaton = None
-        if literals:
+        if scanned:
             a = ahocorasick.Automaton()
-            for k, lit in enumerate(literals):
-                a.add_word(lit, k)
+            for k in self._scanned:
+                a.add_word(literals[k], k)
             a.make_automaton()
             self._automaton = a
 
@@ -83,12 +92,13 @@ class Prefilter:
         self.__dict__.update(state)
         self.__post_init__()
 
-    def hits(self, texts: list[str]) -> list[set[int]]:
-        """Per text, the ids of the literals it contains (one scan over all texts)."""
+    def hits(self, texts: list[str]) -> tuple[list[set[int]], list[str]]:
+        """Per text, the ids of the scanned literals it contains (one scan over all texts), and the
+        texts case-folded."""
+        folded = [t.casefold() for t in texts]
         found: list[set[int]] = [set() for _ in texts]
         if self._automaton is None or not texts:
-            return found
-        folded = [t.casefold() for t in texts]
+            return found, folded
         starts, pos = [], 0
         for t in folded:
             starts.append(pos)
@@ -97,16 +107,16 @@ class Prefilter:
         right = bisect.bisect_right
         for end, lid in self._automaton.iter(joined):
             found[right(starts, end) - 1].add(lid)
-        return found
+        return found, folded
 
     def candidates_folded(self, folded: str) -> tuple[int, ...]:
         """The requirement ids (in order) that may hold in one already case-folded text."""
         if self._automaton is None:
             return tuple(self.always)
         present = set(map(_second, self._automaton.iter(folded)))
-        return tuple(self._open(present))
+        return tuple(self._open(present, folded))
 
-    def _open(self, present: set[int]) -> list[int]:
+    def _open(self, present: set[int], folded: str) -> list[int]:
         opened = set(self.always)
         direct, opens = self._direct, self._opens
         for lid in present:
@@ -114,16 +124,21 @@ class Prefilter:
         for lid in present:
             for k, clauses in opens[lid]:
                 if k not in opened:
-                    for c in clauses:  # a loop, not all(<generator>): this runs for most sentences
-                        if c.isdisjoint(present):
-                            break
+                    for ids, others in clauses:  # loops, not all(<generator>): this runs for most sentences
+                        if ids.isdisjoint(present):
+                            for lit in others:
+                                if lit in folded:
+                                    break
+                            else:
+                                break  # no literal of this clause: the alternative does not hold
                     else:
                         opened.add(k)
         return sorted(opened)
 
     def candidates(self, texts: list[str]) -> list[list[int]]:
         """Per text, the requirement ids (in order) whose literals all occur in it."""
-        return [self._open(present) for present in self.hits(texts)]
+        found, folded = self.hits(texts)
+        return [self._open(present, f) for present, f in zip(found, folded)]
 
 
 def lit_ids(clause: Clause, lit_id: dict[str, int]) -> list[int]:
