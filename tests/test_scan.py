@@ -232,3 +232,56 @@ def test_ranked_anchors_worked_out_by_hand():
     # before it (0), never the one inside it (6)
     assert RankedAnchors([[("-بريد", 0, 1)]]).tries(MatchText("ساعي -بريد")) == {0: (0,)}
     assert ranked.tries(MatchText("İ بريد")) is None  # case folding changes the length: not searched this way
+
+
+def test_ranked_anchors_spans_worked_out_by_hand():
+    # «ساعي بريد عراق»: words start at 0, 5 and 10; the literals end in that order.
+    from analysis.match.patterns import MatchText
+    from analysis.match.scan import RankedAnchors
+    ranked = RankedAnchors([[("بريد", 1, 1)],                    # rank 0: at بريد → 5
+                            [("عراق", 1, 1), ("عراق", 3, 3), ("عراق", 2, 2)],  # rank 1: spans joined, 1 to 3 → 0, 5, 10
+                            [("بريد", 2, 3)],                    # rank 2: one or two words before بريد → 0 (none before it)
+                            [("ساعي", 3, 4)]])                   # rank 3: two or three words before the first: nowhere
+    # عراق's span comes last and reaches 0 and 5, taken already: their ranks merged, in order
+    assert ranked.tries(MatchText("ساعي بريد عراق")) == {0: (1, 2), 5: (0, 1), 10: (1,)}
+
+
+def test_anchors_starts_worked_out_by_hand():
+    from analysis.match.patterns import MatchText
+    from analysis.match.scan import Anchors
+    assert Anchors([("بريد", 2, 2)]).starts(MatchText("بريد ساعي")) == []  # a word before the first: none
+    assert Anchors([("بريد", 1, 1)]).starts(MatchText("بريد ساعي بريد")) == [0, 10]
+    # more than four literals go through one automaton; "-بريد" (at 5) begins before the word start 6
+    five = Anchors([("-بريد", 0, 1), ("غائب", 1, 1), ("غياب", 1, 1), ("منفي", 1, 1), ("بعيد", 1, 1)])
+    assert five.starts(MatchText("ساعي -بريد")) == [0]
+
+
+def test_prefilter_edges_worked_out_by_hand():
+    from analysis.match.scan import literal_of
+    # a requirement that always holds, first or alone
+    assert Prefilter([ALWAYS, ((frozenset({"ab"}),),)]).candidates(["ab", "x"]) == [[0, 1], [0]]
+    assert Prefilter([ALWAYS]).candidates(["a", ""]) == [[0], [0]]
+    assert Prefilter([ALWAYS]).candidates_folded("a") == (0,)
+    # a one-letter literal at the first character of the first and of the third sentence
+    assert Prefilter([((frozenset({"ص"}),),)]).candidates(["ص", "ب", "ص"]) == [[0], [], [0]]
+    assert literal_of("Withdraw") == "withdraw" and literal_of("قاعدة") == "قاعده"
+
+
+def test_compiled_literals_pickle_without_their_automata():
+    # workers and caches get these: the automaton is rebuilt on loading, and the answers stay the same
+    import pickle
+
+    from analysis.match.patterns import MatchText
+    from analysis.match.scan import Anchors, RankedAnchors
+    pf = Prefilter([((frozenset({"رسائل"}), frozenset({"ب"})),), ((frozenset({"ص"}),),)])
+    texts = ["رسائل بالبريد", "ص", "رسائل"]
+    assert pf.candidates(texts) == [[0], [1], []]
+    anchors = Anchors([("بريد", 1, 1), ("ساعي", 1, 1), ("عراق", 1, 1), ("غائب", 1, 1), ("منفي", 1, 1)])
+    ranked = RankedAnchors([[("بريد", 2, 2)], [("ساعي", 1, 1)]])
+    text = MatchText("ساعي بريد")
+    assert anchors.starts(text) == [0, 5] and ranked.tries(text) == {0: (0, 1)}
+    for compiled in (pf, anchors, ranked):
+        assert b"ahocorasick" not in pickle.dumps(compiled)
+    assert pickle.loads(pickle.dumps(pf)).candidates(texts) == [[0], [1], []]
+    assert pickle.loads(pickle.dumps(anchors)).starts(text) == [0, 5]
+    assert pickle.loads(pickle.dumps(ranked)).tries(text) == {0: (0, 1)}
