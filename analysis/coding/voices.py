@@ -221,10 +221,12 @@ def quotation_rows(corpus: Corpus, segments: list[Segment], found: dict[str, lis
     return qrows
 
 
-def with_frames(qrows: list[dict], voiced: pd.DataFrame) -> pd.DataFrame:
-    """The quotations table: each quotation with the frames of the mentions that lie inside it."""
+def with_frames(qrows: list[dict], voiced) -> pd.DataFrame:
+    """The quotations table: each quotation with the frames of the mentions that lie inside it.  ``voiced``:
+    the mentions, as a table or as columns of values in any order (a batch's, as lists: iterating a table's
+    Arrow columns cost twice as much)."""
     frames_in = defaultdict(list)  # sentence → (start, end, frame) of its mentions
-    for sid, s, e, f in zip(voiced.sentence_id, voiced.start, voiced.end, voiced.frame):
+    for sid, s, e, f in zip(voiced["sentence_id"], voiced["start"], voiced["end"], voiced["frame"]):
         frames_in[sid].append((s, e, f))
     rows = [{**q, "frames": ";".join(sorted({f for s, e, f in frames_in[q["sentence_id"]] if s >= q["start"] and e <= q["end"]}))}
             for q in qrows]

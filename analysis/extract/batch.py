@@ -91,7 +91,7 @@ def assemble(base: Base, parts: dict[str, FramePart], frames: list[str], rules) 
                                           key=lambda r: (r["sentence_id"], r["frame"])))
     claims = [r for f in rules.claims if f in parts for r in parts[f].claims]
     details = [r for f in rules.details if f in parts for r in parts[f].details]
-    quotations = voices.with_frames(base.quotations, mentions)
+    quotations = voices.with_frames(base.quotations, columns)
     csv = {**base.csv, "mentions": mention_rows(mentions, order, [parts[f] for f in frames]),
            "frame_sentences": csv_rows(stances.drop(columns=["sentence"])), "quotations": csv_rows(quotations)}
     return {"mentions": mentions, "quotations": quotations, "stances": stances,
