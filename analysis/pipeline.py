@@ -144,10 +144,10 @@ class Task:
             if cut is None and "cut" in p.blobs:
                 cut = _checked(_loads(p.blobs["cut"]), _is_cut)
                 rejected += cut is None
-            if found is None and "found" in p.blobs and cut is not None:
-                found = _checked(_loads(p.blobs["found"], shared), _is_dict)
-                rejected += found is None
-            pieces.append(dataclasses.replace(p, blobs={}, cut=cut, found=found))
+            # the attributions stay pickled until something reads them (``analyse_piece``): after a frame
+            # edit, only the articles with a new mention to voice do
+            later = {"found": p.blobs["found"]} if found is None and "found" in p.blobs and cut is not None else {}
+            pieces.append(dataclasses.replace(p, blobs=later, cut=cut, found=found))
         return Task(pieces, base if _is_base(base) else None, parts, rejected=self.rejected + rejected)
 
 
@@ -246,9 +246,10 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
     with the actors and lexicon they were voiced with: a frame edit recodes and revoices that
     frame only, a lexicon edit revoices every frame and recodes none.  Steps 2–5 run only for
     the frames whose part is not cached."""
-    task = task.unwired(gazetteer(inputs.actors))
+    shared = gazetteer(inputs.actors)
+    task = task.unwired(shared)
     frames = [f for f in inputs.codebook.frames if f.id not in task.parts]
-    done = [analyse_piece(piece, inputs, frames, task.base is None) for piece in task.pieces]
+    done = [analyse_piece(piece, inputs, frames, task.base is None, shared) for piece in task.pieces]
     return batch_tables(task, inputs, done, frames)
 
 
@@ -260,12 +261,13 @@ class PieceResult:
     new_found: bool                   # computed here (not from the cache)
     rows: dict[str, list[dict]]       # its voiced mention rows by frame id (the frames asked for)
     coded: set[str]                   # frames coded afresh
+    rejected: int = 0                 # its cached attributions did not load (recomputed)
 
 
-def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True) -> PieceResult:
+def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True, shared: Shared | None = None) -> PieceResult:
     """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result.
     ``frames``: those to voice (default: all); ``base``: whether the batch's base part needs its
-    attributions."""
+    attributions; ``shared``: what names the actors in cached attributions (``gazetteer``)."""
     codebook, article = inputs.codebook, piece.article
     frames = codebook.frames if frames is None else frames
     cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.boilerplate)    # 1
@@ -273,20 +275,37 @@ def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True) 
     new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}                # 2
     if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
         new = _scoped(new, cut[0], codebook)
+    # each frame's entry, and those to voice: new, or voiced with other actors, lexicon or flag
+    given = {f.id: piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []} for f in frames}
+    voiced_with = {f.id: f"{inputs.voices_key}|{f.denial_key}" for f in frames}  # all a mention's voice depends on
+    stale = [fid for fid, entry in given.items() if entry["voiced_with"] != voiced_with[fid]]
     # attributions restart with every article, so one article at a time gives the same answer      # 3
-    att = piece.found
-    if att is None and (frames or base):
-        att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [article]), cut[0], inputs.actors)
-    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook) if frames else None  # 4
+    # (where something reads them: the base part or a mention to voice; or the sentences were cut here,
+    # when the cache's attributions, of another cut, are not used and new ones are kept)
+    needed = base or piece.cut is None or any(given[fid]["rows"] for fid in stale)
+    att, computed, rejected = _attributions(piece, inputs, cut, needed, shared)
+    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook) if stale else None  # 4
     rows, entries = {}, {}
     for f in frames:
-        entry = piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
-        voiced_with = f"{inputs.voices_key}|{f.denial_key}"  # all a mention's voice depends on
-        if entry["voiced_with"] != voiced_with:  # new, or voiced with other actors, lexicon or flag
-            entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with,
+        entry = given[f.id]
+        if f.id in stale:
+            entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with[f.id],
                                      "voices": voicing.columns(entry["rows"])}
         rows[f.id] = [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
-    return PieceResult(cut, entries, att or {}, piece.found is None and att is not None, rows, set(new))
+    return PieceResult(cut, entries, att or {}, computed, rows, set(new), rejected)
+
+
+def _attributions(piece: Piece, inputs: Inputs, cut, needed: bool, shared: Shared | None) -> tuple[dict | None, bool, int]:
+    """The article's attributions if ``needed`` (else what it came with, maybe None): cached, else
+    computed; whether they were computed here; and whether a cached pickle did not load (1: computed)."""
+    if piece.found is not None or not needed:
+        return piece.found, False, 0
+    if "found" in piece.blobs:
+        att = _checked(_loads(piece.blobs["found"], shared or gazetteer(inputs.actors)), _is_dict)
+        if att is not None:
+            return att, False, 0
+    att = voices.attribute_segments(Corpus(Path("."), inputs.outlets, [piece.article]), cut[0], inputs.actors)
+    return att, True, int("found" in piece.blobs)
 
 
 def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=None) -> BatchResult:
@@ -308,7 +327,8 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=Non
         [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
         t["mentions"], t["quotations"], t["stances"], t["speakers"], t["claims"], t["details"], t["sourcing"],
         t["removed"], new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
-        new_base=base if task.base is None else None, new_parts=new, rejected=task.rejected, csv=t["csv"],
+        new_base=base if task.base is None else None, new_parts=new, rejected=task.rejected + sum(d.rejected for d in done),
+        csv=t["csv"],
         segments=segments)
 
 

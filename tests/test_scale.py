@@ -326,6 +326,23 @@ def test_after_a_frame_edit_only_the_articles_with_a_mention_of_it_are_read(data
     assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))
 
 
+def test_after_a_frame_edit_only_the_articles_with_a_mention_of_it_unpickle_their_attributions(data_copy, tmp_path,
+                                                                                              monkeypatch):
+    """Attributions are read to voice a mention: after the postman edit, of the seeds' five articles only 000
+    and 002 have postman mentions (those of the first test above), so only their attributions are unpickled,
+    none is attributed again, and the tables are those of a cold run."""
+    from analysis.io import cache as cache_mod
+    analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    edit_postman(data_copy)
+    loaded, real = [], cache_mod.Shared.loads
+    monkeypatch.setattr(cache_mod.Shared, "loads", lambda self, blob: loaded.append(v := real(self, blob)) or v)
+    edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert edited.stats["recoded"] == {"postman": 5} and edited.stats["attributed"] == 0
+    sentences = sorted({sid.split(":")[0] for found in loaded for sid in found})
+    assert sentences == sorted(set(edited.mentions[edited.mentions.frame == "postman"].article_id)) == ["000", "002"]
+    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))
+
+
 def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_again(capsys, data_copy, tmp_path):
     """A sentences entry signed here but of another kind is found out where the batch is coded: the article
     is segmented again, its cached attributions (of the old sentences) are not used, the entry is counted
