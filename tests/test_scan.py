@@ -129,7 +129,6 @@ def test_prefilter_bisects_hits_into_sentences():
     assert pf.candidates(["xx ab cd", "ab only", "ZZ top", ""]) == [[0, 2], [2], [1, 2], [2]]
 
 
-
 def test_prefilter_looks_up_a_short_literal_of_a_second_clause_in_the_sentence():
     # Written for testing.  ب, في and ل (one or two letters, in no best clause) are not scanned for: they are
     # looked up in a sentence where the best clause (رسائل, واشنطن) holds.  امريكا is scanned, being long.
