@@ -73,3 +73,31 @@ def test_the_kernel_holds_the_manifest_not_the_texts(coded, tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "سطر جديد\n", encoding="utf-8")
     with pytest.raises(InputError, match="changed after it was coded"):
         _ = b.corpus.article("001").text
+
+
+def test_a_manifest_that_no_longer_lists_what_was_coded_is_refused(coded, tmp_path):
+    """A row added after `code` ran would count an article the tables never coded; a row dropped would
+    leave its mentions in the tables: either way the kernel stops and says to render again."""
+    import shutil
+
+    from analysis.io.errors import InputError
+    data = tmp_path / "data"
+    shutil.copytree("data", data)
+    manifest = data / "manifest.csv"
+    rows = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    # written for this test: an article the seeds' tables do not hold, on line 7 (header + 5 seeds + it)
+    (data / "articles" / "new.txt").write_text("A test sentence written for this check.\n", encoding="utf-8")
+    manifest.write_text("".join(rows) + "new,articles/new.txt,almarjie,,,,2020-08-19,,,,A test,en,\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        open_coded(data, coded / "tables")
+    [p] = e.value.problems
+    assert (p.file.endswith("manifest.csv"), p.line) == (True, 7)
+    assert "'new' was added after the tables were coded" in p.what and p.fix.startswith("render again")
+    # seed 003 dropped (line 5): named, with no line of its own
+    manifest.write_text("".join(rows[:4] + rows[5:]), encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        open_coded(data, coded / "tables")
+    [p] = e.value.problems
+    assert p.line is None and "no longer lists: '003'" in p.what
+    manifest.write_text("".join(rows), encoding="utf-8")
+    assert [a.id for a in open_coded(data, coded / "tables").corpus.articles] == ["000", "001", "002", "003", "004"]

@@ -226,9 +226,11 @@ def _by_article(corpus, article_ids, starts, ends):
 CHANGED = ("the article changed after it was coded", "render again (it codes the changed article first)")
 
 
-def stored_corpus(data_dir: Path, tables: Path):
+def stored_corpus(data_dir: Path, tables: Path, dedupe: bool = False):
     """The corpus `code` read (the manifest's rows, in id order), each article without its text; the
-    hashes of their texts come from the articles table `code` wrote."""
+    hashes of their texts come from the articles table `code` wrote.  ``dedupe``: near-copies were
+    left out of the coding, so they leave the corpus too.  A manifest that no longer lists what was
+    coded (a row added or dropped since) is refused: its counts would not be the tables'."""
     import pyarrow.parquet as pq
 
     from analysis.inputs.corpus import MANIFEST, Corpus, StoredArticle, Texts, load_outlets
@@ -242,9 +244,16 @@ def stored_corpus(data_dir: Path, tables: Path):
     sha = dict(zip(coded["article_id"], coded["sha256"]))
     root, keep = Folder(data_dir), sys.intern  # repeated metadata strings held once
     articles, texts = [], Texts()
+    lines: dict[str, int] = {}
+    aside: list[str] = []
     with open(data_dir / MANIFEST, encoding="utf-8-sig", newline="") as f:  # checked when it was coded
-        for row in csv.DictReader(f):
+        reader = csv.DictReader(f)
+        for row in reader:
             row = {k: (v or "").strip() for k, v in row.items() if k}
+            if dedupe and row.get("duplicate_of"):
+                aside.append(row["id"])
+                continue
+            lines[row["id"]] = reader.line_num
             day = row.get("date", "")
             articles.append(StoredArticle(
                 id=row["id"], file=Path(row["file"]).as_posix(), outlet=outlets[row["outlet"]],
@@ -257,8 +266,24 @@ def stored_corpus(data_dir: Path, tables: Path):
                 date_confidence=keep(row.get("date_confidence") or "low"),
                 date_evidence=keep(row.get("date_evidence", "")), duplicate_of=row.get("duplicate_of", ""),
                 path=(root, row["file"]), texts=texts, changed=CHANGED))  # resolved when read: resolving 100,000 paths takes half a minute
+    _same_articles(data_dir / MANIFEST, lines, sha)
     articles.sort(key=lambda a: a.id)
-    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles)
+    return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, set_aside=sorted(aside))
+
+
+def _same_articles(manifest: Path, lines: dict[str, int], coded: dict[str, str]) -> None:
+    """An InputError if the manifest lists an article the tables do not hold, or drops one they do."""
+    from analysis.io.errors import Problems
+    problems = Problems()
+    for aid, line in lines.items():
+        if aid not in coded:
+            problems.add(manifest, line, f"article '{aid}' was added after the tables were coded", CHANGED[1])
+    gone = sorted(set(coded) - set(lines))
+    if gone:
+        more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+        problems.add(manifest, None, "the tables were coded with article(s) the manifest no longer lists: "
+                     + ", ".join(f"'{a}'" for a in gone[:3]) + more, CHANGED[1])
+    problems.raise_if_any()
 
 
 def open_coded(data_dir: Path, tables: Path, dedupe: bool = False) -> Coded:
@@ -271,11 +296,8 @@ def open_coded(data_dir: Path, tables: Path, dedupe: bool = False) -> Coded:
     from analysis.inputs.cues import load_cues
     from analysis.inputs.extraction_rules import load_extraction_rules
     data_dir = Path(data_dir)
-    corpus = stored_corpus(data_dir, tables)
+    corpus = stored_corpus(data_dir, tables, dedupe)
     codebook = load_codebook(data_dir / CODEBOOK)
     rules = load_extraction_rules(data_dir, frame_ids=codebook.frame_ids, events=load_events(data_dir),
                                   cue_kinds=load_cues(data_dir).kinds())
-    if dedupe:
-        corpus.set_aside = [a.id for a in corpus.articles if a.duplicate_of]
-        corpus.articles = [a for a in corpus.articles if not a.duplicate_of]
     return Coded(corpus, codebook, load_actors(data_dir), rules, Store(tables))
