@@ -85,19 +85,51 @@ def test_a_manifest_that_no_longer_lists_what_was_coded_is_refused(coded, tmp_pa
     shutil.copytree("data", data)
     manifest = data / "manifest.csv"
     rows = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
-    # written for this test: an article the seeds' tables do not hold, on line 7 (header + 5 seeds + it)
-    (data / "articles" / "new.txt").write_text("A test sentence written for this check.\n", encoding="utf-8")
-    manifest.write_text("".join(rows) + "new,articles/new.txt,almarjie,,,,2020-08-19,,,,A test,en,\n", encoding="utf-8")
-    with pytest.raises(InputError) as e:
-        open_coded(data, coded / "tables")
-    [p] = e.value.problems
-    assert (p.file.endswith("manifest.csv"), p.line) == (True, 7)
-    assert "'new' was added after the tables were coded" in p.what and p.fix.startswith("render again")
+
+    def refused(*extra: str) -> list:
+        manifest.write_text("".join(extra), encoding="utf-8")
+        with pytest.raises(InputError) as e:
+            open_coded(data, coded / "tables")
+        return [(p.line, p.what, p.fix) for p in e.value.problems]
+
+    # written for this test: a row the seeds' tables do not hold, on line 7 (header + 5 seeds + it), whose
+    # outlet is not in outlets.csv and whose date is not a date: refused as not coded, not parsed
+    [(line, what, fix)] = refused(*rows, "new,articles/new.txt,nowhere,,,,19 Aug,,,,A test,en,\n")
+    assert line == 7 and what.startswith("article 'new' is not among the coded articles") and fix.startswith("render again")
     # seed 003 dropped (line 5): named, with no line of its own
-    manifest.write_text("".join(rows[:4] + rows[5:]), encoding="utf-8")
-    with pytest.raises(InputError) as e:
-        open_coded(data, coded / "tables")
-    [p] = e.value.problems
-    assert p.line is None and "no longer lists: '003'" in p.what
+    [(line, what, _)] = refused(*rows[:4], *rows[5:])
+    assert line is None and what.endswith("since they were coded): '003'")
+    # seed 001 listed twice (lines 3 and 7)
+    [(line, what, _)] = refused(*rows, rows[2])
+    assert (line, what) == (7, "id '001' is listed twice (first on line 3)")
+    # an id no run has checked is shown escaped and cut short, never printed as it stands
+    [(_, what, _)] = refused(*rows, '"a\nERROR ' + "x" * 60 + '",articles/new.txt,almarjie,,,,,,,,,en,\n')
+    assert what.startswith("article 'a\\nERROR xxx") and "…" in what and "\n" not in what
+    # five rows not coded: three named, then how many more
+    problems = refused(*rows, *(f"n{i},articles/new.txt,almarjie,,,,,,,,,en,\n" for i in range(5)))
+    assert [p[0] for p in problems] == [7, 8, 9, None] and problems[-1][1] == "2 more row(s) like these"
     manifest.write_text("".join(rows), encoding="utf-8")
     assert [a.id for a in open_coded(data, coded / "tables").corpus.articles] == ["000", "001", "002", "003", "004"]
+
+
+def test_with_dedupe_the_near_copies_are_set_aside_on_both_sides(coded, tmp_path):
+    """`code --dedupe` leaves out the rows marked duplicate_of; the kernel, told the same, sets them aside
+    too. Told otherwise than the coding was, it refuses: its counts would not be the tables'."""
+    import shutil
+
+    from analysis.io.errors import InputError
+    data = tmp_path / "data"
+    shutil.copytree("data", data)
+    manifest = data / "manifest.csv"
+    rows = manifest.read_text(encoding="utf-8").splitlines()
+    # seed 004 marked a near-copy of 003 (for this test; they are different articles)
+    manifest.write_text("\n".join([rows[0] + ",duplicate_of", *(r + "," for r in rows[1:5]), rows[5] + ",003"]) + "\n",
+                        encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["code", "--data", str(data), "--out", str(out), "--quiet", "--jobs", "1", "--dedupe"]) == 0
+    a = open_coded(data, out / "tables", dedupe=True)
+    assert [x.id for x in a.corpus.articles] == ["000", "001", "002", "003"] and a.corpus.set_aside == ["004"]
+    with pytest.raises(InputError, match="since they were coded\\): '004'"):
+        open_coded(data, coded / "tables", dedupe=True)  # coded with 004, opened without it
+    with pytest.raises(InputError, match="article '004' is not among the coded articles"):
+        open_coded(data, out / "tables")  # coded without 004, opened with it

@@ -244,16 +244,20 @@ def stored_corpus(data_dir: Path, tables: Path, dedupe: bool = False):
     sha = dict(zip(coded["article_id"], coded["sha256"]))
     root, keep = Folder(data_dir), sys.intern  # repeated metadata strings held once
     articles, texts = [], Texts()
-    lines: dict[str, int] = {}
-    aside: list[str] = []
+    lines: dict[str, int] = {}  # id → its row's line, for the rows that were coded
+    aside, odd = [], []  # near-copies left out (dedupe); rows not coded, or listed twice: (id, line)
     with open(data_dir / MANIFEST, encoding="utf-8-sig", newline="") as f:  # checked when it was coded
         reader = csv.DictReader(f)
         for row in reader:
             row = {k: (v or "").strip() for k, v in row.items() if k}
+            aid = row.get("id", "")
             if dedupe and row.get("duplicate_of"):
-                aside.append(row["id"])
+                aside.append(aid)
                 continue
-            lines[row["id"]] = reader.line_num
+            if aid not in sha or aid in lines:  # never parsed further: its outlet or date may not be valid
+                odd.append((aid, reader.line_num))
+                continue
+            lines[aid] = reader.line_num
             day = row.get("date", "")
             articles.append(StoredArticle(
                 id=row["id"], file=Path(row["file"]).as_posix(), outlet=outlets[row["outlet"]],
@@ -266,24 +270,41 @@ def stored_corpus(data_dir: Path, tables: Path, dedupe: bool = False):
                 date_confidence=keep(row.get("date_confidence") or "low"),
                 date_evidence=keep(row.get("date_evidence", "")), duplicate_of=row.get("duplicate_of", ""),
                 path=(root, row["file"]), texts=texts, changed=CHANGED))  # resolved when read: resolving 100,000 paths takes half a minute
-    _same_articles(data_dir / MANIFEST, lines, sha)
+    _same_articles(data_dir / MANIFEST, lines, odd, sha)
     articles.sort(key=lambda a: a.id)
     return Corpus(data_dir=data_dir, outlets=outlets, articles=articles, set_aside=sorted(aside))
 
 
-def _same_articles(manifest: Path, lines: dict[str, int], coded: dict[str, str]) -> None:
-    """An InputError if the manifest lists an article the tables do not hold, or drops one they do."""
+def _same_articles(manifest: Path, lines: dict[str, int], odd: list[tuple[str, int]], coded: dict[str, str]) -> None:
+    """An InputError if the manifest's rows are not the coded articles: a row not coded (added, or no
+    longer marked ``duplicate_of``, since), an id listed twice, or a coded article it no longer lists
+    (dropped, or marked ``duplicate_of`` since).  At most three of each kind are named."""
     from analysis.io.errors import Problems
     problems = Problems()
-    for aid, line in lines.items():
-        if aid not in coded:
-            problems.add(manifest, line, f"article '{aid}' was added after the tables were coded", CHANGED[1])
+    for aid, line in odd[:3]:
+        if aid in lines:
+            problems.add(manifest, line, f"id {_shown(aid)} is listed twice (first on line {lines[aid]})",
+                         "give each article its own id, then render again")
+        else:
+            problems.add(manifest, line, f"article {_shown(aid)} is not among the coded articles "
+                         "(added, or no longer marked duplicate_of, since they were coded)", CHANGED[1])
+    if len(odd) > 3:
+        problems.add(manifest, None, f"{len(odd) - 3} more row(s) like these", CHANGED[1])
     gone = sorted(set(coded) - set(lines))
     if gone:
         more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
-        problems.add(manifest, None, "the tables were coded with article(s) the manifest no longer lists: "
-                     + ", ".join(f"'{a}'" for a in gone[:3]) + more, CHANGED[1])
+        problems.add(manifest, None, "coded article(s) the manifest no longer lists (dropped, or marked "
+                     "duplicate_of, since they were coded): " + ", ".join(map(_shown, gone[:3])) + more, CHANGED[1])
     problems.raise_if_any()
+
+
+def _shown(aid: str) -> str:
+    """An id for a message: quoted as written if it is a plain id, else its first 40 characters escaped
+    (a row no run has checked may hold a line break or a megabyte)."""
+    from analysis.inputs.corpus import ID_RE
+    if ID_RE.fullmatch(aid) and len(aid) <= 64:
+        return f"'{aid}'"
+    return repr(aid[:40]) + ("…" if len(aid) > 40 else "")
 
 
 def open_coded(data_dir: Path, tables: Path, dedupe: bool = False) -> Coded:
