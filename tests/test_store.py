@@ -133,3 +133,34 @@ def test_with_dedupe_the_near_copies_are_set_aside_on_both_sides(coded, tmp_path
         open_coded(data, coded / "tables", dedupe=True)  # coded with 004, opened without it
     with pytest.raises(InputError, match="article '004' is not among the coded articles"):
         open_coded(data, out / "tables")  # coded without 004, opened with it
+
+
+def test_one_pass_of_quoting_resolves_the_articles_folder_once_and_still_refuses_a_link_out(coded, tmp_path,
+                                                                                           monkeypatch):
+    """Quoting rows of the five seed articles resolves articles/ once for the pass, not once per article;
+    an article file swapped for a link out of the data folder is still refused (its own name is looked at)."""
+    import shutil
+
+    import analysis.io.paths as paths
+    from analysis.io.errors import InputError
+    data = tmp_path / "data"
+    shutil.copytree("data", data)
+    a = open_coded(data, coded / "tables")
+    ev = a.evidence({}).drop_duplicates("article_id")
+    assert sorted(ev.article_id) == ["000", "001", "002", "003", "004"]
+    calls = []
+    real = paths.inside
+    monkeypatch.setattr(paths, "inside", lambda root, rel: calls.append(rel) or real(root, rel))
+    quotes = a.quotes(ev)
+    assert calls == ["articles"]
+    files = {x.id: x.file for x in a.corpus.articles}
+    assert quotes == [(data / files[aid]).read_text(encoding="utf-8")[s:e]  # each slice as the file holds it
+                      for aid, s, e in zip(ev.article_id, ev.start, ev.end)]
+    b = open_coded(data, coded / "tables")
+    f = data / b.corpus.article("002").file
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(f.read_bytes())
+    f.unlink()
+    f.symlink_to(outside)
+    with pytest.raises(InputError, match="outside the data folder"):
+        b.quotes(ev)

@@ -101,10 +101,12 @@ class Texts:
     def __init__(self, size: int = 256):
         self.size, self.held = size, {}
 
-    def get(self, article) -> str:
+    def get(self, article, folder: Folder | None = None) -> str:
+        """``article``'s text, read if it is not held (``folder``: its data folder as resolved for
+        this pass of reading, see ``StoredArticle.read``)."""
         text = self.held.pop(article.id, None)
         if text is None:
-            text = article.read()
+            text = article.read(folder)
         self.held[article.id] = text  # most recent last
         if len(self.held) > self.size:
             del self.held[next(iter(self.held))]

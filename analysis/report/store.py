@@ -210,15 +210,22 @@ class Coded:
 
 def _by_article(corpus, article_ids, starts, ends):
     """(text, start, end) per row in the rows' order; each article's file is read once, held only while
-    its rows are sliced."""
+    its rows are sliced.  One pass of reading: the data folder's subfolders are resolved once for it
+    (``io.paths.Folder``), not once per article (0.9 s of a 10,000-article re-render's kernel)."""
+    from analysis.inputs.corpus import StoredArticle
     article_ids, starts, ends = list(article_ids), list(starts), list(ends)
     order = sorted(range(len(article_ids)), key=lambda i: article_ids[i])
     out: list = [None] * len(order)
-    aid, text = None, ""
+    aid, text, folder = None, "", None
     for i in order:
         if article_ids[i] != aid:
             aid = article_ids[i]
-            text = corpus.article(aid).text
+            a = corpus.article(aid)
+            if isinstance(a, StoredArticle):
+                folder = folder or a.path[0].fresh()
+                text = a.texts.get(a, folder)
+            else:
+                text = a.text
         out[i] = (text, int(starts[i]), int(ends[i]))
     return out
 
