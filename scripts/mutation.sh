@@ -15,14 +15,14 @@ cd "$(dirname "$0")/.."
   analysis.results.tables analysis.coding.stance analysis.coding.voices analysis.coding.speakers
 # The tests that exercise each module, fastest first (pytest -x stops at the first failure).
 # [tool.mutmut] lists them all; the others are deselected through PYTEST_ADDOPTS.
-ALL="test_normalize test_segment test_handcoded test_scan test_context test_coding test_stance test_speakers test_voices test_voices_tables test_english test_nearmiss test_extract test_study test_anchors test_cache"
+ALL="test_normalize test_segment test_handcoded test_scan test_context test_coding test_stance test_speakers test_voices test_voices_tables test_english test_nearmiss test_extract test_study test_anchors test_cache test_batch_csv"
 tests_for() {
   case "$1" in
     analysis.text.normalize) echo "test_normalize test_segment test_handcoded test_context" ;;
     analysis.text.segment) echo "test_segment test_handcoded" ;;
     analysis.coding.article) echo "test_handcoded test_scan test_context test_coding" ;;
     analysis.results.tables) echo "test_handcoded" ;;
-    analysis.extract.batch) echo "test_handcoded test_extract test_coding" ;;
+    analysis.extract.batch) echo "test_batch_csv test_handcoded test_extract test_coding" ;;
     analysis.inputs.seen) echo "test_study" ;;
     analysis.match.scan) echo "test_scan test_anchors" ;;
     analysis.io.cache) echo "test_cache" ;;

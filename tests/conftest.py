@@ -80,16 +80,25 @@ def _mutmut_stats():
     return state()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_fixture_setup(fixturedef, request):
-    st = _mutmut_stats() if fixturedef.scope != "function" else None
-    saved = set(st._stats) if st is not None else set()
-    if st is not None:
-        st._stats.clear()
-    yield
-    if st is not None:
-        _SHARED_HITS.setdefault(fixturedef.argname, set()).update(st._stats)
-        st._stats.update(saved)
+class _SharedFixtureHits:
+    """Registered as a plugin, not written as this conftest's hook: pytest asks a conftest's hooks only
+    about its own folder's nodes, and a session fixture is set up on the session node (above tests/),
+    so the seed corpus's hits were credited to the first test that used it alone."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_fixture_setup(self, fixturedef, request):
+        st = _mutmut_stats() if fixturedef.scope != "function" else None
+        saved = set(st._stats) if st is not None else set()
+        if st is not None:
+            st._stats.clear()
+        yield
+        if st is not None:
+            _SHARED_HITS.setdefault(fixturedef.argname, set()).update(st._stats)
+            st._stats.update(saved)
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_SharedFixtureHits(), "shared-fixture-hits")
 
 
 @pytest.fixture(autouse=True)
