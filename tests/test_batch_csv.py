@@ -24,13 +24,18 @@ KEYS = {"mentions": ["article_id", "sentence_id", "frame", "indicator", "start",
         "segments": ["article_id", "sentence_id", "start", "end", "words", "sentence"]}
 
 
+def as_text(df: pd.DataFrame) -> pd.DataFrame:
+    """Values as a CSV writes them: text, with no value as the empty string."""
+    return df.astype(str).replace({"None": "", "nan": "", "<NA>": ""})
+
+
 def tables(out: Path) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """Each row table as its CSV reads back (text) and as its Parquet holds it, on the key columns."""
     got = {}
     for name, cols in KEYS.items():
         csv = pd.read_csv(out / "tables" / f"{name}.csv", dtype=str, keep_default_na=False)[cols]
         parquet = pd.read_parquet(out / "tables" / f"{name}.parquet")[cols]
-        got[name] = (csv, parquet.astype(str).replace({"None": "", "nan": "", "<NA>": ""}))
+        got[name] = (csv, as_text(parquet))
     return got
 
 
@@ -81,5 +86,5 @@ def test_a_batch_hands_over_its_rows_already_written_as_csv(tmp_path):
         assert len(records) == len(df) == SIZES[name], name
         at = [list(df.columns).index(c) for c in cols]
         got = [[r[i] for i in at] for r in records]
-        want = df[cols].astype(str).replace({"None": "", "nan": "", "<NA>": ""}).values.tolist()
+        want = as_text(df[cols]).values.tolist()
         assert got == want, name
