@@ -27,6 +27,7 @@ from tqdm import tqdm
 
 from analysis.coding import article as coding
 from analysis.coding import clean, context, speakers, voices
+from analysis.coding.revision import HISTORY, Revision, revisions, summaries
 from analysis.extract import batch as parts_of
 from analysis.extract import extractions as extract
 from analysis.inputs import lexicon
@@ -46,6 +47,7 @@ JOBS_ENV = "FRAMING_JOBS"            # set by `render --jobs N` for the kernel t
 SCHEDULER_ENV = "FRAMING_SCHEDULER"  # set by `render --scheduler ADDRESS`
 DEDUPE_ENV = "FRAMING_DEDUPE"        # set by `render --dedupe`: leave out articles marked duplicate_of
 BATCH = 16                           # articles per unit of work: the pandas steps cost per call, so
+WAS = "was:"                         # an article's keys: WAS + frame id, the entry of an edited frame's earlier version
 BIG_BATCH, BIG_CORPUS = 64, 2000      # larger corpora take larger batches (cut from the corpus size, never the workers)
 SOURCING_COLUMNS = ["outlet", "measure", "sentences"]
 
@@ -81,6 +83,7 @@ class Inputs:
     outlets: dict
     extraction_rules: ExtractionRules
     voices_key: str = ""  # the actors and lexicon that voice the mentions (cached voices say which)
+    revisions: dict[str, Revision] = field(default_factory=dict)  # frames edited since the cached version
 
 
 @dataclass
@@ -90,6 +93,7 @@ class Piece:
     rows: dict[str, list[dict]]       # cached mention rows by frame id (missing frames are coded)
     found: dict | None = None         # cached attributions of its sentences (voices.attribute_segments)
     blobs: dict[str, bytes] = field(default_factory=dict)  # "cut", "found": the same, as the cache holds them
+    previous: dict[str, dict] = field(default_factory=dict)  # an edited frame's cached entry of its earlier version
 
 
 @dataclass
@@ -170,6 +174,7 @@ def fetched(task: Task, f: Fetch, cache: ArticleCache) -> Task:
         blobs["base"] = base
     attributions = bool(need) or base is None
     present = cache.present(*(k[fid] for k in f.keys for fid in need))
+    earlier = cache.present(*(k[WAS + fid] for k in f.keys for fid in need if k[fid] not in present and WAS + fid in k))
     pieces = []
     for p, k in zip(task.pieces, f.keys):
         kept = {"cut": cache.blob(k["segments"])}
@@ -177,7 +182,9 @@ def fetched(task: Task, f: Fetch, cache: ArticleCache) -> Task:
         has_cut = cut is not None if f.cuts else kept["cut"] is not None
         kept["found"] = cache.blob(k["found"]) if has_cut and attributions else None
         rows = {fid: r for fid in need if k[fid] in present and (r := cache.get(k[fid], expect=_is_entry)) is not None}
-        pieces.append(dataclasses.replace(p, cut=cut, rows=rows,
+        previous = {fid: r for fid in need if fid not in rows and k.get(WAS + fid) in earlier
+                    and (r := cache.get(k[WAS + fid], expect=_is_entry, keep=False)) is not None}
+        pieces.append(dataclasses.replace(p, cut=cut, rows=rows, previous=previous,
                                           blobs={x: blob for x, blob in kept.items() if blob is not None and has_cut}))
         cache.touch(*(k[fid] for fid in f.parts if fid not in need), *(() if attributions else (k["found"],)))
     return dataclasses.replace(task, pieces=pieces, blobs=blobs, fetch=None)
@@ -235,6 +242,7 @@ def analyse_batch(task: Task, inputs: Inputs) -> BatchResult:
     1. segment: boilerplate removed, sentences as offsets         coding.segment_article
     2. code the frames it lacks, one scan for all of them, and     coding.code_frames
        drop hits without the context their frame asks for         context.apply_context
+       (of an edited frame, only the indicators the edit changed)  coding.revision
     3. attribute every sentence (the speaker carries over)         voices.attribute_segments
     4. voice each frame's mentions: speaker, stance                voices.voice_columns
     then per batch (``batch_tables``), the parts the task does not bring from the cache:
@@ -268,31 +276,50 @@ def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True, 
     """Steps 1–4 of ``analyse_batch`` on one article, each skipped where the cache has its result.
     ``frames``: those to voice (default: all); ``base``: whether the batch's base part needs its
     attributions; ``shared``: what names the actors in cached attributions (``gazetteer``)."""
-    codebook, article = inputs.codebook, piece.article
-    frames = codebook.frames if frames is None else frames
-    cut = piece.cut if piece.cut is not None else coding.segment_article(article, inputs.boilerplate)    # 1
-    missing = [f for f in frames if f.id not in piece.rows]
-    new = coding.code_frames(article, cut[0], codebook, missing) if missing else {}                # 2
-    if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
-        new = _scoped(new, cut[0], codebook)
-    # each frame's entry, and those to voice: new, or voiced with other actors, lexicon or flag
-    given = {f.id: piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []} for f in frames}
+    frames = inputs.codebook.frames if frames is None else frames
+    cut = piece.cut if piece.cut is not None else coding.segment_article(piece.article, inputs.boilerplate)  # 1
     voiced_with = {f.id: f"{inputs.voices_key}|{f.denial_key}" for f in frames}  # all a mention's voice depends on
-    stale = [fid for fid, entry in given.items() if entry["voiced_with"] != voiced_with[fid]]
+    given, coded = _entries(piece, inputs, frames, cut[0], voiced_with)                                  # 2
+    # per frame, its rows' voices: None where a row is new, or was voiced with other actors, lexicon or flag
+    todo = {fid: list(e["voices"]) if e["voiced_with"] == voiced_with[fid] else [None] * len(e["rows"])
+            for fid, e in given.items()}
+    unvoiced = any(None in v for v in todo.values())
     # attributions restart with every article, so one article at a time gives the same answer      # 3
     # (where something reads them: the base part or a mention to voice; or the sentences were cut here,
     # when the cache's attributions, of another cut, are not used and new ones are kept)
-    needed = base or piece.cut is None or any(given[fid]["rows"] for fid in stale)
-    att, computed, rejected = _attributions(piece, inputs, cut, needed, shared)
-    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), codebook) if stale else None  # 4
+    att, computed, rejected = _attributions(piece, inputs, cut, base or piece.cut is None or unvoiced, shared)
+    voicing = voices.Voicing(cut[0], att, voices.lexicon_of(inputs.actors), inputs.codebook) if unvoiced else None
     rows, entries = {}, {}
-    for f in frames:
-        entry = given[f.id]
-        if f.id in stale:
-            entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with[f.id],
-                                     "voices": voicing.columns(entry["rows"])}
+    for f in frames:                                                                                    # 4
+        entry, vs = given[f.id], todo[f.id]
+        if f.id in coded or entry["voiced_with"] != voiced_with[f.id] or None in vs:
+            holes = [i for i, v in enumerate(vs) if v is None]
+            for i, v in zip(holes, voicing.columns([entry["rows"][i] for i in holes]) if holes else ()):
+                vs[i] = v
+            entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with[f.id], "voices": vs}
         rows[f.id] = [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
-    return PieceResult(cut, entries, att or {}, computed, rows, set(new), rejected)
+    return PieceResult(cut, entries, att or {}, computed, rows, coded, rejected)
+
+
+def _entries(piece: Piece, inputs: Inputs, frames, segments, voiced_with) -> tuple[dict[str, dict], set[str]]:
+    """Each frame's mention entry, and the frames coded here (whole or in part): cached; an edited frame's
+    earlier version's with the rows of its unchanged indicators kept and its new ones coded
+    (``coding.revision``); or coded whole.  Hits without the context their frame asks for are dropped."""
+    codebook, article = inputs.codebook, piece.article
+    missing = [f for f in frames if f.id not in piece.rows]
+    revised = {f.id: (rev, piece.previous[f.id]) for f in missing
+               if (rev := inputs.revisions.get(f.id)) is not None and f.id in piece.previous
+               and rev.usable(piece.previous[f.id], segments)}
+    todo = [f for f in missing if f.id not in revised]
+    todo += [rev.fresh for rev, _ in revised.values() if any(rev.fresh.indicators.values())]
+    new = coding.code_frames(article, segments, codebook, todo) if todo else {}
+    if new:  # frame scope (codebook 'context:'), per article, before caching: kept rows are final
+        new = _scoped(new, segments, codebook)
+    given = {f.id: piece.rows.get(f.id) or {"rows": new[f.id], "voiced_with": None, "voices": []}
+             for f in frames if f.id not in revised}
+    for fid, (rev, entry) in revised.items():
+        given[fid] = rev.merge(entry, new.get(fid, []), segments, article.language, voiced_with[fid])
+    return given, {f.id for f in missing}
 
 
 def _attributions(piece: Piece, inputs: Inputs, cut, needed: bool, shared: Shared | None) -> tuple[dict | None, bool, int]:
@@ -570,14 +597,15 @@ class Batch:
     (at 100k articles, holding them all would cost hundreds of MB)."""
     articles: list[StoredArticle]
     hit: bool                   # segments and result are all in the cache
-    salts: tuple = ()           # (cache, rules, actors, voices, fingerprints, base, part salts): what the keys
+    salts: tuple = ()           # (cache, rules, actors, voices, fingerprints, earlier fingerprints, base, part
+                                # salts): what the keys
                                 # hash besides the articles
 
     @property
     def keys(self) -> list[dict[str, str]]:
         """Per article: cache key by kind (segments, found, one per frame)."""
         if getattr(self, "_keys", None) is None:
-            self._keys = _article_keys(self.articles, *self.salts[:5])
+            self._keys = _article_keys(self.articles, *self.salts[:6])
         return self._keys
 
     @property
@@ -655,13 +683,15 @@ def _art(article) -> str:
     return "|".join((article.id, article.file, article.language, article.outlet.name_en, article.sha256))
 
 
-def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints) -> list[dict[str, str]]:
+def _article_keys(articles, cache, rules_hash, actors_hash, voices_hash, fingerprints, was=None) -> list[dict[str, str]]:
+    """``was``: frame id → the fingerprint of an edited frame's cached version (its key is ``WAS`` + the id)."""
     keys = []
     for article in articles:
         art = _art(article)  # ArticleCache.key joins its parts with "|": the same keys as the art's five parts
         keys.append({"segments": cache.key("segments", rules_hash, art), "art": art,
                      "found": cache.key("attributions", rules_hash, actors_hash, art),
-                     **{fid: cache.key("mentions", rules_hash, fp, art) for fid, fp in fingerprints.items()}})
+                     **{fid: cache.key("mentions", rules_hash, fp, art) for fid, fp in fingerprints.items()},
+                     **{WAS + fid: cache.key("mentions", rules_hash, fp, art) for fid, fp in (was or {}).items()}})
     return keys
 
 
@@ -708,12 +738,16 @@ class Run:
         self.lazy_cuts = False  # True: cached sentences go to the workers unread (a caller that needs no cuts)
         self.plan: list[Batch] = []
         batch = batch or (BIG_BATCH if len(corpus.articles) >= BIG_CORPUS else BATCH)
-        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, base_hash, part_salts(codebook, extraction))
+        was: dict[str, str] = {}  # filled below if there is something to code (a batch's keys are worked out later)
+        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, was, base_hash, part_salts(codebook, extraction))
         for i in range(0, len(corpus.articles), batch):
             b = Batch(corpus.articles[i:i + batch], False, salts)
             b.hit = cache.has(*b.hit_keys())
             self.plan.append(b)
         misses = sum(not b.hit for b in self.plan)
+        if misses:  # frames edited since the last run: their unchanged indicators' rows come from the earlier entries
+            self.inputs.revisions = revisions(codebook, cache.get(cache.key(HISTORY), expect=_is_dict))
+            was.update((fid, r.was) for fid, r in self.inputs.revisions.items())
         self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
         self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
                       "jobs": self.jobs if self.parallel or self.scheduler else 1,
@@ -776,6 +810,10 @@ class Run:
                     bar.close()  # the bar is gone before whatever is printed next
                 finally:
                     computed.close()
+        if any(not b.hit for b in self.plan):  # the version of each frame the entries now hold
+            cache.put(cache.key(HISTORY), summaries(self.codebook))
+        else:
+            cache.touch(cache.key(HISTORY))
         cache.prune()
         cache.close()
         stats["cache_note"] = cache.note()

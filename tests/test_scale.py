@@ -139,8 +139,8 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     assert cold.stats["segmented"] == 5 and set(cold.stats["recoded"].values()) == {5}
     frames = len(cold.codebook.frames)
     # per article: segments, attributions and one entry per frame; per batch: its tables, its frame-free
-    # part and one part per frame; and what the run read of the articles
-    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1 + (1 + frames) + 1
+    # part and one part per frame; what the run read of the articles; which version of each frame it coded
+    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1 + (1 + frames) + 1 + 1
     again = analyse(data_copy, cache_dir=cache_dir, jobs=1)
     assert again.stats["cached"] == 5 and again.stats["recoded"] == {}
     book = data_copy / "codebook.yaml"
@@ -152,15 +152,16 @@ def test_a_one_frame_edit_recodes_that_frame_only_and_pruning_drops_old_entries(
     assert edited.stats["segmented"] == 0 and edited.stats["attributed"] == 0
     assert edited.stats["recoded"] == {"postman": 5}
     assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))  # the cache changes nothing but time
-    # the old postman entries, the old batch entry and the old postman part are gone
-    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1 + (1 + frames) + 1
+    # the old postman entries (read for their unchanged indicators' rows), the old batch entry and the old
+    # postman part are gone
+    assert len(cache_mod.ArticleCache(cache_dir)) == 5 * (2 + frames) + 1 + (1 + frames) + 1 + 1
     manifest = data_copy / "manifest.csv"
     lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True)
     manifest.write_text("".join(lines[:-1]), encoding="utf-8")
     fewer = analyse(data_copy, cache_dir=cache_dir, jobs=1)
     # a new batch (four articles): its tables are built again from the articles' cached entries, none recoded
     assert fewer.stats["recoded"] == {} and fewer.stats["segmented"] == 0 and fewer.stats["cached"] == 0
-    assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1 + (1 + frames) + 1
+    assert len(cache_mod.ArticleCache(cache_dir)) == 4 * (2 + frames) + 1 + (1 + frames) + 1 + 1
 
 
 def test_pruning_keeps_what_the_run_wrote_read_or_touched_and_drops_the_rest(tmp_path):
@@ -199,6 +200,16 @@ def edit_postman(data: Path) -> None:
     text = book.read_text(encoding="utf-8")
     at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
     book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")  # one line, one frame
+
+
+def widen_postman(data: Path) -> None:
+    """The postman frame's first Arabic indicator (ساعي البريد, whose hits in the seeds are in 000 and 002)
+    with its NEAR window one word wider: that indicator changes, the frame's others do not."""
+    book = data / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    old = "        - near: [[ساعي بريد, سعاة بريد, ساعي البريد], <postman_cue>]\n          within: 4\n"
+    assert text.count(old) == 1
+    book.write_text(text.replace(old, old.replace("within: 4", "within: 5")), encoding="utf-8")
 
 
 def test_a_one_frame_edit_rebuilds_that_frames_tables_only(data_copy, tmp_path, monkeypatch):
@@ -310,37 +321,49 @@ def test_a_re_run_that_finds_every_batch_cached_writes_its_rows_from_the_batch_e
     assert kept.stats["cached"] == 5 and len(read) == 1 + 5 and len(kept.segments) == 96
 
 
-def test_after_a_frame_edit_only_the_articles_with_a_mention_of_it_are_read(data_copy, tmp_path, monkeypatch):
+def test_after_a_frame_edit_only_the_articles_with_a_new_mention_are_read(data_copy, tmp_path, monkeypatch):
     """Their sentences come from the cache, so an article's text is read (and checked against its hash)
-    only for what quotes it: the edited frame's mentions in the seeds are in articles 000 and 002."""
+    only for what quotes it.  An added indicator that matches nothing in the seeds gives no new mention:
+    no text is read.  The widened ساعي البريد indicator is coded again, and its mentions in the seeds
+    are in articles 000 and 002: those two are read; the frame's other rows come from the cache."""
     from analysis.inputs import corpus, seen
     monkeypatch.setattr(seen, "RACY_NS", 0)  # the second run takes the hashes from the first: no read to load
     analyse(data_copy, cache_dir=tmp_path, jobs=1)
-    edit_postman(data_copy)
     read, real = [], corpus.read_article_text
     monkeypatch.setattr(corpus, "read_article_text", lambda path, *a: read.append(path.name) or real(path, *a))
+    edit_postman(data_copy)
     edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
-    assert edited.stats["recoded"] == {"postman": 5}
-    postman = edited.mentions[edited.mentions.frame == "postman"]
+    assert edited.stats["recoded"] == {"postman": 5} and read == []
+    widen_postman(data_copy)
+    widened = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert widened.stats["recoded"] == {"postman": 5}
+    postman = widened.mentions[widened.mentions.indicator == "ساعي البريد (postman)"]
     assert sorted(read) == sorted({Path(f).name for f in postman.file}) == ["000_1f50c9dbfb2fc940.txt", "002_60db55bcef7aaadf.txt"]
-    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))
+    monkeypatch.undo()
+    assert csv_bytes(widened) == csv_bytes(analyse(data_copy, jobs=1))
 
 
-def test_after_a_frame_edit_only_the_articles_with_a_mention_of_it_unpickle_their_attributions(data_copy, tmp_path,
-                                                                                              monkeypatch):
-    """Attributions are read to voice a mention: after the postman edit, of the seeds' five articles only 000
-    and 002 have postman mentions (those of the first test above), so only their attributions are unpickled,
-    none is attributed again, and the tables are those of a cold run."""
+def test_after_a_frame_edit_only_the_articles_with_a_new_mention_unpickle_their_attributions(data_copy, tmp_path,
+                                                                                            monkeypatch):
+    """Attributions are read to voice a mention: the frame's unchanged indicators keep their cached voices.
+    The added postman indicator matches nothing in the seeds, so no attributions are unpickled; the widened
+    one is coded again, with its mentions in 000 and 002 (the test above), so only theirs are; none is
+    attributed again, and the tables are those of a cold run."""
     from analysis.io import cache as cache_mod
     analyse(data_copy, cache_dir=tmp_path, jobs=1)
-    edit_postman(data_copy)
     loaded, real = [], cache_mod.Shared.loads
     monkeypatch.setattr(cache_mod.Shared, "loads", lambda self, blob: loaded.append(v := real(self, blob)) or v)
+    edit_postman(data_copy)
     edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
-    assert edited.stats["recoded"] == {"postman": 5} and edited.stats["attributed"] == 0
+    assert edited.stats["recoded"] == {"postman": 5} and edited.stats["attributed"] == 0 and loaded == []
+    widen_postman(data_copy)
+    widened = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert widened.stats["recoded"] == {"postman": 5} and widened.stats["attributed"] == 0
     sentences = sorted({sid.split(":")[0] for found in loaded for sid in found})
-    assert sentences == sorted(set(edited.mentions[edited.mentions.frame == "postman"].article_id)) == ["000", "002"]
-    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))
+    postman = widened.mentions[widened.mentions.indicator == "ساعي البريد (postman)"]
+    assert sentences == sorted(set(postman.article_id)) == ["000", "002"]
+    monkeypatch.undo()
+    assert csv_bytes(widened) == csv_bytes(analyse(data_copy, jobs=1))
 
 
 def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_again(capsys, data_copy, tmp_path):
@@ -382,7 +405,8 @@ def test_in_a_process_pool_each_coder_reads_its_batchs_cache_entries(data_copy, 
     out = tmp_path / "out"
     code_tables(data_copy, out, jobs=2)
     frames = len(pipeline.Run(data_copy, jobs=1).codebook.frames)
-    entries = 5 * (2 + frames) + 3 * (1 + 1 + frames) + 1  # per article; per batch: tables, base, parts; what was read
+    # per article; per batch: tables, base, parts; what was read; which version of each frame was coded
+    entries = 5 * (2 + frames) + 3 * (1 + 1 + frames) + 1 + 1
     assert len(cache_mod.ArticleCache(out / ".cache")) == entries
     edit_postman(data_copy)
     code_tables(data_copy, tmp_path / "cold", jobs=1)

@@ -6,6 +6,7 @@ keys get a "did you mean".  See docs/codebook.md for the format.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -70,6 +71,13 @@ class Indicator:
     context: list[Context] = field(default_factory=list)
     deniable: bool = True  # denial: false on the indicator: its words are never denied (the frame's flag, for one indicator)
 
+    @property
+    def key(self) -> str:
+        """All that decides this indicator's mention rows, given its frame's scope (``Frame.scope_key``):
+        its label, pattern, exclusions and context, spelled out."""
+        return (f"{self.label}|{self.pattern.fingerprint}|{[x.fingerprint for x in self.excludes]}"
+                + "".join(f"|{c.fingerprint}" for c in self.context))
+
 
 @dataclass
 class Frame:
@@ -97,17 +105,23 @@ class Frame:
         own = next((i.context for i in self.indicators.get(language, []) if i.label == label), [])
         return [*self.context.get(language, []), *own]
 
+    def scope_key(self, language: str) -> list[str]:
+        """What of the frame bears on every one of its indicators in a language: its exclusions and context."""
+        return ([f"not|{x.fingerprint}" for x in self.excludes.get(language, [])]
+                + [f"context|{c.fingerprint}" for c in self.context.get(language, [])])
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(set(self.indicators) | set(self.excludes))
+
     @property
     def fingerprint(self) -> str:
         """Changes whenever anything that decides this frame's matches changes (sets included)."""
         parts = [self.id]
-        for lang in sorted(set(self.indicators) | set(self.excludes)):
+        for lang in self.languages:
             parts.append(lang)
-            parts += [f"{i.label}|{i.pattern.fingerprint}|{[x.fingerprint for x in i.excludes]}"
-                      + "".join(f"|{c.fingerprint}" for c in i.context)
-                      for i in self.indicators.get(lang, [])]
-            parts += [f"not|{x.fingerprint}" for x in self.excludes.get(lang, [])]
-            parts += [f"context|{c.fingerprint}" for c in self.context.get(lang, [])]
+            parts += [i.key for i in self.indicators.get(lang, [])]
+            parts += self.scope_key(lang)
         return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -168,7 +182,9 @@ class Codebook:
     def scanner(self, language: str, frames: list[Frame] | None = None) -> CodebookScanner:
         """Every indicator and exclusion of a language (of all frames, or of the ones an edit left
         to recode) in one prefilter, compiled on first use."""
-        ids = None if frames is None or len(frames) == len(self.frames) else tuple(f.id for f in frames)
+        whole = frames is None or (len(frames) == len(self.frames) and all(map(operator.is_, frames, self.frames)))
+        # a frame of its own by id; another (an edited frame's new indicators, ``coding.revision``) by what it matches
+        ids = None if whole else tuple(f.id if any(f is g for g in self.frames) else f.fingerprint for f in frames)
         key = (language, ids)
         if key not in self._scanners:
             self._scanners[key] = CodebookScanner(self, language, None if ids is None else frames)

@@ -252,9 +252,10 @@ class ArticleCache:
         except (OSError, ValueError):  # signed here, but cut short on disk: recomputed
             return None
 
-    def blob(self, key: str) -> bytes | None:
+    def blob(self, key: str, keep: bool = True) -> bytes | None:
         """The pickle under ``key``, if signed with this user's key (for a process that unpickles it
-        itself: a value that then does not load is recomputed there); else None."""
+        itself: a value that then does not load is recomputed there); else None.  ``keep``: noted as
+        in use, so that pruning keeps it (False: read once more, then let go, as an earlier version)."""
         if self._db is None:
             return None
         try:
@@ -268,12 +269,13 @@ class ArticleCache:
         if blob is None:  # not signed here: never unpickled
             self.rejected += 1
             return None
-        self._note_used(key)
+        if keep:
+            self._note_used(key)
         return blob
 
-    def get(self, key: str, shared: Shared | None = None, expect=None):
+    def get(self, key: str, shared: Shared | None = None, expect=None, keep: bool = True):
         """The value under ``key``, if signed with this user's key and ``expect(value)`` holds; else None."""
-        return self.load(self.blob(key), shared, expect)
+        return self.load(self.blob(key, keep), shared, expect)
 
     def load(self, blob: bytes | None, shared: Shared | None = None, expect=None):
         """The value of a pickle ``blob`` gave, if it loads and ``expect(value)`` holds; else None (counted)."""
