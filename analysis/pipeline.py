@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from analysis.coding import article as coding
 from analysis.coding import clean, context, speakers, voices
-from analysis.coding.revision import HISTORY, Revision, revisions, summaries
+from analysis.coding.revision import CODED_VERSIONS, Revision, revisions, summaries
 from analysis.extract import batch as parts_of
 from analysis.extract import extractions as extract
 from analysis.inputs import lexicon
@@ -597,9 +597,8 @@ class Batch:
     (at 100k articles, holding them all would cost hundreds of MB)."""
     articles: list[StoredArticle]
     hit: bool                   # segments and result are all in the cache
-    salts: tuple = ()           # (cache, rules, actors, voices, fingerprints, earlier fingerprints, base, part
-                                # salts): what the keys
-                                # hash besides the articles
+    salts: tuple = ()           # (cache, rules, actors, voices, fingerprints, edited frames' earlier fingerprints,
+                                # base, part salts): what the keys hash besides the articles
 
     @property
     def keys(self) -> list[dict[str, str]]:
@@ -738,16 +737,18 @@ class Run:
         self.lazy_cuts = False  # True: cached sentences go to the workers unread (a caller that needs no cuts)
         self.plan: list[Batch] = []
         batch = batch or (BIG_BATCH if len(corpus.articles) >= BIG_CORPUS else BATCH)
-        was: dict[str, str] = {}  # filled below if there is something to code (a batch's keys are worked out later)
-        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, was, base_hash, part_salts(codebook, extraction))
+        salts = (cache, rules_hash, actors_hash, voices_hash, fingerprints, {}, base_hash, part_salts(codebook, extraction))
         for i in range(0, len(corpus.articles), batch):
             b = Batch(corpus.articles[i:i + batch], False, salts)
             b.hit = cache.has(*b.hit_keys())
             self.plan.append(b)
         misses = sum(not b.hit for b in self.plan)
         if misses:  # frames edited since the last run: their unchanged indicators' rows come from the earlier entries
-            self.inputs.revisions = revisions(codebook, cache.get(cache.key(HISTORY), expect=_is_dict))
-            was.update((fid, r.was) for fid, r in self.inputs.revisions.items())
+            self.inputs.revisions = revisions(codebook, cache.get(cache.key(CODED_VERSIONS), expect=_is_dict))
+            salts = (*salts[:5], {fid: r.was for fid, r in self.inputs.revisions.items()}, *salts[6:])
+            for b in self.plan:  # the earlier entries' keys join each batch's keys
+                b.salts = salts
+                b.done()
         self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
         self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
                       "jobs": self.jobs if self.parallel or self.scheduler else 1,
@@ -811,9 +812,9 @@ class Run:
                 finally:
                     computed.close()
         if any(not b.hit for b in self.plan):  # the version of each frame the entries now hold
-            cache.put(cache.key(HISTORY), summaries(self.codebook))
+            cache.put(cache.key(CODED_VERSIONS), summaries(self.codebook))
         else:
-            cache.touch(cache.key(HISTORY))
+            cache.touch(cache.key(CODED_VERSIONS))
         cache.prune()
         cache.close()
         stats["cache_note"] = cache.note()

@@ -4,7 +4,7 @@ entries written for this file; the pipeline's use of it is in test_scale.py (tab
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from analysis.coding.revision import Revision, revision, revisions, summaries, summary
@@ -95,6 +95,11 @@ def test_no_revision_where_the_cached_rows_cannot_stand(tmp_path):
     # two indicators with one label: a cached row would not say which of them found it
     twice = book(tmp_path, BOOK.replace("label: rain word", "label: storm word").replace("[wind]", "[gale]"), "twice.yaml")
     assert revision(storm(twice), before) is None
+    # the version before had two indicators with one label: its rows would not say which of them found them
+    shared = book(tmp_path, BOOK.replace("label: wind word", "label: rain word"), "shared.yaml")
+    one_left = book(tmp_path, BOOK.replace("        - term: [wind]\n          label: wind word\n", ""), "one_left.yaml")
+    assert revision(storm(one_left), summary(storm(shared))) is None
+    assert revision(storm(one_left), before).kept["en"] == {"storm word", "rain word"}  # where labels were one each
     # every indicator changed: nothing to keep
     renamed = book(tmp_path, BOOK.replace("word\n", "words\n").replace("storm ar", "storm in ar"), "renamed.yaml")
     assert revision(storm(renamed), before) is None
@@ -149,3 +154,17 @@ def test_an_entry_that_does_not_fit_the_cut_is_not_used():
     assert not rev.usable({**good, "rows": [{"sentence_id": "a:s001", "indicator": ["storm word"]}]}, segments)
     assert not rev.usable({**good, "voices": [{}, {}]}, segments)  # voices that do not go with the rows
     assert not rev.usable({**good, "rows": "rows"}, segments)
+
+
+def test_a_scanner_for_frames_not_the_codebooks_own_serves_those_very_frames(tmp_path):
+    """A scanner names the patterns it lets through by their objects: an edited frame's new indicators get
+    one by what they match, and another frame object that matches the same gets its own."""
+    cb = book(tmp_path, BOOK, "v1.yaml")
+    other = book(tmp_path, BOOK, "v2.yaml")  # the same frames, other objects
+    mine = replace(storm(cb), indicators={"en": storm(cb).indicators["en"][:1]})
+    theirs = replace(storm(other), indicators={"en": storm(other).indicators["en"][:1]})
+    assert mine.fingerprint == theirs.fingerprint
+    first = cb.scanner("en", [mine])
+    assert cb.scanner("en", [mine]) is first and cb.scanner("en", [theirs]) is not first
+    assert cb.scanner("en", [storm(cb)]) is cb.scanner("en", [storm(cb)]) is not first
+    assert cb.scanner("en") is cb.scanner("en", cb.frames)

@@ -202,14 +202,42 @@ def edit_postman(data: Path) -> None:
     book.write_text(text[:at] + "        - حامل الرسائل الخاصة\n" + text[at:], encoding="utf-8")  # one line, one frame
 
 
-def widen_postman(data: Path) -> None:
-    """The postman frame's first Arabic indicator (ساعي البريد, whose hits in the seeds are in 000 and 002)
-    with its NEAR window one word wider: that indicator changes, the frame's others do not."""
+def narrow_postman(data: Path) -> None:
+    """The postman frame's first Arabic indicator (ساعي البريد) no longer counts a sentence that names Trump
+    or «الرئيس الأمريكي»: of its four hits in the seeds, those of 000 (s008 names the American president,
+    s010 Trump) go, those of 002 (s030, s031) stay.  That indicator changes; the frame's others do not."""
     book = data / "codebook.yaml"
     text = book.read_text(encoding="utf-8")
-    old = "        - near: [[ساعي بريد, سعاة بريد, ساعي البريد], <postman_cue>]\n          within: 4\n"
-    assert text.count(old) == 1
-    book.write_text(text.replace(old, old.replace("within: 4", "within: 5")), encoding="utf-8")
+    old = "          not: [الطرود, مكتب البريد,"
+    assert text.count(old) == 1 and "- id: postman" in text[:text.index(old)]
+    book.write_text(text.replace(old, "          not: [ترامب, الرئيس الأمريكي, الطرود, مكتب البريد,"), encoding="utf-8")
+
+
+def test_an_added_indicator_is_coded_alone_with_its_own_context(data_copy, tmp_path, monkeypatch):
+    """Added to the postman frame: «رسائل» (messages), counted only in a sentence that names «ترامب».  The word
+    occurs 9 times in the seeds, in 8 sentences; the 3 hits in 000:s008 and 000:s010, which name Trump, stay,
+    and sit among the frame's other mentions there.  Only the new indicator is coded: the postman frame goes to
+    the coder with it alone; the frame's other rows come from the cache, and the tables are a cold run's."""
+    from analysis import pipeline
+    analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    book = data_copy / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    at = text.index("      ar:\n", text.index("  - id: postman\n")) + len("      ar:\n")
+    book.write_text(text[:at] + "        - term: [رسائل]\n          label: messages (test)\n"
+                    "          context: {within: sentence, any: [ترامب]}\n" + text[at:], encoding="utf-8")
+    asked, real = [], pipeline.coding.code_frames
+    monkeypatch.setattr(pipeline.coding, "code_frames",
+                        lambda article, segments, codebook, frames: asked.append(
+                            [(f.id, {lang: [i.label for i in inds] for lang, inds in f.indicators.items()}) for f in frames])
+                        or real(article, segments, codebook, frames))
+    edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert edited.stats["recoded"] == {"postman": 5}
+    assert asked == [[("postman", {"ar": ["messages (test)"], "en": []})]] * 5
+    added = edited.mentions[edited.mentions.indicator == "messages (test)"]
+    assert list(zip(added.sentence_id, added.match)) == [("000:s008", "لرسائل"), ("000:s008", "الرسائل"),
+                                                        ("000:s010", "رسائل")]  # with their clitics
+    monkeypatch.undo()
+    assert csv_bytes(edited) == csv_bytes(analyse(data_copy, jobs=1))
 
 
 def test_a_one_frame_edit_rebuilds_that_frames_tables_only(data_copy, tmp_path, monkeypatch):
@@ -324,8 +352,8 @@ def test_a_re_run_that_finds_every_batch_cached_writes_its_rows_from_the_batch_e
 def test_after_a_frame_edit_only_the_articles_with_a_new_mention_are_read(data_copy, tmp_path, monkeypatch):
     """Their sentences come from the cache, so an article's text is read (and checked against its hash)
     only for what quotes it.  An added indicator that matches nothing in the seeds gives no new mention:
-    no text is read.  The widened ساعي البريد indicator is coded again, and its mentions in the seeds
-    are in articles 000 and 002: those two are read; the frame's other rows come from the cache."""
+    no text is read.  The narrowed ساعي البريد indicator is coded again, and keeps its hits in 002 alone:
+    002 is read; 000's other postman mentions come from the cache with their quotes."""
     from analysis.inputs import corpus, seen
     monkeypatch.setattr(seen, "RACY_NS", 0)  # the second run takes the hashes from the first: no read to load
     analyse(data_copy, cache_dir=tmp_path, jobs=1)
@@ -334,20 +362,22 @@ def test_after_a_frame_edit_only_the_articles_with_a_new_mention_are_read(data_c
     edit_postman(data_copy)
     edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
     assert edited.stats["recoded"] == {"postman": 5} and read == []
-    widen_postman(data_copy)
-    widened = analyse(data_copy, cache_dir=tmp_path, jobs=1)
-    assert widened.stats["recoded"] == {"postman": 5}
-    postman = widened.mentions[widened.mentions.indicator == "ساعي البريد (postman)"]
-    assert sorted(read) == sorted({Path(f).name for f in postman.file}) == ["000_1f50c9dbfb2fc940.txt", "002_60db55bcef7aaadf.txt"]
+    narrow_postman(data_copy)
+    narrowed = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert narrowed.stats["recoded"] == {"postman": 5}
+    postman = narrowed.mentions[narrowed.mentions.frame == "postman"]
+    assert sorted(set(postman.article_id)) == ["000", "002"]
+    assert list(postman[postman.indicator == "ساعي البريد (postman)"].sentence_id) == ["002:s030", "002:s031"]
+    assert read == ["002_60db55bcef7aaadf.txt"]
     monkeypatch.undo()
-    assert csv_bytes(widened) == csv_bytes(analyse(data_copy, jobs=1))
+    assert csv_bytes(narrowed) == csv_bytes(analyse(data_copy, jobs=1))
 
 
 def test_after_a_frame_edit_only_the_articles_with_a_new_mention_unpickle_their_attributions(data_copy, tmp_path,
                                                                                             monkeypatch):
     """Attributions are read to voice a mention: the frame's unchanged indicators keep their cached voices.
-    The added postman indicator matches nothing in the seeds, so no attributions are unpickled; the widened
-    one is coded again, with its mentions in 000 and 002 (the test above), so only theirs are; none is
+    The added postman indicator matches nothing in the seeds, so no attributions are unpickled; the narrowed
+    one is coded again, with its mentions in 002 alone (the test above), so only 002's are; none is
     attributed again, and the tables are those of a cold run."""
     from analysis.io import cache as cache_mod
     analyse(data_copy, cache_dir=tmp_path, jobs=1)
@@ -356,14 +386,12 @@ def test_after_a_frame_edit_only_the_articles_with_a_new_mention_unpickle_their_
     edit_postman(data_copy)
     edited = analyse(data_copy, cache_dir=tmp_path, jobs=1)
     assert edited.stats["recoded"] == {"postman": 5} and edited.stats["attributed"] == 0 and loaded == []
-    widen_postman(data_copy)
-    widened = analyse(data_copy, cache_dir=tmp_path, jobs=1)
-    assert widened.stats["recoded"] == {"postman": 5} and widened.stats["attributed"] == 0
-    sentences = sorted({sid.split(":")[0] for found in loaded for sid in found})
-    postman = widened.mentions[widened.mentions.indicator == "ساعي البريد (postman)"]
-    assert sentences == sorted(set(postman.article_id)) == ["000", "002"]
+    narrow_postman(data_copy)
+    narrowed = analyse(data_copy, cache_dir=tmp_path, jobs=1)
+    assert narrowed.stats["recoded"] == {"postman": 5} and narrowed.stats["attributed"] == 0
+    assert sorted({sid.split(":")[0] for found in loaded for sid in found}) == ["002"]
     monkeypatch.undo()
-    assert csv_bytes(widened) == csv_bytes(analyse(data_copy, jobs=1))
+    assert csv_bytes(narrowed) == csv_bytes(analyse(data_copy, jobs=1))
 
 
 def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_again(capsys, data_copy, tmp_path):

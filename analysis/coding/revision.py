@@ -9,7 +9,7 @@ did not change are the cached rows with its label: only the new or changed indic
 (``Revision.fresh``, the frame with those alone), and the rows are put in the order a whole coding
 gives.  Voices are kept too where the cached entry was voiced with what voices them now.
 
-``HISTORY`` names the cache entry that records, per frame, the version the last run coded
+``CODED_VERSIONS`` names the cache entry that records, per frame, the version the last run coded
 (``summary``): its fingerprint, which keys its cached rows, and a digest of each indicator.
 """
 from __future__ import annotations
@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-HISTORY = "frames coded"  # the cache entry: frame id → ``summary`` of the version the last run coded
+from analysis.inputs.codebook import Frame
+
+CODED_VERSIONS = "frames coded"  # the cache entry: frame id → ``summary`` of the version the last run coded
 
 
 def _digest(text: str) -> str:
@@ -41,7 +43,7 @@ def summaries(codebook) -> dict[str, dict]:
 class Revision:
     """How a frame differs from the version ``was`` (its fingerprint) that keys its cached rows."""
     was: str
-    fresh: object                      # the frame with only its new or changed indicators: what to code
+    fresh: Frame                       # the frame with only its new or changed indicators: what to code
     kept: dict[str, frozenset[str]]    # per language: labels of the indicators whose cached rows stand
     order: dict[str, dict[str, int]]   # per language: label → the indicator's place in the frame
 

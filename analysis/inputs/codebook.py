@@ -10,6 +10,7 @@ import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -114,7 +115,7 @@ class Frame:
     def languages(self) -> list[str]:
         return sorted(set(self.indicators) | set(self.excludes))
 
-    @property
+    @cached_property  # a frame is never changed once loaded (an edited frame's new indicators are another)
     def fingerprint(self) -> str:
         """Changes whenever anything that decides this frame's matches changes (sets included)."""
         parts = [self.id]
@@ -183,12 +184,14 @@ class Codebook:
         """Every indicator and exclusion of a language (of all frames, or of the ones an edit left
         to recode) in one prefilter, compiled on first use."""
         whole = frames is None or (len(frames) == len(self.frames) and all(map(operator.is_, frames, self.frames)))
-        # a frame of its own by id; another (an edited frame's new indicators, ``coding.revision``) by what it matches
+        # a frame of its own by id; another (an edited frame's new indicators, ``coding.revision``) by what it
+        # matches, and only for those very frames: a scanner names the patterns it found by their objects
         ids = None if whole else tuple(f.id if any(f is g for g in self.frames) else f.fingerprint for f in frames)
         key = (language, ids)
-        if key not in self._scanners:
-            self._scanners[key] = CodebookScanner(self, language, None if ids is None else frames)
-        return self._scanners[key]
+        made = self._scanners.get(key)
+        if made is None or not all(map(operator.is_, made[0], frames or ())):
+            made = self._scanners[key] = (tuple(frames or ()), CodebookScanner(self, language, None if whole else frames))
+        return made[1]
 
     @property
     def frame_ids(self) -> list[str]:
