@@ -134,6 +134,22 @@ def test_prune_keeps_what_this_run_wrote_or_used_and_drops_the_rest(tmp_path):
     assert sorted(rows(tmp_path)) == [hexkey(1), hexkey(2), hexkey(3)]
 
 
+def test_what_is_read_once_more_and_let_go_is_pruned(tmp_path):
+    """An edited frame's earlier entries are read with ``keep=False``: read, yet not kept by the pruning;
+    the same for a reader, whose used keys the run that writes records."""
+    old = ArticleCache(tmp_path, "salt")
+    for n in (1, 2):
+        old.put(hexkey(n), f"v{n}")
+    old.close()
+    run = ArticleCache(tmp_path, "salt")
+    assert run.get(hexkey(1), keep=False) == "v1" and run.blob(hexkey(2), keep=False) == pickle.dumps(
+        "v2", protocol=pickle.HIGHEST_PROTOCOL)
+    reader = ArticleCache.reader(run.reader_spec())
+    assert reader.get(hexkey(1), keep=False) == "v1" and reader.take_used() == []
+    assert reader.get(hexkey(2)) == "v2" and reader.take_used() == [hexkey(2)]
+    assert run.prune() == 2 and rows(tmp_path) == {}
+
+
 def test_prune_of_a_run_that_used_nothing_drops_everything(tmp_path):
     old = ArticleCache(tmp_path, "salt")
     old.put_bytes(hexkey(7), b"v")
