@@ -78,8 +78,25 @@ def throughput(st: dict, sentences: int, mentions: int, frame_sentences: int) ->
     where = f"on the Dask cluster at {st['scheduler']}" if st["scheduler"] else \
         ("serially" if st["jobs"] == 1 else f"with {st['jobs']} processes")
     return (f"coded {st['articles']} article(s) in {st['seconds']:.1f}s ({st['articles_per_s']:.1f} articles/s, "
-            f"{where}; {st['cached']} from the cache); {sentences} sentences, "
+            f"{where}; {st['cached']} from the cache{recoded(st)}); {sentences} sentences, "
             f"{mentions} mentions, {frame_sentences} frame sentences")
+
+
+def recoded(st: dict) -> str:
+    """After an edit, which frames were coded again, and of an edited frame how many of its indicators (the
+    rows of the others came from the cache); nothing on a run that coded every frame of every article."""
+    done, revised = st.get("recoded", {}), st.get("revised", {})
+    if not done:
+        return ""
+    if len(done) == st.get("frames") and not revised and len(set(done.values())) == 1:  # articles new or edited
+        n = next(iter(done.values()))
+        return "" if n == st["articles"] else f"; every frame coded in {n} article(s)"
+    parts = []
+    for fid, n in done.items():
+        changed, total = revised.get(fid, (None, None))
+        what = f"{changed} of its {total} indicators" if changed is not None else "whole"
+        parts.append(f"{fid}: {what}, in {n} article(s)")
+    return "; recoded " + ", ".join(parts)
 
 
 def cmd_validate(args, rep: Reporter) -> int:

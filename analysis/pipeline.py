@@ -751,6 +751,10 @@ class Run:
                 b.done()
         self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
         self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
+                      "frames": len(codebook.frames),  # and per edited frame: (indicators coded, all its indicators)
+                      "revised": {fid: (sum(map(len, r.fresh.indicators.values())),
+                                        sum(map(len, codebook.frame(fid).indicators.values())))
+                                  for fid, r in self.inputs.revisions.items()},
                       "jobs": self.jobs if self.parallel or self.scheduler else 1,
                       "scheduler": str(self.scheduler) if self.scheduler else ""}
 

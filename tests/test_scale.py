@@ -213,6 +213,30 @@ def narrow_postman(data: Path) -> None:
     book.write_text(text.replace(old, "          not: [ترامب, الرئيس الأمريكي, الطرود, مكتب البريد,"), encoding="utf-8")
 
 
+def test_code_says_which_frames_it_coded_again_and_how_much_of_them(capsys, data_copy, tmp_path):
+    """The postman frame has 7 Arabic and 7 English indicators (14 labels in codebook.yaml); the edit adds one.
+    A cold run says nothing of frames; the edit names the frame and its one new indicator of 15; an article
+    edited (000, one line added) codes every frame in that article alone; a change to the frame's own
+    exclusions codes it whole."""
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "code", "--data", data_copy, "--out", out, "--jobs", "1", "--quiet")
+    assert code == 0 and "from the cache)" in err and "recoded" not in err and "every frame" not in err
+    edit_postman(data_copy)
+    code, _, err = run(capsys, "code", "--data", data_copy, "--out", out, "--jobs", "1", "--quiet")
+    assert code == 0 and "0 from the cache; recoded postman: 1 of its 15 indicators, in 5 article(s))" in err
+    article = next((data_copy / "articles").glob("000_*.txt"))
+    article.write_text(article.read_text(encoding="utf-8") + "سطر أضيف للاختبار.\n", encoding="utf-8")
+    code, _, err = run(capsys, "code", "--data", data_copy, "--out", out, "--jobs", "1", "--quiet")
+    assert code == 0 and "0 from the cache; every frame coded in 1 article(s))" in err
+    book = data_copy / "codebook.yaml"
+    text = book.read_text(encoding="utf-8")
+    assert text.count("      ar: [البريد الإلكتروني, البريد الالكتروني]\n") == 1  # the postman frame's own exclusion
+    book.write_text(text.replace("      ar: [البريد الإلكتروني, البريد الالكتروني]\n",
+                                 "      ar: [البريد الإلكتروني, البريد الالكتروني, بريدي]\n"), encoding="utf-8")
+    code, _, err = run(capsys, "code", "--data", data_copy, "--out", out, "--jobs", "1", "--quiet")
+    assert code == 0 and "recoded postman: whole, in 5 article(s))" in err
+
+
 def test_an_added_indicator_is_coded_alone_with_its_own_context(data_copy, tmp_path, monkeypatch):
     """Added to the postman frame: «رسائل» (messages), counted only in a sentence that names «ترامب».  The word
     occurs 9 times in the seeds, in 8 sentences; the 3 hits in 000:s008 and 000:s010, which name Trump, stay,
