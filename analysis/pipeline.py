@@ -162,6 +162,7 @@ class Fetch:
     parts: dict[str, str]             # frame id → the key of the batch's part for it
     base: str                         # the key of its frame-free part
     cuts: bool = True                 # load the sentences (False: passed on as the cache holds them)
+    result: str = ""                  # the key of the batch's tables
 
 
 def fetched(task: Task, f: Fetch, cache: ArticleCache) -> Task:
@@ -451,6 +452,7 @@ class Packed:
     parts: dict[str, bytes] = field(default_factory=dict)  # its frame parts built, by frame id
     rejected: int = 0                 # cached values sent that did not load here (recomputed)
     used: list[str] = field(default_factory=list)  # cache keys it read or touched (for the run's pruning)
+    stored: list[tuple[str, bytes]] | None = None  # what the parent stores, signed by the coder (``signed``)
 
 
 def _dump(value) -> bytes:
@@ -489,15 +491,33 @@ def gazetteer(actors: dict[str, Actor]) -> Shared:
 
 
 def _run_in_worker(task: Task) -> Packed:
-    used, rejected = [], 0
-    if task.fetch is not None:  # its cached values are read here too
+    used, rejected, f = [], 0, task.fetch
+    if f is not None:  # its cached values are read here too
         cache = _WORKER_CACHE
         before = cache.rejected
-        task = fetched(task, task.fetch, cache)
+        task = fetched(task, f, cache)
         used, rejected = cache.take_used(), cache.rejected - before
     packed = pack(analyse_batch(task.loaded(lazy=True), _WORKER_INPUTS), _WORKER_INPUTS)  # texts read here, not in the parent
     packed.used, packed.rejected = used, packed.rejected + rejected
-    return packed
+    return signed(packed, f, _WORKER_CACHE) if f is not None and f.result else packed
+
+
+def signed(p: Packed, f: Fetch, cache: ArticleCache) -> Packed:
+    """The batch's new entries signed here, under the keys ``f`` names, for the parent to store as they are:
+    compressing and signing them was a fifth of the parent's time after a frame edit, and the parent (which
+    writes every table) is what such a re-code waits for.  Only the tables stay unsigned too (the parent
+    reads them); the per-article values the parent only stores come as markers that say they are there."""
+    out = []
+    for k, seg, att, fresh in zip(f.keys, p.segments, p.found, p.fresh):
+        out += [(k["segments"], seg)] if seg is not None else []
+        out += [(k["found"], att)] if att is not None else []
+        out += [(k[fid], entry) for fid, entry in fresh.items()]
+    out += [(f.base, p.base)] if p.base is not None else []
+    out += [(f.parts[fid], part) for fid, part in p.parts.items()]
+    out.append((f.result, p.result))
+    return dataclasses.replace(p, segments=[b"" if x is not None else None for x in p.segments],
+                               found=[b"" if x is not None else None for x in p.found], fresh=[], base=None, parts={},
+                               stored=[(key, cache.sign(blob, key)) for key, blob in out])
 
 
 def _run_on_worker(task: Task, inputs: Inputs) -> Packed:
@@ -778,7 +798,7 @@ class Run:
         for b in self.plan:
             if b.hit:
                 continue
-            f = Fetch(b.keys, b.part_keys(self.fingerprints), b.base_key, cuts=not self.lazy_cuts)
+            f = Fetch(b.keys, b.part_keys(self.fingerprints), b.base_key, cuts=not self.lazy_cuts, result=b.result_key)
             task = Task([Piece(a, None, {}) for a in b.articles], keep_cuts=not self.lazy_cuts)
             yield dataclasses.replace(task, fetch=f) if remote else fetched(task, f, self.cache)
 
@@ -856,6 +876,13 @@ class Run:
         if r.packed is not None:  # pickled by the worker: keep its bytes
             p = r.packed
             cache.touch(*p.used)  # what it read from the cache: in use, so pruning keeps it
+            if p.stored is not None:  # signed by the coder
+                for key, stored in p.stored:
+                    cache.put_stored(key, stored)
+                for fid in (fid for coded in p.coded for fid in coded):
+                    recoded[fid] = recoded.get(fid, 0) + 1
+                r.packed = None
+                return
             for k, seg, att, fresh, coded in zip(b.keys, p.segments, p.found, p.fresh, p.coded):
                 if seg is not None:
                     cache.put_bytes(k["segments"], seg)

@@ -440,6 +440,25 @@ def test_cached_sentences_that_do_not_load_where_coded_are_cut_and_attributed_ag
     assert checksums(out / "tables") == cold
 
 
+def test_in_a_process_pool_the_coders_sign_what_the_parent_stores(capsys, data_copy, tmp_path, monkeypatch):
+    """With a pool, each coder signs its batch's new entries with the run's key and the parent stores them as
+    they are: the parent signs only its own two (what the run read of the articles, and which version of each
+    frame it coded).  A re-run with nothing changed reads every batch from the cache, and none fails its check."""
+    from analysis import pipeline
+    from analysis.inputs import seen
+    from analysis.results.stream import code_tables
+    monkeypatch.setattr(pipeline, "BATCH", 2)  # the five seeds in three batches: a pool
+    monkeypatch.setattr(seen, "RACY_NS", 0)  # the articles were just copied: remembered all the same
+    parent, real = [], cache_mod.ArticleCache.sign
+    monkeypatch.setattr(cache_mod.ArticleCache, "sign", lambda self, blob, key: parent.append(key) or real(self, blob, key))
+    out = tmp_path / "out"
+    first, _, _ = code_tables(data_copy, out, jobs=2)  # a coder's appends stay in the coder's own copy of the list
+    assert first.stats["jobs"] == 2 and len(parent) == 2
+    assert len(cache_mod.ArticleCache(out / ".cache")) == 5 * (2 + 9) + 3 * (1 + 1 + 9) + 1 + 1
+    again, _, _ = code_tables(data_copy, out, jobs=2)
+    assert again.stats["cached"] == 5 and again.cache.rejected == 0 and not again.stats["cache_note"]
+
+
 def test_in_a_process_pool_each_coder_reads_its_batchs_cache_entries(data_copy, tmp_path, monkeypatch):
     """With two processes, the parent sends each batch with where its cache entries are, and the coder
     reads them: what it read is kept by the pruning, a sentences entry that does not load is counted and

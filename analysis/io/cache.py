@@ -338,7 +338,12 @@ class ArticleCache:
     def put_bytes(self, key: str, blob: bytes) -> None:
         """Keep a value pickled elsewhere (a worker process) as it is, signed."""
         if self._db is not None and not self.readonly:
-            self._pending.append((key, self.run, self.sign(blob, key)))
+            self.put_stored(key, self.sign(blob, key))
+
+    def put_stored(self, key: str, stored: bytes) -> None:
+        """Keep a value signed elsewhere (a coder of this run, with this run's key: ``sign``) as it is."""
+        if self._db is not None and not self.readonly:
+            self._pending.append((key, self.run, stored))
             self._used_tags.append(_tag(key))  # written by this run: pruning keeps it
             if len(self._pending) >= 500:
                 self.flush()
