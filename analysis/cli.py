@@ -83,20 +83,28 @@ def throughput(st: dict, sentences: int, mentions: int, frame_sentences: int) ->
 
 
 def recoded(st: dict) -> str:
-    """After an edit, which frames were coded again, and of an edited frame how many of its indicators (the
-    rows of the others came from the cache); nothing on a run that coded every frame of every article."""
-    done, revised = st.get("recoded", {}), st.get("revised", {})
-    if not done:
+    """Which frames were coded again, in how many articles, and of an edited frame how many of its indicators
+    (the others' rows came from the cache); nothing on a run that coded every frame of every article."""
+    done, partly, revised = st.get("recoded", {}), st.get("partly", {}), st.get("revised", {})
+    frames = [f for f in st.get("frames", []) if f in done]  # in the codebook's order
+    wholly = {f: done[f] - partly.get(f, 0) for f in frames}
+    plain = [f for f in frames if not partly.get(f)]
+    counts = {wholly[f] for f in plain}
+    if len(plain) == len(st.get("frames", [])) and counts == {st["articles"]} == {st.get("segmented")}:  # cold
         return ""
-    if len(done) == st.get("frames") and not revised and len(set(done.values())) == 1:  # articles new or edited
-        n = next(iter(done.values()))
-        return "" if n == st["articles"] else f"; every frame coded in {n} article(s)"
-    parts = []
-    for fid, n in done.items():
-        changed, total = revised.get(fid, (None, None))
-        what = f"{changed} of its {total} indicators" if changed is not None else "whole"
-        parts.append(f"{fid}: {what}, in {n} article(s)")
-    return "; recoded " + ", ".join(parts)
+    parts = [_partly(f, partly[f], wholly[f], revised.get(f)) for f in frames if partly.get(f)]
+    if plain and len(counts) == 1 and len(plain) == len(st.get("frames", [])) - len(parts):  # the rest alike
+        parts.append(f"{'every other' if parts else 'every'} frame in {counts.pop()} article(s)")
+    else:
+        parts += [f"{f} in {wholly[f]} article(s)" for f in plain]
+    return "; coded again: " + ", ".join(parts) if parts else ""
+
+
+def _partly(frame: str, part: int, whole: int, sizes: tuple | None) -> str:
+    """An edited frame: its changed indicators coded in ``part`` articles, all of it in ``whole`` (no earlier rows)."""
+    changed, total = sizes or (0, 0)
+    what = f"{changed} of its {total} indicators" if changed else "no indicator coded, its cached rows kept,"
+    return f"{frame}: {what} in {part} article(s)" + (f", all of it in {whole}" if whole else "")
 
 
 def cmd_validate(args, rep: Reporter) -> int:

@@ -218,6 +218,7 @@ class BatchResult:
     removed: pd.DataFrame             # the lines boilerplate rules removed, with their text (cut where the texts were read)
     new_cuts: list[bool] = field(default_factory=list)  # per article: segmented afresh (not from the cache)
     coded: list[set[str]] = field(default_factory=list)  # per article: frames coded afresh (the others' rows were cached)
+    partly: list[set[str]] = field(default_factory=list)  # per article: those of them coded in part (``coding.revision``)
     packed: Packed | None = None      # the worker's pickles, when it ran in another process
     new_base: parts_of.Base | None = None  # the batch's parts built here, for the cache
     new_parts: dict[str, parts_of.FramePart] = field(default_factory=dict)
@@ -270,6 +271,7 @@ class PieceResult:
     new_found: bool                   # computed here (not from the cache)
     rows: dict[str, list[dict]]       # its voiced mention rows by frame id (the frames asked for)
     coded: set[str]                   # frames coded afresh
+    partly: set[str] = field(default_factory=set)  # those of them coded in part: an edited frame's changed indicators
     rejected: int = 0                 # its cached attributions did not load (recomputed)
 
 
@@ -280,7 +282,7 @@ def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True, 
     frames = inputs.codebook.frames if frames is None else frames
     cut = piece.cut if piece.cut is not None else coding.segment_article(piece.article, inputs.boilerplate)  # 1
     voiced_with = {f.id: f"{inputs.voices_key}|{f.denial_key}" for f in frames}  # all a mention's voice depends on
-    given, coded = _entries(piece, inputs, frames, cut[0], voiced_with)                                  # 2
+    given, coded, partly = _entries(piece, inputs, frames, cut[0], voiced_with)                          # 2
     # per frame, its rows' voices: None where a row is new, or was voiced with other actors, lexicon or flag
     todo = {fid: list(e["voices"]) if e["voiced_with"] == voiced_with[fid] else [None] * len(e["rows"])
             for fid, e in given.items()}
@@ -299,11 +301,11 @@ def analyse_piece(piece: Piece, inputs: Inputs, frames=None, base: bool = True, 
                 vs[i] = v
             entry = entries[f.id] = {"rows": entry["rows"], "voiced_with": voiced_with[f.id], "voices": vs}
         rows[f.id] = [{**r, **v} for r, v in zip(entry["rows"], entry["voices"])]
-    return PieceResult(cut, entries, att or {}, computed, rows, coded, rejected)
+    return PieceResult(cut, entries, att or {}, computed, rows, coded, rejected=rejected, partly=partly)
 
 
-def _entries(piece: Piece, inputs: Inputs, frames, segments, voiced_with) -> tuple[dict[str, dict], set[str]]:
-    """Each frame's mention entry, and the frames coded here (whole or in part): cached; an edited frame's
+def _entries(piece: Piece, inputs: Inputs, frames, segments, voiced_with) -> tuple[dict[str, dict], set[str], set[str]]:
+    """Each frame's mention entry, the frames coded here and those of them coded in part: cached; an edited frame's
     earlier version's with the rows of its unchanged indicators kept and its new ones coded
     (``coding.revision``); or coded whole.  Hits without the context their frame asks for are dropped."""
     codebook, article = inputs.codebook, piece.article
@@ -320,7 +322,7 @@ def _entries(piece: Piece, inputs: Inputs, frames, segments, voiced_with) -> tup
              for f in frames if f.id not in revised}
     for fid, (rev, entry) in revised.items():
         given[fid] = rev.merge(entry, new.get(fid, []), segments, article.language, voiced_with[fid])
-    return given, {f.id for f in missing}
+    return given, {f.id for f in missing}, set(revised)
 
 
 def _attributions(piece: Piece, inputs: Inputs, cut, needed: bool, shared: Shared | None) -> tuple[dict | None, bool, int]:
@@ -355,6 +357,7 @@ def batch_tables(task: Task, inputs: Inputs, done: list[PieceResult], frames=Non
         [d.cut for d in done], [d.entries for d in done], [d.found if d.new_found else None for d in done],
         t["mentions"], t["quotations"], t["stances"], t["speakers"], t["claims"], t["details"], t["sourcing"],
         t["removed"], new_cuts=[p.cut is None for p in task.pieces], coded=[d.coded for d in done],
+        partly=[d.partly for d in done],
         new_base=base if task.base is None else None, new_parts=new, rejected=task.rejected + sum(d.rejected for d in done),
         csv=t["csv"],
         segments=segments)
@@ -451,6 +454,7 @@ class Packed:
     base: bytes | None = None         # the batch's base part, if built
     parts: dict[str, bytes] = field(default_factory=dict)  # its frame parts built, by frame id
     rejected: int = 0                 # cached values sent that did not load here (recomputed)
+    partly: list[set[str]] = field(default_factory=list)  # per article: the frames it coded in part
     used: list[str] = field(default_factory=list)  # cache keys it read or touched (for the run's pruning)
     stored: list[tuple[str, bytes]] | None = None  # what the parent stores, signed by the coder (``signed``)
 
@@ -467,13 +471,13 @@ def pack(r: BatchResult, inputs: Inputs) -> Packed:
     # the result holds the CSV rows, written by the coder (the parent, which writes every table, is what a
     # re-code after a frame edit waits for), and the sentences' frame (the parent need not read the cuts)
     return Packed(_dump(_bare(r)), segments, found, fresh, r.coded, _dump(r.new_base) if r.new_base is not None else None,
-                  {fid: _dump(part) for fid, part in r.new_parts.items()}, r.rejected)
+                  {fid: _dump(part) for fid, part in r.new_parts.items()}, r.rejected, partly=r.partly)
 
 
 def _bare(r: BatchResult) -> BatchResult:
     """The batch's tables, their CSV rows and its sentences' frame: what its cache entry holds (the other
     parts have entries of their own)."""
-    return dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[], new_base=None, new_parts={},
+    return dataclasses.replace(r, cuts=[], fresh=[], found=[], new_cuts=[], coded=[], partly=[], new_base=None, new_parts={},
                                packed=None, rejected=0)
 
 
@@ -515,7 +519,7 @@ def signed(p: Packed, f: Fetch, cache: ArticleCache) -> Packed:
     out += [(f.base, p.base)] if p.base is not None else []
     out += [(f.parts[fid], part) for fid, part in p.parts.items()]
     out.append((f.result, p.result))
-    return dataclasses.replace(p, segments=[b"" if x is not None else None for x in p.segments],
+    return dataclasses.replace(p, segments=[b"" if x is not None else None for x in p.segments] if not f.cuts else p.segments,
                                found=[b"" if x is not None else None for x in p.found], fresh=[], base=None, parts={},
                                stored=[(key, cache.sign(blob, key)) for key, blob in out])
 
@@ -770,8 +774,8 @@ class Run:
                 b.salts = salts
                 b.done()
         self.parallel = self.scheduler is None and self.jobs > 1 and misses >= 2  # one batch: a pool costs more than it saves
-        self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "segmented": 0, "attributed": 0,
-                      "frames": len(codebook.frames),  # and per edited frame: (indicators coded, all its indicators)
+        self.stats = {"articles": len(corpus.articles), "cached": 0, "recoded": {}, "partly": {}, "segmented": 0,
+                      "attributed": 0, "frames": codebook.frame_ids,  # and per edited frame: (indicators coded, all)
                       "revised": {fid: (sum(map(len, r.fresh.indicators.values())),
                                         sum(map(len, codebook.frame(fid).indicators.values())))
                                   for fid, r in self.inputs.revisions.items()},
@@ -872,42 +876,44 @@ class Run:
 
     def _keep(self, b: Batch, r: BatchResult) -> None:
         """Put a computed batch's parts in the cache."""
-        cache, recoded = self.cache, self.stats["recoded"]
+        cache = self.cache
         if r.packed is not None:  # pickled by the worker: keep its bytes
             p = r.packed
+            self._tally(p.coded, p.partly)
             cache.touch(*p.used)  # what it read from the cache: in use, so pruning keeps it
             if p.stored is not None:  # signed by the coder
                 for key, stored in p.stored:
                     cache.put_stored(key, stored)
-                for fid in (fid for coded in p.coded for fid in coded):
-                    recoded[fid] = recoded.get(fid, 0) + 1
                 r.packed = None
                 return
-            for k, seg, att, fresh, coded in zip(b.keys, p.segments, p.found, p.fresh, p.coded):
+            for k, seg, att, fresh in zip(b.keys, p.segments, p.found, p.fresh):
                 if seg is not None:
                     cache.put_bytes(k["segments"], seg)
                 if att is not None:
                     cache.put_bytes(k["found"], att)
                 for fid, entry in fresh.items():
                     cache.put_bytes(k[fid], entry)
-                for fid in coded:
-                    recoded[fid] = recoded.get(fid, 0) + 1
             cache.put_bytes(b.result_key, p.result)
             self._keep_parts(b, p.base, p.parts, cache.put_bytes)
             r.packed = None
             return
-        for k, cut, fresh, att, new, coded in zip(b.keys, r.cuts, r.fresh, r.found, r.new_cuts, r.coded):
+        self._tally(r.coded, r.partly)
+        for k, cut, fresh, att, new in zip(b.keys, r.cuts, r.fresh, r.found, r.new_cuts):
             if new:
                 cache.put(k["segments"], cut)
             if att is not None:
                 cache.put_bytes(k["found"], self.shared.dumps(att))
             for fid, entry in fresh.items():
                 cache.put(k[fid], entry)
-            for fid in coded:
-                recoded[fid] = recoded.get(fid, 0) + 1
         cache.put(b.result_key, _bare(r))  # without the segments and parts, which have their own entries
         self._keep_parts(b, r.new_base, r.new_parts, cache.put)
-        r.fresh, r.found, r.new_cuts, r.coded, r.new_base, r.new_parts = [], [], [], [], None, {}
+        r.fresh, r.found, r.new_cuts, r.coded, r.partly, r.new_base, r.new_parts = [], [], [], [], [], None, {}
+
+    def _tally(self, coded: list[set[str]], partly: list[set[str]]) -> None:
+        """Per frame, the articles it was coded in again, and in how many of them in part."""
+        for counts, sets in ((self.stats["recoded"], coded), (self.stats["partly"], partly)):
+            for fid in (fid for frames in sets for fid in frames):
+                counts[fid] = counts.get(fid, 0) + 1
 
     @staticmethod
     def _keep_parts(b: Batch, base, parts: dict, put) -> None:
