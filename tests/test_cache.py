@@ -215,7 +215,8 @@ def test_a_reader_reads_notes_what_it_used_and_never_writes(tmp_path):
     r.touch("k2")
     assert r.take_used() == ["k1", "k2"] and r.take_used() == []
     r.put("k3", "three")
-    assert r._pending == []  # nothing queued: a reader never writes
+    r.put_stored("k4", c.sign(b"four", "k4"))
+    assert r._pending == []  # nothing queued: a reader never writes, not even what a coder signed
     r.flush()
     assert r.prune() == 0 and set(rows(tmp_path)) == {"k1"}
     assert ArticleCache.reader(None)._db is None
@@ -238,6 +239,8 @@ def test_peek_makes_nothing_and_reads_what_is_there(tmp_path):
 def test_a_cache_of_none_does_nothing(tmp_path):
     c = ArticleCache(None, "salt")
     c.put("k", 1)
+    c.put_stored("k2", b"signed elsewhere")
+    assert c._pending == []
     c.flush()
     assert c.get("k") is None and c.blob("k") is None and len(c) == 0 and c.prune() == 0
     c.close()
