@@ -118,6 +118,22 @@ def test_nul_in_a_manifest_path_is_a_message(study, capsys):
     refused(capsys, study, "validate", "manifest.csv:5", "NUL byte", "fix:")
 
 
+def test_a_row_spanning_lines_is_reported_at_its_first_line(study, capsys):
+    """An export's notes often hold line breaks: the row of article 002 starts on line 4 and, with its
+    evidence over three lines (LF, then CRLF), ends on line 6; its missing file is reported at line 4,
+    and the next row's (003, a date in the future) at line 7."""
+    data, _ = study
+    (data / "articles" / "002_60db55bcef7aaadf.txt").unlink()
+    rewrite(data / "manifest.csv", lambda rows: [
+        r if i not in (3, 4) else
+        [*r[:5], "first line\nsecond line\r\nthird line", *r[6:]] if i == 3 else [*r[:6], "2999-01-01", *r[7:]]
+        for i, r in enumerate(rows)])
+    assert (data / "manifest.csv").read_text(encoding="utf-8").count("\n") == 8  # header, 5 rows, 2 breaks
+    err = refused(capsys, study, "validate", "manifest.csv:4:", "002_60db55bcef7aaadf.txt")
+    assert "manifest.csv:6" not in err, err
+    assert "manifest.csv:7:" in err and "2999-01-01" in err, err
+
+
 @pytest.mark.parametrize("command", ["validate", "code", "render"])
 def test_fifo_listed_in_the_manifest_does_not_hang(study, capsys, command):
     """D2: a named pipe in articles/ blocked read_bytes() forever in validate, code and render."""

@@ -191,7 +191,7 @@ def read_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
 
 
 def iter_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ...], problems: Problems):
-    """Rows with their physical line numbers, one at a time (a manifest of 100,000 rows is never held
+    """Rows with the line each starts on, one at a time (a manifest of 100,000 rows is never held
     as dicts); header problems are reported, not raised.
 
     Every expected column is present in each row ('' where an optional column is
@@ -247,11 +247,26 @@ def iter_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
                    if "field larger" in str(e) else "check the double quotes on this line (a quote inside a field is written \"\")")
             problems.add(path, start, f"unreadable CSV row: {e}", fix)
             break  # the reader cannot resynchronize after a broken row
+        first = first_line(reader.line_num, row)
         if None in row:
-            problems.add(path, reader.line_num, "more fields than columns",
+            problems.add(path, first, "more fields than columns",
                          "quote fields that contain commas with double quotes")
             continue
-        yield reader.line_num, {k: (row.get(k) or "").strip() for k in expected}
+        yield first, {k: (row.get(k) or "").strip() for k in expected}
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def first_line(last: int, row: dict) -> int:
+    """The line a row starts on, given the line it ends on: a quoted field may hold line breaks (an
+    editor and a reader of the message look for the row where it begins)."""
+    breaks = 0
+    for v in row.values():
+        for x in (v if isinstance(v, list) else (v,)):  # the fields past the header come as a list
+            if x and ("\n" in x or "\r" in x):
+                breaks += len(_BREAK.findall(x))
+    return last - breaks
 
 
 
