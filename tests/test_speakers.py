@@ -541,6 +541,11 @@ def test_passive_agent_cues(sentence, expected):
     # the statement's owner stands at the actor's word (للكاظمي, the fifth word: 4+5+5+6 letters and 4 spaces)
     ("statement owner", "نشرت صحيفة محلية تصريحا للكاظمي عن الزيارة", "ar", None,
      [("kadhimi", "statement owner", 24)], []),
+    # the two other nouns of a statement (5 letters each: the actor's word starts one letter earlier)
+    ("statement owner", "نشرت صحيفة محلية بيانا للكاظمي عن الزيارة", "ar", None,
+     [("kadhimi", "statement owner", 23)], []),
+    ("statement owner", "نشرت صحيفة محلية حديثا للكاظمي عن الزيارة", "ar", None,
+     [("kadhimi", "statement owner", 23)], []),
     ("verb-subject", "وقال خامنئي إن إيران ستوجه ضربة", "ar", None,
      [("khamenei", "verb-subject", 0)], []),
     ("subject-verb", "Kadhimi said the troops would leave", "en", None,
@@ -579,6 +584,18 @@ def test_each_rule_can_be_left_out(rule, sentence, language, previous, with_it, 
     fewer = tuple(r for r in RULES if r.name != rule)
     got = attributions(mt, ACTORS, language, prev, rules=fewer)
     assert [(a.actor.id, a.how, a.at) for a in got] == without_it
+
+
+def test_the_gazetteer_is_searched_only_where_a_rule_asks(monkeypatch):
+    """Half the sentences have no cue any rule acts on: they are attributed without looking for actors."""
+    from analysis.coding import speakers
+    asked = []
+    real = speakers.find_actors
+    monkeypatch.setattr(speakers, "find_actors", lambda *a: asked.append(a[0].norm) or real(*a))
+    assert attributions(MatchText(normalize("الزيارة سرية والكاظمي في طهران")), ACTORS, "ar", None) == []
+    assert asked == []
+    got = attributions(MatchText(normalize("وقال خامنئي إن إيران ستوجه ضربة")), ACTORS, "ar", None)
+    assert [a.actor.id for a in got] == ["khamenei"] and len(asked) == 1
 
 
 def test_a_rule_called_on_its_own():
