@@ -395,13 +395,26 @@ def _frozen():
     """The study, its compiled patterns and the corpus live as long as a run: out of the cyclic garbage
     collector's way (each full pass walked them all: about a sixth of the coding's CPU on 1,000 articles),
     given back when the run ends, however it ends, unless the caller had frozen objects of its own."""
-    was = gc.get_freeze_count()
+    was, threshold = gc.get_freeze_count(), gc.get_threshold()
     gc.freeze()
+    _fewer_collections()
     try:
         yield
     finally:
+        gc.set_threshold(*threshold)
         if not was:
             gc.unfreeze()
+
+
+GC_YOUNG = 50_000  # container allocations between two collections of the youngest generation (Python: 700)
+
+
+def _fewer_collections() -> None:
+    """Coding allocates many short-lived containers and makes few cycles: with Python's default the
+    collector ran about 1,000 times on 2,000 articles, for 2.5 % of the CPU (cachegrind on 300 articles,
+    serially: 1.0 % fewer instructions in all)."""
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, GC_YOUNG), *older)
 
 
 def _init_worker(inputs: Inputs, parent: int | None = None, cache: tuple | None = None) -> None:
@@ -409,6 +422,7 @@ def _init_worker(inputs: Inputs, parent: int | None = None, cache: tuple | None 
     _WORKER_INPUTS = inputs
     _WORKER_CACHE = ArticleCache.reader(cache)  # its own connection, opened here (never one across a fork)
     gc.freeze()  # what the worker holds for the whole run: see _frozen
+    _fewer_collections()
     if parent is not None:
         die_with(parent)
 

@@ -41,11 +41,18 @@ def test_a_batch_is_its_articles_one_by_one_then_the_tables(seed):
 def test_a_run_gives_the_garbage_collector_back_its_objects_however_it_ends(tmp_path):
     import gc
 
-    from analysis.pipeline import Run, _frozen
+    from analysis.pipeline import GC_YOUNG, Run, _frozen
     gc.unfreeze()
-    with pytest.raises(KeyboardInterrupt), _frozen():
-        assert gc.get_freeze_count() > 0
-        raise KeyboardInterrupt  # a Ctrl-C while coding
+    caller = gc.get_threshold()
+    gc.set_threshold(700, 11, 12)  # a caller's own thresholds come back too
+    try:
+        with pytest.raises(KeyboardInterrupt), _frozen():
+            assert gc.get_freeze_count() > 0
+            assert gc.get_threshold() == (GC_YOUNG, 11, 12)  # the youngest generation collected less often
+            raise KeyboardInterrupt  # a Ctrl-C while coding
+        assert gc.get_threshold() == (700, 11, 12)
+    finally:
+        gc.set_threshold(*caller)
     assert gc.get_freeze_count() == 0
     gc.freeze()  # a caller's own freeze is left as it was
     n = gc.get_freeze_count()
