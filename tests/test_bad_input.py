@@ -168,3 +168,24 @@ def test_the_resampling_script_refuses_bad_arguments_without_a_traceback(tmp_pat
                           capture_output=True, text=True)
     assert done.returncode == rc and says in done.stderr and "Traceback" not in done.stderr
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "mine\n"  # nothing of the user's lost
+
+
+@pytest.mark.parametrize("text, rows, problem", [
+    # each row at the line it starts on: 2; 3 (its quoted field holds a CRLF and a lone CR, two line breaks
+    # as an editor shows them, so it ends on line 5); 8, after the blank lines 6 and 7
+    ('a,b\n1,x\n2,"one\r\ntwo\rthree"\n\n\n3,y\n', [(2, "1"), (3, "2"), (8, "3")], None),
+    # a row the reader cannot read, after blank lines: named at line 5, where it starts (it was line 3)
+    ('a,b\n1,z\n\n\n2,"unclosed\n', [(2, "1")], (5, "unreadable CSV row")),
+    # too many fields on a row that spans lines 3-4: line 3
+    ('a,b\n1,z\n2,"x\ny",extra\n', [(2, "1")], (3, "more fields than columns")),
+])
+def test_csv_rows_are_numbered_where_they_start(tmp_path, text, rows, problem):
+    """Written for this test: rows whose quoted fields hold line breaks, and blank lines between rows."""
+    from analysis.inputs.corpus import read_csv_rows
+    from analysis.io.errors import Problems
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    problems = Problems()
+    got = read_csv_rows(path, ("a", "b"), ("a",), problems)
+    assert [(line, row["a"]) for line, row in got] == rows
+    assert [(p.line, p.what.split(":")[0]) for p in problems.items] == ([problem] if problem else [])

@@ -565,6 +565,8 @@ def _snapshot_folder(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("body, line, what", [
     ('outlet,frame,label,sentences\na,b,c,1\n"unclosed,x\n', 3, "unreadable CSV row"),
     ("outlet,frame,label,sentences\na,b,c,1\nx,y\n", 3, "2 fields where the header has 4"),
+    # a short row whose quoted label spans lines 3-4: named where it starts
+    ('outlet,frame,label,sentences\na,b,c,1\nx,y,"two\nlines"\n', 3, "3 fields where the header has 4"),
     (b"outlet,frame,label,sentences\n\xe9t\xe9,b,c,1\n", 2, "not valid UTF-8"),
 ])
 def test_diff_against_a_malformed_snapshot_names_file_and_line(study, capsys, tmp_path, body, line, what):

@@ -102,6 +102,12 @@ def test_a_manifest_that_no_longer_lists_what_was_coded_is_refused(coded, tmp_pa
     # seed 001 listed twice (lines 3 and 7)
     [(line, what, _)] = refused(*rows, rows[2])
     assert (line, what) == (7, "id '001' is listed twice (first on line 3)")
+    # seed 000 with its title over two lines, listed twice: its rows start on lines 2 and 8 (and end on 3 and 9);
+    # named where they start, as `code` names them
+    two_lines = rows[1].replace(",«الكاظمي»", ',"«الكاظمي»\n').replace(",ar,\n", '",ar,\n', 1)
+    assert two_lines.count("\n") == 2
+    [(line, what, _)] = refused(rows[0], two_lines, *rows[2:], two_lines)
+    assert (line, what) == (8, "id '000' is listed twice (first on line 2)")
     # an id no run has checked is shown escaped and cut short, never printed as it stands
     [(_, what, _)] = refused(*rows, '"a\nERROR ' + "x" * 60 + '",articles/new.txt,almarjie,,,,,,,,,en,\n')
     assert what.startswith("article 'a\\nERROR xxx") and "…" in what and "\n" not in what

@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from pathlib import Path
@@ -215,9 +216,9 @@ def iter_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
     text = _decoded_csv(raw, path, problems)
     if text is None:
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # strict: an unclosed quote is an error
     try:
-        header = reader.fieldnames or []
+        header = next(reader, [])
     except csv.Error as e:
         problems.add(path, 1, f"unreadable CSV header: {e}", "check the quotes on the first line")
         return
@@ -236,38 +237,42 @@ def iter_csv_rows(path: Path, expected: tuple[str, ...], required: tuple[str, ..
                      f"rename or remove it; allowed columns: {', '.join(expected)}")
     if missing or extra:
         return
+    at = [header.index(k) if k in header else None for k in expected]
+    try:
+        for line, fields in numbered_rows(reader):
+            if len(fields) > len(header):
+                problems.add(path, line, "more fields than columns",
+                             "quote fields that contain commas with double quotes")
+                continue
+            yield line, {k: fields[i].strip() if i is not None and i < len(fields) else "" for k, i in zip(expected, at)}
+    except RowError as e:
+        fix = (f"a field is over {MAX_FIELD:,} characters: split the text or move it to its own file"
+               if "field larger" in str(e.error) else "check the double quotes on this line (a quote inside a field is written \"\")")
+        problems.add(path, e.line, f"unreadable CSV row: {e.error}", fix)  # the reader cannot resynchronize after it
+
+
+class RowError(Exception):
+    """A CSV row the reader cannot read (an unclosed quote, a field too long), at the line it starts on."""
+
+    def __init__(self, line: int, error: csv.Error):
+        super().__init__(f"line {line}: {error}")
+        self.line, self.error = line, error
+
+
+def numbered_rows(reader) -> Iterator[tuple[int, list[str]]]:
+    """A ``csv.reader``'s rows with the line each starts on (a quoted field may span lines; an editor and a
+    reader of a message look for the row where it begins), blank lines skipped as ``csv.DictReader`` skips
+    them; a row it cannot read raises RowError with its line."""
     while True:
-        start = reader.line_num + 1  # where this row begins (a quoted field may span lines)
+        start = reader.line_num + 1  # the rows before ended on the line before this one
         try:
-            row = next(reader)
+            fields = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as e:
-            fix = (f"a field is over {MAX_FIELD:,} characters: split the text or move it to its own file"
-                   if "field larger" in str(e) else "check the double quotes on this line (a quote inside a field is written \"\")")
-            problems.add(path, start, f"unreadable CSV row: {e}", fix)
-            break  # the reader cannot resynchronize after a broken row
-        first = first_line(reader.line_num, row)
-        if None in row:
-            problems.add(path, first, "more fields than columns",
-                         "quote fields that contain commas with double quotes")
-            continue
-        yield first, {k: (row.get(k) or "").strip() for k in expected}
-
-
-_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def first_line(last: int, row: dict) -> int:
-    """The line a row starts on, given the line it ends on: a quoted field may hold line breaks (an
-    editor and a reader of the message look for the row where it begins)."""
-    breaks = 0
-    for v in row.values():
-        for x in (v if isinstance(v, list) else (v,)):  # the fields past the header come as a list
-            if x and ("\n" in x or "\r" in x):
-                breaks += len(_BREAK.findall(x))
-    return last - breaks
-
+            raise RowError(start, e) from None
+        if fields:
+            yield start, fields
 
 
 def _decoded_csv(raw: bytes, path: Path, problems: Problems) -> str | None:

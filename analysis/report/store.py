@@ -240,7 +240,7 @@ def stored_corpus(data_dir: Path, tables: Path, dedupe: bool = False):
     coded (a row added or dropped since) is refused: its counts would not be the tables'."""
     import pyarrow.parquet as pq
 
-    from analysis.inputs.corpus import MANIFEST, Corpus, StoredArticle, Texts, load_outlets
+    from analysis.inputs.corpus import MANIFEST, Corpus, StoredArticle, Texts, load_outlets, numbered_rows
     from analysis.io.errors import Problems
     from analysis.io.paths import Folder
     data_dir = Path(data_dir)
@@ -254,17 +254,18 @@ def stored_corpus(data_dir: Path, tables: Path, dedupe: bool = False):
     lines: dict[str, int] = {}  # id → its row's line, for the rows that were coded
     aside, odd = [], []  # near-copies left out (dedupe); rows not coded, or listed twice: (id, line)
     with open(data_dir / MANIFEST, encoding="utf-8-sig", newline="") as f:  # checked when it was coded
-        reader = csv.DictReader(f)
-        for row in reader:
-            row = {k: (v or "").strip() for k, v in row.items() if k}
+        reader = csv.reader(f)
+        header = next(reader, [])
+        for line, fields in numbered_rows(reader):  # each row at the line it starts on, as `code` names it
+            row = {k: (fields[i] if i < len(fields) else "").strip() for i, k in enumerate(header) if k}
             aid = row.get("id", "")
             if dedupe and row.get("duplicate_of"):
                 aside.append(aid)
                 continue
             if aid not in sha or aid in lines:  # never parsed further: its outlet or date may not be valid
-                odd.append((aid, reader.line_num))
+                odd.append((aid, line))
                 continue
-            lines[aid] = reader.line_num
+            lines[aid] = line
             day = row.get("date", "")
             articles.append(StoredArticle(
                 id=row["id"], file=Path(row["file"]).as_posix(), outlet=outlets[row["outlet"]],

@@ -132,7 +132,7 @@ def _check_table(path: Path) -> None:
             raise ValueError(f"{path}:{start}: unreadable CSV row ({e}); check its double quotes") from None
         width = len(row) if width is None else width
         if len(row) != width:
-            raise ValueError(f"{path}:{reader.line_num}: {len(row)} fields where the header has {width}")
+            raise ValueError(f"{path}:{start}: {len(row)} fields where the header has {width}")
 
 
 def latest_dir(out_dir: Path) -> Path:
