@@ -62,9 +62,15 @@ def test_a_run_gives_the_garbage_collector_back_its_objects_however_it_ends(tmp_
     gc.unfreeze()
     it = Run(DATA, cache_dir=tmp_path, jobs=1).batches()  # a run stopped after its first batch
     next(it)
-    assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == GC_YOUNG
     it.close()
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == caller
+    gc.set_threshold(0)  # collection switched off by the caller stays off
+    try:
+        with _frozen():
+            assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*caller)
 
 
 def longest_lines(data) -> dict[str, str]:
