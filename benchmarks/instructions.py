@@ -59,7 +59,8 @@ def main() -> int:
     roots = {"against": args.against.resolve(), "this": ROOT}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        corpora = {"seeds (start-up)": ROOT / "data", f"{args.n} resampled": resample.build(args.n, tmp / "data")}
+        seeds, big = "seeds (start-up)", f"{args.n} resampled"
+        corpora = {seeds: ROOT / "data", big: resample.build(args.n, tmp / "data")}
         counts: dict[tuple[str, str], int] = {}
         for label, data in corpora.items():
             with ThreadPoolExecutor(2) as pool:  # one checkout per core
@@ -67,7 +68,6 @@ def main() -> int:
                         for name, root in roots.items()}
                 for name, job in jobs.items():
                     counts[(label, name)] = job.result()
-    (seeds, big) = corpora
     print(f"instructions (G), cold `code --jobs 1`; this checkout against {roots['against']}")
     print(f"{'corpus':<22}{'against':>10}{'this':>10}{'ratio':>8}")
     for label in corpora:

@@ -7,8 +7,8 @@ necessary condition over those literals: a conjunction of clauses, each clause
 satisfied by any one of its literals.  This module knows literals only, not
 patterns (so patterns.py imports it, and not the other way round).  ``Prefilter`` compiles the literals of many patterns into one
 Aho–Corasick automaton (pyahocorasick; chosen by measurement, see README
-"Performance"), scans all sentences of an article in one pass, bisects the
-hits into sentences, and says which patterns *may* match in which sentence.
+"Performance"), scans each sentence of an article once for all of them, and
+says which patterns *may* match in which sentence.
 The exact matcher (patterns.py) then runs only there, so the answers are the
 same as running every pattern on every sentence; a pattern without literals
 (an RE2 ``regex:``, a term made only of globs) is a candidate everywhere.
@@ -93,7 +93,7 @@ class Prefilter:
         self.__post_init__()
 
     def hits(self, texts: list[str]) -> tuple[list[set[int]], list[str]]:
-        """Per text, the ids of the scanned literals it contains (one scan over all texts), and the
+        """Per text, the ids of the scanned literals it contains (one scan of each text), and the
         texts case-folded."""
         folded = [t.casefold() for t in texts]
         if self._automaton is None or not texts:
