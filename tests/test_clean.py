@@ -63,3 +63,18 @@ def test_lines_with_folded_characters_keep_their_offsets():
     repeat = text.rindex("قالَ")
     assert got == [(related, related + len("اقرأ أيضاً"), "related"), (repeat, len(text), "repeated")]
     assert text[related:related + 10] == "اقرأ أيضاً"
+
+
+def test_a_rule_reads_each_of_its_entries_and_the_line_once():
+    """Lines written for this test. A rule's second entry counts as its first does; max_words counts the
+    line's words (4: kept as a stamp, 5: a sentence); equals ignores the punctuation around the line."""
+    from analysis.inputs.boilerplate import BoilerplateRule, Line
+    from analysis.text.normalize import normalize
+    stamp = BoilerplateRule("stamp", "stamp", starts_with=("نشر في", "اخر تحديث"), max_words=4)
+    assert stamp.matches(normalize("آخر تحديث 18-08-2020 صباحا"))
+    assert not stamp.matches(normalize("آخر تحديث للخبر في 18-08-2020"))
+    assert stamp.matches(normalize("نشر في 18-08-2020"))
+    furniture = BoilerplateRule("page_furniture", "", equals=frozenset({"شارك"}), contains=("back to top", "related nodes"))
+    assert furniture.matches(normalize("« شارك »")) and not furniture.matches(normalize("شارك المقال"))
+    line = Line.of(normalize("Related Nodes field: «المقالات»"))
+    assert furniture.matches("", line=line) and (line.words, line.stripped) == (4, "related nodes field: «المقالات")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.inputs.boilerplate import STRIP, BoilerplateRule
+from analysis.inputs.boilerplate import STRIP, BoilerplateRule, Line
 from analysis.inputs.corpus import Article
 from analysis.text.normalize import normalize
 
@@ -43,8 +43,8 @@ def find_boilerplate(article: Article, rules: list[BoilerplateRule]) -> list[Rem
         if not raw.strip():
             continue
         norm = normalize(raw).strip()
-        lower = norm.lower()
-        rule = next((r for r in rules if r.matches(norm, lower)), None)
+        line = Line.of(norm)  # what every rule reads of the line, once
+        rule = next((r for r in rules if r.matches(norm, line=line)), None)
         key = " ".join(norm.strip(STRIP).split())
         if rule is not None:
             removed.append(Removed(article.id, start, end, rule.label, rule.reason))

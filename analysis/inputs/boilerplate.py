@@ -25,15 +25,29 @@ class BoilerplateRule:
     regex: Regex | None = None
     max_words: int | None = None
 
-    def matches(self, norm_line: str, lower: str | None = None) -> bool:
-        """``lower``: the line lower-cased, when the caller has it (every rule reads it)."""
-        if self.max_words is not None and len(norm_line.split()) > self.max_words:
+    def matches(self, norm_line: str, lower: str | None = None, line: Line | None = None) -> bool:
+        """``lower``: the line lower-cased; ``line``: what every rule reads of it, worked out once
+        (``Line.of``), when the caller has them."""
+        line = Line.of(norm_line, lower) if line is None else line
+        if self.max_words is not None and line.words > self.max_words:
             return False
-        lower = norm_line.lower() if lower is None else lower
-        return (lower.strip(STRIP) in self.equals
-                or any(lower.startswith(s) for s in self.starts_with)
-                or any(s in lower for s in self.contains)
+        return (line.stripped in self.equals
+                or line.lower.startswith(self.starts_with)  # a tuple: any of them, in one call
+                or any(s in line.lower for s in self.contains)
                 or (self.regex is not None and self.regex.search(norm_line)))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A normalized line as the rules read it: lower-cased, stripped of punctuation, its word count."""
+    lower: str
+    stripped: str
+    words: int
+
+    @classmethod
+    def of(cls, norm_line: str, lower: str | None = None) -> "Line":
+        lower = norm_line.lower() if lower is None else lower
+        return cls(lower, lower.strip(STRIP), len(norm_line.split()))
 
 
 def _norm_list(values) -> list[str]:
