@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
   analysis.results.tables analysis.coding.stance analysis.coding.voices analysis.coding.speakers
 # The tests that exercise each module, fastest first (pytest -x stops at the first failure).
 # [tool.mutmut] lists them all; the others are deselected through PYTEST_ADDOPTS.
-ALL="test_normalize test_segment test_handcoded test_scan test_context test_coding test_stance test_speakers test_voices test_voices_tables test_english test_nearmiss test_extract test_study test_anchors test_cache test_batch_csv test_revision"
+ALL="test_normalize test_segment test_handcoded test_scan test_context test_coding test_stance test_speakers test_voices test_voices_tables test_english test_nearmiss test_extract test_study test_anchors test_cache test_batch_csv test_revision test_clean"
 tests_for() {
   case "$1" in
     analysis.text.normalize) echo "test_normalize test_segment test_handcoded test_context" ;;
@@ -27,6 +27,7 @@ tests_for() {
     analysis.match.scan) echo "test_scan test_anchors" ;;
     analysis.io.cache) echo "test_cache" ;;
     analysis.coding.revision) echo "test_revision" ;;
+    analysis.inputs.boilerplate|analysis.coding.clean) echo "test_clean test_segment" ;;
     # the seed-corpus tests (test_coding, test_english) cost seconds per mutant: with 1,600 mutants, too slow
     analysis.coding.speakers) echo "test_speakers test_voices test_voices_tables test_stance test_handcoded" ;;
     *) echo "test_stance test_speakers test_voices test_voices_tables test_handcoded test_coding test_english" ;;

@@ -1,3 +1,4 @@
+import pytest
 from conftest import sentence_with
 
 
@@ -78,3 +79,54 @@ def test_a_rule_reads_each_of_its_entries_and_the_line_once():
     assert furniture.matches(normalize("« شارك »")) and not furniture.matches(normalize("شارك المقال"))
     line = Line.of(normalize("Related Nodes field: «المقالات»"))
     assert furniture.matches("", line=line) and (line.words, line.stripped) == (4, "related nodes field: «المقالات")
+
+
+def test_a_line_printed_again_goes_if_it_has_three_words():
+    """Written for this test: a three-word line printed twice (the second time inside «» and with a colon)
+    is a repeat; a two-word line printed twice may be a subheading and stays; each removal says why."""
+    from analysis.coding.clean import find_boilerplate
+    from analysis.inputs.boilerplate import BoilerplateRule
+    lines = ["نفي عراقي", "الوفد يصل غدا", "قال المسؤول إن الوفد سيصل", "نفي عراقي", "«الوفد يصل غدا»:", "شارك"]
+    text = "\n".join(lines)
+    share = BoilerplateRule("share", "share button", equals=frozenset({"شارك"}))
+    got = [(text[r.start:r.end], r.rule, r.reason) for r in find_boilerplate(_written(text), [share])]
+    assert got == [("«الوفد يصل غدا»:", "repeated", "line printed again (repeated title, lead or caption)"),
+                   ("شارك", "share", "share button")]
+
+
+@pytest.mark.parametrize("text, line, what", [
+    ("rules:\n  - just text\n", 2, "each rule must be a mapping"),
+    ("rules:\n  - label: x\n    start_with: [a]\n", 3, "unknown key 'start_with'"),
+    ("rules:\n  - equals: [a]\n", 2, "has no 'label'"),
+    ("rules:\n  - label: x\n    regex: '(a'\n", 3, "regex"),
+    ("rules:\n  - label: x\n    starts_with: [a]\n    max_words: twelve\n", 4, "max_words must be a whole number of words, not 'twelve'"),
+    ("rules:\n  - label: x\n    max_words: 0\n", 3, "max_words must be a whole number of words, not 0"),
+    ("rules:\n  - label: x\n    contains: {a: b}\n", 3, "'contains' must be a list of strings"),
+])
+def test_a_broken_rule_is_named_by_its_line(tmp_path, text, line, what):
+    """Rules written for this test; each problem comes with its line (a max_words in words would have
+    stopped the coding with a traceback; a dict of entries would have been read as its keys)."""
+    from analysis.inputs.boilerplate import load_boilerplate
+    from analysis.io.errors import Problems
+    (tmp_path / "boilerplate.yaml").write_text(text, encoding="utf-8")
+    problems = Problems()
+    assert load_boilerplate(tmp_path, problems) == []
+    [p] = problems.items
+    assert p.line == line and what in p.what, (p.line, p.what)
+
+
+def test_a_rule_as_the_analyst_wrote_it():
+    """Written for this test: one string is one entry (not its letters); entries are normalized and
+    lower-cased, equals stripped of punctuation; the reason defaults to the label."""
+    import tempfile
+    from pathlib import Path
+
+    from analysis.inputs.boilerplate import load_boilerplate
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "boilerplate.yaml").write_text(
+            "rules:\n  - label: more\n    starts_with: 'اقرأ أيضاً:'\n    equals: ['«Share»', إعلان]\n    max_words: 8\n",
+            encoding="utf-8")
+        [rule] = load_boilerplate(tmp)
+    assert (rule.label, rule.reason, rule.starts_with, rule.equals, rule.max_words) == (
+        "more", "more", ("اقرا ايضا:",), frozenset({"share", "اعلان"}), 8)
+    assert rule.matches("اقرا ايضا: الخبر") and not rule.matches("اقرا الخبر")

@@ -25,10 +25,9 @@ class BoilerplateRule:
     regex: Regex | None = None
     max_words: int | None = None
 
-    def matches(self, norm_line: str, lower: str | None = None, line: Line | None = None) -> bool:
-        """``lower``: the line lower-cased; ``line``: what every rule reads of it, worked out once
-        (``Line.of``), when the caller has them."""
-        line = Line.of(norm_line, lower) if line is None else line
+    def matches(self, norm_line: str, line: Line | None = None) -> bool:
+        """``line``: what every rule reads of it, worked out once (``Line.of``), when the caller has it."""
+        line = Line.of(norm_line) if line is None else line
         if self.max_words is not None and line.words > self.max_words:
             return False
         return (line.stripped in self.equals
@@ -45,13 +44,31 @@ class Line:
     words: int
 
     @classmethod
-    def of(cls, norm_line: str, lower: str | None = None) -> "Line":
-        lower = norm_line.lower() if lower is None else lower
+    def of(cls, norm_line: str) -> "Line":
+        lower = norm_line.lower()
         return cls(lower, lower.strip(STRIP), len(norm_line.split()))
 
 
 def _norm_list(values) -> list[str]:
-    return [normalize(str(v)).lower() for v in values or []]
+    values = [values] if isinstance(values, str) else values or []  # one string: one entry, not its letters
+    return [normalize(str(v)).lower() for v in values]
+
+
+def _lists_and_count_ok(node: dict, path: Path, problems: Problems) -> bool:
+    """equals/starts_with/contains are lists (or one string); max_words is a whole number of words."""
+    ok = True
+    for key in ("equals", "starts_with", "contains"):
+        value = node.get(key)
+        if value is not None and not isinstance(value, (list, str)):
+            problems.add(path, line_of(node, key), f"'{key}' must be a list of strings",
+                         f"write it as {key}: [\"first\", \"second\"]")
+            ok = False
+    words = node.get("max_words")
+    if words is not None and (isinstance(words, bool) or not isinstance(words, int) or words < 1):
+        problems.add(path, line_of(node, "max_words"), f"max_words must be a whole number of words, not {words!r}"[:160],
+                     "e.g. max_words: 12, or remove the line")
+        ok = False
+    return ok
 
 
 def load_boilerplate(data_dir: Path | str, problems: Problems | None = None) -> list[BoilerplateRule]:
@@ -78,6 +95,8 @@ def _parse(path: Path, problems: Problems) -> list[BoilerplateRule]:
             problems.add(path, line_of(node), "each rule must be a mapping", "start the rule with '- label: ...'")
             continue
         if not check_keys(node, RULE_KEYS, ("label",), path, problems, "boilerplate rule"):
+            continue
+        if not _lists_and_count_ok(node, path, problems):
             continue
         rx = None
         if node.get("regex"):
