@@ -95,6 +95,7 @@ def test_a_line_printed_again_goes_if_it_has_three_words():
 
 
 @pytest.mark.parametrize("text, line, what", [
+    ("rules: 3\n", 1, "expected a top-level 'rules:' list"),
     ("rules:\n  - just text\n", 2, "each rule must be a mapping"),
     ("rules:\n  - label: x\n    start_with: [a]\n", 3, "unknown key 'start_with'"),
     ("rules:\n  - equals: [a]\n", 2, "has no 'label'"),
@@ -124,9 +125,22 @@ def test_a_rule_as_the_analyst_wrote_it():
     from analysis.inputs.boilerplate import load_boilerplate
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "boilerplate.yaml").write_text(
-            "rules:\n  - label: more\n    starts_with: 'اقرأ أيضاً:'\n    equals: ['«Share»', إعلان]\n    max_words: 8\n",
-            encoding="utf-8")
-        [rule] = load_boilerplate(tmp)
+            "rules:\n  - label: more\n    starts_with: 'اقرأ أيضاً:'\n    equals: ['«Share»', إعلان]\n    max_words: 8\n"
+            "  - label: tags\n    reason: section tags\n    contains: [Tags]\n"
+            "  - label: one\n    equals: [x]\n    max_words: 1\n", encoding="utf-8")
+        rule, tags, one = load_boilerplate(tmp)
+    assert (tags.reason, tags.contains, tags.max_words, one.max_words) == ("section tags", ("tags",), None, 1)
     assert (rule.label, rule.reason, rule.starts_with, rule.equals, rule.max_words) == (
         "more", "more", ("اقرا ايضا:",), frozenset({"share", "اعلان"}), 8)
     assert rule.matches("اقرا ايضا: الخبر") and not rule.matches("اقرا الخبر")
+
+
+def test_every_broken_rule_is_named_not_only_the_first(tmp_path):
+    """Written for this test: two broken rules and a good one between them; both problems are reported."""
+    from analysis.inputs.boilerplate import load_boilerplate
+    from analysis.io.errors import Problems
+    (tmp_path / "boilerplate.yaml").write_text(
+        "rules:\n  - just text\n  - label: ok\n    equals: [a]\n  - label: x\n    regex: '(a'\n  - also text\n", encoding="utf-8")
+    problems = Problems()
+    assert [r.label for r in load_boilerplate(tmp_path, problems)] == ["ok"]
+    assert [p.line for p in problems.items] == [2, 6, 7]
