@@ -15,11 +15,12 @@ For each corpus size (1k and 10k articles resampled from the seeds; 100k too wit
 With ``--against DIR`` (another checkout, e.g. ``git worktree add /tmp/base main``) each `code` run is
 also made with DIR's code on the same corpus, right before this checkout's, and the table gives both
 with their ratio, and the user CPU of each run (all its processes): a shared machine's load moves the
-wall-clock times, the CPU time much less.
+wall-clock times, the CPU time much less.  ``--against-python PY`` does the same with another Python
+(a virtual environment's, holding the same packages) running the baseline, e.g. to compare interpreters.
 
 Machines are shared and noisy: compare the ratios, which are measured in the same run.
 
-    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000] [--against DIR]
+    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000] [--against DIR] [--against-python PY]
 """
 from __future__ import annotations
 
@@ -48,10 +49,13 @@ MEASURE = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
            "print(dt, u.ru_maxrss, r.returncode, u.ru_utime)")
 
 
-def code(data: Path, out: Path, jobs: int, root: Path = ROOT) -> tuple[float, float, float]:
+Baseline = tuple[Path, str]  # the checkout and the Python of the runs compared against
+
+
+def code(data: Path, out: Path, jobs: int, root: Path = ROOT, python: str = sys.executable) -> tuple[float, float, float]:
     """Wall seconds, peak RSS (MB, of the largest process) and user CPU seconds of one `code` run
     with the code of the checkout ``root`` (its package comes first on the path: run from there)."""
-    cmd = [sys.executable, "-c", MEASURE, sys.executable, "-m", "analysis", "code", "--data", str(data),
+    cmd = [sys.executable, "-c", MEASURE, python, "-m", "analysis", "code", "--data", str(data),
            "--out", str(out), "--jobs", str(jobs), "--quiet"]
     env = {**os.environ, "PYTHONPATH": str(root)}
     res = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=True, env=env)
@@ -61,10 +65,10 @@ def code(data: Path, out: Path, jobs: int, root: Path = ROOT) -> tuple[float, fl
     return float(dt), int(rss) / 1024, float(cpu)
 
 
-def coded(data: Path, out: Path, jobs: int, against: Path | None, rows: list, what: str, n: int) -> float:
+def coded(data: Path, out: Path, jobs: int, against: Baseline | None, rows: list, what: str, n: int) -> float:
     """One `code` run (after the same run with --against's code, if given) as table rows; its seconds."""
     if against is not None:
-        base, rss0, cpu0 = code(data, out.with_name(out.name + "-against"), jobs, against)
+        base, rss0, cpu0 = code(data, out.with_name(out.name + "-against"), jobs, *against)
         rows.append((f"{what}, against", base, n / base, f"{rss0:.0f} MB", f"{cpu0:.1f}"))
     dt, rss, cpu = code(data, out, jobs)
     ratio = f"   (x{dt / base:.2f} wall, x{cpu / cpu0:.2f} CPU)" if against is not None else ""
@@ -136,8 +140,12 @@ def main() -> None:
     ap.add_argument("--no-edit", action="store_true", help="skip the re-code after a one-frame edit")
     ap.add_argument("--against", type=Path, default=None,
                     help="another checkout whose code runs each `code` too, in the same run (e.g. main)")
+    ap.add_argument("--against-python", default=None,
+                    help="another Python (with the same packages) that runs the baseline's `code`")
     args = ap.parse_args()
-    against = args.against.resolve() if args.against else None
+    against = None
+    if args.against or args.against_python:
+        against = (args.against.resolve() if args.against else ROOT, args.against_python or sys.executable)
     sizes = args.sizes or [1000, 10000] + ([100000] if args.full else [])
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{cores} cores; load average before: {os.getloadavg()[0]:.1f}")
