@@ -1,3 +1,5 @@
+from array import array
+
 import pytest
 
 from analysis.text.normalize import (
@@ -81,3 +83,26 @@ def test_compact_offsets_written_out():
     assert norm == "قال" and list(index) == [10, 11, 12, 14]
     norm, index = normalize_with_offsets("\ufefbب", 0)    # the lam-alef ligature expands to two letters
     assert norm == "لاب" and list(index) == [0, 0, 1, 2]
+
+
+def test_a_text_normalized_once_then_sliced():
+    from analysis.text.normalize import NormalizedText
+    # ق0 ا1 ل2 fatha3 space4 ا5 ل6 و7 ز8 ي9 ر10 damma11 newline12 أ13 ك14 د15
+    text = "قالَ الوزيرُ\nأكد"
+    whole = NormalizedText(text)
+    norm, index = whole.with_offsets(0, 12)
+    assert norm == "قال الوزير"
+    assert list(index) == [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12]  # the two marks dropped, then the end
+    assert whole.of(13, 16) == "اكد"                           # أ folded to ا
+    assert whole.with_offsets(13, 16) == ("اكد", range(13, 17))  # one to one: a range, as for a sentence alone
+    assert whole.of(5, 11) == "الوزير" and whole.of(3, 4) == "" and whole.of(16, 16) == ""
+
+
+def test_a_text_that_cannot_be_sliced_takes_each_span_alone():
+    from analysis.text.normalize import NormalizedText
+    # ﻻ expands to two letters, and 😀 lies outside the Basic Multilingual Plane: each span is normalized alone
+    lig = NormalizedText("ﻻ بَأس")
+    assert lig.with_offsets(0, 6) == ("لا باس", array("i", [0, 0, 1, 2, 4, 5, 6]))
+    assert lig.of(2, 6) == "باس"
+    emoji = NormalizedText("😀 قالَ")
+    assert emoji.with_offsets(2, 6) == ("قال", array("i", [2, 3, 4, 6]))

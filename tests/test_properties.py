@@ -79,3 +79,15 @@ def test_invisible_format_characters_fold_away_with_exact_offsets(text, inserts)
     assert norm == normalize(text)
     kept = [noisy[i] for i in index[:-1]]
     assert not set(kept) & set("\u00ad\u200c\u200d\u200e\u200f\u2060\ufeff\u061c\u202e\u2067\u2069")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ANY, ARABICISH), st.data())
+def test_a_text_normalized_whole_gives_every_span_as_if_alone(text, data):
+    from analysis.text.normalize import NormalizedText
+    s = data.draw(st.integers(min_value=0, max_value=len(text)))
+    e = data.draw(st.integers(min_value=s, max_value=len(text)))
+    whole = NormalizedText(text)
+    norm, index = whole.with_offsets(s, e)
+    assert (norm, list(index)) == offsets_by_hand(text[s:e], s)
+    assert whole.of(s, e) == norm

@@ -18,7 +18,7 @@ from analysis.inputs.boilerplate import BoilerplateRule
 from analysis.inputs.codebook import Codebook, CodebookScanner, Frame
 from analysis.inputs.corpus import Article
 from analysis.match.patterns import MatchText, feminine_in
-from analysis.text.normalize import normalize_with_offsets, original_span
+from analysis.text.normalize import NormalizedText, original_span
 from analysis.text.segment import split_sentences
 
 SEGMENT_COLUMNS = ["article_id", "sentence_id", "start", "end", "words", "sentence"]
@@ -56,12 +56,13 @@ class Segment:
 
 
 def segment_article(article: Article, rules: list[BoilerplateRule]) -> tuple[list[Segment], list[Removed]]:
-    removed = find_boilerplate(article, rules)
+    normalized = NormalizedText(article.text)  # once: boilerplate and sentences slice it
+    removed = find_boilerplate(article, rules, normalized)
     segments = []
     for line_start, line_end in content_ranges(article.text, removed):
         for span in split_sentences(article.text, line_start, line_end):
             raw = article.text[span.start:span.end]
-            norm, index = normalize_with_offsets(raw, span.start)
+            norm, index = normalized.with_offsets(span.start, span.end)
             sid = f"{article.id}:s{len(segments) + 1:03d}"
             segments.append(Segment(article.id, sid, span.start, span.end, raw, norm, index))
     return segments, removed

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis.inputs.boilerplate import STRIP, BoilerplateRule, Line
 from analysis.inputs.corpus import Article
-from analysis.text.normalize import normalize
+from analysis.text.normalize import NormalizedText
 
 MIN_REPEAT_WORDS = 3  # a repeated two-word line ("نفي عراقي") may be a genuine subheading
 
@@ -35,14 +35,16 @@ def lines(text: str):
         pos += len(line) + 1
 
 
-def find_boilerplate(article: Article, rules: list[BoilerplateRule]) -> list[Removed]:
+def find_boilerplate(article: Article, rules: list[BoilerplateRule],
+                     normalized: NormalizedText | None = None) -> list[Removed]:
     removed: list[Removed] = []
     seen: set[str] = set()
+    normalized = normalized if normalized is not None else NormalizedText(article.text)
     for start, end in lines(article.text):
         raw = article.text[start:end]
         if not raw.strip():
             continue
-        norm = normalize(raw).strip()
+        norm = normalized.of(start, end).strip()
         line = Line.of(norm)  # what every rule reads of the line, once
         rule = next((r for r in rules if r.matches(norm, line=line)), None)
         key = " ".join(norm.strip(STRIP).split())

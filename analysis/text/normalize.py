@@ -35,6 +35,8 @@ from array import array
 from functools import lru_cache
 from itertools import compress
 
+import numpy as np
+
 TATWEEL = "\u0640"
 ALEF = "\u0627"
 ALEF_VARIANTS = frozenset("\u0623\u0625\u0622\u0671")  # أ إ آ ٱ
@@ -153,6 +155,7 @@ def clear_caches() -> None:
     _normalize_char.cache_clear()
     _TABLE.clear()
     _WIDTHS.clear()
+    _BMP.__init__()
 
 
 def normalize(text: str) -> str:
@@ -202,3 +205,74 @@ def original_span(index: list[int], start: int, end: int) -> tuple[int, int]:
     if end <= start:
         return index[start], index[start]
     return index[start], max(index[end], index[end - 1] + 1)  # part of one expanded character (¼ → 1⁄4)
+
+
+# --- A whole text at once ------------------------------------------------------
+#
+# ``str.translate`` looks each character of Arabic text up in a dict: about 60 ns a character, and
+# an article went through it three times (its lines for boilerplate, its sentences twice for the
+# offsets).  The same table as arrays over the Basic Multilingual Plane lets numpy map a whole
+# article's code points at once; every rule works character by character, so any span's normalized
+# form is then a slice.
+
+BMP = 0x10000
+
+
+class _Bmp:
+    """``_TABLE`` and ``_WIDTHS`` as arrays over the BMP: per code point its normalized code point and
+    length (0 dropped, 1, 2+ expanded), filled on first sight like them."""
+
+    def __init__(self):
+        self.to = np.arange(BMP, dtype=np.uint32)
+        self.width = np.ones(BMP, dtype=np.uint8)
+        self.known = np.zeros(BMP, dtype=bool)
+
+    def widths(self, codes: np.ndarray) -> np.ndarray:
+        new = codes[~self.known[codes]]
+        for c in np.unique(new).tolist():
+            out = _normalize_char(chr(c))
+            self.width[c] = len(out)
+            self.to[c] = ord(out) if len(out) == 1 else c
+            self.known[c] = True
+        return self.width[codes]
+
+
+_BMP = _Bmp()  # a pure function of the rules above, filled as characters are first seen
+
+
+class NormalizedText:
+    """A text normalized once, whole; ``of(s, e)`` is ``normalize(text[s:e])`` and ``with_offsets(s, e)``
+    is ``normalize_with_offsets(text[s:e], s)``, by slicing.  A text with a character outside the BMP or
+    one that expands (a ligature, ¼) takes the per-span functions instead: rare, and as exact."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._norm: str | None = None
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate
+            return
+        if len(codes) and int(codes.max()) >= BMP:
+            return
+        widths = _BMP.widths(codes)
+        if len(codes) and int(widths.max()) > 1:
+            return
+        kept = widths.astype(bool)
+        self._norm = _BMP.to[codes][kept].tobytes().decode("utf-32-le")
+        self._at = [0, *np.cumsum(widths, dtype=np.int64).tolist()]  # where each character's form starts
+        self._kept = array("i", np.flatnonzero(kept).astype(np.intc).tobytes())  # original index per kept one
+
+    def of(self, start: int, end: int) -> str:
+        if self._norm is None:
+            return normalize(self.text[start:end])
+        return self._norm[self._at[start]:self._at[end]]
+
+    def with_offsets(self, start: int, end: int):
+        if self._norm is None:
+            return normalize_with_offsets(self.text[start:end], start)
+        ns, ne = self._at[start], self._at[end]
+        if ne - ns == end - start:  # nothing dropped here
+            return self._norm[ns:ne], range(start, end + 1)
+        index = self._kept[ns:ne]
+        index.append(end)
+        return self._norm[ns:ne], index
