@@ -17,20 +17,24 @@ also made with DIR's code on the same corpus, right before this checkout's, and 
 with their ratio, and the user CPU of each run (all its processes): a shared machine's load moves the
 wall-clock times, the CPU time much less.  ``--against-python PY`` does the same with another Python
 (a virtual environment's, holding the same packages) running the baseline, e.g. to compare interpreters.
+``--repeat N`` runs each cold pair N times, alternating, and reports the fastest of each (wall and CPU
+apart) with the medians: this machine's speed moves by 10-30 % from one minute to the next.
 
 Machines are shared and noisy: compare the ratios, which are measured in the same run.
 
-    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000] [--against DIR] [--against-python PY]
+    .venv/bin/python benchmarks/scale.py [--full] [--sizes 1000 10000] [--against DIR] [--against-python PY] [--repeat N]
 """
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from statistics import median
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -65,15 +69,39 @@ def code(data: Path, out: Path, jobs: int, root: Path = ROOT, python: str = sys.
     return float(dt), int(rss) / 1024, float(cpu)
 
 
-def coded(data: Path, out: Path, jobs: int, against: Baseline | None, rows: list, what: str, n: int) -> float:
-    """One `code` run (after the same run with --against's code, if given) as table rows; its seconds."""
+def coded(data: Path, out: Path, jobs: int, against: Baseline | None, rows: list, what: str, n: int,
+          repeat: int = 1) -> float:
+    """A `code` run (after the same run with --against's code, if given) as table rows; its seconds.
+    With ``repeat`` > 1 (cold runs only: each starts from an empty output folder) the pairs alternate
+    and each row gives the fastest run, wall and CPU apart, with the median in brackets."""
+    runs: list[tuple[float, float, float]] = []
+    base_runs: list[tuple[float, float, float]] = []
+    for _ in range(repeat):
+        if repeat > 1:
+            for o in (out, out.with_name(out.name + "-against")):
+                shutil.rmtree(o, ignore_errors=True)
+        if against is not None:
+            base_runs.append(code(data, out.with_name(out.name + "-against"), jobs, *against))
+        runs.append(code(data, out, jobs))
+    dt, cpu = best(runs)
     if against is not None:
-        base, rss0, cpu0 = code(data, out.with_name(out.name + "-against"), jobs, *against)
-        rows.append((f"{what}, against", base, n / base, f"{rss0:.0f} MB", f"{cpu0:.1f}"))
-    dt, rss, cpu = code(data, out, jobs)
+        base, cpu0 = best(base_runs)
+        rows.append((f"{what}, against{spread(base_runs)}", base, n / base, f"{max(r[1] for r in base_runs):.0f} MB", f"{cpu0:.1f}"))
     ratio = f"   (x{dt / base:.2f} wall, x{cpu / cpu0:.2f} CPU)" if against is not None else ""
-    rows.append((what + ratio, dt, n / dt, f"{rss:.0f} MB", f"{cpu:.1f}"))
+    rows.append((what + spread(runs) + ratio, dt, n / dt, f"{max(r[1] for r in runs):.0f} MB", f"{cpu:.1f}"))
     return dt
+
+
+def best(runs: list[tuple[float, float, float]]) -> tuple[float, float]:
+    """The fastest wall time and the least CPU among runs of (wall, RSS, CPU)."""
+    return min(r[0] for r in runs), min(r[2] for r in runs)
+
+
+def spread(runs: list[tuple[float, float, float]]) -> str:
+    """For repeated runs: how many, and the medians (a shared machine's speed moves between them)."""
+    if len(runs) < 2:
+        return ""
+    return f" [fastest of {len(runs)}; medians {median(r[0] for r in runs):.1f} s, {median(r[2] for r in runs):.1f} s CPU]"
 
 
 def texts(data: Path):
@@ -140,6 +168,8 @@ def main() -> None:
     ap.add_argument("--no-edit", action="store_true", help="skip the re-code after a one-frame edit")
     ap.add_argument("--against", type=Path, default=None,
                     help="another checkout whose code runs each `code` too, in the same run (e.g. main)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="run each cold `code` this many times, alternating with the baseline; report the fastest")
     ap.add_argument("--against-python", default=None,
                     help="another Python (with the same packages) that runs the baseline's `code`")
     args = ap.parse_args()
@@ -159,8 +189,8 @@ def main() -> None:
             rows = []
             serial = None
             if not args.no_serial:
-                serial = coded(data, tmp / "out1", 1, against, rows, "code --jobs 1 (cold)", n)
-            par = coded(data, tmp / "outn", cores, against, rows, f"code --jobs {cores} (cold)", n)
+                serial = coded(data, tmp / "out1", 1, against, rows, "code --jobs 1 (cold)", n, args.repeat)
+            par = coded(data, tmp / "outn", cores, against, rows, f"code --jobs {cores} (cold)", n, args.repeat)
             loop = pandas_loop(data)
             rows.append(("pandas loop (str.count per frame)", loop, n / loop, "", ""))
             scan = raw_scan(data)

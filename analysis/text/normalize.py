@@ -259,7 +259,9 @@ class NormalizedText:
             return
         kept = widths.astype(bool)
         self._norm = _BMP.to[codes][kept].tobytes().decode("utf-32-le")
-        self._at = [0, *np.cumsum(widths, dtype=np.int64).tolist()]  # where each character's form starts
+        at = np.zeros(len(codes) + 1, dtype=np.int64)  # where each character's form starts (8 bytes each:
+        np.cumsum(widths, out=at[1:])                  # a list of ints would take 36 for a long text)
+        self._at = array("q", at.tobytes())
         self._kept = array("i", np.flatnonzero(kept).astype(np.intc).tobytes())  # original index per kept one
 
     def of(self, start: int, end: int) -> str:
