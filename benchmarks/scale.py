@@ -173,6 +173,8 @@ def main() -> None:
     ap.add_argument("--against-python", default=None,
                     help="another Python (with the same packages) that runs the baseline's `code`")
     args = ap.parse_args()
+    if args.repeat < 1:
+        ap.error("--repeat must be 1 or more")
     against = None
     if args.against or args.against_python:
         against = (args.against.resolve() if args.against else ROOT, args.against_python or sys.executable)

@@ -3,7 +3,7 @@
 #   1. system packages: Arabic fonts (Noto Naskh Arabic, Amiri), poppler-utils
 #      and Chromium (browser tests), via apt-get where we are allowed to;
 #   2. a virtual environment at .venv/ with the pinned packages of requirements.lock, on the
-#      distribution's Python when it is 3.11 or later (faster, see below), else on python3.
+#      distribution's Python when it is 3.11 or later (faster; scripts/pick-python.sh), else on python3.
 # Re-running is fast: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +21,7 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
   else
-    echo "setup: cannot install$missing (no apt-get or no root); the PDF falls back to DejaVu Sans and browser tests are skipped" >&2
+    echo "setup: cannot install$missing (no apt-get or no root); the PDF falls back to DejaVu Sans, browser tests are skipped, and without python3-venv .venv is built on python3 from PATH" >&2
   fi
 fi
 

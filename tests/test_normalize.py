@@ -92,7 +92,7 @@ def test_a_text_normalized_once_then_sliced():
     whole = NormalizedText(text)
     norm, index = whole.with_offsets(0, 12)
     assert norm == "قال الوزير"
-    assert list(index) == [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12]  # the two marks dropped, then the end
+    assert index == array("i", [0, 1, 2, 4, 5, 6, 7, 8, 9, 10, 12])  # the two marks dropped, then the end
     assert whole.of(13, 16) == "اكد"                           # أ folded to ا
     assert whole.with_offsets(13, 16) == ("اكد", range(13, 17))  # one to one: a range, as for a sentence alone
     assert whole.of(5, 11) == "الوزير" and whole.of(3, 4) == "" and whole.of(16, 16) == ""
@@ -106,3 +106,24 @@ def test_a_text_that_cannot_be_sliced_takes_each_span_alone():
     assert lig.of(2, 6) == "باس"
     emoji = NormalizedText("😀 قالَ")
     assert emoji.with_offsets(2, 6) == ("قال", array("i", [2, 3, 4, 6]))
+
+
+def test_a_lone_surrogate_or_a_letter_past_the_bmp_is_normalized_span_by_span():
+    from analysis.text.normalize import NormalizedText
+    odd = NormalizedText("قالَ\ud800")  # a lone surrogate cannot be encoded: each span alone
+    assert odd.with_offsets(0, 5) == ("قال\ud800", array("i", [0, 1, 2, 4, 5]))
+    edge = NormalizedText("a\U00010000bَ")  # the first code point past the BMP
+    assert edge.of(0, 4) == "a\U00010000b" and edge.with_offsets(2, 4) == ("b", array("i", [2, 4]))
+
+
+def test_clearing_the_caches_reaches_the_whole_text_tables(monkeypatch):
+    from analysis.text import normalize as n
+    assert n.NormalizedText("قالَ").of(0, 4) == "قال"
+    monkeypatch.setattr(n, "DIACRITICS", frozenset())  # a rule changed, as a test of the rules does
+    n.clear_caches()
+    try:
+        assert n.NormalizedText("قالَ").of(0, 4) == "قالَ"  # the fatha is kept now
+    finally:
+        monkeypatch.undo()
+        n.clear_caches()
+    assert n.NormalizedText("قالَ").of(0, 4) == "قال"

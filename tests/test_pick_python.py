@@ -41,3 +41,9 @@ def test_the_version_check_itself_refuses_3_10(tmp_path):
     assert pick(tmp_path, SYSTEM_PYTHON=old) == "python3"
     new = fake(tmp_path, "python3.12", f'exec {sys.executable} -c "import sys; sys.version_info = (3, 12, 0); exec(sys.argv[1])" "$2"')
     assert pick(tmp_path, SYSTEM_PYTHON=new) == new
+
+
+def test_a_python_without_ensurepip_cannot_make_a_venv(tmp_path):
+    # Debian ships ensurepip in python3-venv: without it `python3 -m venv` fails, so the script's check imports it
+    no_pip = fake(tmp_path, "python-nopip", f'exec {sys.executable} -c "import sys; sys.modules[\'ensurepip\'] = None; exec(sys.argv[1])" "$2"')
+    assert pick(tmp_path, SYSTEM_PYTHON=no_pip) == "python3"

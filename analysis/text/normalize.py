@@ -155,7 +155,8 @@ def clear_caches() -> None:
     _normalize_char.cache_clear()
     _TABLE.clear()
     _WIDTHS.clear()
-    _BMP.__init__()
+    global _BMP
+    _BMP = _Bmp()  # a new object, bound whole: a text being normalized keeps the one it took
 
 
 def normalize(text: str) -> str:
@@ -241,8 +242,8 @@ _BMP = _Bmp()  # a pure function of the rules above, filled as characters are fi
 
 
 class NormalizedText:
-    """A text normalized once, whole; ``of(s, e)`` is ``normalize(text[s:e])`` and ``with_offsets(s, e)``
-    is ``normalize_with_offsets(text[s:e], s)``, by slicing.  A text with a character outside the BMP or
+    """A text normalized once, whole; for 0 <= s <= e <= len(text), ``of(s, e)`` is ``normalize(text[s:e])``
+    and ``with_offsets(s, e)`` is ``normalize_with_offsets(text[s:e], s)``, by slicing.  A text with a character outside the BMP or
     one that expands (a ligature, ¼) takes the per-span functions instead: rare, and as exact."""
 
     def __init__(self, text: str):
@@ -254,11 +255,12 @@ class NormalizedText:
             return
         if len(codes) and int(codes.max()) >= BMP:
             return
-        widths = _BMP.widths(codes)
+        bmp = _BMP  # once: clear_caches may rebind it meanwhile (tests)
+        widths = bmp.widths(codes)
         if len(codes) and int(widths.max()) > 1:
             return
         kept = widths.astype(bool)
-        self._norm = _BMP.to[codes][kept].tobytes().decode("utf-32-le")
+        self._norm = bmp.to[codes][kept].tobytes().decode("utf-32-le")
         at = np.zeros(len(codes) + 1, dtype=np.int64)  # where each character's form starts (8 bytes each:
         np.cumsum(widths, out=at[1:])                  # a list of ints would take 36 for a long text)
         self._at = array("q", at.tobytes())
