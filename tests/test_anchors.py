@@ -183,3 +183,13 @@ def test_a_set_reference_tries_its_entries_in_the_alternations_order():
     assert term.find(text) == term.find_everywhere(text) == [(4, 20), (24, 31), (32, 40)]
     assert term.find_governed(text) == [(32, 40)]
     assert [m.span() for m in site._alternation_matches(text, (0, 1))] == [(4, 20), (24, 31), (32, 40)]
+
+
+def test_a_word_list_takes_its_longest_entry_that_matches_at_a_start():
+    # written for this test: "قال" and "قال مصدر" both match at 0; the list tries the longer first, as its
+    # alternation does, and a match's words are not matched again
+    from analysis.inputs.lexicon import Lexicon, compile_list
+    lex = Lexicon("test", {("reporting_verbs", "ar"): compile_list(["قال", "قال مصدر"], False, False, False)})
+    assert lex.find("reporting_verbs", "ar", "وقال مصدر إن الوفد قال") == [(0, 9), (19, 22)]
+    assert lex.find("reporting_verbs", "ar", "وقال مصادر") == [(0, 4)]  # the longer entry fails: the shorter one
+    assert lex.find("reporting_verbs", "ar", "وقال مصدر", 0, 6) == [(0, 4)]  # the search ends at 6

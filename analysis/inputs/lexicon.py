@@ -26,7 +26,7 @@ from analysis.match.grammar import (
     word_runs,
 )
 from analysis.match.patterns import MatchText
-from analysis.match.scan import Anchors
+from analysis.match.scan import RankedAnchors
 from analysis.text.normalize import normalize
 
 LEXICON = "lexicon.yaml"
@@ -73,8 +73,37 @@ def entry_anchor(entry: str) -> tuple[str, int, int] | None:
     return best
 
 
-def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive: bool):
-    """One regex for a list, and its anchors (None: search everywhere)."""
+class WordList:
+    """One list of one language, compiled: the alternation of its entries (longest first) as one regex,
+    and where each entry may start (``RankedAnchors``; None when some entry has no anchor).  At a start
+    the alternation takes the first entry that matches there; so only the entries anchored there are
+    tried, in its order, each with its own regex (compiled on first use): the same match, from small
+    regexes, where the alternation's regex tried every entry at every start."""
+
+    def __init__(self, alts: list[str], ranked: RankedAnchors | None):
+        self.alts, self.ranked = alts, ranked
+        self.rx = regex.compile(_whole("|".join(alts)))
+        self._entries: list = [None] * len(alts)
+
+    def __getstate__(self):
+        return {"alts": self.alts, "ranked": self.ranked}
+
+    def __setstate__(self, state):
+        self.__init__(state["alts"], state["ranked"])
+
+    def entry(self, rank: int):
+        rx = self._entries[rank]
+        if rx is None:
+            rx = self._entries[rank] = regex.compile(_whole(self.alts[rank]))
+        return rx
+
+
+def _whole(alternatives: str) -> str:
+    return r"(?<!\w)(?:" + alternatives + r")(?!\w)"
+
+
+def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive: bool) -> WordList | None:
+    """A list's regex, and its entries' anchors (None: search everywhere)."""
     alts, pairs = [], []
     for entry in sorted({normalize(str(w)).strip() for w in words if str(w).strip()}, key=len, reverse=True):
         parts = entry.split()
@@ -88,8 +117,7 @@ def compile_list(words: list[str], definite: bool, pronoun: bool, case_sensitive
             alts.append(body if case_sensitive or (entry.isupper() and len(entry) > 1) else f"(?i:{body})")
     if not alts:
         return None
-    rx = regex.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
-    return rx, (None if None in pairs else Anchors(pairs))
+    return WordList(alts, None if None in pairs else RankedAnchors([[p] for p in pairs]))
 
 
 def _body(parts: list[str]) -> str:
@@ -108,7 +136,7 @@ def _body(parts: list[str]) -> str:
 @dataclass(frozen=True)
 class Lexicon:
     path: str
-    lists: dict  # (name, language) → compiled regex or None
+    lists: dict  # (name, language) → WordList or None
 
     def find(self, name: str, language: str, text: str | MatchText, lo: int = 0,
              hi: int | None = None) -> list[tuple[int, int]]:
@@ -117,29 +145,34 @@ class Lexicon:
         compiled = self.lists.get((name, language))
         if compiled is None:
             return []
-        rx, anchors = compiled
         words = text if isinstance(text, MatchText) else None
         text = words.norm if words is not None else text
         hi = len(text) if hi is None else hi
-        starts = anchors.starts(words or _words_of(text)) if anchors is not None else None
-        if starts is None:
-            return [m.span() for m in rx.finditer(text, lo, hi)]
-        out, pos = [], lo  # what finditer finds, trying only where an entry can start
-        for at in starts:
-            if pos <= at < hi and (m := rx.match(text, at, hi)):
-                out.append(m.span())
-                pos = m.end()
+        tries = compiled.ranked.tries(words or _words_of(text)) if compiled.ranked is not None else None
+        if tries is None:
+            return [m.span() for m in compiled.rx.finditer(text, lo, hi)]
+        out, pos = [], lo  # what finditer finds, trying only the entries that can start at each start
+        for at, ranks in tries.items():
+            if at >= hi:
+                break
+            if at < pos:
+                continue
+            for r in ranks:
+                if m := compiled.entry(r).match(text, at, hi):
+                    out.append(m.span())
+                    pos = m.end()
+                    break
         return out
 
     def find_everywhere(self, name: str, language: str, text: str) -> list[tuple[int, int]]:
         """The straightforward search, for tests."""
         compiled = self.lists.get((name, language))
-        return [m.span() for m in compiled[0].finditer(text)] if compiled else []
+        return [m.span() for m in compiled.rx.finditer(text)] if compiled else []
 
     def match_at(self, name: str, language: str, text: str, pos: int) -> tuple[int, int] | None:
         """The entry that starts exactly at ``pos``, if any."""
         compiled = self.lists.get((name, language))
-        m = compiled[0].match(text, pos) if compiled is not None else None
+        m = compiled.rx.match(text, pos) if compiled is not None else None
         return m.span() if m else None
 
 
