@@ -296,8 +296,17 @@ class AnyOf(Pattern):
         last = getattr(self, "_last", None)
         if last is not None and last[0] is text:
             return last[1], last[2]
-        ks = self._candidates(text)
-        found = self._term_matches(text, ks) if ks and self._all_terms else None
+        ranked = self._ranked if self._all_terms else None
+        tries = ranked.tries(text) if ranked is not None else None
+        if tries is None:
+            ks = self._candidates(text)
+            found = self._term_matches(text, ks) if ks and self._all_terms else None
+        else:  # the anchors' one scan says where items can start: the prefilter's scan is needed only
+            # where the fast path fails (a folded ة), as trying an item that cannot match here fails too
+            found = self._tried(text, tries, None)
+            ks = self._every if tries else ()
+            if any(not Term._keeps(m, text) for m in found):
+                ks, found = self._candidates(text), None
         self._last = (text, ks, found)
         return ks, found
 
@@ -360,13 +369,21 @@ class AnyOf(Pattern):
         tries = ranked.tries(text)  # start → the items that can match there, as ranks: one scan for all
         if tries is None:
             return self.alternation_everywhere(text, ks)
-        keep, items, order, out = {self._rank[k] for k in ks}, self.items, self._order, []
+        return self._tried(text, tries, {self._rank[k] for k in ks})
+
+    def _tried(self, text: MatchText, tries: dict[int, tuple[int, ...]], keep: set[int] | None) -> list:
+        """At each start, the first item (by rank; of ``keep`` only, if given) that matches there."""
+        items, order, out = self.items, self._order, []
         for at, ranks in tries.items():
             for r in ranks:  # an item that cannot start here would fail here
-                if r in keep and (m := items[order[r]].match_at(text, at)):
+                if (keep is None or r in keep) and (m := items[order[r]].match_at(text, at)):
                     out.append(m)
                     break
         return out
+
+    @cached_property
+    def _every(self) -> tuple[int, ...]:
+        return tuple(range(len(self.items)))
 
     @cached_property
     def _ranked(self) -> RankedAnchors | None:
