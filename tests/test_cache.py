@@ -379,13 +379,13 @@ def test_a_key_whose_folder_cannot_be_made_gives_a_key_of_this_run(tmp_path, mon
 def test_the_source_hash_covers_the_coding_modules_only(tmp_path, monkeypatch):
     files = {"text/a.py": b"A", "text/sub/b.py": b"B", "text/notes.txt": b"not python", "match/m.py": b"M",
              "inputs/i.py": b"I", "coding/c.py": b"C", "extract/e.py": b"E", "io/cache.py": b"Z",
-             "io/other.py": b"not the cache", "pipeline.py": b"P", "report/r.py": b"R"}
+             "io/other.py": b"not the cache", "io/lazy.py": b"L", "pipeline.py": b"P", "report/r.py": b"R"}
     for rel, data in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(data)
     monkeypatch.setattr(C, "PACKAGE", tmp_path)
     want = hashlib.sha256(b"text/a.pyA" b"text/sub/b.pyB" b"match/m.pyM" b"inputs/i.pyI" b"coding/c.pyC"
-                          b"extract/e.pyE" b"io/cache.pyZ" b"pipeline.pyP").hexdigest()
+                          b"extract/e.pyE" b"io/cache.pyZ" b"io/lazy.pyL" b"pipeline.pyP").hexdigest()
     assert C.source_hash() == want
     (tmp_path / "report" / "r.py").write_bytes(b"the briefing edited")
     (tmp_path / "io" / "other.py").write_bytes(b"edited")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass
-from functools import cached_property
 from operator import itemgetter
 
 import pandas as pd
@@ -17,6 +16,7 @@ from analysis.coding.clean import Removed, content_ranges, find_boilerplate
 from analysis.inputs.boilerplate import BoilerplateRule
 from analysis.inputs.codebook import Codebook, CodebookScanner, Frame
 from analysis.inputs.corpus import Article
+from analysis.io.lazy import cached_property
 from analysis.match.patterns import MatchText, feminine_in
 from analysis.text.normalize import NormalizedText, original_span
 from analysis.text.segment import split_sentences

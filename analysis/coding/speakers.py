@@ -27,7 +27,6 @@ import bisect
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 import regex
 
@@ -41,6 +40,7 @@ from analysis.inputs.actors import (
 )
 from analysis.inputs.corpus import LANGUAGES
 from analysis.inputs.lexicon import Lexicon
+from analysis.io.lazy import cached_property
 from analysis.match.grammar import (
     COMPLEMENTIZER_PREFIX,
     CONJUNCTION,

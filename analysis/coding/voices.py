@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from functools import cached_property
 
 import pandas as pd
 
@@ -27,6 +26,7 @@ from analysis.coding.stance import Reason, SentenceCues, stance_reason
 from analysis.inputs.actors import OUTLET, UNLISTED, Actor, lexicon_of
 from analysis.inputs.corpus import Corpus
 from analysis.inputs.lexicon import shipped
+from analysis.io.lazy import cached_property
 
 # A sentence split at a semicolon continues the one before, speaker included.
 CONTINUES = ("؛", ";")

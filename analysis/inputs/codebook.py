@@ -10,13 +10,13 @@ import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.inputs.corpus import LANGUAGES
 from analysis.io.errors import Problems, check_names
+from analysis.io.lazy import cached_property
 from analysis.io.yamlio import LineStr, check_keys, line_of, load_yaml
 from analysis.match.patterns import AnyOf, Near, Pattern, PatternError, Regex, Term, matches_everything, requirement
 from analysis.match.scan import Prefilter

@@ -8,7 +8,7 @@ that does not check (another machine's, damaged, of the wrong kind) is recompute
 ``rejected``, which the commands report in one line.
 
 Keys cover the source of the modules that do the coding (``source_hash``: text/,
-match/, inputs/, coding/, extract/ and pipeline.py; not report/, render/ or
+match/, inputs/, coding/, extract/, io/lazy.py and pipeline.py; not report/, render/ or
 results/, so editing the briefing recodes nothing) plus whatever the caller
 names (article text and metadata, boilerplate rules, a frame's fingerprint), so
 editing one article recodes that article and editing one frame recodes that frame.
@@ -32,7 +32,7 @@ from contextlib import suppress
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
-CODING_SOURCES = ("text", "match", "inputs", "coding", "extract", "io/cache.py", "pipeline.py")
+CODING_SOURCES = ("text", "match", "inputs", "coding", "extract", "io/cache.py", "io/lazy.py", "pipeline.py")
 FILE = "coding.sqlite"
 
 

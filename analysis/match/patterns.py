@@ -23,10 +23,10 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import regex
 
+from analysis.io.lazy import cached_property
 from analysis.match.grammar import (
     FIRST_WORD_CHAR,
     PREPOSITIONS,
