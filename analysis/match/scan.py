@@ -248,7 +248,7 @@ class RankedAnchors:
         out: dict[int, tuple[int, ...]] = {}
         right = bisect.bisect_right
         merged = False
-        for end, (length, spans) in self._compiled().iter(folded):
+        for end, (length, spans) in (self._automaton or self._compiled()).iter(folded):
             t = right(ws, end - length + 1)  # word starts at or before the literal
             for lo, hi, ranks in spans:
                 if lo == hi:  # one word start (most entries): no slice
@@ -273,4 +273,4 @@ class RankedAnchors:
                         out[at], merged = got + ranks, True
         if merged:  # some start was reached twice: its ranks in order, once each
             return {at: tuple(sorted(set(out[at]))) for at in sorted(out)}
-        return {at: out[at] for at in sorted(out)}
+        return out if len(out) < 2 else {at: out[at] for at in sorted(out)}  # most texts: one start or none
