@@ -455,7 +455,7 @@ def test_killed_code_leaves_no_workers_and_its_scratch_is_removed(tmp_path, caps
     rows = (data / "manifest.csv").read_text(encoding="utf-8").rstrip("\n").split("\n")
     header, body = rows[0], rows[1:]
     extra = []
-    for k in range(120):  # enough batches that the pool is still at work when it is killed
+    for k in range(240):  # enough batches (of 32) that the pool is still at work when it is killed
         src = body[k % len(body)].split(",", 2)
         name = f"articles/copy{k:03d}.txt"
         text = (data / src[1]).read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import pipeline
 from analysis.cli import main
 from analysis.io import cache as cache_mod
 from analysis.io.output import OutputError, write_tables
@@ -42,7 +43,8 @@ def csv_bytes(analysis) -> dict[str, bytes]:
     return {name: df.to_csv(index=False, lineterminator="\n").encode() for name, df in export_tables(analysis).items()}
 
 
-def test_tables_are_byte_identical_whatever_the_number_of_jobs(capsys, resampled, tmp_path):
+def test_tables_are_byte_identical_whatever_the_number_of_jobs(capsys, resampled, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "BATCH", 16)  # 40 articles in 3 batches: a batch for each of 3 processes
     sums = {}
     for jobs in (1, 2, 3):
         code, _, err = run(capsys, "code", "--data", resampled, "--out", tmp_path / f"j{jobs}", "--jobs", jobs, "--quiet")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis import pipeline
 from analysis.cli import main
 from analysis.io.output import OutputError, TableSet
 from analysis.pipeline import analyse
@@ -62,6 +63,7 @@ def test_streamed_tables_are_the_whole_analysis_written_at_once(capsys, tmp_path
     from analysis.results import stream
     monkeypatch.setattr(stream, "FLUSH_ROWS", 100)  # rows go out every batch or two, not once at the end
     monkeypatch.setattr(stream, "FOLD", 2)  # counts and small tables of batches 1-2 added up before batch 3's
+    monkeypatch.setattr(pipeline, "BATCH", 16)
     data = resample.build(40, tmp_path / "data")  # 3 batches of 16 articles
     assert main(["code", "--data", str(data), "--out", str(tmp_path / "out"), "--jobs", str(jobs), "--quiet"]) == 0
     capsys.readouterr()
@@ -90,6 +92,7 @@ def test_with_workers_the_parent_reads_no_article_text(tmp_path, monkeypatch):
         return read(self, *folder)
 
     monkeypatch.setattr(StoredArticle, "read", recorded)
+    monkeypatch.setattr(pipeline, "BATCH", 16)
     data = resample.build(40, tmp_path / "data")  # 3 batches of 16 articles, most with boilerplate removed
     for cached in (False, True):
         run, stream, _ = code_tables(data, tmp_path / "out", jobs=2)
