@@ -303,10 +303,10 @@ class AnyOf(Pattern):
             found = self._term_matches(text, ks) if ks and self._all_terms else None
         else:  # the anchors' one scan says where items can start: the prefilter's scan is needed only
             # where the fast path fails (a folded ة), as trying an item that cannot match here fails too
-            found = self._tried(text, tries, None)
+            found = _unless_folded(self._tried(text, tries, None), text)
             ks = self._every if tries else ()
-            if any(not Term._keeps(m, text) for m in found):
-                ks, found = self._candidates(text), None
+            if found is None:
+                ks = self._candidates(text)
         self._last = (text, ks, found)
         return ks, found
 
@@ -355,10 +355,8 @@ class AnyOf(Pattern):
         return rx
 
     def _term_matches(self, text: MatchText, ks: tuple[int, ...]):
-        """Fast path; None when a match was a folded ة taken for an enclitic, since the
-        alternation then never tried the other terms at that position."""
-        found = self._alternation_matches(text, ks)
-        return None if any(not Term._keeps(m, text) for m in found) else found
+        """The fast path over the items ``ks`` (None: see ``_unless_folded``)."""
+        return _unless_folded(self._alternation_matches(text, ks), text)
 
     def _alternation_matches(self, text: MatchText, ks: tuple[int, ...]) -> list:
         """What the overlapped alternation of the items ``ks`` finds: at each position where
@@ -444,6 +442,12 @@ def _alternation_leaves(p) -> list[Term]:
     if isinstance(p, Term) and len(p.words) == 1 and _is_ref(p.words[0]) and (ref := p.sets.get(p.words[0][1:-1])):
         return _alternation_leaves(ref)
     return [p]
+
+
+def _unless_folded(found: list, text: MatchText) -> list | None:
+    """The fast path's matches, or None when one took a folded ة for an enclitic: the alternation then
+    never tried the other items at that start, so each item must be searched on its own."""
+    return None if any(not Term._keeps(m, text) for m in found) else found
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
