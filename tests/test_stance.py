@@ -1,6 +1,7 @@
 import pytest
 
-from analysis.coding.stance import stance_of
+from analysis.coding.stance import SentenceCues, stance_of, stance_reason
+from analysis.inputs.lexicon import shipped
 from analysis.match.patterns import MatchText
 from analysis.text.normalize import normalize
 
@@ -171,3 +172,21 @@ def test_a_lexicon_of_the_callers_own_is_used_even_for_a_sentence_seen_before():
     assert stance_of(mt, at, "ar", False, False, lexicon=own) == "denied"
     from analysis.coding.stance import stance_reason
     assert stance_reason(mt, at, "ar", False, False, lexicon=own).cue == "denial verb"
+
+
+def test_a_sentences_cues_are_found_only_when_asked_for():
+    # written for this test: "the soldiers did not withdraw except from one base" (a negation undone by «إلا»)
+    text = MatchText.of("لم ينسحب الجنود إلا من قاعدة واحدة")
+    start = text.norm.index("ينسحب")
+    cues = SentenceCues(text, "ar", shipped())
+    # a mention that cannot be denied reads none of them
+    assert stance_reason(text, start, "ar", False, False, deniable=False, cues=cues).stance == "asserted"
+    assert not {"negations", "exceptives", "time_before", "denials", "_breaks"} & set(vars(cues))
+    # the negation before the verb is undone by the exceptive after it, so the exceptives were read
+    assert stance_reason(text, start, "ar", False, False, cues=cues).stance == "asserted"
+    assert cues.negation_starts == [0] and cues.exceptives == [text.norm.index("الا")]
+    # without a negation in the sentence, its exceptives are never looked for
+    plain = MatchText.of("انسحب الجنود إلا من قاعدة واحدة")
+    other = SentenceCues(plain, "ar", shipped())
+    assert stance_reason(plain, plain.norm.index("انسحب"), "ar", False, False, cues=other).stance == "asserted"
+    assert other.negations == [] and "exceptives" not in vars(other)

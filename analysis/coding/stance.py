@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import regex
 
 from analysis.inputs.lexicon import Lexicon, shipped
+from analysis.io.lazy import cached_property
 from analysis.match.grammar import CONJUNCTION
 from analysis.match.patterns import MatchText
 
@@ -84,30 +85,65 @@ class Reason:
 
 
 class SentenceCues:
-    """Clause bounds, negations, exceptives and denial verbs of one sentence, found once."""
+    """Clause bounds, negations, exceptives and denial verbs of one sentence, each found once, when first
+    asked for: most sentences have no negation, so their exceptives are never needed, and a mention that
+    cannot be denied asks for none of them."""
 
     def __init__(self, text: MatchText, language: str, lexicon: Lexicon):
-        norm = text.norm
         self.text, self.language, self.lexicon = text, language, lexicon
-        breaks = list(CLAUSE_BREAK.finditer(norm))
-        self.clause_starts = [m.end() for m in breaks]   # a clause begins after each break
-        self.clause_ends = [m.start() for m in breaks]
+
+    @cached_property
+    def _breaks(self) -> tuple[list[int], list[int]]:
+        breaks = list(CLAUSE_BREAK.finditer(self.text.norm))
+        return [m.end() for m in breaks], [m.start() for m in breaks]  # a clause begins after each break
+
+    @property
+    def clause_starts(self) -> list[int]:
+        return self._breaks[0]
+
+    @property
+    def clause_ends(self) -> list[int]:
+        return self._breaks[1]
+
+    @cached_property
+    def negations(self) -> list[tuple[int, int, tuple[int, int] | None]]:
+        """(start, end, affirming cue span or None) of each negation particle."""
+        norm, language, lexicon = self.text.norm, self.language, self.lexicon
         idioms = [m.span() for m in NOT_NEGATION[language].finditer(norm)]
         idiom_starts = [s for s, _ in idioms]
-        self.negations = []  # (start, end, affirming cue span or None)
+        out = []
         for m in NEGATION[language].finditer(norm):
             k = bisect.bisect_right(idiom_starts, m.start()) - 1
             if k >= 0 and idioms[k][0] <= m.start() < idioms[k][1]:
                 continue
             if lexicon.match_at("negation_not_denial", language, norm, m.start()):
                 continue  # "no mandate to", «لا … كل يوم»: negates a word of the claim, not the claim
-            self.negations.append((m.start(), m.end(), self._affirming(m.group(), m.end())))
-        self.negation_starts = [n[0] for n in self.negations]
-        self.negation_words = [text.word_index(n[0]) for n in self.negations]
-        self.exceptives = [m.start() for m in EXCEPTIVE[language].finditer(norm)]
-        self.time_before = [m.start() for m in TIME_BEFORE[language].finditer(norm)]
-        self.denials = lexicon.find("denial_verbs", language, text)
-        self.denial_starts = [s for s, _ in self.denials]
+            out.append((m.start(), m.end(), self._affirming(m.group(), m.end())))
+        return out
+
+    @cached_property
+    def negation_starts(self) -> list[int]:
+        return [n[0] for n in self.negations]
+
+    @cached_property
+    def negation_words(self) -> list[int]:
+        return [self.text.word_index(n[0]) for n in self.negations]
+
+    @cached_property
+    def exceptives(self) -> list[int]:
+        return [m.start() for m in EXCEPTIVE[self.language].finditer(self.text.norm)]
+
+    @cached_property
+    def time_before(self) -> list[int]:
+        return [m.start() for m in TIME_BEFORE[self.language].finditer(self.text.norm)]
+
+    @cached_property
+    def denials(self) -> list[tuple[int, int]]:
+        return self.lexicon.find("denial_verbs", self.language, self.text)
+
+    @cached_property
+    def denial_starts(self) -> list[int]:
+        return [s for s, _ in self.denials]
 
     def _affirming(self, particle: str, end: int) -> tuple[int, int] | None:
         """The word after the particle (past «يتم», "been") whose negation affirms, if any."""
