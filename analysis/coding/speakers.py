@@ -853,8 +853,7 @@ class Timeline:
         norm = text.norm
         self.found, self.text, self.norm = found, text, norm
         self.ats = [a.at for a in found]
-        self.gaps = [m.end() for m in CLAUSE_GAP.finditer(norm)]
-        content = [m.start() for m in CONTENT_START.finditer(norm)]
+        content = None  # where reported words begin: read only where a later cue may take over (most sentences have one cue)
         self.governing: list[Attribution] = []
         cur = None
         for a in found:
@@ -869,11 +868,18 @@ class Timeline:
             else:
                 k = bisect.bisect_left(self.gaps, a.at) - 1  # the last clause break before this cue
                 if k >= 0 and self.gaps[k] > cur.at:
+                    if content is None:
+                        content = [m.start() for m in CONTENT_START.finditer(norm)]
                     c = bisect.bisect_left(content, cur.at)
                     reported = c < len(content) and content[c] < a.at
                     if not reported or COORDINATOR.match(norm, self.gaps[k]):
                         cur = a
             self.governing.append(cur)
+
+    @cached_property
+    def gaps(self) -> list[int]:
+        """Where each clause break ends."""
+        return [m.end() for m in CLAUSE_GAP.finditer(self.norm)]
 
     def at(self, pos: int) -> Attribution:
         i = bisect.bisect_right(self.ats, pos) - 1
