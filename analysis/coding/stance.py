@@ -109,10 +109,12 @@ class SentenceCues:
     def negations(self) -> list[tuple[int, int, tuple[int, int] | None]]:
         """(start, end, affirming cue span or None) of each negation particle."""
         norm, language, lexicon = self.text.norm, self.language, self.lexicon
-        idioms = [m.span() for m in NOT_NEGATION[language].finditer(norm)]
-        idiom_starts = [s for s, _ in idioms]
+        idioms = idiom_starts = None  # looked for once a particle is found: most sentences have none
         out = []
         for m in NEGATION[language].finditer(norm):
+            if idioms is None:
+                idioms = [m.span() for m in NOT_NEGATION[language].finditer(norm)]
+                idiom_starts = [s for s, _ in idioms]
             k = bisect.bisect_right(idiom_starts, m.start()) - 1
             if k >= 0 and idioms[k][0] <= m.start() < idioms[k][1]:
                 continue
