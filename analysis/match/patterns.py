@@ -234,9 +234,9 @@ class Term(Pattern):
 
     @staticmethod
     def _keeps(m, text: MatchText) -> bool:
-        """Reject an enclitic ه that is really a folded ة (العامة is not عام + ه)."""
-        enc = m.groupdict().get("enc")
-        return not (enc == "ه" and m.end() - 1 in text.feminine)
+        """Reject an enclitic ه that is really a folded ة (العامة is not عام + ه).  The position is looked
+        up first: most texts fold no ة, and a match's groups cost a dict."""
+        return not (m.end() - 1 in text.feminine and m.groupdict().get("enc") == "ه")
 
     def find_governed(self, text: MatchText) -> list[tuple[int, int]]:
         """Matches whose first word carries a preposition (للرئيس, بالرئيس): never a subject."""
