@@ -177,6 +177,8 @@ class SentenceCues:
     def negation(self, start: int, end: int | None) -> Reason | None:
         """A negation particle in the clause before the frame words (or inside the matched phrase
         itself, e.g. an indicator written as "ليس ساعي بريد"), not undone by an exceptive."""
+        if not self.negations:  # most sentences: their clauses need not be found
+            return None
         text = self.text
         lo, hi = self.clause(start)
         stop = start if end is None else end
@@ -214,6 +216,8 @@ class SentenceCues:
 
     def denial_verb(self, start: int) -> Reason | None:
         """A denial verb earlier in the same clause, close enough to govern the frame words."""
+        if not self.denials:
+            return None
         lo, _ = self.clause(start)
         first = bisect.bisect_left(self.denial_starts, lo)
         k = bisect.bisect_right(self.denial_starts, start) - 1
