@@ -184,6 +184,7 @@ def test_a_sentences_cues_are_found_only_when_asked_for():
     assert not {"negations", "exceptives", "time_before", "denials", "_breaks"} & set(vars(cues))
     # the negation before the verb is undone by the exceptive after it, so the exceptives were read
     assert stance_reason(text, start, "ar", False, False, cues=cues).stance == "asserted"
+    assert "exceptives" in vars(cues)
     assert cues.negation_starts == [0] and cues.exceptives == [text.norm.index("الا")]
     # without a negation in the sentence, its exceptives are never looked for
     plain = MatchText.of("انسحب الجنود إلا من قاعدة واحدة")
@@ -191,3 +192,32 @@ def test_a_sentences_cues_are_found_only_when_asked_for():
     assert stance_reason(plain, plain.norm.index("انسحب"), "ar", False, False, cues=other).stance == "asserted"
     assert other.negations == [] and other.denials == []
     assert not {"exceptives", "_breaks"} & set(vars(other))  # nor its clauses: nothing there is bounded by them
+
+
+@pytest.mark.parametrize("sentence", [
+    # written for this test: a denial verb, a negation, both, an exceptive, and none of them
+    "نفى الوزير أن يكون العراق ساعي بريد",
+    "لم يكن العراق ساعي بريد، لكن الوزير نفى ذلك لاحقا",
+    "لن تنسحب القوات إلا بعد عام",
+    "The minister denied that Iraq is a postman, but not that it carries messages",
+    "Iraq is a postman between the two capitals",
+])
+def test_one_sentences_cues_answer_alike_in_any_order(sentence):
+    # the cues a sentence keeps for all its mentions give each mention the answer fresh cues give it,
+    # whichever mention (or question) came first
+    language = "en" if sentence[0].isascii() else "ar"
+    text = MatchText.of(sentence)
+    lex = shipped()
+    fresh = [(at, deny, stance_reason(text, at, language, False, False, deniable=deny,
+                                      cues=SentenceCues(text, language, lex)))
+             for at in text.word_starts for deny in (False, True)]
+    for order in (fresh, fresh[::-1], fresh[1::2] + fresh[0::2]):
+        shared = SentenceCues(text, language, lex)
+        assert [stance_reason(text, at, language, False, False, deniable=deny, cues=shared)
+                for at, deny, _ in order] == [r for _, _, r in order]
+    shared = SentenceCues(text, language, lex)
+    first = [shared.denial_verb(at) for at in text.word_starts]
+    assert first == [SentenceCues(text, language, lex).denial_verb(at) for at in text.word_starts]
+    assert [shared.negation(at, None) for at in text.word_starts] == \
+        [SentenceCues(text, language, lex).negation(at, None) for at in text.word_starts]
+    assert any(r.stance == "denied" for _, _, r in fresh) == (sentence.startswith(("نفى", "لم", "The")))
